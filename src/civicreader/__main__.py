@@ -1,0 +1,3 @@
+from civicreader.cli import main
+
+main()

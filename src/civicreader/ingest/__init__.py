@@ -1,0 +1,179 @@
+"""Ingest: turn the files of a corpus into `Page`s of `Post`s, one reader per format.
+
+Every reader module in this package exposes::
+
+    FORMAT: str                                   # a short name: "text", "wxr", ...
+    def sniff(head: bytes, path: Path) -> bool    # does this file look like mine?
+    def read(source: Source) -> Page              # raise IngestError for bad input
+
+`read_file` picks the reader by content (the first bytes), not only by extension, and
+turns every failure into a `Problem` naming the file, so one bad file never stops the rest.
+Dates without a year are left for `dedupe` to infer across pages (see `DateClue`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+
+from civicreader.model import Post
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""Nothing larger is read at all: no blog export of a sane archive comes near it."""
+
+HEAD_BYTES = 4096
+
+# Order matters: the first reader whose sniff() says yes reads the file; "text" is last
+# because it accepts any readable text.
+READER_MODULES = ("wxr", "blogger", "feeds", "html", "markdown", "textpage")
+
+SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "SOURCES.md", "README.md", "LICENSE"}
+
+
+class IngestError(Exception):
+    """Bad input: the reason is one line, for the user; `line` where one is known."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    data: bytes
+    blog: str
+    """The blog name to use when the format itself has none (corpus sub-folder or corpus name)."""
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+@dataclass(frozen=True)
+class DateClue:
+    """What a page says about a post's date when it gives no year.
+
+    `hints` are (year, reason) pairs from the page itself, strongest first: the archive
+    header, a year in its comments' dates, a year the body mentions.
+    `newest_comment_year`/`oldest...` bound the post: a comment is never older than its post.
+    """
+
+    month: int
+    day: int
+    hints: tuple[tuple[int, str], ...] = ()
+    comment_dates: tuple[tuple[int, int, int], ...] = ()
+    """(year, month, day) of every dated comment."""
+    body_years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    posts: tuple[Post, ...]
+    clues: tuple[DateClue | None, ...] = ()
+    """Aligned with `posts`; None where the post's date is complete or absent."""
+    ordered: bool = False
+    """True for archive pages, where posts run newest first (so neighbours bound each other's year)."""
+    archive_year: int | None = None
+    notes: tuple[str, ...] = field(default=())
+    """Counts worth telling the user (e.g. "skipped 3 drafts")."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+def blog_for(path: Path, root: Path) -> str:
+    """The corpus sub-folder the file sits in, else the corpus folder's name."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = ()
+    if len(parts) > 1:
+        return parts[0]
+    return root.resolve().name or "corpus"
+
+
+def _readers():
+    return [import_module(f"civicreader.ingest.{name}") for name in READER_MODULES if _exists(name)]
+
+
+def _exists(name: str) -> bool:
+    return (Path(__file__).parent / f"{name}.py").exists()
+
+
+def read_file(path: Path, root: Path) -> Page | Problem:
+    """Read one file into a Page, or say in one line why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return Problem(str(path), "empty file")
+        if size > MAX_FILE_BYTES:
+            return Problem(str(path), f"too large ({size // (1024 * 1024)} MB)")
+        with path.open("rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return Problem(str(path), f"cannot read: {error.strerror or error}")
+    source = Source(path=path, data=data, blog=blog_for(path, root))
+    head = data[:HEAD_BYTES]
+    for reader in _readers():
+        try:
+            if not reader.sniff(head, path):
+                continue
+            return reader.read(source)
+        except IngestError as error:
+            return Problem(str(path), error.reason, error.line)
+        except RecursionError:
+            return Problem(str(path), f"nested too deeply to read as {reader.FORMAT}")
+        except MemoryError:
+            return Problem(str(path), f"too large to read as {reader.FORMAT}")
+        except Exception as error:  # a reader bug must cost one file, never the run
+            return Problem(str(path), f"could not be read as {reader.FORMAT} ({type(error).__name__}: {error})")
+    return Problem(str(path), "not a blog page or export this reader knows")
+
+
+def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
+    """Yield (file, corpus root) for every file under the given files and folders, sorted, once each."""
+    seen: set[Path] = set()
+    for given in paths:
+        if given.is_dir():
+            root = given
+            for folder, dirnames, filenames in os.walk(given, followlinks=False):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.startswith(".") or name in SKIPPED_NAMES:
+                        continue
+                    file = Path(folder) / name
+                    if file in seen or (file.is_symlink() and not file.is_file()):
+                        continue
+                    seen.add(file)
+                    yield file, root
+        else:
+            if given not in seen:
+                seen.add(given)
+                yield given, given.parent
+
+
+def read_paths(paths: Iterable[Path]) -> tuple[list[Page], list[Problem]]:
+    """Read every file under `paths`; bad files become Problems, never exceptions."""
+    pages: list[Page] = []
+    problems: list[Problem] = []
+    for file, root in discover(paths):
+        if not file.exists():
+            problems.append(Problem(str(file), "no such file or folder"))
+            continue
+        result = read_file(file, root)
+        (problems if isinstance(result, Problem) else pages).append(result)
+    return pages, problems

@@ -1,0 +1,67 @@
+"""Bytes to text for readers: UTF-8 first, then the encoding the bytes declare or suggest."""
+
+from __future__ import annotations
+
+import codecs
+
+from civicreader.ingest import IngestError
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes outside a UTF-16/32 text, or mostly non-text bytes: not a page."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return controls / len(head) > 0.1
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    """Decode a file's bytes to str, never dropping it for a wrong or missing declaration.
+
+    Mojibake (UTF-8 read as cp1252 and saved again) is repaired with ftfy when the text
+    shows its tell-tale pairs; clean text is left exactly as it is.
+    """
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return _repair(data.decode(encoding, errors="replace"))
+    try:
+        return _repair(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return _repair(data.decode(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 4 * 1024 * 1024]).best()
+    if best is not None and best.encoding:
+        try:
+            return _repair(data.decode(best.encoding, errors="replace"))
+        except LookupError:
+            pass
+    if looks_binary(data[:4096]):
+        raise IngestError("binary data, not text")
+    return _repair(data.decode("cp1252", errors="replace"))
+
+
+_MOJIBAKE_TELLS = ("Ã", "â€", "Â ", "Â\xa0", "Â´", "Ã©")
+
+
+def _repair(text: str) -> str:
+    if any(tell in text for tell in _MOJIBAKE_TELLS):
+        import ftfy
+
+        return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
+    return text

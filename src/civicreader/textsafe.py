@@ -1,0 +1,36 @@
+"""Corpus text is data: strip what a terminal would act on before it is kept or shown."""
+
+from __future__ import annotations
+
+import re
+
+# ANSI/VT escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other
+# two-character escapes, and their 8-bit C1 forms.
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]          # CSI
+    | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c)  # OSC, ended by BEL or ST
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c)  # DCS, SOS, PM, APC
+    | \x1b[@-Z\\-_]                           # other escapes
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# Every C0 and C1 control but tab and newline; also the bidi overrides that can make
+# text read differently from what it is.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters (tab and newline are kept)."""
+    if not text:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def one_line(text: str) -> str:
+    """Controls stripped and every run of white space (newlines too) made one space."""
+    return " ".join(strip_controls(text).split())
