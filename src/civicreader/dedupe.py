@@ -1,21 +1,245 @@
-"""Merge the same post read from several pages into one, and infer missing years."""
+"""Merge the same post read from several pages into one, then infer the years pages left out.
+
+Evidence for a missing year, in order of trust (the order issue #3 sets):
+1. the page's archive header (applied by the reader, as it is the page's own statement);
+2. the same post seen with a full date on another page;
+3. its comments: a comment is never older than its post;
+4. its neighbours on archive pages (newest first: going down, the year stays or steps back);
+5. a year the body mentions, taken only where it fits the bounds the neighbours set.
+No evidence: no date, never a made-up one.
+"""
 
 from __future__ import annotations
 
-from civicreader.ingest import Page
-from civicreader.model import Post
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from civicreader.ingest import DateClue, Page
+from civicreader.model import Comment, Post, normalise_key_text
+
+# trust ranks: lower is stronger
+STATED, OTHER_PAGE, COMMENTS, NEIGHBOURS, BODY_IN_BOUNDS, BODY = range(6)
+
+
+@dataclass
+class Group:
+    """Every appearance of one post, with what each page said about its date."""
+
+    appearances: list[Post] = field(default_factory=list)
+    clues: list[DateClue] = field(default_factory=list)
+    year: int | None = None
+    trust: int = 99
+    note: str = ""
+    month_day: tuple[int, int] | None = None
 
 
 def merge_pages(pages: list[Page]) -> list[Post]:
-    """One Post per id, newest first (undated last)."""
-    merged: dict[str, Post] = {}
+    """One Post per id, every source listed, years inferred; newest first, undated last."""
+    groups: dict[str, Group] = {}
     for page in pages:
-        for post in page.posts:
-            merged.setdefault(post.id, post)
-    return sort_posts(merged.values())
+        clues = page.clues or (None,) * len(page.posts)
+        for post, clue in zip(page.posts, clues, strict=False):
+            group = groups.setdefault(post.id, Group())
+            group.appearances.append(post)
+            if clue:
+                group.clues.append(clue)
+                group.month_day = (clue.month, clue.day)
+    _fold_undated_into_dated(groups)
+    _infer_years(groups, pages)
+    return sort_posts(_merge_group(post_id, group) for post_id, group in groups.items())
 
 
-def sort_posts(posts) -> list[Post]:
+def _fold_undated_into_dated(groups: dict[str, Group]) -> None:
+    """A page that shows no date for a post another page dates: one post, under the dated id."""
+    by_title: dict[tuple[str, str], list[str]] = {}
+    for post_id, group in groups.items():
+        first = group.appearances[0]
+        title = normalise_key_text(first.title)
+        if title:
+            by_title.setdefault((normalise_key_text(first.blog), title), []).append(post_id)
+    for ids in by_title.values():
+        undated = [i for i in ids if not _has_day(groups[i])]
+        dated = [i for i in ids if _has_day(groups[i])]
+        if len(dated) == 1 and undated:
+            target = groups[dated[0]]
+            for post_id in undated:
+                target.appearances += groups.pop(post_id).appearances
+
+
+def _has_day(group: Group) -> bool:
+    return group.month_day is not None or any(post.date for post in group.appearances)
+
+
+# --- years ------------------------------------------------------------------------------------
+
+def _infer_years(groups: dict[str, Group], pages: list[Page]) -> None:
+    for group in groups.values():
+        stated = [post for post in group.appearances if post.date and not post.date_inferred]
+        header = [post for post in group.appearances if post.date and post.date_inferred]
+        if stated:
+            group.year, group.trust = stated[0].date.year, STATED
+        elif header:
+            group.year, group.trust, group.note = header[0].date.year, STATED, header[0].date_note
+        elif group.clues:
+            _year_from_comments(group)
+
+    orders = [[post.id for post in page.posts] for page in pages if page.ordered and len(page.posts) > 1]
+    changed = True
+    while changed:
+        changed = False
+        # first the years a body mentions that fit between the neighbours; then the neighbours alone
+        for use_body in (True, False):
+            for group_id, low, high, low_trust, high_trust in list(_bounds(groups, orders)):
+                group = groups[group_id]
+                if group.year is not None:
+                    continue
+                year = _choose(group, low, high, low_trust, high_trust, use_body)
+                if year is not None:
+                    group.year = year
+                    group.trust = BODY_IN_BOUNDS if use_body else NEIGHBOURS
+                    group.note = (
+                        "year from a year the body mentions, between its neighbours on an archive page"
+                        if use_body
+                        else "year from its neighbours on an archive page"
+                    )
+                    changed = True
+            if changed:
+                break
+    for group in groups.values():
+        if group.year is None and group.clues:
+            years = sorted({y for clue in group.clues for y in clue.body_years}, reverse=True)
+            if years:
+                group.year, group.trust, group.note = years[0], BODY, "year from a year the body mentions"
+
+
+def _year_from_comments(group: Group) -> None:
+    month, day = group.month_day or (0, 0)
+    dates = sorted({d for clue in group.clues for d in clue.comment_dates})
+    if not dates or not month:
+        return
+    year, c_month, c_day = dates[0]
+    group.year = year if (month, day) <= (c_month, c_day) else year - 1
+    group.trust = COMMENTS
+    group.note = "year from the dates of its comments"
+
+
+def _bounds(groups: dict[str, Group], orders: list[list[str]]):
+    """For each undated post on an archive page: the lowest and highest year its neighbours allow."""
+    for order in orders:
+        for position, group_id in enumerate(order):
+            group = groups.get(group_id)
+            if group is None or group.year is not None or group.month_day is None:
+                continue
+            low = high = None
+            low_trust = high_trust = 99
+            for other_id in reversed(order[:position]):  # newer posts, above
+                other = groups.get(other_id)
+                if other and other.year is not None and other.month_day:
+                    high = other.year if group.month_day <= other.month_day else other.year - 1
+                    high_trust = other.trust
+                    break
+            for other_id in order[position + 1 :]:  # older posts, below
+                other = groups.get(other_id)
+                if other and other.year is not None and other.month_day:
+                    low = other.year if group.month_day >= other.month_day else other.year + 1
+                    low_trust = other.trust
+                    break
+            if low is not None or high is not None:
+                yield group_id, low, high, low_trust, high_trust
+
+
+def _choose(group: Group, low, high, low_trust, high_trust, use_body: bool) -> int | None:
+    if low is not None and high is not None and low > high:
+        return None  # the neighbours contradict each other: say nothing rather than guess
+    if use_body:
+        fitting = [
+            year
+            for clue in group.clues
+            for year in clue.body_years
+            if (low is None or year >= low) and (high is None or year <= high)
+        ]
+        return max(fitting) if fitting else None
+    if low is not None and high is not None:
+        return low if low_trust <= high_trust else high
+    return low if low is not None else high
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+def _merge_group(post_id: str, group: Group) -> Post:
+    posts = group.appearances
+    full = [post for post in posts if not post.excerpt] or posts
+    best = max(full, key=lambda post: sum(len(p) for p in post.body))
+    stated = next((post for post in posts if post.date and not post.date_inferred), None)
+    dated = stated or next((post for post in posts if post.date), None)
+    when: date | None = dated.date if dated else None
+    inferred = bool(dated and dated.date_inferred)
+    note = (dated.date_note if dated else "") or ""
+    if stated and len({post.sources for post in posts}) > 1 and any(not post.date for post in posts):
+        note = f"from {_short(stated.sources[0])}"
+    if when is None and group.year is not None and group.month_day:
+        month, day = group.month_day
+        try:
+            when = date(group.year, month, day)
+            inferred, note = True, group.note
+        except ValueError:
+            when = None
+    if when is None and not note:
+        note = next((post.date_note for post in posts if post.date_note), "no date found")
+    return replace(
+        best,
+        id=post_id,
+        title=max((post.title for post in posts), key=len),
+        date=when,
+        date_inferred=inferred,
+        date_note=note,
+        authors=_union(post.authors for post in posts),
+        categories=_union(post.categories for post in posts),
+        tags=_union(post.tags for post in posts),
+        excerpt=all(post.excerpt for post in posts),
+        comments=_merge_comments(posts),
+        sources=_union(post.sources for post in posts),
+    )
+
+
+def _short(source: str) -> str:
+    return source.rsplit("/", 1)[-1]
+
+
+def _union(lists: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for values in lists:
+        for value in values:
+            seen.setdefault(value.casefold(), value)
+    return tuple(seen.values())
+
+
+def _comment_key(comment: Comment) -> tuple[str, str]:
+    return normalise_key_text(comment.author), normalise_key_text(" ".join(comment.body))[:200]
+
+
+def _merge_comments(posts: list[Post]) -> tuple[Comment, ...]:
+    """The fullest thread, plus any comment another page has that it lacks; each comment once."""
+    threads = sorted((post.comments for post in posts if post.comments), key=_thread_size, reverse=True)
+    if not threads:
+        return ()
+    merged = list(threads[0])
+    seen = {_comment_key(c) for comment in merged for _, c in comment.walk()}
+    for thread in threads[1:]:
+        for comment in thread:
+            if _comment_key(comment) not in seen:
+                merged.append(comment)
+                seen.update(_comment_key(c) for _, c in comment.walk())
+    return tuple(merged)
+
+
+def _thread_size(comments: tuple[Comment, ...]) -> int:
+    return sum(1 for comment in comments for _ in comment.walk())
+
+
+def sort_posts(posts: Iterable[Post]) -> list[Post]:
+    posts = list(posts)
     dated = sorted((p for p in posts if p.date), key=lambda p: (p.date, p.title), reverse=True)
-    undated = sorted((p for p in posts if not p.date), key=lambda p: p.title)
+    undated = sorted((p for p in posts if not p.date), key=lambda p: (p.blog, p.title))
     return dated + undated
