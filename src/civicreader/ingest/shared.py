@@ -1,0 +1,208 @@
+"""Small helpers the export readers share: safe XML parsing, names, one-line text, dates.
+
+lxml is imported inside the functions: the CLI loads the ingest package on every start.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from civicreader.ingest import IngestError, Source
+from civicreader.textsafe import one_line
+
+_LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s+")
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# One element whose whole value is a CDATA section, up to the first "]]>" that is followed by
+# the closing tag: an exporter that nested CDATA wrote the inner "]]>" earlier than that.
+_WRAPPED_CDATA = re.compile(rb"(<([\w:.-]+)(?:\s[^>]*)?>\s*<!\[CDATA\[)(.*?)(\]\]>\s*</\2>)", re.DOTALL)
+
+
+def xml_head(head: bytes) -> bytes:
+    """The head with a BOM and the blank lines some WordPress plugins print before `<?xml` removed."""
+    return _LEADING_JUNK.sub(b"", head, count=1)
+
+
+def declares_entities(data: bytes) -> bool:
+    """True when the document type declares entities: no blog export does; bombs and XXE do."""
+    start = data.find(b"<!DOCTYPE")
+    if start < 0:
+        start = data.find(b"<!doctype")
+    if start < 0:
+        return False
+    root = re.search(rb"<[A-Za-z]", data[start + 2 :])
+    end = start + 2 + root.start() if root else len(data)
+    return bool(_ENTITY_DECLARATION.search(data, start, end))
+
+
+def parse_xml(data: bytes, kind: str):
+    """Parse an export with entity expansion and network access off; repair what real exporters break.
+
+    A strict parse first; if that fails, nested CDATA is escaped the correct way and the parse is
+    tried again; last, lxml's recovering parser, which copes with undeclared prefixes, stray
+    tags and a cut-off end. Returns (root element, note): the note says what was repaired, or
+    is empty. Raises IngestError (with the line) when nothing usable comes out.
+    """
+    from lxml import etree
+
+    data = xml_head(data)
+    if declares_entities(data):
+        raise IngestError(f"declares its own XML entities, which no {kind} needs (an entity bomb?); not read")
+    try:
+        return etree.fromstring(data, _parser(recover=False)), ""
+    except etree.XMLSyntaxError as error:
+        first_error = error
+    repaired = _escape_nested_cdata(data)
+    if repaired != data:
+        try:
+            return etree.fromstring(repaired, _parser(recover=False)), "nested CDATA repaired"
+        except etree.XMLSyntaxError:
+            pass
+    where = f" at line {first_error.lineno}" if first_error.lineno else ""
+    note = f"not well-formed{where} ({_first_line(first_error.msg or str(first_error))}); read what was recoverable"
+    try:
+        root = etree.fromstring(repaired, _parser(recover=True))
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        raise IngestError(
+            f"not well-formed {kind}, nothing recoverable ({_first_line(str(first_error))})", first_error.lineno
+        )
+    return root, clean_line(note)
+
+
+def _parser(recover: bool):
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        recover=recover,
+        remove_blank_text=False,
+    )
+
+
+def _escape_nested_cdata(data: bytes) -> bytes:
+    def escape(match: re.Match) -> bytes:
+        inner = match.group(3).replace(b"]]>", b"]]]]><![CDATA[>")
+        return match.group(1) + inner + match.group(4)
+
+    return _WRAPPED_CDATA.sub(escape, data)
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else text
+
+
+def local_name(element) -> str:
+    """The tag without namespace or prefix (a recovered undeclared prefix stays in the tag)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def namespace_kind(element) -> str:
+    """Which vocabulary a tag belongs to, the same for every WXR version and recovered prefixes.
+
+    "wp", "excerpt", "content", "dc", "atom", "thr", "app" or "" (no namespace).
+    """
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    if tag.startswith("{"):
+        uri = tag[1 : tag.index("}")]
+        for marker, kind in _NAMESPACE_MARKERS:
+            if marker in uri:
+                return kind
+        return uri
+    if ":" in tag:
+        return tag.split(":", 1)[0]
+    return ""
+
+
+_NAMESPACE_MARKERS = (
+    ("wordpress.org/export/1.0/excerpt", "excerpt"),
+    ("wordpress.org/export/1.1/excerpt", "excerpt"),
+    ("wordpress.org/export/1.2/excerpt", "excerpt"),
+    ("wordpress.org/export/", "wp"),
+    ("purl.org/rss/1.0/modules/content", "content"),
+    ("purl.org/dc/elements", "dc"),
+    ("www.w3.org/2005/Atom", "atom"),
+    ("purl.org/syndication/thread", "thr"),
+    ("www.w3.org/2007/app", "app"),
+    ("purl.org/atom/app", "app"),
+)
+
+
+def element_text(element) -> str:
+    """All text inside an element (unexpanded entity references are left out)."""
+    if element is None:
+        return ""
+    from lxml import etree
+
+    parts: list[str] = []
+    if element.text and not isinstance(element, etree._Entity):
+        parts.append(element.text)
+    for child in element:
+        if not isinstance(child, etree._Entity):
+            parts.append(element_text(child))
+        if child.tail:
+            parts.append(child.tail)
+    return "".join(parts)
+
+
+def clean_line(text: str | None) -> str:
+    """One line of kept text: controls stripped, white space collapsed."""
+    return one_line(text or "")
+
+
+def unescape_once(text: str | None) -> str:
+    """Titles some exporters escaped twice ("I&amp;#39;m" in the XML) decoded one more time."""
+    return clean_line(html.unescape(text or ""))
+
+
+def html_line(text: str | None) -> str:
+    """A title that may hold markup or entities ("Title <em>With</em> Markup") as one plain line."""
+    text = text or ""
+    if _TAG.search(text):
+        from civicreader.ingest.htmltext import html_paragraphs
+
+        return clean_line(" ".join(html_paragraphs(text)))
+    return unescape_once(text)
+
+
+_TAG = re.compile(r"<(?:[a-zA-Z][\w-]*(?:\s[^<>]*)?|/[a-zA-Z][\w-]*\s*)/?>")
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """'1 page', '3 pages'."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def blog_name(found: str | None, source: Source) -> str:
+    """The blog's own name where the format gives one, else the corpus folder's."""
+    return clean_line(html.unescape(found or "")) or source.blog
+
+
+def naive_local(text: str | None) -> datetime | None:
+    """A date-time as written (its own local time, offset dropped); None when missing or zero.
+
+    WordPress writes "0000-00-00 00:00:00" for drafts; feeds write RFC 822 or ISO dates.
+    """
+    text = (text or "").strip()
+    if not text or text.startswith("0000"):
+        return None
+    from dateutil import parser
+
+    try:
+        when = parser.parse(text, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if not 1900 <= when.year <= 2200:
+        return None
+    return when.replace(tzinfo=None)

@@ -1,0 +1,205 @@
+"""WordPress eXtended RSS (WXR 1.0, 1.1, 1.2): the export from Tools > Export.
+
+Published posts only; pages, attachments, menu items, other post types and unpublished
+posts are counted in the page's notes. Comments are threaded by `comment_parent` to any
+depth; only approved ones are kept, and pingbacks and trackbacks are left out (counted in
+the notes): they are links from other sites, not what anybody said in the thread.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from civicreader.ingest import IngestError, Page, Source
+from civicreader.ingest.htmltext import html_paragraphs, strip_shortcodes
+from civicreader.ingest.shared import (
+    blog_name,
+    clean_line,
+    counted,
+    element_text,
+    html_line,
+    local_name,
+    naive_local,
+    namespace_kind,
+    parse_xml,
+    unescape_once,
+    xml_head,
+)
+from civicreader.model import Comment, Post, post_id
+
+FORMAT = "wxr"
+
+DATE_NOTE = "from the export"
+
+
+def sniff(head: bytes, path: Path) -> bool:
+    head = xml_head(head)
+    return head.startswith(b"<") and b"wordpress.org/export/" in head
+
+
+def read(source: Source) -> Page:
+    root, repair_note = parse_xml(source.data, "WordPress export")
+    channel = root if local_name(root) == "channel" else _first(root, "", "channel")
+    if channel is None:
+        raise IngestError("no <channel> element: not a WordPress export this reader can use")
+    blog = blog_name(_text(channel, "", "title"), source)
+    display_names = _display_names(channel)
+    skipped: Counter[str] = Counter()
+    left_out: Counter[str] = Counter()
+    posts: list[Post] = []
+    for item in _children(channel, "", "item"):
+        post_type = _text(item, "wp", "post_type").strip()
+        status = _text(item, "wp", "status").strip() or "publish"
+        if not post_type:
+            skipped["incomplete item"] += 1  # a file cut off mid-item
+            continue
+        if post_type != "post":
+            skipped[clean_line(post_type).replace("_", " ")] += 1
+            continue
+        if status != "publish":
+            skipped[f"{clean_line(status)} post"] += 1
+            continue
+        posts.append(_post(item, blog, display_names, left_out, source))
+    notes = (repair_note,) if repair_note else ()
+    notes += tuple(f"skipped {counted(count, what)}" for what, count in sorted(skipped.items()))
+    notes += tuple(f"left out {counted(count, what)}" for what, count in sorted(left_out.items()))
+    return Page(path=source.display, posts=tuple(posts), clues=(None,) * len(posts), notes=notes)
+
+
+def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str], source: Source) -> Post:
+    title = html_line(_text(item, "", "title"))
+    written = naive_local(_text(item, "wp", "post_date")) or naive_local(_text(item, "", "pubDate"))
+    day = written.date() if written else None
+    content = _text(item, "content", "encoded")
+    body = html_paragraphs(strip_shortcodes(content), autop=True)
+    excerpt = False
+    if not body:
+        body = html_paragraphs(strip_shortcodes(_text(item, "excerpt", "encoded")), autop=True)
+        excerpt = bool(body)
+    creator = clean_line(_text(item, "dc", "creator"))
+    authors = (display_names.get(creator, creator),) if creator else ()
+    categories, tags = _terms(item)
+    return Post(
+        id=post_id(blog, title, day.month if day else None, day.day if day else None, body),
+        blog=blog,
+        title=title,
+        date=day,
+        body=body,
+        date_note=DATE_NOTE if day else "",
+        authors=authors,
+        categories=categories,
+        tags=tags,
+        excerpt=excerpt,
+        comments=_thread(_children(item, "wp", "comment"), left_out),
+        sources=(source.display,),
+    )
+
+
+def _terms(item) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    categories: list[str] = []
+    tags: list[str] = []
+    for element in _children(item, "", "category"):
+        name = unescape_once(element_text(element))
+        if not name:
+            continue
+        target = tags if element.get("domain") == "post_tag" else categories
+        if element.get("domain") not in (None, "", "category", "post_tag"):
+            continue  # custom taxonomies (series, formats) are not what readers browse by
+        if name not in target:
+            target.append(name)
+    return tuple(categories), tuple(tags)
+
+
+def _thread(elements: Iterable, left_out: Counter[str]) -> tuple[Comment, ...]:
+    """Approved comments as trees: each reply under its `comment_parent`, siblings by date."""
+    found: dict[str, tuple[str, object]] = {}
+    order: list[str] = []
+    for position, element in enumerate(elements):
+        kind = _text(element, "wp", "comment_type").strip() or "comment"
+        approved = _text(element, "wp", "comment_approved").strip()
+        if kind in ("pingback", "trackback"):
+            left_out[kind] += 1
+            continue
+        if approved != "1":
+            left_out[_unapproved(approved)] += 1
+            continue
+        key = _text(element, "wp", "comment_id").strip() or f"#{position}"
+        if key in found:
+            key = f"{key}#{position}"
+        found[key] = (_text(element, "wp", "comment_parent").strip(), element)
+        order.append(key)
+    parents = {key: parent for key, (parent, _) in found.items()}
+    children: dict[str | None, list[str]] = {}
+    for key in order:
+        parent = parents[key] if _reaches_top(key, parents) else None
+        children.setdefault(parent if parent in found else None, []).append(key)
+    built: dict[str, Comment] = {}
+    for key in _bottom_up(children):
+        element = found[key][1]
+        replies = tuple(built.pop(reply) for reply in children.get(key, ()))
+        built[key] = Comment(
+            author=clean_line(_text(element, "wp", "comment_author")) or "Anonymous",
+            date=naive_local(_text(element, "wp", "comment_date")),
+            body=html_paragraphs(_text(element, "wp", "comment_content"), autop=True),
+            replies=_by_date(replies),
+        )
+    return _by_date(tuple(built[key] for key in children.get(None, ())))
+
+
+def _reaches_top(key: str, parents: dict[str, str]) -> bool:
+    """False for a comment caught in a cycle of parents (a broken export): it goes to the top."""
+    seen = {key}
+    current = parents.get(key)
+    while current in parents:
+        if current in seen:
+            return False
+        seen.add(current)
+        current = parents[current]
+    return True
+
+
+def _bottom_up(children: dict[str | None, list[str]]) -> list[str]:
+    """Every comment key, replies before their parent, without recursion (threads can be deep)."""
+    ordered: list[str] = []
+    stack = list(children.get(None, ()))
+    while stack:
+        key = stack.pop()
+        ordered.append(key)
+        stack.extend(children.get(key, ()))
+    ordered.reverse()
+    return ordered
+
+
+def _by_date(comments: tuple[Comment, ...]) -> tuple[Comment, ...]:
+    return tuple(sorted(comments, key=lambda comment: (comment.date is None, comment.date or 0)))
+
+
+def _unapproved(approved: str) -> str:
+    return {"spam": "spam comment", "trash": "deleted comment"}.get(approved, "unapproved comment")
+
+
+def _display_names(channel) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for author in _children(channel, "wp", "author"):
+        login = clean_line(_text(author, "wp", "author_login"))
+        shown = clean_line(_text(author, "wp", "author_display_name"))
+        if login and shown:
+            names[login] = shown
+    return names
+
+
+def _children(parent, kind: str, name: str):
+    return [child for child in parent if local_name(child) == name and namespace_kind(child) == kind]
+
+
+def _first(parent, kind: str, name: str):
+    for child in parent:
+        if local_name(child) == name and namespace_kind(child) == kind:
+            return child
+    return None
+
+
+def _text(parent, kind: str, name: str) -> str:
+    return element_text(_first(parent, kind, name))

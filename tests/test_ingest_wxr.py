@@ -1,0 +1,373 @@
+"""The WordPress export reader: our own fixture, the real exports in ../shared, random exports."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from civicreader.ingest import IngestError, Page, Problem, Source, read_file, wxr
+from civicreader.model import Comment, post_id
+from tests.conftest import CORPORA, needs_shared
+
+FIXTURES = Path(__file__).parent / "fixtures" / "wxr"
+WXR = CORPORA / "wxr"
+
+
+def read(path: Path, root: Path | None = None) -> Page:
+    result = read_file(path, root or path.parent)
+    assert isinstance(result, Page), result
+    return result
+
+
+def depth(page: Page) -> int:
+    return max((level + 1 for post in page.posts for level, _ in post.walk_comments()), default=0)
+
+
+def comment_count(page: Page) -> int:
+    return sum(post.comment_count for post in page.posts)
+
+
+# --- our own fixture -------------------------------------------------------------------------
+
+
+def test_fixture_keeps_published_posts_and_counts_the_rest():
+    page = read(FIXTURES / "harbour-lane.wxr.xml")
+    assert [post.title for post in page.posts] == [
+        "Bins, benches & the “quiet hour”",
+        'Slashes stay: it\\\'s \\"ours\\"',
+    ]
+    assert "skipped 1 draft post" in page.notes
+    assert "skipped 1 page" in page.notes
+    assert "skipped 1 attachment" in page.notes
+    assert "left out 1 pingback" in page.notes
+    assert "left out 1 spam comment" in page.notes
+    assert "left out 1 unapproved comment" in page.notes
+
+
+def test_fixture_post_fields():
+    post = read(FIXTURES / "harbour-lane.wxr.xml").posts[0]
+    assert post.blog == "Harbour Lane Residents' Forum"
+    assert post.date == date(2012, 3, 6)
+    assert post.date_note == "from the export"
+    assert post.authors == ("Mira Bell",)  # display name, not the login
+    assert post.categories == ("Streets",)
+    assert post.tags == ("bins", "benches")
+    assert post.id == post_id("Harbour Lane Residents' Forum", post.title, 3, 6)
+    assert post.sources == (str(FIXTURES / "harbour-lane.wxr.xml"),)
+
+
+def test_fixture_body_is_paragraphs_without_shortcodes_blocks_or_scripts():
+    body = read(FIXTURES / "harbour-lane.wxr.xml").posts[0].body
+    assert body == (
+        "The council agreed to move the bins away from the bus stop.\nThey will sit behind the library instead.",
+        "The new bench by the pond",
+        "• Bins move on 12 March",
+        "• Benches arrive in April",
+        "  • two by the pond",
+        "Meeting: 7pm\nRoom 2",
+    )
+
+
+def test_fixture_comments_are_threaded_by_parent_whatever_their_order_in_the_file():
+    post = read(FIXTURES / "harbour-lane.wxr.xml").posts[0]
+    assert [(level, comment.author) for level, comment in post.walk_comments()] == [
+        (0, "Tom Reyes"),
+        (1, "Mira Bell"),
+        (2, "Ada Quint"),
+    ]
+    reply = post.comments[0].replies[0].replies[0]
+    assert reply.date == datetime(2012, 3, 6, 12, 30)
+    assert reply.body == ("Do we know which day the lorry comes?", "Asking for the flats on Dock Row.")
+
+
+def test_fixture_excerpt_stands_in_for_missing_content_and_slashes_are_kept():
+    post = read(FIXTURES / "harbour-lane.wxr.xml").posts[1]
+    assert post.excerpt
+    assert post.body == ("Only a teaser survived.",)
+    assert post.authors == ("someone-else",)
+    assert "\\'" in post.title
+
+
+def test_blank_line_before_the_declaration_is_read(tmp_path):
+    data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()
+    assert data.startswith(b"\n<?xml")
+    assert len(read(FIXTURES / "harbour-lane.wxr.xml").posts) == 2
+
+
+def test_nested_cdata_and_undeclared_prefix_are_recovered(tmp_path):
+    export = tmp_path / "broken.xml"
+    export.write_text(
+        '<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Broken</title>\n'
+        '<atom:link rel="self" href="http://x.example/feed"/>\n'
+        "<item><title>Inner</title><content:encoded><![CDATA[Keep <![CDATA[ this ]]> and this]]>"
+        "</content:encoded><wp:post_date>2011-05-04 10:00:00</wp:post_date>"
+        "<wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (post,) = read(export).posts
+    assert post.title == "Inner"
+    assert post.body == ("Keep and this",)
+
+
+@pytest.mark.parametrize(
+    "declarations, use",
+    [
+        ('<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+         '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">', "&d;"),
+        ('<!ENTITY secret SYSTEM "file://{secret}">', "&secret;"),
+    ],
+    ids=["entity-bomb", "external-entity"],
+)  # fmt: skip
+def test_entity_declarations_are_refused_never_expanded(tmp_path, declarations, use):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET", encoding="utf-8")
+    export = tmp_path / "bomb.xml"
+    export.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [{declarations.format(secret=secret)}]>\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title>'
+        f"<item><title>x {use}</title><wp:post_type>post</wp:post_type><wp:status>publish</wp:status>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    problem = read_file(export, tmp_path)
+    assert isinstance(problem, Problem)
+    assert "entities" in problem.reason
+    assert "TOPSECRET" not in str(problem)
+
+
+def test_truncated_export_keeps_the_whole_items_or_is_reported(tmp_path):
+    data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(data[: data.index(b"<title>Slashes")])
+    result = read_file(cut, tmp_path)
+    assert isinstance(result, Page)
+    assert [post.title for post in result.posts] == ["Bins, benches & the “quiet hour”"]
+    assert result.posts[0].comment_count == 3
+
+
+def test_no_channel_is_a_problem_naming_the_file(tmp_path):
+    export = tmp_path / "odd.xml"
+    export.write_text('<rss xmlns:wp="http://wordpress.org/export/1.1/"><nochannel/></rss>', encoding="utf-8")
+    problem = read_file(export, tmp_path)
+    assert isinstance(problem, Problem)
+    assert problem.path == str(export)
+    assert "channel" in problem.reason
+
+
+# --- the real exports in ../shared/corpora/wxr --------------------------------------------------
+
+REAL_EXPORTS = {
+    # file: (published posts, approved comments kept, thread depth)
+    "WPTT-theme-test-data/themeunittestdata.wordpress.xml": (56, 23, 10),
+    "wordpress-importer/phpunit/data/small-export.xml": (5, 1, 1),
+    "wordpress-importer/phpunit/data/valid-wxr-1.0.xml": (3, 1, 1),
+    "wordpress-importer/phpunit/data/valid-wxr-1.1.xml": (1, 1, 1),
+    "wordpress-importer/phpunit/data/wxr-utf-8-challenges.xml": (1, 0, 0),
+    "wordpress-importer/phpunit/data/crazy-cdata.xml": (1, 0, 0),
+    "wordpress-importer/phpunit/data/crazy-cdata-escaped.xml": (1, 0, 0),
+    "wordpress-importer/phpunit/data/slashes.xml": (1, 1, 1),
+    "wordpress-importer/phpunit/data/test-serialized-comment-meta.xml": (0, 0, 0),
+    "wordpress-importer/e2e/fixtures/wxr-comprehensive.xml": (1, 1, 1),
+    "jekyll-import/test/mocks/sitetitle.wordpress.2025-01-19.000.xml": (7, 0, 0),
+    "pelican/pelican/tests/content/wordpressexport.xml": (7, 3, 2),
+    "nikola/tests/data/wordpress_import/wordpress_export_example.xml": (4, 0, 0),
+    "nikola/tests/data/wordpress_import/wordpress_unicode_export.xml": (1, 0, 0),
+}
+
+
+@needs_shared(CORPORA)
+def test_every_real_export_is_listed_here():
+    found = {str(path.relative_to(WXR)) for path in WXR.rglob("*.xml")}
+    assert found == set(REAL_EXPORTS) | {"wordpress-importer/phpunit/data/malformed.xml"}
+
+
+@needs_shared(CORPORA)
+@pytest.mark.parametrize("name", sorted(REAL_EXPORTS))
+def test_real_export_counts(name):
+    posts, comments, levels = REAL_EXPORTS[name]
+    page = read(WXR / name, CORPORA)
+    assert (len(page.posts), comment_count(page), depth(page)) == (posts, comments, levels)
+    assert all(post.date is not None and post.date_note for post in page.posts)
+
+
+@needs_shared(CORPORA)
+def test_theme_unit_test_skips_non_posts_and_leaves_out_pings():
+    page = read(WXR / "WPTT-theme-test-data/themeunittestdata.wordpress.xml", CORPORA)
+    for note in ("skipped 21 pages", "skipped 37 attachments", "skipped 70 nav menu items",
+                 "skipped 1 draft post", "skipped 1 future post", "left out 2 pingbacks",
+                 "left out 2 trackbacks", "left out 1 unapproved comment"):  # fmt: skip
+        assert note in page.notes
+    titles = {post.title for post in page.posts}
+    assert "Markup: Title With Markup" in titles
+    assert "Markup: Title With Special Characters ~`!@#$%^&*()-_=+{}[]/\\;:'\"?,.>" in titles
+    assert all(post.date.year < 2030 for post in page.posts)  # the scheduled 2030 post is not published
+    assert all(post.blog == "Theme Unit Test Data" for post in page.posts)
+
+
+@needs_shared(CORPORA)
+def test_slashes_are_kept_as_written():
+    (post,) = read(WXR / "wordpress-importer/phpunit/data/slashes.xml", CORPORA).posts
+    assert post.body == ('Slashes aren\\\'t \\"cool\\"',)
+    assert post.comments[0].body == ("\\o/ ¯\\_(ツ)_/¯",)
+
+
+@needs_shared(CORPORA)
+def test_nested_cdata_reads_like_its_well_formed_twin():
+    data = WXR / "wordpress-importer/phpunit/data"
+    broken = read(data / "crazy-cdata.xml", CORPORA).posts[0]
+    fixed = read(data / "crazy-cdata-escaped.xml", CORPORA).posts[0]
+    assert broken.body == fixed.body
+    assert broken.body[0].startswith("Content with nested")
+
+
+@needs_shared(CORPORA)
+def test_undeclared_atom_prefix_and_unicode_names():
+    (post,) = read(WXR / "nikola/tests/data/wordpress_import/wordpress_unicode_export.xml", CORPORA).posts
+    assert post.blog == "Nikola Unicode Test Íµpó®t"
+    assert post.title == "Úñî©òðé title"
+    assert post.tags == ("þág1", "þág²")
+
+
+@needs_shared(CORPORA)
+def test_utf8_challenges_keep_scripts_and_drop_direction_overrides():
+    (post,) = read(WXR / "wordpress-importer/phpunit/data/wxr-utf-8-challenges.xml", CORPORA).posts
+    text = " ".join((post.title, *post.body, *post.authors, *post.categories))
+    assert "🌲" in post.title
+    assert "مرحبا" in post.blog
+    assert "\u202e" not in text and "\u202d" not in text
+
+
+@needs_shared(CORPORA)
+def test_drafts_with_zero_dates_are_skipped_and_replies_threaded():
+    page = read(WXR / "pelican/pelican/tests/content/wordpressexport.xml", CORPORA)
+    assert "skipped 4 draft posts" in page.notes
+    assert "skipped 2 custom1s" in page.notes
+    assert "left out 1 pingback" in page.notes
+    assert not any("[caption" in paragraph for post in page.posts for paragraph in post.body)
+
+
+@needs_shared(CORPORA)
+def test_gutenberg_block_comments_are_not_text():
+    page = read(WXR / "jekyll-import/test/mocks/sitetitle.wordpress.2025-01-19.000.xml", CORPORA)
+    assert "skipped 1 wp global styles" in page.notes
+    assert not any("wp:" in paragraph for post in page.posts for paragraph in post.body)
+
+
+@needs_shared(CORPORA)
+def test_malformed_export_is_reported_in_one_line():
+    problem = read_file(WXR / "wordpress-importer/phpunit/data/malformed.xml", CORPORA)
+    assert isinstance(problem, Problem)
+    assert "\n" not in str(problem)
+
+
+# --- random exports ---------------------------------------------------------------------------
+
+WORD = st.text(alphabet=st.characters(categories=["L", "N", "P", "S"], exclude_characters="[]"), min_size=1, max_size=8)
+LINE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+PARAGRAPHS = st.lists(LINE, min_size=1, max_size=4).map(tuple)
+START = datetime(2010, 1, 1)
+
+
+@st.composite
+def comment_forest(draw, max_comments: int = 8):
+    """(id, parent id or 0, author, body) in thread order, with dates rising in that order."""
+    rows: list[tuple[int, int, str, tuple[str, ...]]] = []
+    for number in range(1, draw(st.integers(0, max_comments)) + 1):
+        parent = draw(st.sampled_from([0] + [row[0] for row in rows]))
+        rows.append((number, parent, draw(LINE), draw(PARAGRAPHS)))
+    return rows
+
+
+def expected_tree(rows, written) -> tuple[Comment, ...]:
+    def under(parent: int) -> tuple[Comment, ...]:
+        return tuple(
+            Comment(author=author, date=written[number], body=body, replies=under(number))
+            for number, up, author, body in rows
+            if up == parent
+        )
+
+    return under(0)
+
+
+def thread_order(rows) -> list[int]:
+    """Ids in the order a reader walks the thread: parent, then its replies, then the next sibling."""
+    order: list[int] = []
+
+    def visit(parent: int) -> None:
+        for number, up, _, _ in rows:
+            if up == parent:
+                order.append(number)
+                visit(number)
+
+    visit(0)
+    return order
+
+
+def cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def wxr_document(title, day, body, rows, written, as_paragraph_tags) -> str:
+    content = (
+        "".join(f"<p>{html.escape(p)}</p>\n" for p in body)
+        if as_paragraph_tags
+        else "\n\n".join(html.escape(p) for p in body)
+    )
+    comments = "".join(
+        f"<wp:comment><wp:comment_id>{number}</wp:comment_id>"
+        f"<wp:comment_author>{cdata(author)}</wp:comment_author>"
+        f"<wp:comment_date>{written[number]:%Y-%m-%d %H:%M:%S}</wp:comment_date>"
+        f"<wp:comment_content>{cdata(chr(10).join(html.escape(p) for p in text))}</wp:comment_content>"
+        f"<wp:comment_approved>1</wp:comment_approved><wp:comment_type></wp:comment_type>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
+        for number, parent, author, text in reversed(rows)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.1/">'
+        "<channel><title>Random Blog</title>"
+        f"<item><title>{escape(html.escape(title))}</title><dc:creator>someone</dc:creator>"
+        f"<content:encoded>{cdata(content)}</content:encoded>"
+        f"<wp:post_date>{day:%Y-%m-%d} 08:00:00</wp:post_date>"
+        f"<wp:post_type>post</wp:post_type><wp:status>publish</wp:status>{comments}</item>"
+        "</channel></rss>"
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    title=LINE,
+    day=st.dates(date(2005, 1, 1), date(2015, 12, 31)),
+    body=PARAGRAPHS,
+    rows=comment_forest(),
+    as_paragraph_tags=st.booleans(),
+)
+def test_random_export_round_trips(title, day, body, rows, as_paragraph_tags):
+    # A comment body's paragraphs are written one per line here, so each line is one line break.
+    written = {number: START + timedelta(hours=index) for index, number in enumerate(thread_order(rows))}
+    rows = [(number, parent, author, ("\n".join(text),)) for number, parent, author, text in rows]
+    data = wxr_document(title, day, body, rows, written, as_paragraph_tags).encode("utf-8")
+    page = wxr.read(Source(path=Path("random.xml"), data=data, blog="folder"))
+    (post,) = page.posts
+    assert (post.title, post.date, post.body, post.blog) == (title, day, body, "Random Blog")
+    assert post.comments == expected_tree(rows, written)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(max_size=400), keep=st.integers(0, 3000))
+def test_junk_never_raises(tmp_path, junk, keep):
+    head = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()[:keep]
+    target = tmp_path / "junk.xml"
+    target.write_bytes(head + junk)
+    assert isinstance(read_file(target, tmp_path), Page | Problem)
+    with contextlib.suppress(IngestError):  # the contract's own error; anything else fails the test
+        wxr.read(Source(path=target, data=head + junk, blog="junk"))
