@@ -1,0 +1,220 @@
+"""The archive tree: blog, year, month, post (with counts), and a branch for categories.
+
+Filled lazily: a branch asks the index for its children the first time it opens, in a
+thread worker, so the tree is instant however large the archive is.
+"""
+
+from __future__ import annotations
+
+from calendar import month_name
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+from textual.worker import get_current_worker
+
+from civicreader.textsafe import one_line
+from civicreader.ui.library_access import IndexNotReady, LibraryAccess
+from civicreader.ui.text import short_date
+
+
+@dataclass(frozen=True)
+class BlogBranch:
+    blog: str
+
+
+@dataclass(frozen=True)
+class YearBranch:
+    blog: str
+    year: int | None
+
+
+@dataclass(frozen=True)
+class MonthBranch:
+    blog: str
+    year: int
+    month: int
+
+
+@dataclass(frozen=True)
+class CategoriesBranch:
+    pass
+
+
+@dataclass(frozen=True)
+class CategoryBranch:
+    category: str
+
+
+@dataclass(frozen=True)
+class PostLeaf:
+    summary: object
+    """A civicreader.index.PostSummary."""
+
+
+Branch = BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch
+NodeData = Branch | PostLeaf
+
+
+def counted(name: str, count: int, style: str = "") -> Text:
+    """A branch label: the name (literal, one line) and a dim count."""
+    return Text.assemble((one_line(name) or "(unnamed)", style), (f" {count:,}", "dim"))
+
+
+def post_label(summary) -> Text:
+    label = Text.assemble(
+        (short_date(summary.date, summary.date_inferred), "dim"), " ", one_line(summary.title) or "(untitled)"
+    )
+    if summary.comment_count:
+        label.append(f" 💬{summary.comment_count}", "dim")
+    if summary.excerpt:
+        label.append(" [excerpt]", "dim italic")
+    return label
+
+
+class ArchiveTree(Tree[NodeData]):
+    """Browse the archive; Enter on a post posts `PostChosen`."""
+
+    BINDING_GROUP_TITLE = "Archive"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "First", show=False),
+        Binding("G", "scroll_end", "Last", show=False),
+        Binding("space", "page_down", "Page down", show=False),
+        Binding("b", "page_up", "Page up", show=False),
+        Binding("o", "toggle_node", "Open/close branch", show=False),
+    ]
+
+    @dataclass
+    class PostChosen(Message):
+        tree: ArchiveTree
+        post_id: str
+
+        @property
+        def control(self) -> ArchiveTree:
+            return self.tree
+
+    class _ChildrenLoaded(Message, bubble=False):
+        def __init__(
+            self, node: TreeNode[NodeData] | None, children: list[tuple[Text, NodeData, bool]], generation: int
+        ) -> None:
+            super().__init__()
+            self.node = node
+            """None for the top level."""
+            self.children = children
+            self.generation = generation
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("Archive", id=id)
+        self.show_root = False
+        self.auto_expand = True
+        self.guide_depth = 3
+        self.access: LibraryAccess | None = None
+        """Set by the screen before `reload`."""
+        self._loaded: set[int] = set()
+        self._generation = 0
+        """Bumped whenever the tree is cleared, so late answers for old nodes are dropped."""
+
+    def process_label(self, label) -> Text:
+        # A plain str label would go through Rich's markup parser; only Text is accepted here.
+        if isinstance(label, str):
+            label = Text(one_line(label))
+        return label.split()[0] if label.plain else label
+
+    def show_message(self, message: str) -> None:
+        """Replace the tree's content with a one-line note (while indexing, or when empty)."""
+        self._clear()
+        self.root.add_leaf(Text(message, "dim italic"))
+
+    def _clear(self) -> None:
+        self.clear()
+        self._loaded.clear()
+        self._generation += 1
+
+    def reload(self) -> None:
+        """Read the top level again (after the index changed); branches load when opened."""
+        self._load_children(None, self._generation)
+
+    @on(Tree.NodeExpanded)
+    def _expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
+        event.stop()
+        if event.node.id not in self._loaded and event.node.data is not None:
+            self._loaded.add(event.node.id)
+            self._load_children(event.node, self._generation)
+
+    @on(Tree.NodeSelected)
+    def _select(self, event: Tree.NodeSelected[NodeData]) -> None:
+        if isinstance(event.node.data, PostLeaf):
+            event.stop()
+            self.post_message(self.PostChosen(self, event.node.data.summary.id))
+
+    @work(thread=True, group="archive-tree", exit_on_error=False)
+    def _load_children(self, node: TreeNode[NodeData] | None, generation: int) -> None:
+        if self.access is None:
+            return
+        try:
+            with self.access as library:
+                children = list(self._children_of(library, node.data if node else None))
+        except IndexNotReady:
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._ChildrenLoaded(node, children, generation))
+
+    @staticmethod
+    def _children_of(library, data: NodeData | None):
+        """(label, data, is_branch) for the children of a node, read from the index."""
+        if data is None:
+            blogs = library.blogs()
+            for blog, count in sorted(blogs.items(), key=lambda item: item[0].casefold()):
+                yield counted(blog, count, "bold"), BlogBranch(blog), True
+            categories = library.categories()
+            if categories:
+                yield counted("Categories", len(categories), "italic"), CategoriesBranch(), True
+            if not blogs:
+                yield Text("The index holds no posts.", "dim italic"), None, False
+        elif isinstance(data, BlogBranch):
+            years = library.years(data.blog)
+            for year in sorted(years, key=lambda y: (y is None, -(y or 0))):
+                yield counted(str(year) if year else "undated", years[year]), YearBranch(data.blog, year), True
+        elif isinstance(data, YearBranch):
+            if data.year is None:
+                for summary in library.posts_in(data.blog, None):
+                    yield post_label(summary), PostLeaf(summary), False
+                return
+            months = library.months(data.blog, data.year)
+            for month in sorted(months, reverse=True):
+                yield counted(month_name[month], months[month]), MonthBranch(data.blog, data.year, month), True
+        elif isinstance(data, MonthBranch):
+            for summary in library.posts_in(data.blog, data.year, data.month):
+                yield post_label(summary), PostLeaf(summary), False
+        elif isinstance(data, CategoriesBranch):
+            categories = library.categories()
+            for category in sorted(categories, key=str.casefold):
+                yield counted(category, categories[category]), CategoryBranch(category), True
+        elif isinstance(data, CategoryBranch):
+            for summary in library.posts_in_category(data.category):
+                yield post_label(summary), PostLeaf(summary), False
+
+    @on(_ChildrenLoaded)
+    def _add_children(self, message: _ChildrenLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        if message.node is None:
+            self._clear()
+            node = self.root
+        else:
+            node = message.node
+            node.remove_children()
+        for label, data, is_branch in message.children:
+            if is_branch:
+                node.add(label, data)
+            else:
+                node.add_leaf(label, data)
+        if node is self.root and self.cursor_line < 0 and self.root.children:
+            self.cursor_line = 0

@@ -1,0 +1,74 @@
+"""Facets shown with the results (year, blog, category); choosing one narrows the search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Select
+
+from civicreader.textsafe import one_line
+
+FACETS = (("year", "any year"), ("blog", "any blog"), ("category", "any category"))
+
+
+def facet_options(counts: dict[str, int], name: str) -> list[tuple[Content, str]]:
+    if name == "year":
+        ordered = sorted(counts, reverse=True)
+    else:
+        ordered = sorted(counts, key=lambda value: (-counts[value], value.casefold()))
+    return [(Content.assemble(one_line(value), (f" {counts[value]:,}", "dim")), value) for value in ordered]
+
+
+class FacetBar(Horizontal):
+    """Posts `FiltersChanged` when a facet is chosen or cleared."""
+
+    @dataclass
+    class FiltersChanged(Message):
+        bar: FacetBar
+        filters: dict[str, str]
+
+        @property
+        def control(self) -> FacetBar:
+            return self.bar
+
+    def compose(self) -> ComposeResult:
+        for name, prompt in FACETS:
+            yield Select[str]([], prompt=prompt, id=f"facet-{name}", compact=True)
+
+    @property
+    def filters(self) -> dict[str, str]:
+        chosen = {}
+        for name, _prompt in FACETS:
+            value = self.query_one(f"#facet-{name}", Select).value
+            if isinstance(value, str):
+                chosen[name] = value
+        return chosen
+
+    def show(self, facets: dict[str, dict[str, int]]) -> None:
+        """Offer the facet values of the current results, keeping what is chosen."""
+        for name, _prompt in FACETS:
+            select = self.query_one(f"#facet-{name}", Select)
+            counts = dict(facets.get(name) or {})
+            chosen = select.value
+            if isinstance(chosen, str):
+                counts.setdefault(chosen, 0)
+            with select.prevent(Select.Changed):
+                select.set_options(facet_options(counts, name))
+                if isinstance(chosen, str):
+                    select.value = chosen
+
+    def clear(self) -> None:
+        for name, _prompt in FACETS:
+            select = self.query_one(f"#facet-{name}", Select)
+            with select.prevent(Select.Changed):
+                select.clear()
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.FiltersChanged(self, self.filters))

@@ -1,0 +1,428 @@
+"""The one screen: search bar on top, the archive or the results on the left, the post on the right.
+
+It routes what the widgets report (messages up) and sets what they show (attributes down);
+every call into the index runs in a thread worker here, never on the UI thread.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from civicreader.textsafe import one_line
+from civicreader.ui.archive_tree import ArchiveTree
+from civicreader.ui.facet_bar import FacetBar
+from civicreader.ui.index_status import IndexStatus
+from civicreader.ui.library_access import IndexNotReady, LibraryAccess
+from civicreader.ui.messages import (
+    Exported,
+    ExportFailed,
+    IndexingFailed,
+    IndexingFinished,
+    IndexingProgress,
+    IndexingStarted,
+    LibraryOpened,
+    PostLoaded,
+    PostMissing,
+    SearchFailed,
+    SearchFinished,
+    SearchRequest,
+)
+from civicreader.ui.reading_pane import OpenedPost, ReadingPane, block_texts
+from civicreader.ui.results_list import ResultsList
+from civicreader.ui.search_bar import SearchBar
+
+SEARCH_DEBOUNCE_SECONDS = 0.02
+"""Long enough to skip the searches a fast typist or a paste would waste, short enough not to notice."""
+RESULTS_PER_PAGE = 50
+PROGRESS_INTERVAL_SECONDS = 0.1
+
+
+class MainScreen(Screen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("e", "export", "Export"),
+        Binding("E", "export(True)", "Export, overwrite", show=False),
+    ]
+
+    def __init__(self, corpus: Path, index_dir: Path | None = None) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.index_dir = index_dir
+        self.access = LibraryAccess()
+        self.request: SearchRequest | None = None
+        """The search whose results are (or are about to be) shown; None shows the archive."""
+        self.terms: tuple[str, ...] = ()
+        self.open_top_hit_when_ready = False
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(id="search-bar")
+        with Horizontal(id="panes"):
+            with ContentSwitcher(initial="archive", id="sidebar"):
+                yield ArchiveTree(id="archive")
+                with Vertical(id="results-panel"):
+                    yield FacetBar(id="facets")
+                    yield ResultsList(id="results")
+            yield ReadingPane(id="reader")
+        yield IndexStatus(id="index-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(ArchiveTree)
+        tree.access = self.access
+        tree.show_message("Opening the index…")
+        self.query_one(IndexStatus).show_idle(Content.assemble("corpus ", (one_line(str(self.corpus)), "bold")))
+        self.set_focus(tree)
+        self.prepare_library()
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_all()
+
+    # ---- the index: open it, and build or update it when the corpus changed ----
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
+    def prepare_library(self) -> None:
+        from civicreader.index import IndexBusy, Library, UpdateCancelled
+
+        worker = get_current_worker()
+        reader = Library(self.corpus, self.index_dir)
+        usable = reader.exists()
+        if usable:
+            self.access.replace(reader)
+            with self.access as library:
+                posts = sum(library.blogs().values())
+            self.post_message(LibraryOpened(posts))
+            if not reader_is_stale(self.access):
+                return
+        self.post_message(IndexingStarted(first_time=not usable))
+        last_report = 0.0
+
+        def progress(done: int, total: int, current: str) -> None:
+            nonlocal last_report
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_INTERVAL_SECONDS or done == total:
+                last_report = now
+                self.post_message(IndexingProgress(done, total, self._display_path(current)))
+
+        writer = Library(self.corpus, self.index_dir)
+        try:
+            report = writer.update(progress=progress, cancel=worker.cancelled_event)
+        except IndexBusy as error:
+            self.post_message(IndexingFailed(one_line(str(error)), usable))
+            return
+        except UpdateCancelled:
+            return
+        finally:
+            writer.close()
+        if worker.is_cancelled:
+            return
+        self.access.replace(Library(self.corpus, self.index_dir))
+        self.post_message(IndexingFinished(report))
+
+    def _display_path(self, path: str) -> str:
+        try:
+            return str(Path(path).relative_to(self.corpus))
+        except ValueError:
+            return path
+
+    @on(LibraryOpened)
+    def _library_opened(self, message: LibraryOpened) -> None:
+        self.query_one(ArchiveTree).reload()
+        self._show_post_count(message.posts)
+
+    @on(IndexingStarted)
+    def _indexing_started(self, message: IndexingStarted) -> None:
+        if message.first_time:
+            self.query_one(ArchiveTree).show_message("Building the index… (the archive appears when it is done)")
+            self.query_one(IndexStatus).start("Building the index for this corpus…")
+        else:
+            self.query_one(IndexStatus).start("The corpus changed: updating the index…")
+
+    @on(IndexingProgress)
+    def _indexing_progress(self, message: IndexingProgress) -> None:
+        self.query_one(IndexStatus).progress(message.done, message.total, message.current)
+
+    @on(IndexingFinished)
+    def _indexing_finished(self, message: IndexingFinished) -> None:
+        report = message.report
+        self.query_one(ArchiveTree).reload()
+        self.query_one(IndexStatus).finish()
+        self._show_post_count(report.posts)
+        changes = report.added + report.changed + report.removed
+        self.notify(
+            f"Index ready: {report.posts:,} posts ({changes:,} files read) in {report.seconds:.1f} s.",
+            markup=False,
+        )
+        if report.problems:
+            listed = "\n".join(one_line(str(problem)) for problem in report.problems[:3])
+            more = f"\n…and {len(report.problems) - 3:,} more" if len(report.problems) > 3 else ""
+            self.notify(
+                f"{len(report.problems):,} files could not be read:\n{listed}{more}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if self.request is not None:
+            self.run_search(self.request)
+
+    @on(IndexingFailed)
+    def _indexing_failed(self, message: IndexingFailed) -> None:
+        self.query_one(IndexStatus).finish()
+        if not message.index_usable:
+            self.query_one(ArchiveTree).show_message("No index to show.")
+        self.notify(message.reason, severity="error", timeout=10, markup=False)
+
+    def _show_post_count(self, posts: int) -> None:
+        label = Content.assemble((f"{posts:,} posts", "bold"), " in ", one_line(str(self.corpus)))
+        self.query_one(IndexStatus).show_idle(label)
+
+    # ---- search as you type ----
+
+    @on(SearchBar.QueryChanged)
+    def _query_changed(self, message: SearchBar.QueryChanged) -> None:
+        self._search(message.query, self.query_one(FacetBar).filters)
+
+    @on(FacetBar.FiltersChanged)
+    def _filters_changed(self, message: FacetBar.FiltersChanged) -> None:
+        self._search(self.query_one(SearchBar).query_text, message.filters)
+
+    def _search(self, query: str, filters: dict[str, str]) -> None:
+        query = query.strip()
+        if not query:
+            self.request = None
+            self.open_top_hit_when_ready = False
+            self.workers.cancel_group(self, "search")
+            self.query_one(SearchBar).show_status(Content(""))
+            self.query_one(FacetBar).clear()
+            self.query_one(ResultsList).show([], 0)
+            self.query_one(ContentSwitcher).current = "archive"
+            return
+        self.query_one(ContentSwitcher).current = "results-panel"
+        self.request = SearchRequest(query, tuple(sorted(filters.items())))
+        self.run_search(self.request)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
+    def run_search(self, request: SearchRequest) -> None:
+        from civicreader.index import QueryError
+
+        worker = get_current_worker()
+        if request.offset == 0:
+            time.sleep(SEARCH_DEBOUNCE_SECONDS)
+        if worker.is_cancelled:
+            return
+        try:
+            with self.access as library:
+                if worker.is_cancelled:
+                    return
+                results = library.search(
+                    request.query, limit=RESULTS_PER_PAGE, offset=request.offset, filters=dict(request.filters)
+                )
+        except QueryError as error:
+            self.post_message(SearchFailed(request, one_line(str(error))))
+            return
+        except IndexNotReady:
+            self.post_message(SearchFailed(request, "The index is still being built; results will follow."))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SearchFinished(request, results))
+
+    def _is_current(self, request: SearchRequest) -> bool:
+        return self.request is not None and (request.query, request.filters) == (
+            self.request.query,
+            self.request.filters,
+        )
+
+    @on(SearchFinished)
+    def _search_finished(self, message: SearchFinished) -> None:
+        if not self._is_current(message.request):
+            return
+        results = message.results
+        appending = message.request.offset > 0
+        self.terms = tuple(results.terms)
+        self.query_one(ResultsList).show(results.hits, results.total, append=appending)
+        if not appending:
+            self.query_one(FacetBar).show(results.facets)
+        plural = "post matches" if results.total == 1 else "posts match"
+        status = Content(f"{results.total:,} {plural}").stylize("bold")
+        self.query_one(SearchBar).show_status(status, results.suggestion)
+        if self.open_top_hit_when_ready:
+            self.open_top_hit_when_ready = False
+            self._open_top_hit()
+
+    @on(SearchFailed)
+    def _search_failed(self, message: SearchFailed) -> None:
+        if not self._is_current(message.request):
+            return
+        self.open_top_hit_when_ready = False
+        self.query_one(SearchBar).show_status(Content(message.reason).stylize("$text-error"))
+
+    @on(SearchBar.Submitted)
+    def _submitted(self, message: SearchBar.Submitted) -> None:
+        if not message.query.strip():
+            return
+        if self.workers_running("search"):
+            self.open_top_hit_when_ready = True
+        else:
+            self._open_top_hit()
+
+    def workers_running(self, group: str) -> bool:
+        return any(
+            worker.group == group and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for worker in self.workers
+        )
+
+    def _open_top_hit(self) -> None:
+        top = self.query_one(ResultsList).top_hit_id()
+        if top:
+            self.open_post(top, self.terms)
+        else:
+            self.notify("Nothing matches this search.", severity="warning")
+
+    @on(ResultsList.MoreWanted)
+    def _more_wanted(self, message: ResultsList.MoreWanted) -> None:
+        if self.request is not None:
+            self.run_search(SearchRequest(self.request.query, self.request.filters, message.offset))
+
+    # ---- opening a post ----
+
+    @on(ResultsList.HitChosen)
+    def _hit_chosen(self, message: ResultsList.HitChosen) -> None:
+        self.open_post(message.post_id, self.terms)
+
+    @on(ArchiveTree.PostChosen)
+    def _post_chosen(self, message: ArchiveTree.PostChosen) -> None:
+        self.open_post(message.post_id, ())
+
+    @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
+    def open_post(self, post_id: str, terms: tuple[str, ...]) -> None:
+        worker = get_current_worker()
+        try:
+            with self.access as library:
+                post = library.get(post_id)
+                if post is None:
+                    self.post_message(PostMissing(post_id))
+                    return
+                matches = {}
+                if terms:
+                    for key, text in block_texts(post):
+                        spans = library.highlight_spans(text, terms)
+                        if spans:
+                            matches[key] = list(spans)
+        except IndexNotReady:
+            return
+        sources = tuple(self._display_path(source) for source in post.sources)
+        if not worker.is_cancelled:
+            self.post_message(PostLoaded(OpenedPost(post, matches, sources)))
+
+    @on(PostLoaded)
+    async def _post_loaded(self, message: PostLoaded) -> None:
+        reader = self.query_one(ReadingPane)
+        await reader.show(message.opened)
+        if message.focus:
+            self.set_focus(reader)
+
+    @on(PostMissing)
+    def _post_missing(self) -> None:
+        self.notify("That post is no longer in the index (the corpus changed).", severity="warning")
+
+    # ---- export ----
+
+    def action_export(self, overwrite: bool = False) -> None:
+        opened = self.query_one(ReadingPane).opened
+        if opened is None:
+            self.notify("Open a post first, then press e to export it.", severity="warning")
+            return
+        self.export_post(opened.post, overwrite)
+
+    @work(thread=True, group="export", exit_on_error=False, description="export")
+    def export_post(self, post, overwrite: bool) -> None:
+        from civicreader.config import load_config
+        from civicreader.export import ExportError, export_filename, export_post
+
+        warnings: list[str] = []
+        folder = load_config(warn=warnings.append).export_dir
+        for warning in warnings:
+            self.post_message(ExportFailed(one_line(warning)))
+        target = folder.expanduser() / export_filename(post)
+        if not overwrite and target.exists():
+            # export_post would refuse too, but its message names the CLI's --force.
+            self.post_message(ExportFailed(f"{target} already exists: press E to overwrite it"))
+            return
+        try:
+            path = export_post(post, folder, force=overwrite)
+        except ExportError as error:
+            self.post_message(ExportFailed(one_line(str(error))))
+            return
+        self.post_message(Exported(path))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self.notify(f"Exported to {message.path}", title="Export", markup=False)
+
+    @on(ExportFailed)
+    def _export_failed(self, message: ExportFailed) -> None:
+        self.notify(message.reason, title="Export", severity="error", markup=False)
+
+    # ---- moving around ----
+
+    def action_focus_search(self) -> None:
+        self.set_focus(self.query_one(SearchBar).input)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        reader = self.query_one(ReadingPane)
+        switcher = self.query_one(ContentSwitcher)
+        if focused is reader or (focused is not None and reader in focused.ancestors):
+            if switcher.current == "results-panel":
+                self.set_focus(self.query_one(ResultsList))
+            else:
+                self.set_focus(self.query_one(ArchiveTree))
+        elif switcher.current == "results-panel":
+            self.set_focus(self.query_one(SearchBar).input)
+
+    @on(SearchBar.Dismissed)
+    def _search_dismissed(self, message: SearchBar.Dismissed) -> None:
+        if message.had_query:
+            self.query_one(SearchBar).set_query("")
+        self.set_focus(self.query_one(ArchiveTree))
+
+    @on(SearchBar.LeftDown)
+    def _search_left_down(self) -> None:
+        if self.query_one(ContentSwitcher).current == "results-panel":
+            self.set_focus(self.query_one(ResultsList))
+        else:
+            self.set_focus(self.query_one(ArchiveTree))
+
+    def action_reader(self, action: str) -> None:
+        """Run a reading-pane action from anywhere (the command palette)."""
+        self.query_one(ReadingPane).run_action(action)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            what = event.worker.description or "a background task"
+            self.notify(
+                f"{what} failed: {one_line(str(error)) or type(error).__name__}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            if event.worker.group == "index":
+                self.query_one(IndexStatus).finish()
+
+
+def reader_is_stale(access: LibraryAccess) -> bool:
+    with access as library:
+        return library.is_stale()

@@ -1,0 +1,85 @@
+"""What the screen's workers report back (posted from worker threads; `post_message` is thread-safe)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.message import Message
+
+from civicreader.ui.reading_pane import OpenedPost
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    filters: tuple[tuple[str, str], ...] = ()
+    offset: int = 0
+
+
+@dataclass
+class LibraryOpened(Message):
+    """An index is there and can be read (it may still be brought up to date)."""
+
+    posts: int
+
+
+@dataclass
+class IndexingStarted(Message):
+    first_time: bool
+
+
+@dataclass
+class IndexingProgress(Message):
+    done: int
+    total: int
+    current: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IndexingProgress)
+
+
+@dataclass
+class IndexingFinished(Message):
+    report: object
+    """civicreader.index.UpdateReport"""
+
+
+@dataclass
+class IndexingFailed(Message):
+    reason: str
+    index_usable: bool
+
+
+@dataclass
+class SearchFinished(Message):
+    request: SearchRequest
+    results: object
+    """civicreader.index.SearchResults"""
+
+
+@dataclass
+class SearchFailed(Message):
+    request: SearchRequest
+    reason: str
+
+
+@dataclass
+class PostLoaded(Message):
+    opened: OpenedPost
+    focus: bool = True
+
+
+@dataclass
+class PostMissing(Message):
+    post_id: str
+
+
+@dataclass
+class Exported(Message):
+    path: Path
+
+
+@dataclass
+class ExportFailed(Message):
+    reason: str

@@ -1,0 +1,281 @@
+"""The reading pane: the post's header, its paragraphs, then its comments, threaded.
+
+Matches of the search that opened the post are highlighted; `n` / `N` move through them.
+Threads fold with `c` (the comment at the top of the view) or a click on a comment's header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import Static
+
+from civicreader.model import Comment, Post
+from civicreader.ui.text import (
+    CURRENT_MATCH_STYLE,
+    MATCH_STYLE,
+    block,
+    comment_date,
+    highlighted,
+    joined,
+    line,
+    post_date,
+)
+
+MAX_INDENT_LEVEL = 8
+"""Deeper replies line up at this level (their header says how deep they are)."""
+
+BlockKey = tuple
+"""("title",), ("body", paragraph), or ("comment", n) with n in thread order."""
+
+
+@dataclass(frozen=True)
+class OpenedPost:
+    post: Post
+    matches: dict[BlockKey, list[tuple[int, int]]] = field(default_factory=dict)
+    """Spans of the search terms in each block's text (see `block_texts`)."""
+    sources: tuple[str, ...] = ()
+    """The post's files as the user should see them (relative to the corpus)."""
+
+
+def block_texts(post: Post):
+    """(key, text) for every block that can hold a match, in reading order."""
+    yield ("title",), post.title
+    for number, paragraph in enumerate(post.body):
+        yield ("body", number), paragraph
+    for number, (_depth, comment) in enumerate(post.walk_comments()):
+        yield ("comment", number), comment_text(comment)
+
+
+def comment_text(comment: Comment) -> str:
+    return "\n\n".join(comment.body)
+
+
+class Block(Static):
+    """A piece of the post whose matches can be painted, the current one apart."""
+
+    def __init__(self, text: Content, spans: list[tuple[int, int]], *, text_start: int = 0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.base_text = text
+        self.spans = spans
+        self.text_start = text_start
+        """Where the searchable text starts inside `text` (after a comment's header)."""
+
+    def on_mount(self) -> None:
+        self.paint()
+
+    def paint(self, current: tuple[int, int] | None = None) -> None:
+        content = highlighted(
+            self.base_text, (span for span in self.spans if span != current), MATCH_STYLE, -self.text_start
+        )
+        if current:
+            content = highlighted(content, [current], CURRENT_MATCH_STYLE, -self.text_start)
+        self.update(content)
+
+    def line_of(self, offset: int) -> int:
+        """The wrapped line (within this block) that holds character `offset` of the searchable text."""
+        width = self.content_region.width or self.size.width or 80
+        target = offset + self.text_start
+        seen = 0
+        for number, wrapped in enumerate(self.base_text.wrap(width)):
+            seen += len(wrapped.plain) + 1
+            if seen > target:
+                return number
+        return 0
+
+
+class CommentView(Block):
+    """One comment: a header line (author, date, fold mark) over its paragraphs."""
+
+    @dataclass
+    class ToggleRequested(Message):
+        comment: CommentView
+
+    def __init__(self, comment: Comment, depth: int, spans: list[tuple[int, int]], replies: int) -> None:
+        self.comment = comment
+        self.depth = depth
+        self.replies = replies
+        self.folded = False
+        header = self._header()
+        body = block(comment_text(comment))
+        super().__init__(
+            Content("\n").join([header, body]) if body.plain else header,
+            spans,
+            text_start=len(header.plain) + 1,
+            classes=f"comment depth-{min(depth, MAX_INDENT_LEVEL)}",
+        )
+
+    def _header(self) -> Content:
+        mark = "▸ " if self.folded else ("▾ " if self.replies else "• ")
+        parts = [line(self.comment.author or "anonymous", "bold"), Content(comment_date(self.comment.date))]
+        if self.depth > MAX_INDENT_LEVEL:
+            parts.append(Content(f"reply level {self.depth}"))
+        if self.folded:
+            parts.append(Content(f"{self.replies} {'reply' if self.replies == 1 else 'replies'} folded"))
+        return Content.assemble((mark, "$text-accent"), joined(parts))
+
+    def set_folded(self, folded: bool) -> None:
+        self.folded = folded
+        header = self._header()
+        body = self.base_text.plain[self.text_start :] if len(self.base_text.plain) > self.text_start else ""
+        self.base_text = Content("\n").join([header, block(body)]) if body else header
+        self.text_start = len(header.plain) + 1
+        self.set_class(folded, "folded")
+        self.paint()
+
+    def on_click(self, event: Click) -> None:
+        if event.y == 0 and self.replies:
+            self.post_message(self.ToggleRequested(self))
+
+
+class ReadingPane(VerticalScroll, can_focus=True):
+    """Shows an `OpenedPost`; owns the reading keys."""
+
+    BINDING_GROUP_TITLE = "Reading"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("space", "page_down", "Page down", show=False),
+        Binding("b", "page_up", "Page up", show=False),
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "previous_match", "Prev match"),
+        Binding("c", "toggle_thread", "Fold thread"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.opened: OpenedPost | None = None
+        self.matches: list[tuple[Block, tuple[int, int]]] = []
+        self.current_match: int | None = None
+
+    def compose(self):
+        yield Static(
+            Content("Choose a post in the archive, or press / and type to search.").stylize("dim italic"),
+            id="reader-welcome",
+        )
+
+    async def show(self, opened: OpenedPost) -> None:
+        """Replace what is shown with this post; scroll to its first match when it has any."""
+        self.opened = opened
+        self.matches = []
+        self.current_match = None
+        post = opened.post
+        blocks: list[Static] = [
+            Block(line(post.title or "(untitled)"), opened.matches.get(("title",), []), id="post-title")
+        ]
+        blocks.append(Static(self._meta(opened), id="post-meta"))
+        if post.excerpt:
+            blocks.append(
+                Static(Content("Only an excerpt: no page held the full text.").stylize("italic"), classes="notice")
+            )
+        for number, paragraph in enumerate(post.body):
+            blocks.append(Block(block(paragraph), opened.matches.get(("body", number), []), classes="paragraph"))
+        comments = list(post.walk_comments())
+        if comments:
+            blocks.append(
+                Static(Content(f"{len(comments)} comment{'s' if len(comments) != 1 else ''}"), id="comments-heading")
+            )
+        for number, (depth, comment) in enumerate(comments):
+            replies = sum(1 for _ in comment.walk()) - 1
+            blocks.append(CommentView(comment, depth, opened.matches.get(("comment", number), []), replies))
+        for view in blocks:
+            if isinstance(view, Block):
+                self.matches.extend((view, span) for span in sorted(view.spans))
+        await self.remove_children()
+        await self.mount_all(blocks)
+        self.scroll_home(animate=False)
+        if self.matches:
+            first_outside_title = next(
+                (n for n, (view, _span) in enumerate(self.matches) if view.id != "post-title"), 0
+            )
+            self.call_after_refresh(self._go_to_match, first_outside_title)
+
+    @staticmethod
+    def _meta(opened: OpenedPost) -> Content:
+        post = opened.post
+        when = Content(post_date(post.date, post.date_inferred)).stylize("bold")
+        if post.date_inferred:
+            note = f"year inferred: {post.date_note}" if post.date_note else "year inferred"
+            when = Content.assemble(when, "  ", line(note, "italic $text-warning"))
+        lines = [when]
+        byline = []
+        if post.authors:
+            byline.append(Content.assemble("by ", line(", ".join(post.authors), "bold")))
+        byline.append(Content.assemble("in ", line(post.blog, "bold")))
+        lines.append(joined(byline))
+        labels = []
+        if post.categories:
+            labels.append(Content.assemble(("categories: ", "dim"), line(", ".join(post.categories))))
+        if post.tags:
+            labels.append(Content.assemble(("tags: ", "dim"), line(", ".join(post.tags))))
+        if labels:
+            lines.append(joined(labels))
+        if opened.sources:
+            label = "source: " if len(opened.sources) == 1 else "sources: "
+            lines.append(Content.assemble((label, "dim"), line(", ".join(opened.sources), "dim")))
+        return Content("\n").join(lines)
+
+    def _go_to_match(self, index: int) -> None:
+        if not self.matches:
+            return
+        index %= len(self.matches)
+        if self.current_match is not None and self.current_match < len(self.matches):
+            self.matches[self.current_match][0].paint()
+        self.current_match = index
+        view, span = self.matches[index]
+        view.paint(span)
+        top = view.virtual_region.y + view.line_of(span[0])
+        self.scroll_to(y=max(0, top - self.size.height // 3), animate=False)
+
+    def action_next_match(self) -> None:
+        if self.matches:
+            self._go_to_match(0 if self.current_match is None else self.current_match + 1)
+        else:
+            self.notify("No matches in this post: open it from a search to step through them.")
+
+    def action_previous_match(self) -> None:
+        if self.matches:
+            self._go_to_match(-1 if self.current_match is None else self.current_match - 1)
+        else:
+            self.notify("No matches in this post: open it from a search to step through them.")
+
+    def match_position(self) -> tuple[int, int] | None:
+        """(current, total) for a status line, 1-based."""
+        if self.current_match is None:
+            return None
+        return self.current_match + 1, len(self.matches)
+
+    def action_toggle_thread(self) -> None:
+        top = self.scroll_y
+        for view in self.query(CommentView):
+            if view.display and view.replies and view.virtual_region.bottom > top:
+                self._toggle(view)
+                return
+        self.notify("No thread with replies below this point.")
+
+    @on(CommentView.ToggleRequested)
+    def _toggle_requested(self, message: CommentView.ToggleRequested) -> None:
+        self._toggle(message.comment)
+
+    def _toggle(self, view: CommentView) -> None:
+        view.set_folded(not view.folded)
+        comments = list(self.query(CommentView))
+        start = comments.index(view)
+        hidden_below: int | None = view.depth if view.folded else None
+        for reply in comments[start + 1 :]:
+            if reply.depth <= view.depth:
+                break
+            if hidden_below is not None and reply.depth > hidden_below:
+                reply.display = False
+                continue
+            reply.display = True
+            hidden_below = reply.depth if reply.folded else None

@@ -1,0 +1,102 @@
+"""The search results: title, date, blog, and a snippet with the matched words picked out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from civicreader.ui.text import highlighted, joined, line, short_date
+
+MORE_ID = "more-results"
+
+
+def hit_prompt(hit) -> Content:
+    """Three lines for one hit; all corpus text is literal."""
+    title = line(hit.title or "(untitled)", "bold")
+    where = {"title": "in the title", "body": "", "comment": "in a comment"}.get(hit.matched_in, "")
+    if hit.matched_in == "comment" and hit.commenter:
+        where = f"in a comment by {hit.commenter}"
+    meta = joined(
+        [
+            Content(short_date(hit.date, hit.date_inferred)),
+            line(hit.blog),
+            line(where, "italic $text-accent"),
+        ]
+    )
+    snippet = highlighted(Content(hit.snippet.replace("\n", " ")), hit.highlights)
+    return Content("\n").join([title, meta.stylize("dim"), snippet])
+
+
+class ResultsList(OptionList):
+    """Posts `HitChosen` for Enter or a click on a hit, and `MoreWanted` for the last row."""
+
+    BINDING_GROUP_TITLE = "Results"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+        Binding("space", "page_down", "Page down", show=False),
+        Binding("b", "page_up", "Page up", show=False),
+    ]
+
+    @dataclass
+    class HitChosen(Message):
+        results: ResultsList
+        post_id: str
+
+        @property
+        def control(self) -> ResultsList:
+            return self.results
+
+    @dataclass
+    class MoreWanted(Message):
+        results: ResultsList
+        offset: int
+
+        @property
+        def control(self) -> ResultsList:
+            return self.results
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list = []
+        self.total = 0
+
+    def show(self, hits, total: int, append: bool = False) -> None:
+        """Show these hits (civicreader.index.Hit), or add them after the ones shown."""
+        highlighted_before = self.highlighted if append else None
+        if append:
+            if self.option_count and self.get_option_at_index(self.option_count - 1).id == MORE_ID:
+                self.remove_option(MORE_ID)
+            self.hits.extend(hits)
+        else:
+            self.clear_options()
+            self.hits = list(hits)
+        self.total = total
+        start = len(self.hits) - len(hits)
+        self.add_options(Option(hit_prompt(hit), id=f"hit-{start + n}") for n, hit in enumerate(hits))
+        if len(self.hits) < total:
+            remaining = total - len(self.hits)
+            self.add_option(Option(Content(f"▾ {remaining:,} more results (Enter)").stylize("italic"), id=MORE_ID))
+        if self.option_count:
+            self.highlighted = highlighted_before if highlighted_before is not None else 0
+
+    def top_hit_id(self) -> str | None:
+        return self.hits[0].id if self.hits else None
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == MORE_ID:
+            self.post_message(self.MoreWanted(self, len(self.hits)))
+        elif event.option.id and event.option.id.startswith("hit-"):
+            hit = self.hits[int(event.option.id.removeprefix("hit-"))]
+            self.post_message(self.HitChosen(self, hit.id))

@@ -1,0 +1,128 @@
+"""The search bar: a query input and one status line under it (counts, did-you-mean, errors)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from civicreader.textsafe import one_line
+
+PLACEHOLDER = 'Search: words, "a phrase", author:name, year:2011, blog:name, -word  (press / to come here)'
+
+
+class SearchBar(Vertical):
+    """Posts `QueryChanged` on every edit, `Submitted` on Enter, `Dismissed` on Escape."""
+
+    BINDING_GROUP_TITLE = "Search"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Back", show=False),
+        Binding("down", "leave_down", "To results", show=False),
+        Binding("ctrl+y", "use_suggestion", "Did you mean", show=True),
+    ]
+
+    @dataclass
+    class QueryChanged(Message):
+        bar: SearchBar
+        query: str
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    @dataclass
+    class Submitted(Message):
+        bar: SearchBar
+        query: str
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    @dataclass
+    class Dismissed(Message):
+        bar: SearchBar
+        had_query: bool
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    @dataclass
+    class LeftDown(Message):
+        bar: SearchBar
+
+        @property
+        def control(self) -> SearchBar:
+            return self.bar
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.suggestion: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        yield Static(id="search-status", markup=False)
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one("#query", Input).value
+
+    def set_query(self, text: str) -> None:
+        query_input = self.query_one("#query", Input)
+        query_input.value = text
+        query_input.cursor_position = len(text)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#query", Input)
+
+    def show_status(self, status: Content, suggestion: str | None = None) -> None:
+        """Show a line under the query (built by the caller from literal Content)."""
+        self.suggestion = suggestion
+        if suggestion:
+            status = Content.assemble(
+                status,
+                ("   did you mean ", "dim"),
+                (one_line(suggestion), "bold underline $text-accent"),
+                ("  (ctrl+y)", "dim"),
+            )
+        self.query_one("#search-status", Static).update(status)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_suggestion":
+            return bool(self.suggestion)
+        return True
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.QueryChanged(self, event.value))
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted(self, event.value))
+
+    def action_dismiss(self) -> None:
+        had_query = bool(self.query_text.strip())
+        self.post_message(self.Dismissed(self, had_query))
+
+    def action_leave_down(self) -> None:
+        self.post_message(self.LeftDown(self))
+
+    def action_use_suggestion(self) -> None:
+        if self.suggestion:
+            self.set_query(self.suggestion)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "search-status":
+            self.action_use_suggestion()
