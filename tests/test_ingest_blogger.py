@@ -1,0 +1,246 @@
+"""The Blogger backup reader: our own fixture, the real backups in ../shared, random backups."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from civicreader.ingest import IngestError, Page, Problem, Source, blogger, read_file
+from civicreader.model import Comment, post_id
+from tests.conftest import CORPORA, needs_shared
+
+FIXTURES = Path(__file__).parent / "fixtures" / "blogger"
+BACKUPS = CORPORA / "blogger"
+KIND = "http://schemas.google.com/blogger/2008/kind#"
+
+
+def read(path: Path, root: Path | None = None) -> Page:
+    result = read_file(path, root or path.parent)
+    assert isinstance(result, Page), result
+    return result
+
+
+def depth(page: Page) -> int:
+    return max((level + 1 for post in page.posts for level, _ in post.walk_comments()), default=0)
+
+
+# --- our own fixture -------------------------------------------------------------------------
+
+
+def test_fixture_posts_and_what_was_skipped():
+    page = read(FIXTURES / "allotment-notes.xml")
+    assert [post.title for post in page.posts] == ['Hosepipes & the "fair share" rota', "Harvest supper"]
+    for note in ("skipped 1 draft", "skipped 1 page", "skipped 1 setting", "skipped 1 template"):
+        assert note in page.notes
+    assert any("left out 1 comment" in note for note in page.notes)
+
+
+def test_fixture_post_fields():
+    post = read(FIXTURES / "allotment-notes.xml").posts[0]
+    assert post.blog == "Allotment Society Notes"
+    assert post.date == date(2012, 6, 14)
+    assert post.date_note
+    assert post.authors == ("June Okafor",)
+    assert post.categories == ("water", "committee")
+    assert post.body == (
+        "The committee met on Tuesday about the water rota.",
+        "Plots 1-20 water on odd days,\nplots 21-40 on even days.",
+    )
+    assert post.id == post_id("Allotment Society Notes", 'Hosepipes & the "fair share" rota', 6, 14)
+
+
+def test_fixture_comments_threaded_through_related_links():
+    post = read(FIXTURES / "allotment-notes.xml").posts[0]
+    assert [(level, c.author, c.date) for level, c in post.walk_comments()] == [
+        (0, "Bill Haddon", datetime(2012, 6, 14, 20, 5)),
+        (1, "Priya Lal", datetime(2012, 6, 14, 21, 30)),
+        (2, "Bill Haddon", datetime(2012, 6, 15, 7, 10)),
+        (0, "June Okafor", datetime(2012, 6, 16, 9, 0)),
+    ]
+    second = post.comments[0].replies[0]
+    assert second.body == ("I work late on odd days.", "Could we swap?")
+    assert second.replies[0].body == ("Same here, & thanks.",)
+
+
+def test_entity_bomb_is_refused(tmp_path):
+    bomb = tmp_path / "bomb.xml"
+    levels = "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 9))
+    bomb.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY e0 "lol">{levels}]>'
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>&e8;</title><entry>"
+        f"<category scheme='http://schemas.google.com/g/2005#kind' term='{KIND}post'/>"
+        "<title>x</title></entry></feed>",
+        encoding="utf-8",
+    )
+    problem = read_file(bomb, tmp_path)
+    assert isinstance(problem, Problem)
+    assert "entities" in problem.reason
+
+
+# --- the real backups in ../shared/corpora/blogger ---------------------------------------------
+
+REAL_BACKUPS = {
+    # file: (published posts, comments, thread depth)
+    "charleso-blog/blogger.xml": (8, 8, 1),
+    "pelican/pelican/tests/content/bloggerexport.xml": (1, 1, 1),
+    "blogger2jekyll/blogger2jekyll.tests/Stub/blog-08-19-2012.xml": (8, 1, 1),
+    "blogimport/tests/data/story-blogger-backup.xml": (6, 0, 0),
+    "ghost-migrate/packages/mg-blogger-xml/test/fixtures/sample.xml": (2, 0, 0),
+}
+
+
+@needs_shared(CORPORA)
+def test_every_real_backup_is_listed_here():
+    assert {str(path.relative_to(BACKUPS)) for path in BACKUPS.rglob("*.xml")} == set(REAL_BACKUPS)
+
+
+@needs_shared(CORPORA)
+@pytest.mark.parametrize("name", sorted(REAL_BACKUPS))
+def test_real_backup_counts(name):
+    posts, comments, levels = REAL_BACKUPS[name]
+    page = read(BACKUPS / name, CORPORA)
+    assert (len(page.posts), sum(p.comment_count for p in page.posts), depth(page)) == (posts, comments, levels)
+    assert all(post.date and post.title for post in page.posts)
+    assert all(post.body for post in page.posts)
+
+
+@needs_shared(CORPORA)
+def test_settings_and_template_are_skipped_not_read_as_posts():
+    page = read(BACKUPS / "charleso-blog/blogger.xml", CORPORA)
+    assert "skipped 47 settings" in page.notes
+    assert "skipped 1 template" in page.notes
+    assert {post.blog for post in page.posts} == {"Plunkett"}
+
+
+@needs_shared(CORPORA)
+def test_double_escaped_text_is_decoded_once():
+    page = read(BACKUPS / "charleso-blog/blogger.xml", CORPORA)
+    text = [p for post in page.posts for _, comment in post.walk_comments() for p in comment.body]
+    assert any("CC -> x" in paragraph for paragraph in text)
+    assert not any("&amp;" in paragraph or "&gt;" in paragraph for paragraph in text)
+
+
+@needs_shared(CORPORA)
+def test_undeclared_app_prefix_still_marks_drafts():
+    page = read(BACKUPS / "pelican/pelican/tests/content/bloggerexport.xml", CORPORA)
+    assert [post.title for post in page.posts] == ["The Steel Windpipe"]
+    assert "skipped 1 draft" in page.notes
+    assert "skipped 2 pages" in page.notes
+    assert page.posts[0].blog == "Notes of a Young Doctor"
+
+
+@needs_shared(CORPORA)
+def test_draft_sharing_an_id_with_a_post_is_still_skipped():
+    page = read(BACKUPS / "ghost-migrate/packages/mg-blogger-xml/test/fixtures/sample.xml", CORPORA)
+    assert [post.title for post in page.posts] == ["Rhoncus Published Post", "Vestibulum Post With Image"]
+    assert page.posts[1].categories == ("All Night Party", "Dance")
+
+
+# --- random backups ---------------------------------------------------------------------------
+
+WORD = st.text(alphabet=st.characters(categories=["L", "N", "P", "S"]), min_size=1, max_size=8)
+LINE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+PARAGRAPHS = st.lists(LINE, min_size=1, max_size=4).map(tuple)
+START = datetime(2011, 1, 1)
+
+
+@st.composite
+def comment_rows(draw, max_comments: int = 8):
+    rows: list[tuple[int, int, str, tuple[str, ...]]] = []
+    for number in range(1, draw(st.integers(0, max_comments)) + 1):
+        parent = draw(st.sampled_from([0] + [row[0] for row in rows]))
+        rows.append((number, parent, draw(LINE), draw(PARAGRAPHS)))
+    return rows
+
+
+def thread_order(rows) -> list[int]:
+    order: list[int] = []
+
+    def visit(parent: int) -> None:
+        for number, up, _, _ in rows:
+            if up == parent:
+                order.append(number)
+                visit(number)
+
+    visit(0)
+    return order
+
+
+def expected_tree(rows, written, parent: int = 0) -> tuple[Comment, ...]:
+    return tuple(
+        Comment(author=author, date=written[number], body=body, replies=expected_tree(rows, written, number))
+        for number, up, author, body in rows
+        if up == parent
+    )
+
+
+def entry(atom_id: str, kind: str, when: datetime, title: str, body: tuple[str, ...], extra: str = "") -> str:
+    content = "".join(f"<p>{html.escape(p)}</p>" for p in body)
+    return (
+        f"<entry><id>tag:blogger.com,1999:blog-5.{atom_id}</id>"
+        f"<published>{when:%Y-%m-%dT%H:%M:%S}.000-07:00</published>"
+        f"<category scheme='http://schemas.google.com/g/2005#kind' term='{KIND}{kind}'/>"
+        f"<title type='text'>{escape(html.escape(title))}</title>"
+        f"<content type='html'>{escape(content)}</content>{extra}</entry>"
+    )
+
+
+def backup(title, day, body, labels, rows, written) -> str:
+    post_when = datetime.combine(day, datetime.min.time()).replace(hour=9)
+    label_xml = "".join(
+        f"<category scheme='http://www.blogger.com/atom/ns#' term={quoteattr(label)}/>" for label in labels
+    )
+    entries = [entry("settings.X", "settings", post_when, "A setting", ("on",))]
+    entries.append(entry("post-1000", "post", post_when, title, body, label_xml + "<author><name>me</name></author>"))
+    for number, parent, author, text in reversed(rows):
+        related = (
+            f"<link rel='related' href='http://www.blogger.com/feeds/5/1000/comments/default/{parent}'/>"
+            if parent
+            else ""
+        )
+        extra = (
+            f"{related}<author><name>{escape(author)}</name></author>"
+            "<thr:in-reply-to ref='tag:blogger.com,1999:blog-5.post-1000'/>"
+        )
+        entries.append(entry(f"post-{number}", "comment", written[number], "c", text, extra))
+    return (
+        "<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom' "
+        "xmlns:thr='http://purl.org/syndication/thread/1.0'><title type='text'>Random Blogger</title>"
+        + "".join(entries)
+        + "</feed>"
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    title=LINE,
+    day=st.dates(date(2005, 1, 1), date(2015, 12, 31)),
+    body=PARAGRAPHS,
+    labels=st.lists(LINE, max_size=3, unique=True),
+    rows=comment_rows(),
+)
+def test_random_backup_round_trips(title, day, body, labels, rows):
+    written = {number: START + timedelta(hours=index) for index, number in enumerate(thread_order(rows))}
+    data = backup(title, day, body, labels, rows, written).encode("utf-8")
+    page = blogger.read(Source(path=Path("random.xml"), data=data, blog="folder"))
+    (post,) = page.posts
+    assert (post.title, post.date, post.body, post.categories) == (title, day, body, tuple(labels))
+    assert post.comments == expected_tree(rows, written)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(max_size=400), keep=st.integers(0, 4000))
+def test_junk_never_raises(tmp_path, junk, keep):
+    data = (FIXTURES / "allotment-notes.xml").read_bytes()[:keep] + junk
+    target = tmp_path / "junk.xml"
+    target.write_bytes(data)
+    assert isinstance(read_file(target, tmp_path), Page | Problem)
+    with contextlib.suppress(IngestError):  # the contract's own error; anything else fails the test
+        blogger.read(Source(path=target, data=data, blog="junk"))
