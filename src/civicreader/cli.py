@@ -108,3 +108,246 @@ def print_post_table(posts) -> None:
     console.print(table)
     if any(post.date_inferred for post in posts):
         console.print(Text("* year inferred: `civicreader parse --json` says how (date_note)", style="dim"))
+
+
+# ---------------------------------------------------------------- index, search, show
+
+
+def open_library(corpus: Path | None, index_dir: Path | None):
+    """The Library for a command's --corpus/--index, falling back on the group's, then the sample corpus."""
+    from civicreader import paths
+    from civicreader.index import Library
+
+    context = click.get_current_context()
+    group = context.parent.params if context.parent else {}
+    corpus = corpus or group.get("corpus") or paths.sample_corpus()
+    return Library(corpus, index_dir or group.get("index_dir"))
+
+
+def update_index(library, *, announce: str | None = None, busy_is_fine: bool = False):
+    """Run Library.update with a progress bar on a terminal, plain lines otherwise; exit cleanly on failure.
+
+    With `busy_is_fine`, an index another process is updating is used as it stands.
+    """
+    from civicreader.index import IndexBusy, UpdateCancelled
+
+    if announce:
+        echo_problem(announce)
+    try:
+        with IndexProgress() as progress:
+            report = library.update(progress=progress)
+    except IndexBusy as error:
+        if busy_is_fine:
+            echo_problem("the index is being updated by another process; using it as it was")
+            return None
+        echo_problem(str(error))
+        sys.exit(75)
+    except FileNotFoundError as error:
+        echo_problem(str(error))
+        sys.exit(2)
+    except (KeyboardInterrupt, UpdateCancelled):
+        echo_problem("interrupted: the index is as it was before this run")
+        sys.exit(130)
+    for problem in report.problems:
+        echo_problem(f"skipped {problem}")
+    return report
+
+
+class IndexProgress:
+    """A context manager yielding a progress callback: rich on a terminal, a few plain lines when piped."""
+
+    def __enter__(self):
+        self._bar = None
+        self._phase = ""
+        self._last_tenth = -1
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = None
+        return self.report
+
+    def report(self, done: int, total: int, label: str) -> None:
+        phase = "indexing posts" if label == "indexing posts" else "reading files"
+        if self._bar is not None:
+            if phase != self._phase:
+                self._task = self._bar.add_task(phase, total=total)
+                self._phase = phase
+            self._bar.update(self._task, completed=done, total=total)
+            return
+        if phase != self._phase:
+            self._phase = phase
+            self._last_tenth = -1
+            click.echo(f"{phase}: {total}", err=True)
+        tenth = done * 10 // max(total, 1)
+        if tenth != self._last_tenth and done:
+            self._last_tenth = tenth
+            click.echo(f"{phase}: {done}/{total}", err=True)
+
+    def __exit__(self, *exc_info) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def ready_library(corpus: Path | None, index_dir: Path | None):
+    """A Library whose index is there and current: built or updated first when missing or stale."""
+    library = open_library(corpus, index_dir)
+    if not library.corpus.is_dir():
+        echo_problem(f"no corpus folder at {library.corpus}")
+        sys.exit(2)
+    if not library.exists():
+        update_index(library, announce=f"indexing {library.corpus} first")
+    elif library.is_stale():
+        library.busy_wait = 1.0
+        update_index(library, announce="the corpus has changed: updating the index first", busy_is_fine=True)
+    return library
+
+
+@main.command()
+@corpus_option
+@index_option
+def index(corpus: Path | None, index_dir: Path | None) -> None:
+    """Build the index of the corpus, or update it: only added, changed and removed files are read."""
+    library = open_library(corpus, index_dir)
+    report = update_index(library)
+    click.echo(
+        f"{report.posts} posts indexed from {library.corpus}: {report.added} files added, "
+        f"{report.changed} changed, {report.removed} removed, {report.unchanged} unchanged "
+        f"({report.seconds:.1f} s)"
+    )
+    click.echo(f"index: {library.index_dir}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True)
+@corpus_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: query, total, hits, facets, suggestion.")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+def search(
+    query: tuple[str, ...], corpus: Path | None, index_dir: Path | None, as_json: bool, sort: str, limit: int
+) -> None:
+    """Search the corpus: words (AND), OR, NOT, -word, "phrases", word*, word~, title: body: comment:
+    author: commenter: category: tag: blog: and date:2011, date:2011-03, date:[2011-03-01 to 2011-03-31], date:>2012.
+    """
+    from civicreader.index import QueryError
+
+    library = ready_library(corpus, index_dir)
+    text = " ".join(query)
+    try:
+        results = library.search(text, sort=sort, limit=limit)
+    except QueryError as error:
+        echo_problem(f"bad query: {error}")
+        sys.exit(2)
+    if as_json:
+        dump_json(results.to_dict())
+    else:
+        print_results(results)
+
+
+def print_results(results) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from civicreader.textsafe import one_line
+
+    console = Console(highlight=False)
+    console.print(Text(f"{results.total} posts match {one_line(results.query)!r}", style="bold"))
+    if results.suggestion:
+        console.print(Text(f"did you mean: {one_line(results.suggestion)}", style="yellow"))
+    for hit in results.hits:
+        when = hit.date.isoformat() if hit.date else "undated"
+        if hit.date_inferred:
+            when += "*"
+        where = f"in a comment by {one_line(hit.commenter or 'someone')}" if hit.matched_in == "comment" else (
+            f"in the {hit.matched_in}"
+        )
+        console.print()
+        console.print(
+            Text.assemble(
+                (when, "cyan"),
+                "  ",
+                (one_line(hit.blog), "magenta"),
+                "  ",
+                (one_line(hit.title) or "(untitled)", "bold"),
+                "  ",
+                (hit.id, "dim"),
+            )
+        )
+        snippet = Text(hit.snippet)
+        for start, end in hit.highlights:
+            snippet.stylize("bold reverse", start, end)
+        console.print(Text.assemble("  ", (where + ": ", "dim"), snippet))
+    if results.total:
+        console.print()
+        for name, counts in results.facets.items():
+            if counts:
+                shown = ", ".join(f"{one_line(key)} ({count})" for key, count in list(counts.items())[:8])
+                console.print(Text(f"{name}: {shown}", style="dim"))
+
+
+@main.command()
+@click.argument("post_id")
+@corpus_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the post as JSON (the shape `parse --json` uses).")
+def show(post_id: str, corpus: Path | None, index_dir: Path | None, as_json: bool) -> None:
+    """Print one post, found by its ID (from `search` or `parse`), with its comment thread."""
+    library = ready_library(corpus, index_dir)
+    post = library.get(post_id.strip())
+    if post is None:
+        echo_problem(f"no post with id {post_id!r} in {library.corpus}")
+        sys.exit(1)
+    if as_json:
+        dump_json(post.to_dict())
+    else:
+        print_post(post)
+
+
+def print_post(post) -> None:
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from civicreader.textsafe import one_line, strip_controls
+
+    console = Console(highlight=False)
+    console.print(Text(one_line(post.title) or "(untitled)", style="bold"))
+    when = post.date.isoformat() if post.date else "undated"
+    if post.date_inferred and post.date_note:
+        when += f" ({one_line(post.date_note)})"
+    details = [when, one_line(post.blog)]
+    if post.authors:
+        details.append("by " + ", ".join(one_line(author) for author in post.authors))
+    console.print(Text("  ·  ".join(details), style="cyan"))
+    for label, values in (("categories", post.categories), ("tags", post.tags)):
+        if values:
+            console.print(Text(f"{label}: " + ", ".join(one_line(value) for value in values), style="dim"))
+    if post.excerpt:
+        console.print(Text("only an excerpt of this post was found", style="yellow"))
+    for paragraph in post.body:
+        console.print()
+        console.print(Text(strip_controls(paragraph)))
+    if post.comments:
+        console.print()
+        console.print(Text(f"{post.comment_count} comments", style="bold"))
+    for depth, comment in post.walk_comments():
+        stamp = comment.date.strftime("%Y-%m-%d %H:%M") if comment.date else "undated"
+        indent = (0, 0, 0, 2 + 4 * depth)
+        console.print()
+        heading = Text.assemble((one_line(comment.author) or "anonymous", "bold"), "  ", (stamp, "dim"))
+        console.print(Padding(heading, indent))
+        for paragraph in comment.body:
+            console.print(Padding(Text(strip_controls(paragraph)), indent))
+    console.print()
+    console.print(Text(f"id {post.id}  ·  from " + ", ".join(one_line(s) for s in post.sources), style="dim"))

@@ -1,0 +1,1329 @@
+"""The search index: one Whoosh index per corpus, updated incrementally, read by the UI and the CLI.
+
+This is the only module that imports whoosh (always lazily, inside functions).
+
+What lives in an index folder:
+
+* ``whoosh/``: the Whoosh index, one document per post. The whole post is stored (JSON), so
+  `get`, `show` and the UI never read the corpus; a small ``meta`` column feeds facets and the
+  archive tree without unpickling stored fields.
+* ``manifest.json``: every corpus file with its size, mtime and SHA-1, the content hash of every
+  post, and the Whoosh generation it describes. A stat walk against it says whether the index is stale.
+* ``pages-<token>.pickle``: every file's parsed `Page` (or `Problem`), so an update re-reads only
+  added and changed files, then re-merges all pages in memory and rewrites only the posts that differ.
+* ``words.pickle``: how many posts use each unstemmed word; fuzzy terms, prefixes and did-you-mean
+  are expanded against it (spelling on the stemmed fields would suggest stems).
+* ``write.lock``: held (fcntl) by the one process updating the index.
+
+Writes are atomic: Whoosh commits by writing a new table of contents, and the other files are
+written beside and renamed into place, manifest last. A killed writer leaves the last good index;
+a manifest that does not match the committed Whoosh generation is repaired from the index itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import pickle
+import re
+import threading
+import time
+import uuid
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from civicreader import paths
+from civicreader.ingest import Page, Problem
+from civicreader.model import Post
+
+FORMAT_VERSION = 1
+TEXT_FIELDS = ("title", "body", "comment")
+"""Analysed with stemming and character positions; bare words search these."""
+PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
+QUERY_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "date")
+TITLE_BOOST = 3.0
+BUSY_WAIT_SECONDS = 3.0
+FRESHNESS_CHECK_SECONDS = 1.0
+"""How often a Library looks for a newer commit by another process."""
+FUZZY_EXPANSIONS = 8
+PREFIX_EXPANSIONS = 200
+SNIPPET_CHARS = 220
+RARE_DOC_FREQUENCY = 3
+WORD_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
+"""Whoosh's default tokenizer, so the word list and the index see the same words."""
+
+
+class IndexBusy(Exception):
+    """Another process holds the write lock."""
+
+
+class QueryError(ValueError):
+    """A malformed query; str(error) is one line for the user."""
+
+
+class UpdateCancelled(Exception):
+    """`update` stopped because its cancel event was set; the index is as it was before."""
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    id: str
+    title: str
+    date: date | None
+    date_inferred: bool
+    blog: str
+    comment_count: int
+    excerpt: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    date: date | None
+    date_inferred: bool
+    blog: str
+    score: float
+    snippet: str
+    """Plain text, no markup."""
+    highlights: tuple[tuple[int, int], ...]
+    """(start, end) offsets of the matched words inside `snippet`."""
+    matched_in: str
+    """"title", "body" or "comment"."""
+    commenter: str | None
+    """Whose comment matched, when matched_in == "comment"."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "date_inferred": self.date_inferred,
+            "blog": self.blog,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights],
+            "matched_in": self.matched_in,
+            "commenter": self.commenter,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    """Exact: every matching post, not only the hits shown."""
+    hits: tuple[Hit, ...]
+    facets: dict[str, dict[str, int]]
+    """{"year": {...}, "blog": {...}, "category": {...}} counted over all matches."""
+    suggestion: str | None
+    """A whole corrected query string, or None."""
+    terms: tuple[str, ...]
+    """The words to highlight in the reading pane (after fuzzy and prefix expansion)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    """Counts of files."""
+    posts: int
+    """Posts in the index after the update."""
+    problems: tuple[Problem, ...]
+    seconds: float
+    posts_written: int = 0
+    """Posts added or rewritten in the index by this update."""
+    posts_deleted: int = 0
+
+
+# ---------------------------------------------------------------- analysis and schema
+
+
+@lru_cache(maxsize=1)
+def _stemming_analyzer():
+    from whoosh.analysis import StemmingAnalyzer
+
+    return StemmingAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def _plain_analyzer():
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+
+    return RegexTokenizer() | LowercaseFilter()
+
+
+def _schema():
+    from whoosh import columns, fields
+
+    stemmed = _stemming_analyzer()
+    plain = _plain_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=stemmed, chars=True),
+        body=fields.TEXT(analyzer=stemmed, chars=True),
+        comment=fields.TEXT(analyzer=stemmed, chars=True),
+        author=fields.TEXT(analyzer=plain),
+        commenter=fields.TEXT(analyzer=plain),
+        category=fields.TEXT(analyzer=plain),
+        tag=fields.TEXT(analyzer=plain),
+        blog=fields.TEXT(analyzer=plain),
+        day=fields.NUMERIC(int, bits=32, sortable=True),
+        meta=fields.COLUMN(columns.VarBytesColumn()),
+        post=fields.STORED,
+    )
+
+
+def stems(text: str) -> list[str]:
+    """The index's terms for `text` (lower case, stemmed, stop words dropped)."""
+    return [token.text for token in _stemming_analyzer()(text)]
+
+
+def body_text(post: Post) -> str:
+    return "\n\n".join(post.body)
+
+
+def comment_parts(post: Post) -> tuple[str, list[tuple[int, int, str]]]:
+    """All comment text as one string, and (start, end, author) of each comment inside it."""
+    pieces: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    offset = 0
+    for _, comment in post.walk_comments():
+        text = "\n\n".join(comment.body)
+        if pieces:
+            offset += 2
+        spans.append((offset, offset + len(text), comment.author))
+        pieces.append(text)
+        offset += len(text)
+    return "\n\n".join(pieces), spans
+
+
+def post_digest(post: Post) -> str:
+    data = json.dumps(post.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _day_number(when: date | None) -> int:
+    return when.year * 10000 + when.month * 100 + when.day if when else 0
+
+
+def _document(post: Post, digest: str) -> dict[str, Any]:
+    comments, _ = comment_parts(post)
+    commenters = dict.fromkeys(comment.author for _, comment in post.walk_comments() if comment.author)
+    meta = {
+        "t": post.title,
+        "d": post.date.isoformat() if post.date else None,
+        "i": post.date_inferred,
+        "b": post.blog,
+        "c": list(post.categories),
+        "n": post.comment_count,
+        "e": post.excerpt,
+        "h": digest,
+        "id": post.id,
+    }
+    stored = json.dumps(post.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    return {
+        "id": post.id,
+        "title": post.title,
+        "body": body_text(post),
+        "comment": comments,
+        "author": "\n".join(post.authors),
+        "commenter": "\n".join(commenters),
+        "category": "\n".join(post.categories),
+        "tag": "\n".join(post.tags),
+        "blog": post.blog,
+        "day": _day_number(post.date),
+        "meta": _encode(meta),
+        "post": zlib.compress(stored.encode("utf-8", "surrogatepass"), 3),
+    }
+
+
+def _encode(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _decode_post(stored: bytes) -> Post:
+    return Post.from_dict(json.loads(zlib.decompress(stored).decode("utf-8", "surrogatepass")))
+
+
+def post_words(post: Post) -> set[str]:
+    """The distinct unstemmed words of a post, for the word list behind fuzzy terms and suggestions."""
+    parts = [post.title, *post.body]
+    for _, comment in post.walk_comments():
+        parts.extend(comment.body)
+    return {word for word in WORD_PATTERN.findall(" ".join(parts).lower()) if _is_word(word)}
+
+
+def _is_word(word: str) -> bool:
+    return 2 < len(word) <= 40 and not word.isdigit() and "_" not in word
+
+
+# ---------------------------------------------------------------- the word list
+
+
+class Vocabulary:
+    """Unstemmed words and how many posts use each: expands `word~` and `word*`, suggests spellings."""
+
+    def __init__(self, frequencies: dict[str, int]):
+        self.frequencies = frequencies
+        self._sorted: list[str] | None = None
+        self._by_initial: dict[str, list[str]] | None = None
+
+    def frequency(self, word: str) -> int:
+        return self.frequencies.get(word, 0)
+
+    def near(self, word: str, max_edits: int = 1) -> list[str]:
+        """Known words within `max_edits` edits that keep the first letter, most used first."""
+        word = word.lower()
+        found = {candidate for candidate in _one_edit(word) if candidate in self.frequencies}
+        if max_edits >= 2:
+            found |= self._scan_two_edits(word)
+        found.discard(word)
+        found = {candidate for candidate in found if candidate[:1] == word[:1]}
+        return sorted(found, key=lambda candidate: (-self.frequencies[candidate], candidate))
+
+    def _scan_two_edits(self, word: str) -> set[str]:
+        if self._by_initial is None:
+            by_initial: dict[str, list[str]] = {}
+            for known in self.frequencies:
+                by_initial.setdefault(known[:1], []).append(known)
+            self._by_initial = by_initial
+        return {
+            known
+            for known in self._by_initial.get(word[:1], ())
+            if abs(len(known) - len(word)) <= 2 and _edit_distance(word, known, 2) <= 2
+        }
+
+    def starting_with(self, prefix: str) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self.frequencies)
+        words = self._sorted
+        start = bisect.bisect_left(words, prefix)
+        end = bisect.bisect_left(words, prefix + "\U0010ffff")
+        return words[start:end]
+
+    def matching(self, pattern: str) -> list[str]:
+        """Words matching a wildcard pattern (* any run, ? one character)."""
+        literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        regex = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern))
+        pool = self.starting_with(literal) if literal else list(self.frequencies)
+        return [word for word in pool if regex.fullmatch(word)]
+
+    def most_used(self, words: Iterable[str], limit: int) -> list[str]:
+        return sorted(words, key=lambda word: (-self.frequencies.get(word, 0), word))[:limit]
+
+    def correction(self, word: str, seen: int) -> str | None:
+        """A much more common spelling of a word `seen` in that many posts, or None."""
+        if seen > RARE_DOC_FREQUENCY or not word.isalpha():
+            return None
+        candidates = self.near(word, 1)
+        if not candidates and len(word) >= 5:
+            candidates = self.near(word, 2)
+        if not candidates:
+            return None
+        best = candidates[0]
+        if seen == 0 or self.frequencies[best] >= 20 * seen:
+            return best
+        return None
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _one_edit(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + transposes + replaces + inserts)
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# ---------------------------------------------------------------- queries
+
+
+@dataclass
+class _Compiled:
+    query: Any
+    """The scored Whoosh query."""
+    date_filter: Any
+    """Date ranges that every hit must meet (applied as a filter, not scored), or None."""
+    highlight: dict[str, set[str]]
+    """Stemmed terms per text field, for snippets."""
+    words: list[str]
+    """Unstemmed words to highlight in the reading pane."""
+    plain_words: list[str]
+    """Words as typed, candidates for did-you-mean."""
+    commenter_words: list[str]
+
+
+class _QueryCompiler:
+    """Parse with Whoosh's parser over unstemmed fields, then rewrite the tree: stem, expand, dates."""
+
+    def __init__(self, vocabulary: Callable[[], Vocabulary]):
+        self._vocabulary = vocabulary
+        self.highlight: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
+        self.words: list[str] = []
+        self.plain_words: list[str] = []
+        self.commenter_words: list[str] = []
+
+    def compile(self, text: str) -> _Compiled:
+        from whoosh import query as wq
+
+        _check_syntax(text)
+        if not text.strip():
+            return _Compiled(wq.Every(), None, self.highlight, [], [], [])
+        try:
+            parsed = _parser().parse(_minus_to_not(text))
+        except QueryError:
+            raise
+        except Exception as error:
+            raise QueryError(f"cannot read the query: {error}") from None
+        scored = self._rewrite(parsed, positive=True).normalize()
+        scored, date_filter = _split_date_filter(scored)
+        if isinstance(scored, wq.Not):
+            scored = wq.AndNot(wq.Every(), scored.query)
+        words = list(dict.fromkeys(self.words))
+        return _Compiled(scored, date_filter, self.highlight, words, self.plain_words, self.commenter_words)
+
+    def _rewrite(self, node, positive: bool):
+        from whoosh import query as wq
+
+        if isinstance(node, wq.Not):
+            return wq.Not(self._rewrite(node.query, not positive))
+        if isinstance(node, wq.AndNot):
+            return wq.AndNot(self._rewrite(node.a, positive), self._rewrite(node.b, not positive))
+        if isinstance(node, wq.AndMaybe):
+            return wq.AndMaybe(self._rewrite(node.a, positive), self._rewrite(node.b, positive))
+        if isinstance(node, wq.CompoundQuery):
+            return type(node)([self._rewrite(child, positive) for child in node.subqueries], boost=node.boost)
+        field = getattr(node, "fieldname", None)
+        if field == "date":
+            return _date_query(node)
+        if field not in TEXT_FIELDS:
+            if field == "commenter" and positive:
+                self.commenter_words.extend(getattr(node, "words", None) or [getattr(node, "text", "")])
+            return node
+        if isinstance(node, wq.FuzzyTerm):
+            words = self._vocabulary().near(node.text, 2 if node.maxdist >= 2 else 1)[:FUZZY_EXPANSIONS]
+            return self._any_of(field, [node.text, *words], positive, boost=node.boost)
+        if isinstance(node, wq.Prefix):
+            vocabulary = self._vocabulary()
+            words = vocabulary.most_used(vocabulary.starting_with(node.text), PREFIX_EXPANSIONS)
+            return self._any_of(field, words, positive, boost=node.boost)
+        if isinstance(node, wq.Wildcard):
+            vocabulary = self._vocabulary()
+            words = vocabulary.most_used(vocabulary.matching(node.text), PREFIX_EXPANSIONS)
+            return self._any_of(field, words, positive, boost=node.boost)
+        if isinstance(node, wq.Phrase):
+            terms = stems(" ".join(node.words))
+            if positive:
+                self.words.extend(node.words)
+                self.highlight[field].update(terms)
+            if not terms:
+                return wq.NullQuery
+            if len(terms) == 1:
+                return wq.Term(field, terms[0], boost=self._boost(field, node.boost))
+            return wq.Phrase(field, terms, slop=node.slop, boost=self._boost(field, node.boost))
+        if isinstance(node, wq.Term):
+            if positive:
+                self.plain_words.append(node.text)
+            return self._any_of(field, [node.text], positive, boost=node.boost)
+        if isinstance(node, wq.TermRange):
+            raise QueryError(f"ranges work on dates only (date:[2011-03-01 to 2011-03-31]), not on {field}:")
+        return node
+
+    def _any_of(self, field: str, words: Sequence[str], positive: bool, boost: float):
+        from whoosh import query as wq
+
+        terms = list(dict.fromkeys(term for word in words for term in stems(word)))
+        if positive:
+            self.words.extend(words)
+            self.highlight[field].update(terms)
+        if not terms:
+            return wq.NullQuery
+        queries = [wq.Term(field, term, boost=self._boost(field, boost)) for term in terms]
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+    @staticmethod
+    def _boost(field: str, boost: float) -> float:
+        return boost * TITLE_BOOST if field == "title" else boost
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from whoosh import fields, qparser
+    from whoosh.qparser import plugins
+
+    plain = _plain_analyzer()
+    schema = fields.Schema(
+        **{name: fields.TEXT(analyzer=plain) for name in (*TEXT_FIELDS, *PLAIN_FIELDS)},
+        date=fields.ID(),
+    )
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema)
+    parser.add_plugin(plugins.FuzzyTermPlugin())
+    parser.add_plugin(plugins.GtLtPlugin())
+    parser.remove_plugin_class(plugins.BoostPlugin)
+    return parser
+
+
+_FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_]+):")
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _outside_quotes(text: str) -> str:
+    """The query with quoted phrases blanked out (same length), so syntax checks skip them."""
+    return re.sub(r'"[^"]*"', lambda match: " " * len(match.group()), text)
+
+
+def _check_syntax(text: str) -> None:
+    if text.count('"') % 2:
+        raise QueryError('a quote is not closed: add the closing "')
+    bare = _outside_quotes(text)
+    for opening, closing, name in (("(", ")", "parenthesis"), ("[", "]", "bracket")):
+        depth = 0
+        for ch in bare:
+            depth += (ch == opening) - (ch == closing)
+            if depth < 0:
+                raise QueryError(f"a closing {name} '{closing}' has no opening '{opening}'")
+        if depth:
+            raise QueryError(f"a {name} is not closed: add '{closing}'")
+    for match in _FIELD_PREFIX.finditer(bare):
+        name = match.group(1)
+        if name.lower() not in QUERY_FIELDS:
+            raise QueryError(f"unknown field '{name}:'; fields are {', '.join(f + ':' for f in QUERY_FIELDS)}")
+        following = bare[match.end() : match.end() + 1]
+        if following in ("", " ", ")") and text[match.end() : match.end() + 1] != '"':
+            raise QueryError(f"'{name}:' needs something to search for after it")
+
+
+def _minus_to_not(text: str) -> str:
+    """`-word` means NOT word; a hyphen inside a word (well-being) stays a hyphen."""
+    out: list[str] = []
+    in_quote = False
+    for index, ch in enumerate(text):
+        if ch == '"':
+            in_quote = not in_quote
+        before = text[index - 1] if index else " "
+        after = text[index + 1 : index + 2]
+        if ch == "-" and not in_quote and (before.isspace() or before == "(") and after and not after.isspace():
+            out.append("NOT ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _date_bounds(value: str | None, query_text: str) -> tuple[date, date] | None:
+    if value is None:
+        return None
+    match = _DATE_VALUE.match(value.strip())
+    if not match:
+        raise QueryError(
+            f"date:{query_text} is not a date; use date:2011, date:2011-03, date:2011-03-08, "
+            "date:[2011-03-01 to 2011-03-31] or date:>2012"
+        )
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if day is not None:
+            first = last = date(year, month, day)
+        elif month is not None:
+            first = date(year, month, 1)
+            last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+        else:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        raise QueryError(f"date:{query_text} is not a date on the calendar") from None
+    return first, last
+
+
+def _date_query(node):
+    from whoosh import query as wq
+
+    if isinstance(node, wq.Term):
+        bounds = _date_bounds(node.text, node.text)
+        assert bounds is not None
+        low, high = bounds
+    elif isinstance(node, wq.TermRange):
+        shown = f"[{node.start or ''} to {node.end or ''}]"
+        start = _date_bounds(node.start, shown)
+        end = _date_bounds(node.end, shown)
+        low = date(1, 1, 1) if start is None else (start[1] + timedelta(days=1) if node.startexcl else start[0])
+        high = date(9999, 12, 31) if end is None else (end[0] - timedelta(days=1) if node.endexcl else end[1])
+    else:
+        raise QueryError("date: takes 2011, 2011-03, 2011-03-08, a range [2011-03-01 to 2011-03-31], or >2012")
+    return wq.NumericRange("day", _day_number(low), _day_number(high), constantscore=True)
+
+
+def _split_date_filter(scored):
+    """Pull top-level date ranges out of the scored query: they filter, they do not rank."""
+    from whoosh import query as wq
+
+    def is_date(node) -> bool:
+        return isinstance(node, wq.NumericRange) and node.fieldname == "day"
+
+    if is_date(scored):
+        return wq.Every(), scored
+    if isinstance(scored, wq.And):
+        dates = [child for child in scored.subqueries if is_date(child)]
+        if dates:
+            rest = [child for child in scored.subqueries if not is_date(child)]
+            remaining = wq.And(rest).normalize() if rest else wq.Every()
+            if isinstance(remaining, wq.Not):
+                remaining = wq.AndNot(wq.Every(), remaining.query)
+            return remaining, (dates[0] if len(dates) == 1 else wq.And(dates))
+    return scored, None
+
+
+# ---------------------------------------------------------------- reading the index
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """Everything the facets and the archive tree need, per document number, from the meta column."""
+
+    summaries: dict[int, PostSummary]
+    """Live documents only."""
+    categories: dict[int, tuple[str, ...]]
+    digests: dict[str, str]
+    """post id -> content hash."""
+    by_year: dict[int, set[int]]
+    by_blog: dict[str, set[int]]
+    by_category: dict[str, set[int]]
+
+    @classmethod
+    def load(cls, reader) -> _Catalogue:
+        column = reader.column_reader("meta") if reader.has_column("meta") else None
+        summaries: dict[int, PostSummary] = {}
+        categories: dict[int, tuple[str, ...]] = {}
+        digests: dict[str, str] = {}
+        by_year: dict[int, set[int]] = {}
+        by_blog: dict[str, set[int]] = {}
+        by_category: dict[str, set[int]] = {}
+        live = reader.all_doc_ids() if column is not None else ()
+        for docnum in live:
+            meta = json.loads(column[docnum])
+            post_id = meta["id"]
+            when = date.fromisoformat(meta["d"]) if meta["d"] else None
+            summaries[docnum] = PostSummary(
+                id=post_id,
+                title=meta["t"],
+                date=when,
+                date_inferred=meta["i"],
+                blog=meta["b"],
+                comment_count=meta["n"],
+                excerpt=meta["e"],
+            )
+            categories[docnum] = tuple(meta["c"])
+            digests[post_id] = meta["h"]
+            by_year.setdefault(when.year if when else 0, set()).add(docnum)
+            by_blog.setdefault(meta["b"], set()).add(docnum)
+            for category in meta["c"]:
+                by_category.setdefault(category, set()).add(docnum)
+        return cls(summaries, categories, digests, by_year, by_blog, by_category)
+
+    def facets(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
+        years: Counter[str] = Counter()
+        blogs: Counter[str] = Counter()
+        categories: Counter[str] = Counter()
+        summaries = self.summaries
+        for docnum in docnums:
+            summary = summaries[docnum]
+            years[str(summary.date.year) if summary.date else "undated"] += 1
+            blogs[summary.blog] += 1
+            categories.update(self.categories[docnum])
+        return {
+            "year": dict(sorted(years.items())),
+            "blog": dict(blogs.most_common()),
+            "category": dict(categories.most_common()),
+        }
+
+    def allowed(self, filters: Mapping[str, str]) -> set[int] | None:
+        allowed: set[int] | None = None
+        for name, value in filters.items():
+            if name == "year":
+                key = 0 if str(value) in ("undated", "None", "") else int(value)
+                chosen = self.by_year.get(key, set())
+            elif name == "blog":
+                chosen = self.by_blog.get(value, set())
+            elif name == "category":
+                chosen = self.by_category.get(value, set())
+            else:
+                raise QueryError(f"cannot filter on '{name}'; use year, blog or category")
+            allowed = set(chosen) if allowed is None else allowed & chosen
+        return allowed
+
+
+def _newest_first(summaries: Iterable[PostSummary]) -> list[PostSummary]:
+    dated = sorted((s for s in summaries if s.date), key=lambda s: (s.date, s.title), reverse=True)
+    return dated + sorted((s for s in summaries if not s.date), key=lambda s: s.title)
+
+
+# ---------------------------------------------------------------- the library
+
+
+@dataclass
+class _State:
+    generation: int
+    files: dict[str, list]
+    """relative path -> [size, mtime_ns, sha1]"""
+    digests: dict[str, str]
+    pages_file: str | None
+
+
+class Library:
+    """One corpus and its index. Cheap to create; opens the index on first use.
+
+    Safe from one thread at a time per instance.
+    """
+
+    def __init__(self, corpus: Path, index_dir: Path | None = None):
+        self.corpus = Path(corpus).expanduser()
+        self.index_dir = Path(index_dir).expanduser() if index_dir else paths.index_dir_for(self.corpus)
+        self.busy_wait = BUSY_WAIT_SECONDS
+        self._index = None
+        self._searcher = None
+        self._checked_at = 0.0
+        self._catalogue: _Catalogue | None = None
+        self._vocabulary: Vocabulary | None = None
+
+    # ---- where things are
+
+    @property
+    def _whoosh_dir(self) -> Path:
+        return self.index_dir / "whoosh"
+
+    @property
+    def _manifest_path(self) -> Path:
+        return self.index_dir / "manifest.json"
+
+    @property
+    def _words_path(self) -> Path:
+        return self.index_dir / "words.pickle"
+
+    # ---- state
+
+    def exists(self) -> bool:
+        from whoosh import index
+
+        return self._manifest_path.exists() and index.exists_in(str(self._whoosh_dir))
+
+    def is_stale(self) -> bool:
+        state = self._read_state()
+        if state is None or not self.exists():
+            return True
+        seen = 0
+        for file, _root in self._discover():
+            relative = self._relative(file)
+            known = state.files.get(relative)
+            try:
+                stat = file.stat()
+            except OSError:
+                return True
+            if known is None or known[0] != stat.st_size or known[1] != stat.st_mtime_ns:
+                return True
+            seen += 1
+        return seen != len(state.files)
+
+    def _read_state(self) -> _State | None:
+        try:
+            data = json.loads(self._manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("format") != FORMAT_VERSION:
+            return None
+        return _State(
+            generation=data["generation"],
+            files=data["files"],
+            digests=data["digests"],
+            pages_file=data.get("pages_file"),
+        )
+
+    def _discover(self) -> Iterator[tuple[Path, Path]]:
+        from civicreader.ingest import discover
+
+        return discover([self.corpus])
+
+    def _relative(self, file: Path) -> str:
+        try:
+            return file.relative_to(self.corpus).as_posix()
+        except ValueError:
+            return file.as_posix()
+
+    # ---- writing
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with (self.index_dir / "write.lock").open("a+") as handle:
+            deadline = time.monotonic() + self.busy_wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            f"the index in {self.index_dir} is being updated by another civicreader process; "
+                            "try again when it has finished"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def update(
+        self,
+        progress: Callable[[int, int, str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> UpdateReport:
+        """Build the index, or bring it up to date with the corpus by re-reading only what changed."""
+        if not self.corpus.is_dir():
+            raise FileNotFoundError(f"no corpus folder at {self.corpus}")
+        started = time.perf_counter()
+        with self._write_lock():
+            report = self._update_locked(progress or _no_progress, cancel or threading.Event(), started)
+        self._drop_searcher()
+        return report
+
+    def _update_locked(self, progress, cancel: threading.Event, started: float) -> UpdateReport:
+        from whoosh import index
+
+        from civicreader.dedupe import merge_pages
+        from civicreader.ingest import read_file
+
+        self._whoosh_dir.mkdir(parents=True, exist_ok=True)
+        state = self._read_state()
+        if index.exists_in(str(self._whoosh_dir)):
+            whoosh_index = index.open_dir(str(self._whoosh_dir))
+        else:
+            whoosh_index = index.create_in(str(self._whoosh_dir), _schema())
+            state = None
+        pages = self._load_pages(state)
+        if pages is None:
+            state = None
+            pages = {}
+        in_step = state is not None and state.generation == whoosh_index.latest_generation()
+        files = dict(state.files) if state else {}
+        if in_step:
+            assert state is not None
+            digests = state.digests
+        else:
+            # A writer died after committing Whoosh but before the manifest: trust the index.
+            with whoosh_index.reader() as reader:
+                digests = _Catalogue.load(reader).digests
+
+        found = list(self._discover())
+        added = changed = unchanged = 0
+        seen: set[str] = set()
+        for number, (file, root) in enumerate(found, 1):
+            if cancel.is_set():
+                raise UpdateCancelled("indexing was cancelled; the index is as it was")
+            relative = self._relative(file)
+            seen.add(relative)
+            progress(number, len(found), relative)
+            try:
+                stat = file.stat()
+            except OSError:
+                continue
+            known = files.get(relative)
+            if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and relative in pages:
+                unchanged += 1
+                continue
+            try:
+                sha1 = hashlib.sha1(file.read_bytes()).hexdigest()
+            except OSError as error:
+                pages[relative] = Problem(str(file), f"cannot read: {error.strerror or error}")
+                files[relative] = [stat.st_size, stat.st_mtime_ns, ""]
+                changed += 1
+                continue
+            if known and known[2] == sha1 and relative in pages:
+                files[relative] = [stat.st_size, stat.st_mtime_ns, sha1]
+                unchanged += 1
+                continue
+            if known:
+                changed += 1
+            else:
+                added += 1
+            pages[relative] = read_file(file, root)
+            files[relative] = [stat.st_size, stat.st_mtime_ns, sha1]
+        removed_files = [relative for relative in files if relative not in seen]
+        for relative in removed_files:
+            files.pop(relative, None)
+            pages.pop(relative, None)
+
+        posts = merge_pages([page for _, page in sorted(pages.items()) if isinstance(page, Page)])
+        new_digests = {post.id: post_digest(post) for post in posts}
+        to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
+        to_delete = [post_id for post_id in digests if post_id not in new_digests]
+        problems = tuple(page for _, page in sorted(pages.items()) if isinstance(page, Problem))
+
+        nothing_to_do = in_step and not to_write and not to_delete
+        if nothing_to_do and not (added or changed or removed_files) and files == (state.files if state else {}):
+            return UpdateReport(0, 0, 0, unchanged, len(posts), problems, time.perf_counter() - started)
+
+        vocabulary = self._updated_words(whoosh_index, digests, posts, to_write, to_delete, in_step)
+        if not nothing_to_do:
+            self._write_posts(whoosh_index, to_write, to_delete, new_digests, fresh=not digests, progress=progress,
+                              cancel=cancel)
+        pages_file = self._save_pages(pages)
+        _atomic_write(self._words_path, pickle.dumps(vocabulary, protocol=pickle.HIGHEST_PROTOCOL))
+        manifest = {
+            "format": FORMAT_VERSION,
+            "corpus": str(self.corpus.resolve()),
+            "generation": whoosh_index.latest_generation(),
+            "files": files,
+            "digests": new_digests,
+            "pages_file": pages_file,
+        }
+        _atomic_write(self._manifest_path, json.dumps(manifest, ensure_ascii=True).encode())
+        self._remove_stale_page_files(keep=pages_file)
+        return UpdateReport(
+            added=added,
+            changed=changed,
+            removed=len(removed_files),
+            unchanged=unchanged,
+            posts=len(posts),
+            problems=problems,
+            seconds=time.perf_counter() - started,
+            posts_written=len(to_write),
+            posts_deleted=len(to_delete),
+        )
+
+    def _write_posts(self, whoosh_index, to_write, to_delete, digests, *, fresh, progress, cancel) -> None:
+        writer = whoosh_index.writer(limitmb=256)
+        try:
+            total = len(to_write)
+            for post_id in to_delete:
+                writer.delete_by_term("id", post_id)
+            for number, post in enumerate(to_write, 1):
+                if number % 200 == 0:
+                    if cancel.is_set():
+                        raise UpdateCancelled("indexing was cancelled; the index is as it was")
+                    progress(number, total, "indexing posts")
+                document = _document(post, digests[post.id])
+                if fresh:
+                    writer.add_document(**document)
+                else:
+                    writer.update_document(**document)
+            progress(total, total, "indexing posts")
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def _updated_words(self, whoosh_index, old_digests, posts, to_write, to_delete, in_step) -> dict[str, int]:
+        frequencies: dict[str, int] | None = None
+        if in_step:
+            try:
+                frequencies = pickle.loads(self._words_path.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                frequencies = None
+        if frequencies is None:
+            counts: Counter[str] = Counter()
+            for post in posts:
+                counts.update(post_words(post))
+            return dict(counts)
+        leaving = [post.id for post in to_write if post.id in old_digests] + list(to_delete)
+        if leaving:
+            with whoosh_index.searcher() as searcher:
+                for post_id in leaving:
+                    docnum = searcher.document_number(id=post_id)
+                    if docnum is None:
+                        continue
+                    for word in post_words(_decode_post(searcher.stored_fields(docnum)["post"])):
+                        remaining = frequencies.get(word, 0) - 1
+                        if remaining > 0:
+                            frequencies[word] = remaining
+                        else:
+                            frequencies.pop(word, None)
+        for post in to_write:
+            for word in post_words(post):
+                frequencies[word] = frequencies.get(word, 0) + 1
+        return frequencies
+
+    def _load_pages(self, state: _State | None) -> dict[str, Page | Problem] | None:
+        if state is None or not state.pages_file:
+            return {} if state is None else None
+        try:
+            return pickle.loads((self.index_dir / state.pages_file).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+
+    def _save_pages(self, pages: dict[str, Page | Problem]) -> str:
+        name = f"pages-{uuid.uuid4().hex[:12]}.pickle"
+        _atomic_write(self.index_dir / name, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+        return name
+
+    def _remove_stale_page_files(self, keep: str) -> None:
+        for stale in self.index_dir.glob("pages-*.pickle*"):
+            if stale.name != keep:
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+
+    # ---- reading
+
+    def _open_searcher(self):
+        """The shared searcher, reopened when another process has committed; None when there is no index."""
+        from whoosh import index
+        from whoosh.scoring import BM25F
+
+        if self._searcher is not None:
+            now = time.monotonic()
+            if now - self._checked_at >= FRESHNESS_CHECK_SECONDS:
+                self._checked_at = now
+                if not self._searcher.up_to_date():
+                    fresh = self._searcher.refresh()
+                    self._searcher = fresh
+                    self._catalogue = None
+                    self._vocabulary = None
+            return self._searcher
+        if self._index is None:
+            if not index.exists_in(str(self._whoosh_dir)):
+                return None
+            self._index = index.open_dir(str(self._whoosh_dir))
+        self._searcher = self._index.searcher(weighting=BM25F())
+        self._checked_at = time.monotonic()
+        return self._searcher
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        self._searcher = None
+        self._index = None
+        self._catalogue = None
+        self._vocabulary = None
+
+    def close(self) -> None:
+        self._drop_searcher()
+
+    def _catalogue_for(self, searcher) -> _Catalogue:
+        if self._catalogue is None:
+            self._catalogue = _Catalogue.load(searcher.reader())
+        return self._catalogue
+
+    def _words(self) -> Vocabulary:
+        if self._vocabulary is None:
+            try:
+                frequencies = pickle.loads(self._words_path.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                frequencies = {}
+            self._vocabulary = Vocabulary(frequencies)
+        return self._vocabulary
+
+    def search(
+        self,
+        query: str,
+        *,
+        sort: str = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+        filters: Mapping[str, str] | None = None,
+    ) -> SearchResults:
+        """Ranked hits with snippets, exact total and facets over every match. Raises QueryError."""
+        if sort not in ("relevance", "date"):
+            raise QueryError(f"cannot sort by '{sort}'; use relevance or date")
+        compiled = _QueryCompiler(self._words).compile(query)
+        searcher = self._open_searcher()
+        if searcher is None:
+            return SearchResults(query, 0, (), {"year": {}, "blog": {}, "category": {}}, None, ())
+        catalogue = self._catalogue_for(searcher)
+        allowed = catalogue.allowed(filters) if filters else None
+        if compiled.date_filter is not None:
+            in_dates = set(searcher.docs_for_query(compiled.date_filter))
+            allowed = in_dates if allowed is None else allowed & in_dates
+        matched = self._matching(searcher, compiled.query, catalogue)
+        if allowed is not None:
+            matched &= allowed
+        window = max(0, offset) + max(0, limit)
+        hits: tuple[Hit, ...] = ()
+        if matched and limit > 0:
+            results = searcher.search(
+                compiled.query,
+                limit=window,
+                filter=allowed,
+                sortedby="day" if sort == "date" else None,
+                reverse=sort == "date",
+                terms=False,
+            )
+            shown = [(hit.docnum, hit.score or 0.0) for hit in results][offset:window]
+            hits = self._hits(searcher, catalogue, shown, compiled)
+        return SearchResults(
+            query=query,
+            total=len(matched),
+            hits=hits,
+            facets=catalogue.facets(matched),
+            suggestion=self._suggestion(searcher, query, compiled.plain_words),
+            terms=tuple(compiled.words),
+        )
+
+    @staticmethod
+    def _matching(searcher, query, catalogue: _Catalogue) -> set[int]:
+        from whoosh import query as wq
+
+        if isinstance(query, wq.Every):
+            return set(catalogue.summaries)
+        return set(searcher.docs_for_query(query))
+
+    def _hits(self, searcher, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:
+        spans = _term_spans(searcher, [docnum for docnum, _ in shown], compiled.highlight)
+        hits = []
+        for docnum, score in shown:
+            summary = catalogue.summaries[docnum]
+            post = _decode_post(searcher.stored_fields(docnum)["post"])
+            snippet, marks, where, commenter = _snippet(post, spans.get(docnum, {}), compiled.commenter_words)
+            hits.append(
+                Hit(
+                    id=summary.id,
+                    title=summary.title,
+                    date=summary.date,
+                    date_inferred=summary.date_inferred,
+                    blog=summary.blog,
+                    score=float(score),
+                    snippet=snippet,
+                    highlights=marks,
+                    matched_in=where,
+                    commenter=commenter,
+                )
+            )
+        return tuple(hits)
+
+    def _suggestion(self, searcher, query: str, words: Sequence[str]) -> str | None:
+        """The query with unknown or rare words respelt as much more common ones, or None."""
+        corrected = query
+        for word in dict.fromkeys(word.lower() for word in words):
+            if not word.isalpha() or len(word) < 3:
+                continue
+            word_stems = stems(word)
+            if not word_stems:
+                continue
+            seen = _posts_with_stem(searcher, word_stems[0])
+            if seen > RARE_DOC_FREQUENCY:
+                continue
+            better = self._words().correction(word, seen)
+            if better and stems(better) != word_stems:
+                corrected = re.sub(rf"(?<![\w:~*]){re.escape(word)}(?![\w~*])", better, corrected, flags=re.I)
+        return corrected if corrected != query else None
+
+    def get(self, post_id: str) -> Post | None:
+        searcher = self._open_searcher()
+        if searcher is None:
+            return None
+        docnum = searcher.document_number(id=post_id)
+        if docnum is None:
+            return None
+        return _decode_post(searcher.stored_fields(docnum)["post"])
+
+    def highlight_spans(self, text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+        """Where `terms` match in `text` with the index's analyzer (so "commissioner" marks "commissioners")."""
+        wanted = {term for word in terms for term in stems(word)}
+        if not wanted or not text:
+            return []
+        return [
+            (token.startchar, token.endchar)
+            for token in _stemming_analyzer()(text, chars=True)
+            if token.text in wanted
+        ]
+
+    # ---- the archive tree
+
+    def _summaries(self) -> dict[int, PostSummary]:
+        searcher = self._open_searcher()
+        return self._catalogue_for(searcher).summaries if searcher is not None else {}
+
+    def blogs(self) -> dict[str, int]:
+        return dict(sorted(Counter(s.blog for s in self._summaries().values()).items()))
+
+    def years(self, blog: str) -> dict[int | None, int]:
+        counts = Counter(s.date.year if s.date else None for s in self._summaries().values() if s.blog == blog)
+        return dict(sorted(counts.items(), key=lambda item: (item[0] is None, -(item[0] or 0))))
+
+    def months(self, blog: str, year: int) -> dict[int, int]:
+        counts = Counter(
+            s.date.month for s in self._summaries().values() if s.blog == blog and s.date and s.date.year == year
+        )
+        return dict(sorted(counts.items(), reverse=True))
+
+    def posts_in(self, blog: str, year: int | None, month: int | None = None) -> list[PostSummary]:
+        def wanted(summary: PostSummary) -> bool:
+            if summary.blog != blog:
+                return False
+            if year is None:
+                return summary.date is None
+            if summary.date is None or summary.date.year != year:
+                return False
+            return month is None or summary.date.month == month
+
+        return _newest_first(s for s in self._summaries().values() if wanted(s))
+
+    def categories(self) -> dict[str, int]:
+        searcher = self._open_searcher()
+        if searcher is None:
+            return {}
+        catalogue = self._catalogue_for(searcher)
+        return {name: len(docnums) for name, docnums in sorted(catalogue.by_category.items())}
+
+    def posts_in_category(self, category: str) -> list[PostSummary]:
+        searcher = self._open_searcher()
+        if searcher is None:
+            return []
+        catalogue = self._catalogue_for(searcher)
+        return _newest_first(catalogue.summaries[d] for d in catalogue.by_category.get(category, ()))
+
+
+def _posts_with_stem(searcher, stem: str) -> int:
+    return max(searcher.doc_frequency(field, stem) for field in TEXT_FIELDS)
+
+
+def _no_progress(done: int, total: int, label: str) -> None:
+    return None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+# ---------------------------------------------------------------- snippets
+
+
+def _term_spans(searcher, docnums: Sequence[int], highlight: dict[str, set[str]]):
+    """{docnum: {field: [(start, end, term)]}} from the character positions stored in the postings."""
+    found: dict[int, dict[str, list[tuple[int, int, str]]]] = {}
+    if not docnums:
+        return found
+    ordered = sorted(set(docnums))
+    reader = searcher.reader()
+    for field, terms in highlight.items():
+        for term in terms:
+            if (field, term) not in reader:
+                continue
+            matcher = searcher.postings(field, term)
+            for docnum in ordered:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    places = found.setdefault(docnum, {}).setdefault(field, [])
+                    places.extend((start, end, term) for _, start, end in matcher.value_as("characters"))
+    return found
+
+
+def _snippet(post: Post, spans: dict[str, list[tuple[int, int, str]]], commenter_words: Sequence[str] = ()):
+    """(snippet, highlight offsets, matched_in, commenter) for one hit."""
+
+    def strength(field: str) -> tuple[int, int, int]:
+        places = spans.get(field, [])
+        order = {"body": 2, "comment": 1, "title": 0}[field]
+        return len({term for *_, term in places}), order, len(places)
+
+    where = max(TEXT_FIELDS, key=strength)
+    places = sorted(spans.get(where, []))
+    if not places:
+        return _unhighlighted_snippet(post, commenter_words)
+    commenter = None
+    if where == "title":
+        text = post.title
+    elif where == "body":
+        text = body_text(post)
+    else:
+        text, parts = comment_parts(post)
+        first = places[0][0]
+        commenter = next((author for start, end, author in parts if start <= first <= end), None)
+        chosen = next(((start, end) for start, end, _ in parts if start <= first <= end), None)
+        if chosen:
+            places = [place for place in places if chosen[0] <= place[0] < chosen[1]]
+    start = _best_window(places)
+    snippet, marks = _excerpt(text, start, places)
+    return snippet, marks, where, commenter
+
+
+def _unhighlighted_snippet(post: Post, commenter_words: Sequence[str]):
+    """No words matched in the text (a date, field or NOT query): the comment of a matched commenter, or the start."""
+    if commenter_words:
+        wanted = set(commenter_words)
+        for _, comment in post.walk_comments():
+            if wanted & {token.text for token in _plain_analyzer()(comment.author)}:
+                snippet, _ = _excerpt("\n\n".join(comment.body), 0, [])
+                return snippet, (), "comment", comment.author
+    if post.body:
+        snippet, _ = _excerpt(body_text(post), 0, [])
+        return snippet, (), "body", None
+    return _excerpt(post.title, 0, [])[0], (), "title", None
+
+
+def _best_window(places: list[tuple[int, int, str]]) -> int:
+    """Where the window of SNIPPET_CHARS holding the most distinct matched terms begins."""
+    best_start, best_key = places[0][0], (-1, -1)
+    for index, (start, _, _) in enumerate(places):
+        inside = [place for place in places[index:] if place[1] <= start + SNIPPET_CHARS]
+        key = (len({term for *_, term in inside}), len(inside))
+        if key > best_key:
+            best_start, best_key = start, key
+    return best_start
+
+
+def _excerpt(text: str, anchor: int, places: list[tuple[int, int, str]]):
+    """About SNIPPET_CHARS of `text` around `anchor`, on one line, with the offsets of the places inside it."""
+    lead = SNIPPET_CHARS // 4
+    start = max(0, anchor - lead)
+    if start:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and start - space < 30 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + SNIPPET_CHARS // 2 else end
+    body = re.sub(r"\s", " ", text[start:end])
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - start
+    marks = tuple(
+        (begin + shift, finish + shift) for begin, finish, _ in places if begin >= start and finish <= end
+    )
+    return prefix + body + suffix, marks

@@ -1,0 +1,213 @@
+"""The query language, ranking, snippets, facets and did-you-mean, through `Library.search`."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from civicreader.index import Library, QueryError
+from tests.index_corpus import POSTS, write_corpus
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    corpus = write_corpus(tmp_path_factory.mktemp("corpus"))
+    library = Library(corpus, tmp_path_factory.mktemp("index"))
+    library.update()
+    yield library
+    library.close()
+
+
+def titles(results) -> set[str]:
+    return {hit.title for hit in results.hits}
+
+
+def title_of(*names: str) -> set[str]:
+    return {POSTS[name]["title"] for name in names}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("localism", {"review", "compact", "localism"}),
+        ("localism compact", {"compact"}),
+        ("compact OR wards", {"compact", "wards"}),
+        ("localism NOT compact", {"review", "localism"}),
+        ("localism -compact", {"review", "localism"}),
+        ('"big society"', {"review"}),
+        ("big society", {"review", "localism"}),
+        ("volunt*", {"review", "localism"}),
+        ("commissioner", {"grants", "compact"}),
+        ("commissioners", {"grants", "compact"}),
+        ("bureacracy~", {"grants", "wards"}),
+        ("title:compact", {"compact"}),
+        ("body:compact", {"compact"}),
+        ("comment:tuesdays", {"localism"}),
+        ("tuesdays", {"localism"}),
+        ("author:sample", {"compact", "localism"}),
+        ('author:"ben sample"', {"compact", "localism"}),
+        ("commenter:quill", {"grants", "localism"}),
+        ("category:funding", {"grants", "compact"}),
+        ('category:"small charities"', {"grants"}),
+        ("tag:libraries", {"localism"}),
+        ("blog:wards", {"wards"}),
+        ("date:2011", {"grants", "compact"}),
+        ("date:2011-03", {"grants", "compact"}),
+        ("date:2011-03-14", {"grants"}),
+        ("date:[2011-03-01 to 2011-03-10]", {"compact"}),
+        ("date:[2010-01-01 TO 2011-03-02]", {"review", "compact"}),
+        ("date:>2011", {"localism", "wards"}),
+        ("date:>=2012-01-05", {"localism", "wards"}),
+        ("date:<2011", {"review"}),
+        ("localism date:2012", {"localism"}),
+        ("(compact OR localism) -date:2012", {"review", "compact"}),
+    ],
+)
+def test_query_language_finds_exactly_the_right_posts(library, query, expected):
+    results = library.search(query, limit=50)
+    assert titles(results) == title_of(*expected)
+    assert results.total == len(expected)
+
+
+def test_a_hyphenated_word_is_not_a_negation(library):
+    # "four-week" must search both words, not exclude "week"
+    assert titles(library.search("four-week")) == title_of("wards")
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ('"unbalanced', "quote"),
+        ("date:[2011 to", "bracket"),
+        ("title:", "title:"),
+        ("(((", "parenthesis"),
+        ("date:2011-13", "date"),
+        ("date:yesterday", "date"),
+        ("colour:red", "unknown field"),
+        ("date:[2011 to 2012] )", "parenthesis"),
+    ],
+)
+def test_malformed_queries_get_a_one_line_message(library, query, fragment):
+    with pytest.raises(QueryError) as caught:
+        library.search(query)
+    message = str(caught.value)
+    assert fragment in message
+    assert "\n" not in message
+
+
+QUERY_ALPHABET = st.sampled_from(
+    ['"', "(", ")", "[", "]", "{", "}", ":", "*", "~", "-", "+", "^", " ", "to", "OR", "AND", "NOT", "date",
+     "title", "comment", "2011", "03", "compact", "x", "é", "\\", "/", ">", "<", "="]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(QUERY_ALPHABET, max_size=12).map("".join))
+def test_any_query_gives_results_or_a_query_error_never_a_crash(library, query):
+    try:
+        results = library.search(query)
+    except QueryError as error:
+        assert "\n" not in str(error)
+    else:
+        assert results.total >= len(results.hits)
+
+
+def test_titles_weigh_more_than_bodies(library):
+    # "bureaucracy" is in the title of one post and in the body of another, once each
+    results = library.search("bureaucracy")
+    assert [hit.title for hit in results.hits] == [POSTS["grants"]["title"], POSTS["wards"]["title"]]
+
+
+def test_total_and_facets_count_every_match_not_only_the_page_shown(library):
+    results = library.search("localism OR bureaucracy", limit=1)
+    assert len(results.hits) == 1
+    assert results.total == 5
+    assert results.facets["year"] == {"2010": 1, "2011": 2, "2012": 1, "2013": 1}
+    assert results.facets["blog"] == {"ledger": 4, "wards": 1}
+    assert results.facets["category"]["Funding"] == 2
+    assert results.facets["category"]["Health"] == 1
+
+
+def test_filters_narrow_like_facet_choices(library):
+    everything = library.search("localism OR bureaucracy")
+    in_2011 = library.search("localism OR bureaucracy", filters={"year": "2011"})
+    assert titles(in_2011) == title_of("grants", "compact")
+    assert library.search("localism OR bureaucracy", filters={"blog": "wards"}).total == 1
+    funding = library.search("localism OR bureaucracy", filters={"category": "Funding", "year": "2011"})
+    assert funding.total == 2 < everything.total
+
+
+def test_offset_pages_through_the_same_ranking(library):
+    everything = [hit.id for hit in library.search("localism OR bureaucracy", limit=10).hits]
+    pages = [hit.id for offset in range(0, 5, 2) for hit in library.search(
+        "localism OR bureaucracy", limit=2, offset=offset).hits]
+    assert pages == everything
+
+
+def test_sort_by_date_is_newest_first(library):
+    results = library.search("localism OR bureaucracy", sort="date")
+    dates = [hit.date for hit in results.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert len(dates) == 5
+
+
+def test_snippets_highlight_the_matched_words_and_say_where(library):
+    results = library.search("spreadsheet trustees")
+    [hit] = results.hits
+    assert hit.matched_in == "comment"
+    marked = {hit.snippet[start:end].lower() for start, end in hit.highlights}
+    assert marked <= {"spreadsheet", "trustees"}
+    assert hit.commenter in ("Martha Quill", "Owen Ashdown")
+    assert "\n" not in hit.snippet
+
+
+def test_a_stemmed_match_highlights_the_word_as_written(library):
+    [hit, *_] = library.search("body:commissioner").hits
+    assert hit.matched_in == "body"
+    assert {hit.snippet[start:end] for start, end in hit.highlights} <= {"commissioners", "commissioner"}
+    assert hit.highlights
+
+
+def test_a_commenter_query_shows_that_commenters_words(library):
+    [hit] = library.search("commenter:bloggs").hits
+    assert (hit.matched_in, hit.commenter) == ("comment", "Joe Bloggs")
+    assert hit.snippet.startswith("Volunteering")
+
+
+def test_a_title_match_says_so(library):
+    [hit] = library.search("title:winter").hits
+    assert hit.matched_in == "title"
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["Winter"]
+
+
+def test_misspelling_gets_a_suggestion_and_known_words_do_not(library):
+    misspelt = library.search("bureacracy of care")
+    assert misspelt.total == 0
+    assert misspelt.suggestion == "bureaucracy of care"
+    assert library.search("bureaucracy").suggestion is None
+    # a word found only through stemming is known, not misspelt
+    assert library.search("commissioner").suggestion is None
+
+
+def test_fuzzy_terms_are_reported_for_highlighting(library):
+    results = library.search("bureacracy~")
+    assert "bureaucracy" in results.terms
+
+
+def test_highlight_spans_match_with_stemming(library):
+    text = "Two Commissioners met one commissioner; commission is different."
+    spans = library.highlight_spans(text, ["commissioner"])
+    assert [text[start:end] for start, end in spans] == ["Commissioners", "commissioner"]
+
+
+def test_to_dict_has_the_json_shape(library):
+    data = library.search("compact").to_dict()
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion"}
+    assert set(data["hits"][0]) == {"id", "title", "date", "blog", "score", "snippet", "highlights", "matched_in",
+                                    "commenter", "date_inferred"}
+    assert set(data["facets"]) == {"year", "blog", "category"}
+
+
+def test_an_empty_query_lists_every_post(library):
+    assert library.search("").total == len(POSTS)
