@@ -932,6 +932,7 @@ class Library:
         writer = whoosh_index.writer(limitmb=256)
         try:
             total = len(to_write)
+            progress(0, total, "indexing posts")
             for post_id in to_delete:
                 writer.delete_by_term("id", post_id)
             for number, post in enumerate(to_write, 1):
@@ -1011,8 +1012,9 @@ class Library:
             if now - self._checked_at >= FRESHNESS_CHECK_SECONDS:
                 self._checked_at = now
                 if not self._searcher.up_to_date():
-                    fresh = self._searcher.refresh()
-                    self._searcher = fresh
+                    # Not Searcher.refresh(): it reuses a segment's reader and misses deletions made since.
+                    self._searcher.close()
+                    self._searcher = self._index.searcher(weighting=BM25F())
                     self._catalogue = None
                     self._vocabulary = None
             return self._searcher

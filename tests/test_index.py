@@ -1,0 +1,200 @@
+"""Building and updating the index through the public Library API: incremental, atomic, one writer."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from civicreader.dedupe import merge_pages
+from civicreader.index import IndexBusy, Library, UpdateCancelled
+from civicreader.ingest import read_paths
+from tests import textpage_shapes as shapes
+from tests.index_corpus import POSTS, write_corpus, write_post
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    return write_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture
+def library(corpus, tmp_path):
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    yield library
+    library.close()
+
+
+def ids(library, query="") -> set[str]:
+    return {hit.id for hit in library.search(query, limit=100).hits}
+
+
+def test_a_new_library_has_no_index_and_is_stale(corpus, tmp_path):
+    library = Library(corpus, tmp_path / "index")
+    assert not library.exists()
+    assert library.is_stale()
+    assert library.search("localism").total == 0
+    assert library.blogs() == {}
+
+
+def test_the_index_defaults_to_the_user_cache_keyed_by_corpus(corpus, private_folders):
+    library = Library(corpus)
+    report = library.update()
+    assert report.posts == len(POSTS)
+    assert library.index_dir.is_relative_to(private_folders)
+    assert library.index_dir != Library(corpus.parent).index_dir
+
+
+def test_build_reports_files_and_posts(corpus, tmp_path):
+    report = Library(corpus, tmp_path / "index").update()
+    assert (report.added, report.changed, report.removed, report.unchanged) == (len(POSTS), 0, 0, 0)
+    assert report.posts == report.posts_written == len(POSTS)
+    assert report.problems == ()
+
+
+def test_the_index_holds_the_same_posts_as_parse(library, corpus):
+    pages, _ = read_paths([corpus])
+    for post in merge_pages(pages):
+        assert library.get(post.id) == post
+    assert library.get("no-such-id") is None
+
+
+def test_nothing_changed_means_nothing_rewritten(library):
+    assert not library.is_stale()
+    report = library.update()
+    assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 0, len(POSTS))
+    assert report.posts_written == report.posts_deleted == 0
+
+
+def test_a_touched_but_identical_file_is_not_reread(library, corpus):
+    page = corpus / "ledger" / "grants.txt"
+    os.utime(page, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    assert library.is_stale()
+    report = library.update()
+    assert report.unchanged == len(POSTS)
+    assert report.posts_written == 0
+    assert not library.is_stale()
+
+
+def test_a_changed_page_rewrites_only_its_post(library, corpus):
+    before = ids(library)
+    changed = dict(POSTS["compact"])
+    changed["body"] = ["The compact was rewritten by a quango nobody had heard of."]
+    write_post(corpus, name="compact", **changed)
+    assert library.is_stale()
+    report = library.update()
+    assert (report.added, report.changed, report.removed) == (0, 1, 0)
+    assert (report.posts_written, report.posts_deleted) == (1, 0)
+    assert ids(library) == before
+    assert library.search("quango").total == 1
+    assert library.search("slogan").total == 0
+
+
+def test_an_added_page_and_a_removed_page_are_followed(library, corpus):
+    write_post(corpus, "wards", "outpatients", "Outpatients on a Monday", POSTS["wards"]["when"].replace(day=1),
+               ["The queue for outpatients reached the car park by nine."])
+    (corpus / "ledger" / "review.txt").unlink()
+    report = library.update()
+    assert (report.added, report.changed, report.removed) == (1, 0, 1)
+    assert report.posts == len(POSTS)
+    assert library.search("outpatients").total == 1
+    assert library.search("chancellor").total == 0
+    assert library.blogs() == {"ledger": 3, "wards": 2}
+
+
+def test_a_post_on_two_pages_leaves_only_with_its_last_page(tmp_path):
+    corpus = tmp_path / "corpus"
+    grants = POSTS["grants"]
+    write_post(corpus, name="single", **grants)
+    archive = corpus / "ledger" / "archive.txt"
+    archive.write_text(shapes.wordpress_archive([(grants["title"], grants["when"], grants["body"])], None),
+                       encoding="utf-8")
+    library = Library(corpus, tmp_path / "index")
+    assert library.update().posts == 1
+    (corpus / "ledger" / "single.txt").unlink()
+    report = library.update()
+    assert report.posts == 1
+    assert library.search("monitoring forms").total == 1
+    archive.unlink()
+    assert library.update().posts == 0
+    assert library.search("monitoring").total == 0
+
+
+def test_bad_files_are_reported_and_skipped(corpus, tmp_path):
+    (corpus / "ledger" / "empty.txt").write_bytes(b"")
+    (corpus / "ledger" / "picture.txt").write_bytes(bytes(range(256)) * 8)
+    library = Library(corpus, tmp_path / "index")
+    report = library.update()
+    assert report.posts == len(POSTS)
+    assert sorted(os.path.basename(problem.path) for problem in report.problems) == ["empty.txt", "picture.txt"]
+    # still reported on the next run, without being read again
+    again = library.update()
+    assert len(again.problems) == 2
+    assert again.unchanged == len(POSTS) + 2
+
+
+def test_a_second_writer_is_told_the_index_is_busy(library, corpus):
+    (corpus / "ledger" / "compact.txt").unlink()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def slow_progress(done, total, label):
+        inside.set()
+        release.wait(10)
+
+    first = threading.Thread(target=lambda: library.update(progress=slow_progress))
+    first.start()
+    try:
+        assert inside.wait(10)
+        other = Library(library.corpus, library.index_dir)
+        other.busy_wait = 0.2
+        with pytest.raises(IndexBusy, match="another civicreader process"):
+            other.update()
+        # readers are never blocked by a writer
+        assert other.search("localism").total == 3
+    finally:
+        release.set()
+        first.join(10)
+    assert library.search("localism").total == 2
+
+
+def test_a_cancelled_update_leaves_the_index_as_it_was(library, corpus):
+    (corpus / "ledger" / "compact.txt").unlink()
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(UpdateCancelled):
+        library.update(cancel=cancel)
+    assert library.search("compact").total == 1
+    assert library.update().removed == 1
+    assert library.search("compact").total == 0
+
+
+def test_the_archive_tree(library):
+    assert library.blogs() == {"ledger": 4, "wards": 1}
+    assert library.years("ledger") == {2012: 1, 2011: 2, 2010: 1}
+    assert library.months("ledger", 2011) == {3: 2}
+    march = library.posts_in("ledger", 2011, 3)
+    assert [summary.title for summary in march] == [POSTS["grants"]["title"], POSTS["compact"]["title"]]
+    assert march[0].comment_count == 2
+    assert [s.title for s in library.posts_in("ledger", 2011)] == [s.title for s in march]
+    assert library.posts_in("ledger", None) == []
+    assert library.categories()["Funding"] == 2
+    assert {s.title for s in library.posts_in_category("Funding")} == {POSTS["grants"]["title"],
+                                                                        POSTS["compact"]["title"]}
+
+
+def test_a_library_sees_another_writers_commit(library, corpus, monkeypatch):
+    monkeypatch.setattr("civicreader.index.FRESHNESS_CHECK_SECONDS", 0.0)
+    assert library.search("chancellor").total == 1
+    (corpus / "ledger" / "review.txt").unlink()
+    Library(library.corpus, library.index_dir).update()
+    assert library.search("chancellor").total == 0
+    assert library.blogs() == {"ledger": 3, "wards": 1}
+
+
+def test_a_missing_corpus_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no corpus folder"):
+        Library(tmp_path / "nowhere", tmp_path / "index").update()
