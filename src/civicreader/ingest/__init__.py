@@ -141,6 +141,10 @@ def read_file(path: Path, root: Path) -> Page | Problem:
             return Problem(str(path), f"too large to read as {reader.FORMAT}")
         except Exception as error:  # a reader bug must cost one file, never the run
             return Problem(str(path), f"could not be read as {reader.FORMAT} ({type(error).__name__}: {error})")
+    from civicreader.ingest.decode import looks_binary
+
+    if looks_binary(head):
+        return Problem(str(path), "binary data, not a blog page or export")
     return Problem(str(path), "not a blog page or export this reader knows")
 
 

@@ -64,8 +64,8 @@ COMMENT_HEADER = _ci(
 COMMENT_HEADER_TITLE = _ci(r"^\S+\s+\S+\s+(?:to|on|for)\s+[“\"'‘](?P<title>.+)[”\"'’]\s*$")
 BARE_COMMENT_HEADER = _ci(r"^(?:comments?|responses?|discussion)(?:\s*\(\d+\))?\s*:?$")
 
-POSTED_ON = _ci(r"^(?:posted|published|written)\s+on\s+(?P<when>.+?)(?:\s+by\s+(?P<author>.+?))?\.?$")
-POSTED_BY_ON = _ci(r"^(?:posted|written|published)\s+by\s+(?P<author>.+?)\s+on\s+(?P<when>.+?)\.?$")
+POSTED_ON = _ci(r"^(?:posted|published|written)\s+on\s+(?P<when>.+?)(?:\s+by\s+(?P<author>.+))?$")
+POSTED_BY_ON = _ci(r"^(?:posted|written|published)\s+by\s+(?P<author>.+?)\s+on\s+(?P<when>.+?)$")
 BY_ON = _ci(r"^by\s+(?P<author>.{1,60}?)\s+(?:on\s+)?(?P<when>.+?)$")
 BLOGGER_POSTED_BY = _ci(r"^posted\s+by\s+(?P<author>.+?)(?:\s+at\s+(?P<time>\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?))?\s*$")
 WRITTEN_BY = _ci(r"^(?:written|posted)\s+by\s*:?\s*(?P<author>.{1,80})$")
@@ -349,6 +349,8 @@ def find_anchors(blocks: list[Block], end: int) -> list[Anchor]:
     while index < end:
         block = blocks[index]
         text = block.text
+        if COMMENT_HEADER.match(text) and not re.match(r"^(?:\d+|no)\s+comments?$", text, re.I):
+            break  # a thread has begun: its names and dates are comments, not posts
         anchor = None
         if block.single and not text.endswith("#"):
             full = dates_.parse_full(text)
@@ -356,7 +358,7 @@ def find_anchors(blocks: list[Block], end: int) -> list[Anchor]:
             when = full or short
             prev_ok = index > 0 and (index - 1) not in taken and _is_title_candidate(blocks[index - 1])
             next_ok = index + 1 < end and _is_title_candidate(blocks[index + 1])
-            if when and (when.hour is None or full):
+            if when and when.hour is None:  # a time of day marks a comment's date, not a post's
                 if full and (when.weekday or not prev_ok) and next_ok:
                     # Blogger: the date header comes before the title
                     anchor = Anchor(index, index + 2, blocks[index + 1].text, when, date_note="from the page")
