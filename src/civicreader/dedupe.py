@@ -85,32 +85,58 @@ def _infer_years(groups: dict[str, Group], pages: list[Page]) -> None:
             _year_from_comments(group)
 
     orders = [[post.id for post in page.posts] for page in pages if page.ordered and len(page.posts) > 1]
-    changed = True
-    while changed:
-        changed = False
-        # first the years a body mentions that fit between the neighbours; then the neighbours alone
-        for use_body in (True, False):
-            for group_id, low, high, low_trust, high_trust in list(_bounds(groups, orders)):
-                group = groups[group_id]
-                if group.year is not None:
-                    continue
-                year = _choose(group, low, high, low_trust, high_trust, use_body)
-                if year is not None:
-                    group.year = year
-                    group.trust = BODY_IN_BOUNDS if use_body else NEIGHBOURS
-                    group.note = (
-                        "year from a year the body mentions, between its neighbours on an archive page"
-                        if use_body
-                        else "year from its neighbours on an archive page"
-                    )
-                    changed = True
-            if changed:
-                break
-    for group in groups.values():
-        if group.year is None and group.clues:
-            years = sorted({y for clue in group.clues for y in clue.body_years}, reverse=True)
-            if years:
-                group.year, group.trust, group.note = years[0], BODY, "year from a year the body mentions"
+    while _settle_one_round(groups, orders):
+        pass
+
+
+def _settle_one_round(groups: dict[str, Group], orders: list[list[str]]) -> bool:
+    """Give years where the evidence allows, strongest kind first; True when anything changed."""
+    bounds = list(_bounds(groups, orders))
+    # a year the body mentions, where it fits the neighbours: between two of them, or at or after
+    # the older one (a post often names its own year; with only a newer neighbour, an earlier year
+    # in the text is more likely a past event, "since the 2008 crash")
+    changed = False
+    for group_id, low, high, _, _ in bounds:
+        group = groups[group_id]
+        if low is None:
+            continue
+        year = _body_year(group, low, high)
+        if year is not None:
+            group.year, group.trust = year, BODY_IN_BOUNDS
+            group.note = "year from a year the body mentions, between its neighbours on an archive page"
+            changed = True
+    if changed:
+        return True
+    for group_id, low, high, low_trust, high_trust in bounds:
+        group = groups[group_id]
+        if low is not None and high is not None and low > high:
+            continue  # the neighbours contradict each other: say nothing rather than guess
+        if low is not None and high is not None:
+            year = low if low_trust <= high_trust else high
+        else:
+            year = low if low is not None else high
+        group.year, group.trust, group.note = year, NEIGHBOURS, "year from its neighbours on an archive page"
+        changed = True
+    if changed:
+        return True
+    # last and weakest: a year the body mentions, one post at a time (the most recent year first,
+    # as posts name their own year or earlier ones), so its neighbours can then follow from it
+    candidates = [
+        (max(years), group_id)
+        for group_id, group in groups.items()
+        if group.year is None and group.month_day and (years := [y for c in group.clues for y in c.body_years])
+    ]
+    if candidates:
+        year, group_id = max(candidates)
+        group = groups[group_id]
+        group.year, group.trust, group.note = year, BODY, "year from a year the body mentions"
+        return True
+    return False
+
+
+def _body_year(group: Group, low: int, high: int | None) -> int | None:
+    fitting = [y for clue in group.clues for y in clue.body_years if y >= low and (high is None or y <= high)]
+    return max(fitting) if fitting else None
 
 
 def _year_from_comments(group: Group) -> None:
@@ -147,22 +173,6 @@ def _bounds(groups: dict[str, Group], orders: list[list[str]]):
                     break
             if low is not None or high is not None:
                 yield group_id, low, high, low_trust, high_trust
-
-
-def _choose(group: Group, low, high, low_trust, high_trust, use_body: bool) -> int | None:
-    if low is not None and high is not None and low > high:
-        return None  # the neighbours contradict each other: say nothing rather than guess
-    if use_body:
-        fitting = [
-            year
-            for clue in group.clues
-            for year in clue.body_years
-            if (low is None or year >= low) and (high is None or year <= high)
-        ]
-        return max(fitting) if fitting else None
-    if low is not None and high is not None:
-        return low if low_trust <= high_trust else high
-    return low if low is not None else high
 
 
 # --- merging ----------------------------------------------------------------------------------

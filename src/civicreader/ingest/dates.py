@@ -53,7 +53,8 @@ RELATIVE_DATE = re.compile(
     r"(?:second|minute|hour|day|week|month|year)s?\s+ago$|^(?:yesterday|today|just now)(?:\s+at\s+.*)?$",
     re.I,
 )
-YEAR_IN_TEXT = re.compile(r"(?<![\d£$€.,/-])((?:19[5-9]|20[0-4])\d)(?![\d%])")
+# a year of writing, not an amount ("£2010"), a share ("2010%"), a decade ("the 1990s") or part of a number
+YEAR_IN_TEXT = re.compile(r"(?<![\d£$€.,/-])((?:19[5-9]|20[0-4])\d)(?![\d%]|s\b)")
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,10 @@ BARE_COMMENT_HEADER = _ci(r"^(?:comments?|responses?|discussion)(?:\s*\(\d+\))?\
 POSTED_ON = _ci(r"^(?:posted|published|written)\s+on\s+(?P<when>.+?)(?:\s+by\s+(?P<author>.+))?$")
 POSTED_BY_ON = _ci(r"^(?:posted|written|published)\s+by\s+(?P<author>.+?)\s+on\s+(?P<when>.+?)$")
 BY_ON = _ci(r"^by\s+(?P<author>.{1,60}?)\s+(?:on\s+)?(?P<when>.+?)$")
-BLOGGER_POSTED_BY = _ci(r"^posted\s+by\s+(?P<author>.+?)(?:\s+at\s+(?P<time>\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?))?\s*$")
+BLOGGER_POSTED_BY = _ci(
+    r"^posted\s+by\s+(?P<author>.+?)(?:\s+at\s+(?P<time>\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?))?"
+    r"(?:\s+(?:\d+|no)\s+comments?:?|\s+links\s+to\s+this\s+post)*\s*$"
+)
 WRITTEN_BY = _ci(r"^(?:written|posted)\s+by\s*:?\s*(?P<author>.{1,80})$")
 
 ENTRY_POSTED_IN = _ci(
@@ -80,6 +83,15 @@ POSTED_IN = _ci(
 CATEGORIES_LINE = _ci(r"^(?:categories|category|labels?|topics?)\s*:\s*(?P<cats>.*)$")
 TAGS_LINE = _ci(r"^(?:tags?|tagged(?:\s+with)?|keywords)\s*:?\s+(?P<tags>.*)$")
 
+# "Continue reading" and friends, alone on a line or ending the last paragraph of a teaser
+INLINE_CONTINUE = re.compile(  # case matters: "you can read more" in a sentence is not a link
+    r"^(?P<text>.*\S)\s*(?:\[?(?:…|\.\.\.)\]?\s*)?(?:Continue reading(?:\s*→|\s*»|…|\.\.\.)?|Read more\s*»"
+    r"|Read the rest of this (?:entry|post)\s*»?|\(more…\)|\(more\.\.\.\))$"
+)
+CONTINUE = _ci(
+    r"^(?P<text>.*?)\s*(?:\[?(?:…|\.\.\.)\]?\s*)?(?:continue\s+reading(?:\s+→|\s*»|\s*\.\.\.)?|read\s+more\s*»?"
+    r"|\(more…\)|\(more\.\.\.\))\s*$"
+)
 CONTINUE = _ci(
     r"^(?:\[?(?:…|\.\.\.)\]?\s*)?(?:continue\s+reading|read\s+more|read\s+the\s+rest(?:\s+of\s+this\s+(?:entry|post))?"
     r"|\(more…\)|\(more\.\.\.\)|more\s+»)\b.*$"
@@ -132,19 +144,27 @@ CHROME = _ci(
     r"(?:\s+\(opens\s+in\s+new\s+window\))?|"
     r"links\s+to\s+this\s+post|create\s+a\s+link|\d+\s+comments?\s*»?|posted\s+in\s+uncategorized)$"
 )
+SHARE_WORDS = (
+    r"(?:email\s+this|blogthis!|share\s+(?:to|on)\s+(?:twitter|facebook|pinterest|linkedin|reddit|tumblr)"
+    r"|twitter|facebook|google\+|pinterest|linkedin|reddit|tumblr|email|print)"
+)
+SHARE_LINE = _ci(rf"^(?:{SHARE_WORDS}\s*)+$")
 ARCHIVE_COUNT = _ci(rf"^{dates_.MONTH}\s+{dates_.YEAR}\s*\(\d+\)$|^.{{1,60}}\s\(\d+\)$")
 
 COMMENT_SAYS = _ci(r"^(?P<marker>\d+\.|•|·|\*|-)?\s*(?P<author>.{1,100}?)\s+says\s*:\s*(?P<rest>.*)$")
 COMMENT_SAID = _ci(r"^(?P<marker>•|·|\*|-)?\s*(?P<author>.{1,100}?)\s+said(?:\.\.\.|…|:)\s*$")
-COMMENT_MARKER = re.compile(r"^(?P<marker>\d+\.|•|·|\*|-|–)\s+(?P<rest>.+)$")
+COMMENT_MARKER = re.compile(r"^(?P<marker>\d+\.|[•·◦▪▫‣○●■□*–-])\s+(?P<rest>.+)$")
 
 # A glued image caption: "Volunteers at the depotThe new rota...". Only split before words that
-# commonly open a sentence, so names like "McKinroy" or "MacDonald" stay whole.
+# commonly open a sentence, so names like "McKinroy" and brands like "WordPress" stay whole.
 SENTENCE_OPENERS = (
     "The", "A", "An", "And", "As", "At", "But", "By", "For", "From", "He", "Her", "His", "How", "I", "If",
     "In", "It", "Its", "Last", "Many", "More", "Most", "My", "No", "Not", "Now", "Of", "On", "One", "Our",
     "Over", "She", "So", "Some", "That", "The", "Their", "There", "These", "They", "This", "Those", "Too",
-    "Two", "We", "What", "When", "Where", "While", "Who", "Why", "With", "Yet", "You", "Your",
+    "Two", "We", "What", "When", "Where", "While", "Who", "Why", "With", "Yet", "You", "Your", "Before",
+    "After", "During", "Since", "Every", "Each", "Today", "Yesterday", "Next", "Then", "Here", "Although",
+    "Despite", "Under", "Around", "Almost", "All", "Once", "Three", "Four", "Five", "Ten", "Just", "Only",
+    "Even", "Still", "Recently", "Earlier", "Later", "Thanks", "Everyone", "People", "Residents",
 )
 GLUED_CAPTION = re.compile(
     r"^(?P<caption>[^.!?]{3,100}?[a-z0-9)\]])(?P<rest>(?:" + "|".join(SENTENCE_OPENERS) + r")\s.+)$", re.S
@@ -215,7 +235,7 @@ def _is_structural(line: str) -> bool:
 
 
 def _is_list_item(line: str) -> bool:
-    return bool(re.match(r"^\s*(?:[•·▪◦●○■□–*-]|\d{1,3}[.)])\s+\S", line))
+    return bool(re.match(r"^\s*(?:[•·▪▫◦‣●○■□–*-]|\d{1,3}[.)])\s+\S", line))
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -308,7 +328,8 @@ def _split_list(value: str) -> list[str]:
     value = re.sub(r"\.\s*bookmark\s+the\s+permalink.*$", "", value, flags=re.I)
     # WordPress and Blogger separate terms with commas only: "Finance and governance" is one category
     parts = re.split(r"\s*[,|·]\s*", value.strip().rstrip("."))
-    return [part.strip(" .\"'‘’“”") for part in parts if part.strip(" .\"'‘’“”")]
+    terms = [part.strip(" .\"'‘’“”") for part in parts]
+    return [term for term in terms if term and not CHROME.match(term) and not re.match(r"^edit$", term, re.I)]
 
 
 def _unique(values) -> list[str]:
@@ -442,7 +463,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
         if is_header and not (page_kind_archive and re.match(r"^(?:\d+|no)\s+comments?$", text, re.I)):
             state = "comments"
             continue
-        if CHROME.match(text):
+        if CHROME.match(text) or SHARE_LINE.match(text):
             if state == "body" and re.match(r"^(?:share\s+this|like\s+this|share)", text, re.I):
                 state = "footer"
             continue
@@ -457,7 +478,14 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
             state = "footer" if state == "body" else state
             continue
         if state == "body":
-            draft.body.extend(_body_paragraphs(block))
+            paragraphs = _body_paragraphs(block)
+            teaser = INLINE_CONTINUE.match(paragraphs[-1]) if paragraphs else None
+            if teaser:
+                # the "…" before the link is the teaser's cut mark, not the author's
+                paragraphs[-1] = re.sub(r"\s*(?:\[…\]|…|\.\.\.)$", "", teaser.group("text"))
+                draft.excerpt = True
+                state = "footer"
+            draft.body.extend(paragraphs)
         # text in the footer or a sidebar (related posts, widgets) is not the post's
     if comment_blocks:
         draft.comments = parse_comments(comment_blocks, draft)
