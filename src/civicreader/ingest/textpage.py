@@ -119,6 +119,7 @@ END_OF_CONTENT = [
     _ci(r"^create\s+a\s+free\s+website\s+or\s+blog"),
     _ci(r"^(?:copyright\s+)?©.*$"),
     _ci(r"^notify\s+me\s+of\s+(?:new|follow-up)\s+"),
+    _ci(r"^(?:also\s+on\s+.+|add\s+disqus\s+to\s+your\s+site|powered\s+by\s+disqus)$"),
 ]
 # Sidebar and related-posts headings: what follows them is not the post.
 SIDEBAR = _ci(
@@ -142,7 +143,9 @@ CHROME = _ci(
     r"(?:google\+|twitter|facebook)\s+(?:photo|picture)|wordpress\.com\s+logo|logo|"
     r"(?:click\s+to\s+share\s+on\s+\w+|click\s+to\s+email\s+this\s+to\s+a\s+friend|click\s+to\s+print)"
     r"(?:\s+\(opens\s+in\s+new\s+window\))?|"
-    r"links\s+to\s+this\s+post|create\s+a\s+link|\d+\s+comments?\s*»?|posted\s+in\s+uncategorized)$"
+    r"links\s+to\s+this\s+post|create\s+a\s+link|\d+\s+comments?\s*»?|posted\s+in\s+uncategorized|"
+    r"reply\s*•\s*share\s*›?|login|log\s+in|sort\s+by\s+(?:best|newest|oldest)|join\s+the\s+discussion…?|"
+    r"subscribe|privacy|share\s*›)$"
 )
 SHARE_WORDS = (
     r"(?:email\s+this|blogthis!|share\s+(?:to|on)\s+(?:twitter|facebook|pinterest|linkedin|reddit|tumblr)"
@@ -153,6 +156,12 @@ ARCHIVE_COUNT = _ci(rf"^{dates_.MONTH}\s+{dates_.YEAR}\s*\(\d+\)$|^.{{1,60}}\s\(
 
 COMMENT_SAYS = _ci(r"^(?P<marker>\d+\.|•|·|\*|-)?\s*(?P<author>.{1,100}?)\s+says\s*:\s*(?P<rest>.*)$")
 COMMENT_SAID = _ci(r"^(?P<marker>•|·|\*|-)?\s*(?P<author>.{1,100}?)\s+said(?:\.\.\.|…|:)\s*$")
+DISQUS_START = re.compile(r"^(?P<author>[^•→]{1,80}?)(?:\s+→\s+[^•]{1,80}?)?\s+•\s+(?P<when>[^•]{3,40})$")
+RELATIVE_AT_END = re.compile(
+    r"^(?P<author>.{1,100}?)\s+(?:about\s+)?(?:an?|\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:second|minute|hour|day|week|month|year)s?\s+ago$",
+    re.I,
+)
 COMMENT_MARKER = re.compile(r"^(?P<marker>\d+\.|[•·◦▪▫‣○●■□*–-])\s+(?P<rest>.+)$")
 
 # A glued image caption: "Volunteers at the depotThe new rota...". Only split before words that
@@ -220,7 +229,7 @@ def _is_structural(line: str) -> bool:
     return bool(
         dates_.parse_any(text)
         or dates_.is_relative(text)
-        or COMMENT_SAYS.match(text)
+        or _says_start(text)
         or COMMENT_SAID.match(text)
         or CHROME.match(text)
         or any(pattern.match(text) for pattern in END_OF_CONTENT)
@@ -267,7 +276,7 @@ def split_blocks(text: str) -> list[Block]:
             or _is_structural(current[-1])
             or _is_list_item(line)
             or _is_list_item(current[-1])
-            or _indent(line) != _indent(current[0])
+            or (_indent(line) != _indent(current[0]) and min(_indent(line), _indent(current[0])) < 4)
         ):
             flush()
             pending_blank = 0
@@ -284,26 +293,47 @@ def _indent(line: str) -> int:
 
 # --- helpers ---------------------------------------------------------------------------------
 
-def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate, str] | None:
-    """ "1. Joe Taylor December 28, 2010 at 3:04 pm #" -> (author, date, marker)."""
+def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None] | None:
+    """A comment's first line, with its date: (author, date or None when the date is relative).
+
+    "1. Joe Taylor December 28, 2010 at 3:04 pm #", "• sue 3 weeks ago #",
+    "Ruth Okafor → Sue Lister • 3 weeks ago" (Disqus).
+    """
+    match = DISQUS_START.match(text)
+    if match and (dates_.parse_any(match.group("when")) or dates_.is_relative(match.group("when"))):
+        return _clean_author(match.group("author")), dates_.parse_any(match.group("when"))
     marker = ""
     match = COMMENT_MARKER.match(text)
     rest = text
     if match:
         marker, rest = match.group("marker"), match.group("rest")
-    if not text.rstrip().endswith("#") and not marker:
-        # without the permalink "#" or a list marker a name-and-date line is too ambiguous
-        found = dates_.find_date_at_end(rest)
-        if not found or found[1].hour is None or len(found[0].split()) > 5:
-            return None
+    permalink = text.rstrip().endswith("#")
+    relative = RELATIVE_AT_END.match(rest.rstrip(" #"))
+    if relative and (marker or permalink):
+        author = _clean_author(relative.group("author"))
+        return (author, None) if author else None
     found = dates_.find_date_at_end(rest)
     if not found:
         return None
     author, when = found
-    author = re.sub(r"\s+(?:on|said|says)$", "", author.strip(" -–|,:"), flags=re.I)
-    if not author or len(author) > 100 or len(author.split()) > 8:
+    if not permalink and not marker and (when.hour is None or len(author.split()) > 5):
+        return None  # without the permalink "#" or a list marker a name-and-date line is too ambiguous
+    author = _clean_author(author)
+    return (author, when) if author else None
+
+
+def _says_start(text: str) -> re.Match | None:
+    """ "Name says:" alone or followed by its date; "Inside it says: thank you." is prose."""
+    match = COMMENT_SAYS.match(text)
+    if not match:
         return None
-    return author, when, marker
+    rest = match.group("rest").strip()
+    return match if not rest or dates_.parse_any(rest) or dates_.is_relative(rest) else None
+
+
+def _clean_author(author: str) -> str:
+    author = re.sub(r"\s+(?:on|said|says)$", "", author.strip(" -–|,:"), flags=re.I)
+    return "" if len(author) > 100 or len(author.split()) > 8 else author
 
 
 def _is_title_candidate(block: Block) -> bool:
@@ -467,7 +497,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
             if state == "body" and re.match(r"^(?:share\s+this|like\s+this|share)", text, re.I):
                 state = "footer"
             continue
-        if _comment_start_with_date(text) or COMMENT_SAYS.match(text) or COMMENT_SAID.match(text):
+        if _comment_start_with_date(text) or _says_start(text) or COMMENT_SAID.match(text):
             state = "comments"
             comment_blocks.append(block)
             continue
@@ -579,7 +609,7 @@ def _comment_start(block: Block) -> tuple[str, dates_.LooseDate | None, bool] | 
     with_date = _comment_start_with_date(text)
     if with_date:
         return with_date[0], with_date[1], False
-    match = COMMENT_SAYS.match(text)
+    match = _says_start(text)
     if match:
         rest = match.group("rest").strip()
         return match.group("author").strip(), dates_.parse_any(rest) if rest else None, False
