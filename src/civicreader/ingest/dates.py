@@ -133,15 +133,21 @@ def is_relative(text: str) -> bool:
     return bool(RELATIVE_DATE.match(_tidy(text)))
 
 
+_DATE_AT_END = [
+    re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_MONTH_DAY},?\s+{YEAR}{TIME}?)$", re.I),
+    re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_DAY_MONTH},?\s+{YEAR}{TIME}?)$", re.I),
+    re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_MONTH_DAY}{TIME})$", re.I),
+    re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_DAY_MONTH}{TIME})$", re.I),
+]
+_ENDS_LIKE_A_DATE = re.compile(r"(?:\d|[ap]\.?m\.?)\s*#?$", re.I)
+
+
 def find_date_at_end(text: str) -> tuple[str, LooseDate] | None:
     """Split "Joe Taylor December 28, 2010 at 3:04 pm #" into ("Joe Taylor", the date)."""
     text = _tidy(text).rstrip("#").rstrip(" |:")
-    for pattern in (
-        re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_MONTH_DAY},?\s+{YEAR}{TIME}?)$", re.I),
-        re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_DAY_MONTH},?\s+{YEAR}{TIME}?)$", re.I),
-        re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_MONTH_DAY}{TIME})$", re.I),
-        re.compile(rf"^(?P<before>.+?)\s+(?:on\s+)?(?P<when>{_DAY_MONTH}{TIME})$", re.I),
-    ):
+    if not _ENDS_LIKE_A_DATE.search(text):
+        return None
+    for pattern in _DATE_AT_END:
         match = pattern.match(text)
         if match:
             when = parse_any(match.group("when"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -222,6 +223,7 @@ class Draft:
 
 # --- pass 1: blocks ----------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def _is_structural(line: str) -> bool:
     text = " ".join(line.split())
     if not text:
