@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civicreader.ingest import IngestError, Page, Problem, Source, blogger, read_file
+from civicreader.dedupe import merge_pages
+from civicreader.ingest import IngestError, Page, Problem, Source, blogger, read_file, read_paths
 from civicreader.model import Comment, post_id
-from tests.conftest import CORPORA, needs_shared
+from tests.conftest import CORPORA, SAMPLE_CORPUS, needs_shared
 
 FIXTURES = Path(__file__).parent / "fixtures" / "blogger"
 BACKUPS = CORPORA / "blogger"
@@ -141,6 +142,24 @@ def test_draft_sharing_an_id_with_a_post_is_still_skipped():
     page = read(BACKUPS / "ghost-migrate/packages/mg-blogger-xml/test/fixtures/sample.xml", CORPORA)
     assert [post.title for post in page.posts] == ["Rhoncus Published Post", "Vestibulum Post With Image"]
     assert page.posts[1].categories == ("All Night Party", "Dance")
+
+
+# --- the sample corpus ------------------------------------------------------------------------
+
+
+def test_sample_backup_merges_with_the_scraped_pages_of_its_blog():
+    pages, problems = read_paths([SAMPLE_CORPUS / "stacks-and-shelves"])
+    assert problems == []
+    by_title = {post.title: post for post in merge_pages(pages)}
+    hours = by_title["Opening hours: the arithmetic"]
+    assert {Path(source).name for source in hours.sources} == {
+        "2012_04_opening-hours-arithmetic.txt",
+        "blog-backup.xml",
+    }
+    assert [c.author for _, c in hours.walk_comments()] == ["Jean Crossley"]  # read twice, kept once
+    sale = by_title["Book sale raises enough for the boiler & a bit over"]
+    assert (sale.blog, max(level for level, _ in sale.walk_comments())) == ("stacks-and-shelves", 2)
+    assert "AGM agenda (draft)" not in by_title
 
 
 # --- random backups ---------------------------------------------------------------------------

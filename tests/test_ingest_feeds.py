@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from civicreader.dedupe import merge_pages
 from civicreader.ingest import IngestError, Page, Problem, Source, feeds, read_file, read_paths
 from civicreader.model import Comment
-from tests.conftest import CORPORA, needs_shared
+from tests.conftest import CORPORA, SAMPLE_CORPUS, needs_shared
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 FEEDS = CORPORA / "feeds"
@@ -165,6 +165,24 @@ def test_blogger_atom_titles_with_entities_are_decoded():
     assert any("'" in post.title for post in page.posts)
     assert not any("&#39;" in post.title or "&amp;" in post.title for post in page.posts)
     assert all("@" not in author for post in page.posts for author in post.authors)
+
+
+# --- the sample corpus ------------------------------------------------------------------------
+
+
+def test_sample_feed_and_saved_page_merge_with_the_scraped_pages_of_their_blog():
+    pages, problems = read_paths([SAMPLE_CORPUS / "wheels-and-wards"])
+    assert problems == []
+    by_title = {post.title: post for post in merge_pages(pages)}
+    rural = by_title["Rural isolation isn’t a statistic"]
+    assert {Path(source).name for source in rural.sources} == {"feed.rss", "rural-isolation-isnt-a-statistic.txt"}
+    assert rural.comment_count == 3
+    drivers = by_title["Volunteer drivers and the mileage rate"]
+    assert "volunteer-drivers-and-the-mileage-rate.html" in {Path(source).name for source in drivers.sources}
+    assert drivers.comment_count == 3  # the saved page and the scrape hold the same thread: kept once
+    open_day = by_title["Open day at the depot"]
+    assert [c.author for c in open_day.comments] == ["Stan Metcalfe", "Bev Kettlewell"]
+    assert {post.blog for post in by_title.values()} == {"wheels-and-wards"}
 
 
 # --- random feeds -----------------------------------------------------------------------------

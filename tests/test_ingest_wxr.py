@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civicreader.ingest import IngestError, Page, Problem, Source, read_file, wxr
+from civicreader.dedupe import merge_pages
+from civicreader.ingest import IngestError, Page, Problem, Source, read_file, read_paths, wxr
 from civicreader.model import Comment, post_id
-from tests.conftest import CORPORA, needs_shared
+from tests.conftest import CORPORA, SAMPLE_CORPUS, needs_shared
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wxr"
 WXR = CORPORA / "wxr"
@@ -266,6 +267,23 @@ def test_malformed_export_is_reported_in_one_line():
     problem = read_file(WXR / "wordpress-importer/phpunit/data/malformed.xml", CORPORA)
     assert isinstance(problem, Problem)
     assert "\n" not in str(problem)
+
+
+# --- the sample corpus ------------------------------------------------------------------------
+
+
+def test_sample_export_merges_with_the_scraped_pages_of_its_blog():
+    pages, problems = read_paths([SAMPLE_CORPUS / "commissioning-desk"])
+    assert problems == []
+    export = next(page for page in pages if page.path.endswith("export.wxr.xml"))
+    assert {post.blog for post in export.posts} == {"commissioning-desk"}  # "The Commissioning Desk"
+    by_title = {post.title: post for post in merge_pages(pages)}
+    budget = by_title["Budget night at the town hall"]
+    assert {Path(source).name for source in budget.sources} >= {"budget-night-at-the-town-hall.txt", "export.wxr.xml"}
+    assert budget.date == date(2011, 2, 17)  # the export gives the year the page leaves out
+    assert not budget.date_inferred
+    assert [(level, c.author) for level, c in budget.walk_comments()] == [(0, "Imran Qureshi"), (1, "Helen Marsden")]
+    assert by_title["Framework agreements, explained over a cup of tea"].comment_count == 4
 
 
 # --- random exports ---------------------------------------------------------------------------

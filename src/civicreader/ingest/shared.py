@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 from civicreader.ingest import IngestError, Source
+from civicreader.model import normalise_key_text
 from civicreader.textsafe import one_line
 
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s+")
@@ -185,8 +186,21 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
 
 
 def blog_name(found: str | None, source: Source) -> str:
-    """The blog's own name where the format gives one, else the corpus folder's."""
-    return clean_line(html.unescape(found or "")) or source.blog
+    """The blog's own name where the format gives one, else the corpus folder's.
+
+    A name that is the folder's in other words ("The Commissioning Desk" in `commissioning-desk/`)
+    becomes the folder's spelling, so the blog has one name, and one id space, whichever
+    format a post was read from.
+    """
+    name = clean_line(html.unescape(found or ""))
+    if not name or _blog_key(name) == _blog_key(source.blog):
+        return source.blog
+    return name
+
+
+def _blog_key(name: str) -> str:
+    key = normalise_key_text(name)
+    return key.removeprefix("the ")
 
 
 def naive_local(text: str | None) -> datetime | None:
