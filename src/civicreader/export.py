@@ -114,7 +114,25 @@ def front_matter(post: Post) -> str:
         "id": post.id,
         EXPORT_FORMAT_KEY: EXPORT_FORMAT_VERSION,
     }
-    return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(fields, Dumper=_front_matter_dumper(), allow_unicode=True, sort_keys=False, width=100)
+
+
+_LINE_BREAKS_YAML_FOLDS = ("\x85", "\u2028", "\u2029")
+
+
+def _front_matter_dumper():
+    """PyYAML's safe dumper, but strings holding NEL/LS/PS go double-quoted (escaped), or YAML folds them."""
+    import yaml
+
+    class FrontMatterDumper(yaml.SafeDumper):
+        pass
+
+    def represent_text(dumper, text: str):
+        style = '"' if any(mark in text for mark in _LINE_BREAKS_YAML_FOLDS) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    FrontMatterDumper.add_representer(str, represent_text)
+    return FrontMatterDumper
 
 
 def render_markdown(post: Post) -> str:
