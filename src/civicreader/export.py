@@ -170,10 +170,11 @@ def export_filename(post: Post) -> str:
     return f"{prefix}-{slug}.md"
 
 
-def export_post(post: Post, out_dir: Path, force: bool = False) -> Path:
+def export_post(post: Post, out_dir: Path, force: bool = False, *, name: str | None = None) -> Path:
     """Write the post into `out_dir` atomically and return the file's path.
 
-    Never writes outside `out_dir`, never replaces an existing file unless `force`.
+    Never writes outside `out_dir`, never replaces an existing file unless `force`. `name`
+    replaces `export_filename(post)` (a bulk export gives same-named posts distinct names).
     """
     try:
         folder = out_dir.expanduser().resolve()
@@ -182,10 +183,10 @@ def export_post(post: Post, out_dir: Path, force: bool = False) -> Path:
         raise ExportError(f"cannot use {out_dir} as the export folder: {error.strerror or error}") from None
     if not folder.is_dir():
         raise ExportError(f"{out_dir} is not a folder")
-    name = export_filename(post)
+    name = name or export_filename(post)
     target = folder / name
-    if target.parent != folder or target.name != name:
-        raise ExportError(f"refusing to write {name!r} outside {folder}")
+    if target.parent != folder or target.name != name or name in (".", ".."):
+        raise ExportError(f"refusing to write {name!r}: not a plain file name inside {folder}")
     if not force and os.path.lexists(target):
         raise ExportError(f"{target} already exists (use --force to overwrite it)")
     data = render_markdown(post).encode("utf-8", errors="replace")
