@@ -93,6 +93,39 @@ def test_mojibake_is_repaired(tmp_path):
     assert post.comments[0].author == "Rita Osei"
 
 
+def test_old_theme_comments_marked_by_id_only(tmp_path):
+    page = tmp_path / "old.html"
+    page.write_text(
+        "<html><head><title>Old blog &raquo; Fête</title></head><body><div class='post'><h2>Fête</h2>"
+        "<small>June 2nd, 2008</small><div class='entry'><p>Stalls from noon.</p></div></div>"
+        "<ol class='commentlist'><li class='alt' id='comment-5'><cite>Ben</cite> Says:<br />"
+        "<small class='commentmetadata'><a href='#comment-5'>June 3rd, 2008 at 9:15 am</a></small>"
+        "<p>See you there.</p></li><li id='comment-6'><cite>Cat</cite> Says:<br />"
+        "<small class='commentmetadata'><a href='#comment-6'>June 3rd, 2008 at 10:00 am</a></small>"
+        "<p>Bringing cakes.</p></li></ol></body></html>",
+        encoding="utf-8",
+    )
+    (post,) = read(page).posts
+    assert (post.title, post.date, post.body) == ("Fête", date(2008, 6, 2), ("Stalls from noon.",))
+    assert outline(post.comments) == [
+        ("Ben", datetime(2008, 6, 3, 9, 15), ("See you there.",), []),
+        ("Cat", datetime(2008, 6, 3, 10, 0), ("Bringing cakes.",), []),
+    ]
+
+
+def test_archive_page_says_what_it_did_not_read(tmp_path):
+    page = tmp_path / "archive.html"
+    posts = "".join(
+        f"<div class='post hentry'><h3 class='post-title entry-title'>Post {n}</h3>"
+        f"<div class='post-body entry-content'>{'Words. ' * n}</div></div>"
+        for n in (3, 9, 5)
+    )
+    page.write_text(f"<!DOCTYPE html><html><body>{posts}</body></html>", encoding="utf-8")
+    result = read(page)
+    assert [post.title for post in result.posts] == ["Post 9"]
+    assert "2 more post bodies on this page not read (an archive page?)" in result.notes
+
+
 def test_page_without_a_post_is_a_problem(tmp_path):
     page = tmp_path / "nav.html"
     page.write_text("<!DOCTYPE html><html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")

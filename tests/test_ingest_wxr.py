@@ -144,6 +144,19 @@ def test_entity_declarations_are_refused_never_expanded(tmp_path, declarations, 
     assert "TOPSECRET" not in str(problem)
 
 
+def test_a_post_quoting_a_doctype_is_not_taken_for_a_bomb(tmp_path):
+    export = tmp_path / "quoting.xml"
+    export.write_text(
+        '<?xml version="1.0"?>\n<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title>'
+        "<item><title><![CDATA[Quoting <!DOCTYPE a [<!ENTITY b 'c'>]>]]></title>"
+        "<wp:post_date>2011-05-04 10:00:00</wp:post_date>"
+        "<wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (post,) = read(export).posts
+    assert post.title == "Quoting <!DOCTYPE a [<!ENTITY b 'c'>]>"
+
+
 def test_truncated_export_keeps_the_whole_items_or_is_reported(tmp_path):
     data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()
     cut = tmp_path / "cut.xml"

@@ -55,6 +55,8 @@ _MONTH_WORDS = {
 }  # fmt: skip
 _CONNECTIVES = re.compile(r"\b(?:um|at|à|a las|om|alle|kl\.?|uhr|o'clock)\b|@", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SAYS_ONLY = re.compile(r"^\W*(?:says|said|sagt|schreibt|dit)\W*$", re.IGNORECASE)
+_OLD_COMMENT_ID = re.compile(r"(?:li-)?comment-\d+$")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
 _FEED_SUFFIX = re.compile(r"\s*(?:»|-|–|:)?\s*(?:RSS|Atom)?\s*(?:Feed|RSS)(?:\s*\(.*\))?\s*$", re.I)
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " » ", " :: ", ": ", " : ")
@@ -96,6 +98,9 @@ def read(source: Source) -> Page:
         sources=(source.display,),
     )
     notes = (f"left out {counted(pings, 'pingback')}",) if pings else ()
+    others = _other_bodies(root, body)
+    if others:
+        notes += (f"{counted(others, 'more post body', 'more post bodies')} on this page not read (an archive page?)",)
     return Page(path=source.display, posts=(post,), clues=(None,), notes=notes)
 
 
@@ -149,6 +154,15 @@ def _body_element(root):
     if found:
         return found[0]
     return _densest_block(root)
+
+
+def _other_bodies(root, body) -> int:
+    """Post bodies besides the one read: the page is an archive or home page, not a post's own page."""
+    for name in BODY_CLASSES:
+        found = [el for el in root.xpath(f"//*[{_cls(name)}]") if not _in_comments(el)]
+        if body in found:
+            return sum(1 for el in found if el is not body and not _inside(el, body) and not _inside(body, el))
+    return 0
 
 
 def _densest_block(root):
@@ -269,7 +283,7 @@ def _post_date(root, container, body) -> tuple[date | None, str]:
                 when = text_datetime(element.text_content())
                 if when:
                     return when.date(), "from the page"
-    when = _date_in_text(container.text_content()[:800])
+    when = _date_in_text(" ".join(container.itertext())[:800])
     if when:
         return when.date(), "from the page"
     for url in root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
@@ -376,6 +390,8 @@ def _is_comment_item(element) -> bool:
         return False
     if element.tag == "li" and _has_class(element, "comment", "pingback", "trackback"):
         return True
+    if element.tag == "li" and _OLD_COMMENT_ID.match(element.get("id") or ""):
+        return True  # themes from before comment_class() (2008) mark comments by id alone
     # The Epoch plugin wraps each comment and the replies under it in `div#comment-N[data-comment-id]`.
     return (
         element.tag == "div" and bool(element.get("data-comment-id")) and element.get("id", "").startswith("comment-")
@@ -462,15 +478,17 @@ def _comment_body(item) -> tuple[str, ...]:
         found = _own(item, f".//*[{_cls(name)}]")
         if found:
             return _without_meta(found[0])
-    return _without_meta(item)
+    # No body wrapper (themes before 2008): the item holds the name, "Says:", the date and the text.
+    paragraphs = _without_meta(item, also=lambda inner: inner.tag == "cite" or _has_class(inner, "fn"))
+    return tuple(paragraph for paragraph in paragraphs if not _SAYS_ONLY.match(paragraph))
 
 
-def _without_meta(element) -> tuple[str, ...]:
+def _without_meta(element, also=lambda inner: False) -> tuple[str, ...]:
     element = copy.deepcopy(element)
     for inner in list(element.iter()):
         if inner is element or not isinstance(inner.tag, str):
             continue
-        if _has_class(inner, *COMMENT_META_CLASSES, "children") or _is_comment_item(inner):
+        if _has_class(inner, *COMMENT_META_CLASSES, "children") or _is_comment_item(inner) or also(inner):
             _drop(inner)
     return element_paragraphs(element)
 

@@ -15,6 +15,7 @@ from civicreader.textsafe import one_line
 
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s+")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_PROLOG_BYTES = 64 * 1024
 # One element whose whole value is a CDATA section, up to the first "]]>" that is followed by
 # the closing tag: an exporter that nested CDATA wrote the inner "]]>" earlier than that.
 _WRAPPED_CDATA = re.compile(rb"(<([\w:.-]+)(?:\s[^>]*)?>\s*<!\[CDATA\[)(.*?)(\]\]>\s*</\2>)", re.DOTALL)
@@ -26,15 +27,25 @@ def xml_head(head: bytes) -> bytes:
 
 
 def declares_entities(data: bytes) -> bool:
-    """True when the document type declares entities: no blog export does; bombs and XXE do."""
-    start = data.find(b"<!DOCTYPE")
-    if start < 0:
-        start = data.find(b"<!doctype")
-    if start < 0:
-        return False
-    root = re.search(rb"<[A-Za-z]", data[start + 2 :])
-    end = start + 2 + root.start() if root else len(data)
-    return bool(_ENTITY_DECLARATION.search(data, start, end))
+    """True when the document type declares entities: no blog export does; bombs and XXE do.
+
+    Read from the parsed internal DTD (entities are never expanded doing so), so a post that
+    merely quotes a DOCTYPE inside its text does not count.
+    """
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml_head(data), _parser(recover=True))
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        return _ENTITY_DECLARATION.search(data[:_PROLOG_BYTES]) is not None
+    return _has_entities(root)
+
+
+def _has_entities(root) -> bool:
+    dtd = root.getroottree().docinfo.internalDTD
+    return dtd is not None and any(True for _ in dtd.iterentities())
 
 
 def parse_xml(data: bytes, kind: str):
@@ -42,28 +53,43 @@ def parse_xml(data: bytes, kind: str):
 
     A strict parse first; if that fails, nested CDATA is escaped the correct way and the parse is
     tried again; last, lxml's recovering parser, which copes with undeclared prefixes, stray
-    tags and a cut-off end. Returns (root element, note): the note says what was repaired, or
-    is empty. Raises IngestError (with the line) when nothing usable comes out.
+    tags and a cut-off end. A text node over lxml's 10 MB guard is allowed only on a retry
+    that needs it. A document declaring entities is refused whichever parse read it. Returns
+    (root element, note): the note says what was repaired, or is empty. Raises IngestError
+    (with the line) when nothing usable comes out.
     """
-    from lxml import etree
 
     data = xml_head(data)
-    if declares_entities(data):
+    root, note = _parse_repairing(data, kind)
+    if _has_entities(root):
         raise IngestError(f"declares its own XML entities, which no {kind} needs (an entity bomb?); not read")
+    return root, note
+
+
+def _parse_repairing(data: bytes, kind: str):
+    from lxml import etree
+
+    huge = False
     try:
         return etree.fromstring(data, _parser(recover=False)), ""
     except etree.XMLSyntaxError as error:
         first_error = error
+    if "huge" in (first_error.msg or "").lower():
+        huge = True
+        try:
+            return etree.fromstring(data, _parser(recover=False, huge=True)), ""
+        except etree.XMLSyntaxError as error:
+            first_error = error
     repaired = _escape_nested_cdata(data)
     if repaired != data:
         try:
-            return etree.fromstring(repaired, _parser(recover=False)), "nested CDATA repaired"
+            return etree.fromstring(repaired, _parser(recover=False, huge=huge)), "nested CDATA repaired"
         except etree.XMLSyntaxError:
             pass
     where = f" at line {first_error.lineno}" if first_error.lineno else ""
     note = f"not well-formed{where} ({_first_line(first_error.msg or str(first_error))}); read what was recoverable"
     try:
-        root = etree.fromstring(repaired, _parser(recover=True))
+        root = etree.fromstring(repaired, _parser(recover=True, huge=huge))
     except etree.XMLSyntaxError:
         root = None
     if root is None:
@@ -73,7 +99,7 @@ def parse_xml(data: bytes, kind: str):
     return root, clean_line(note)
 
 
-def _parser(recover: bool):
+def _parser(recover: bool, huge: bool = False):
     from lxml import etree
 
     return etree.XMLParser(
@@ -81,7 +107,7 @@ def _parser(recover: bool):
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
-        huge_tree=False,
+        huge_tree=huge,
         recover=recover,
         remove_blank_text=False,
     )
