@@ -286,8 +286,9 @@ def test_malformed_export_is_reported_in_one_line():
 
 
 def test_sample_export_merges_with_the_scraped_pages_of_its_blog():
-    pages, problems = read_paths([SAMPLE_CORPUS / "commissioning-desk"])
+    pages, problems = read_paths([SAMPLE_CORPUS])  # the whole corpus, as a user opens it
     assert problems == []
+    pages = [page for page in pages if Path(page.path).parts[-2] == "commissioning-desk"]
     export = next(page for page in pages if page.path.endswith("export.wxr.xml"))
     assert {post.blog for post in export.posts} == {"commissioning-desk"}  # "The Commissioning Desk"
     by_title = {post.title: post for post in merge_pages(pages)}

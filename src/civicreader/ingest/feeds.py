@@ -34,6 +34,9 @@ SIBLING_LIMIT = 200
 SIBLING_MAX_BYTES = 16 * 1024 * 1024
 
 _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.DOTALL | re.IGNORECASE)
+# What the head of a comment feed shows (WordPress titles, comment permalinks); a post feed's
+# `wfw:commentRss` namespace alone does not count.
+_COMMENT_FEED_HINT = re.compile(rb"comments (?:on|for)\b|#comment-|showComment=", re.IGNORECASE)
 _ROOT = re.compile(rb"<([A-Za-z][\w:.-]*)")
 _TRUNCATED = re.compile(r"(\[(?:…|\.\.\.|&hellip;)\]|…|\.\.\.|read more|continue reading[^.]*)\W*$", re.IGNORECASE)
 
@@ -86,7 +89,8 @@ def _parse(data: bytes):
     data = xml_head(data)
     if declares_entities(data):
         raise IngestError("declares its own XML entities, which no feed needs (an entity bomb?); not read")
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    # Sanitising is left to htmltext, which keeps only text (feedparser's own pass doubles the time).
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries and not parsed.feed.get("title"):
         error = parsed.get("bozo_exception")
         line = error.getLineNumber() if hasattr(error, "getLineNumber") else None
@@ -195,7 +199,7 @@ def _sibling_comment_feeds(path: Path) -> list:
                 continue
             with sibling.open("rb") as handle:
                 head = handle.read(HEAD_BYTES)
-                if b"omment" not in head or not sniff(head, sibling):
+                if not _COMMENT_FEED_HINT.search(head) or not sniff(head, sibling):
                     continue
                 handle.seek(0)
                 data = handle.read()
