@@ -144,6 +144,16 @@ def test_entity_declarations_are_refused_never_expanded(tmp_path, declarations, 
     assert "TOPSECRET" not in str(problem)
 
 
+def test_export_in_another_encoding_than_declared_is_re_decoded(tmp_path):
+    text = (FIXTURES / "harbour-lane.wxr.xml").read_text(encoding="utf-8")
+    export = tmp_path / "cp1252.xml"
+    export.write_bytes(text.replace("Bins, benches", "Café bins, benches").encode("cp1252"))
+    page = read(export)
+    assert page.posts[0].title == "Café bins, benches & the “quiet hour”"
+    assert page.posts[0].comment_count == 3
+    assert "not in its declared encoding; re-decoded" in page.notes
+
+
 def test_a_post_quoting_a_doctype_is_not_taken_for_a_bomb(tmp_path):
     export = tmp_path / "quoting.xml"
     export.write_text(

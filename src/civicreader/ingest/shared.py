@@ -74,6 +74,12 @@ def _parse_repairing(data: bytes, kind: str):
         return etree.fromstring(data, _parser(recover=False)), ""
     except etree.XMLSyntaxError as error:
         first_error = error
+    if _ENCODING_TROUBLE.search(first_error.msg or ""):
+        data = _as_utf8(data)
+        try:
+            return etree.fromstring(data, _parser(recover=False)), "not in its declared encoding; re-decoded"
+        except etree.XMLSyntaxError as error:
+            first_error = error
     if "huge" in (first_error.msg or "").lower():
         huge = True
         try:
@@ -97,6 +103,20 @@ def _parse_repairing(data: bytes, kind: str):
             f"not well-formed {kind}, nothing recoverable ({_first_line(str(first_error))})", first_error.lineno
         )
     return root, clean_line(note)
+
+
+_ENCODING_TROUBLE = re.compile(r"encoding|Invalid bytes|not proper UTF|Unsupported encoding", re.IGNORECASE)
+_DECLARED_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*["'])([\w.:-]+)(["'])""")
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """The document re-decoded the careful way (decode.py) and declared as the UTF-8 it now is."""
+    from civicreader.ingest.decode import decode
+
+    declared = _DECLARED_ENCODING.match(data)
+    text = decode(data, declared.group(2).decode("ascii", "replace") if declared else None)
+    encoded = text.encode("utf-8", errors="replace")
+    return _DECLARED_ENCODING.sub(rb"\g<1>UTF-8\g<3>", encoded, count=1)
 
 
 def _parser(recover: bool, huge: bool = False):
