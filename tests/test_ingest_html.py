@@ -113,17 +113,46 @@ def test_old_theme_comments_marked_by_id_only(tmp_path):
     ]
 
 
-def test_archive_page_says_what_it_did_not_read(tmp_path):
-    page = tmp_path / "archive.html"
-    posts = "".join(
-        f"<div class='post hentry'><h3 class='post-title entry-title'>Post {n}</h3>"
-        f"<div class='post-body entry-content'>{'Words. ' * n}</div></div>"
-        for n in (3, 9, 5)
+def test_blogger_home_page_gives_every_post_its_own_date(tmp_path):
+    page = tmp_path / "home.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Parish Pump</title></head><body>"
+        "<div id='Header1'><h1>Parish Pump</h1></div>"
+        "<h2 class='date-header'><span>Monday, 3 October 2011</span></h2>"
+        "<div class='post hentry'><h3 class='post-title entry-title'>Hall roof</h3>"
+        "<div class='post-body entry-content'>Scaffolding goes up on Tuesday.</div>"
+        "<span class='post-labels'><a rel='tag'>hall</a></span></div>"
+        "<div class='post hentry'><h3 class='post-title entry-title'>Quiz night</h3>"
+        "<div class='post-body entry-content'>Teams of six.<br /><br />"
+        "<a class='jump-link' href='/quiz.html'>Read more »</a></div></div>"
+        "<h2 class='date-header'><span>Friday, 30 September 2011</span></h2>"
+        "<div class='post hentry'><h3 class='post-title entry-title'>Harvest thanks</h3>"
+        "<div class='post-body entry-content'>Forty tins for the food bank.</div></div>"
+        "</body></html>",
+        encoding="utf-8",
     )
-    page.write_text(f"<!DOCTYPE html><html><body>{posts}</body></html>", encoding="utf-8")
     result = read(page)
-    assert [post.title for post in result.posts] == ["Post 9"]
-    assert "2 more post bodies on this page not read (an archive page?)" in result.notes
+    assert [(p.title, p.date, p.body, p.excerpt) for p in result.posts] == [
+        ("Hall roof", date(2011, 10, 3), ("Scaffolding goes up on Tuesday.",), False),
+        ("Quiz night", date(2011, 10, 3), ("Teams of six.",), True),
+        ("Harvest thanks", date(2011, 9, 30), ("Forty tins for the food bank.",), False),
+    ]
+    assert {p.blog for p in result.posts} == {"Parish Pump"}
+    assert result.posts[0].categories == ("hall",)
+
+
+def test_related_post_block_on_a_post_page_does_not_split_it(tmp_path):
+    related = (
+        "<div class='post hentry'><h2 class='entry-title'>Related</h2><div class='entry-content'>Other.</div></div>"
+    )
+    text = (
+        (FIXTURES / "wordpress-single.html").read_text(encoding="utf-8").replace("</article>", "</article>" + related)
+    )
+    page = tmp_path / "with-related.html"
+    page.write_text(text, encoding="utf-8")
+    (post,) = read(page).posts  # the page has comments, so it is a post's own page
+    assert post.title.startswith("Ward surgery notes")
+    assert post.comment_count == 4
 
 
 def test_page_without_a_post_is_a_problem(tmp_path):

@@ -71,6 +71,9 @@ def read(source: Source) -> Page:
     root = _parse(source.data)
     for junk in root.xpath(DROPPED):
         _drop(junk)
+    archive = _archive_posts(root, source)
+    if archive:
+        return Page(path=source.display, posts=archive, clues=(None,) * len(archive), ordered=True)
     body = _body_element(root)
     if body is None:
         raise IngestError("no blog post found in this page (no post body)")
@@ -98,10 +101,107 @@ def read(source: Source) -> Page:
         sources=(source.display,),
     )
     notes = (f"left out {counted(pings, 'pingback')}",) if pings else ()
-    others = _other_bodies(root, body)
-    if others:
-        notes += (f"{counted(others, 'more post body', 'more post bodies')} on this page not read (an archive page?)",)
     return Page(path=source.display, posts=(post,), clues=(None,), notes=notes)
+
+
+def _archive_posts(root, source: Source) -> tuple[Post, ...]:
+    """Every post of a home, label or month page: several bodies, each in its own titled post block.
+
+    Only on pages without comments (a post's own page shows them, an archive page does not),
+    so a single post with an odd extra `entry-content` block is never split up.
+    """
+    if any(_is_comment_item(element) for element in root.iter()):
+        return ()
+    bodies = _post_bodies(root)
+    if len(bodies) < 2:
+        return ()
+    containers = [_container(body) for body in bodies]
+    titles = [_own_title(container, body) for container, body in zip(containers, bodies, strict=True)]
+    if len({id(container) for container in containers}) < len(containers) or not all(titles):
+        return ()
+    blog = blog_name(_site_name(root, ""), source)
+    headers = _date_headers_before(root, containers)
+    posts: list[Post] = []
+    for body, container, title in zip(bodies, containers, titles, strict=True):
+        day, note = _post_date_within(container)
+        if day is None and headers.get(id(container)):
+            day, note = headers[id(container)].date(), "from the page"
+        paragraphs, teaser = _teaser_aware(body)
+        posts.append(
+            Post(
+                id=post_id(blog, title, day.month if day else None, day.day if day else None, paragraphs),
+                blog=blog,
+                title=title,
+                date=day,
+                body=paragraphs,
+                date_note=note,
+                authors=_authors(root, container, page_author=False),
+                categories=_categories(container),
+                tags=_tags(container),
+                excerpt=teaser,
+                sources=(source.display,),
+            )
+        )
+    return tuple(posts)
+
+
+def _post_bodies(root) -> list:
+    for name in BODY_CLASSES:
+        found = [el for el in root.xpath(f"//*[{_cls(name)}]") if not _in_comments(el)]
+        if found:
+            return [el for el in found if not any(_inside(el, other) for other in found if other is not el)]
+    return []
+
+
+def _own_title(container, body) -> str:
+    for name in TITLE_CLASSES:
+        for element in container.xpath(f".//*[{_cls(name)}]"):
+            if not _inside(element, body) and clean_line(element.text_content()):
+                return clean_line(element.text_content())
+    return ""
+
+
+def _date_headers_before(root, containers) -> dict[int, datetime]:
+    """Blogger prints one date header above all of a day's posts: the last one before each post."""
+    wanted = {id(container) for container in containers}
+    found: dict[int, datetime] = {}
+    last: datetime | None = None
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if _has_class(element, "date-header"):
+            last = text_datetime(element.text_content()) or last
+        elif id(element) in wanted and last:
+            found[id(element)] = last
+    return found
+
+
+def _post_date_within(container) -> tuple[date | None, str]:
+    for value in container.xpath(
+        f".//time/@datetime | .//abbr[{_cls('published')}]/@title | .//*[{_cls('published')}]/@title"
+    ):
+        when = naive_local(value) if re.match(r"\s*\d{4}-\d\d-\d\d", value) else None
+        if when:
+            return when.date(), "from the page"
+    for element in container.xpath(
+        f".//*[{_cls('entry-date')}] | .//*[{_cls('post-date')}] | .//*[{_cls('post-timestamp')}] | .//time"
+    ):
+        when = text_datetime(element.text_content())
+        if when:
+            return when.date(), "from the page"
+    return None, ""
+
+
+_READ_MORE = re.compile(r"(?:read more|continue reading|weiterlesen|lire la suite|mehr lesen)\W*$", re.IGNORECASE)
+
+
+def _teaser_aware(body) -> tuple[tuple[str, ...], bool]:
+    """The body's paragraphs, and whether it is a teaser (a "Read more" link ends it, which is dropped)."""
+    paragraphs = _body_paragraphs(body)
+    marked = bool(body.xpath(f".//a[{_cls('more-link')}] | .//*[{_cls('jump-link')}]"))
+    if paragraphs and _READ_MORE.search(paragraphs[-1]) and len(paragraphs[-1]) < 80:
+        return paragraphs[:-1], True
+    return paragraphs, marked
 
 
 def _parse(data: bytes):
@@ -154,15 +254,6 @@ def _body_element(root):
     if found:
         return found[0]
     return _densest_block(root)
-
-
-def _other_bodies(root, body) -> int:
-    """Post bodies besides the one read: the page is an archive or home page, not a post's own page."""
-    for name in BODY_CLASSES:
-        found = [el for el in root.xpath(f"//*[{_cls(name)}]") if not _in_comments(el)]
-        if body in found:
-            return sum(1 for el in found if el is not body and not _inside(el, body) and not _inside(body, el))
-    return 0
 
 
 def _densest_block(root):
@@ -341,7 +432,7 @@ def _body_paragraphs(body) -> tuple[str, ...]:
     return element_paragraphs(body)
 
 
-def _authors(root, container) -> tuple[str, ...]:
+def _authors(root, container, page_author: bool = True) -> tuple[str, ...]:
     for xpath in (
         f".//*[{_cls('author')}]//*[{_cls('fn')}] | .//*[{_cls('post-author')}]//*[{_cls('fn')}]",
         ".//a[@rel='author']",
@@ -352,7 +443,7 @@ def _authors(root, container) -> tuple[str, ...]:
             name = clean_line(element.text_content())
             if name and not _in_comments(element):
                 return (name,)
-    meta = root.xpath("//meta[@name='author']/@content")
+    meta = root.xpath("//meta[@name='author']/@content") if page_author else []
     return (clean_line(meta[0]),) if meta and clean_line(meta[0]) else ()
 
 
