@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from civicreader.dedupe import merge_pages
 from civicreader.ingest import IngestError, Page, Problem, Source, read_file
 from civicreader.ingest import html as html_reader
 from civicreader.ingest.htmltext import html_paragraphs
@@ -153,6 +154,29 @@ def test_related_post_block_on_a_post_page_does_not_split_it(tmp_path):
     (post,) = read(page).posts  # the page has comments, so it is a post's own page
     assert post.title.startswith("Ward surgery notes")
     assert post.comment_count == 4
+
+
+def test_day_without_a_year_is_left_for_dedupe_to_date(tmp_path):
+    page = tmp_path / "wpcom.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta property='og:site_name' content='Desk Notes'></head><body>"
+        "<article class='post hentry'><h1 class='entry-title'>Lamp posts</h1>"
+        "<span class='posted-on'><a><time class='entry-date'>24 Dec</time></a></span>"
+        "<div class='entry-content'><p>All forty now work.</p></div></article>"
+        "<ol class='comment-list'><li class='comment depth-1'><b class='fn'>Al</b>"
+        "<time datetime='2012-12-27T10:00:00+00:00'>27 Dec</time><div class='comment-content'>Good.</div></li></ol>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    result = read(page)
+    (post,) = result.posts
+    assert post.date is None
+    assert post.id == post_id("Desk Notes", "Lamp posts", 12, 24)
+    (clue,) = result.clues
+    assert (clue.month, clue.day, clue.comment_dates) == (12, 24, ((2012, 12, 27),))
+    (merged,) = merge_pages([result])
+    assert merged.date == date(2012, 12, 24)
+    assert merged.date_inferred
 
 
 def test_page_without_a_post_is_a_problem(tmp_path):

@@ -16,7 +16,7 @@ import re
 from datetime import date, datetime
 from pathlib import Path
 
-from civicreader.ingest import IngestError, Page, Source
+from civicreader.ingest import DateClue, IngestError, Page, Source
 from civicreader.ingest.decode import decode, looks_binary
 from civicreader.ingest.htmltext import element_paragraphs
 from civicreader.ingest.shared import blog_name, clean_line, counted, naive_local, xml_head
@@ -87,8 +87,13 @@ def read(source: Source) -> Page:
     if not title and not paragraphs:
         raise IngestError("no blog post found in this page (no title and no text)")
     comments, pings = _comments(root)
+    month_day = (day.month, day.day) if day else _month_day_only(root, container)
+    clue = None
+    if day is None and month_day:
+        clue = _year_clue(month_day, paragraphs, comments)
+        note = f"{month_day[1]} {MONTH_ABBREVIATIONS[month_day[0] - 1]} on the page; no year found"
     post = Post(
-        id=post_id(blog, title, day.month if day else None, day.day if day else None, paragraphs),
+        id=post_id(blog, title, month_day[0] if month_day else None, month_day[1] if month_day else None, paragraphs),
         blog=blog,
         title=title,
         date=day,
@@ -101,7 +106,45 @@ def read(source: Source) -> Page:
         sources=(source.display,),
     )
     notes = (f"left out {counted(pings, 'pingback')}",) if pings else ()
-    return Page(path=source.display, posts=(post,), clues=(None,), notes=notes)
+    return Page(path=source.display, posts=(post,), clues=(clue,), notes=notes)
+
+
+MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _month_day_only(root, container) -> tuple[int, int] | None:
+    """A day and month the page shows without a year ("24 Dec", WordPress.com themes): dedupe infers the year."""
+    from civicreader.ingest import dates
+
+    xpath = (
+        f".//*[{_cls('entry-date')}] | .//*[{_cls('post-date')}] | .//*[{_cls('posted-on')}]"
+        f" | .//*[{_cls('date')}] | .//*[{_cls('postdate')}] | .//*[{_cls('date-header')}] | .//time"
+    )
+    for scope in (container, root):
+        for element in scope.xpath(xpath):
+            if _in_comments(element):
+                continue
+            loose = dates.parse_short(clean_line(element.text_content()))
+            if loose:
+                return loose.month, loose.day
+    return None
+
+
+def _year_clue(month_day: tuple[int, int], paragraphs: tuple[str, ...], comments) -> DateClue:
+    from civicreader.ingest import dates
+
+    comment_dates = tuple(
+        (comment.date.year, comment.date.month, comment.date.day)
+        for top in comments
+        for _, comment in top.walk()
+        if comment.date
+    )
+    return DateClue(
+        month=month_day[0],
+        day=month_day[1],
+        comment_dates=comment_dates,
+        body_years=tuple(dates.years_mentioned(" ".join(paragraphs))),
+    )
 
 
 def _archive_posts(root, source: Source) -> tuple[Post, ...]:
