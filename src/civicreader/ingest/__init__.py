@@ -14,6 +14,7 @@ Dates without a year are left for `dedupe` to infer across pages (see `DateClue`
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -25,6 +26,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 """Nothing larger is read at all: no blog export of a sane archive comes near it."""
 
 HEAD_BYTES = 4096
+NOT_A_FILE = "not a regular file (a pipe, socket or device); not read"
 
 # Order matters: the first reader whose sniff() says yes reads the file; "text" is last
 # because it accepts any readable text.
@@ -117,7 +119,10 @@ def _exists(name: str) -> bool:
 def read_file(path: Path, root: Path) -> Page | Problem:
     """Read one file into a Page, or say in one line why it cannot be read."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return Problem(str(path), NOT_A_FILE)
+        size = status.st_size
         if size == 0:
             return Problem(str(path), "empty file")
         if size > MAX_FILE_BYTES:
@@ -148,8 +153,12 @@ def read_file(path: Path, root: Path) -> Page | Problem:
     return Problem(str(path), "not a blog page or export this reader knows")
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """Yield (file, corpus root) for every file under the given files and folders, sorted, once each."""
+def discover(paths: Iterable[Path], passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path]]:
+    """Yield (file, corpus root) for every file under the given files and folders, sorted, once each.
+
+    Inside folders, only regular files are yielded: opening a named pipe would block for ever, and
+    a symlink loop or a dangling link has nothing to read. Those go into `passed_over`, if given.
+    """
     seen: set[Path] = set()
     for given in paths:
         if given.is_dir():
@@ -160,9 +169,14 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
                     if name.startswith(".") or name in SKIPPED_NAMES:
                         continue
                     file = Path(folder) / name
-                    if file in seen or (file.is_symlink() and not file.is_file()):
+                    if file in seen:
                         continue
                     seen.add(file)
+                    reason = _not_readable_reason(file)
+                    if reason:
+                        if passed_over is not None:
+                            passed_over.append(Problem(str(file), reason))
+                        continue
                     yield file, root
         else:
             if given not in seen:
@@ -170,11 +184,19 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
                 yield given, given.parent
 
 
+def _not_readable_reason(file: Path) -> str | None:
+    try:
+        mode = file.stat().st_mode
+    except OSError as error:
+        return f"a link that leads nowhere ({error.strerror or error}); not followed"
+    return None if stat.S_ISREG(mode) else NOT_A_FILE
+
+
 def read_paths(paths: Iterable[Path]) -> tuple[list[Page], list[Problem]]:
     """Read every file under `paths`; bad files become Problems, never exceptions."""
     pages: list[Page] = []
     problems: list[Problem] = []
-    for file, root in discover(paths):
+    for file, root in discover(paths, passed_over=problems):
         if not file.exists():
             problems.append(Problem(str(file), "no such file or folder"))
             continue
