@@ -47,7 +47,8 @@ def test_jekyll_post_metadata_body_and_liquid():
     assert post.blog == "jekyll-site"
     assert post.body[0] == "From next month the reading room opens at ten rather than nine."
     assert "Volunteers keep the evening session going[1]." in post.body
-    assert "Saturdays run until four" in post.body
+    assert "• Saturdays run until four" in post.body  # list items as every reader writes them
+    assert post.body[-1] == "1. Thanks to everyone on the rota."  # the footnote, without its back-link
     assert not any("{%" in paragraph or "{{" in paragraph for paragraph in post.body)
     assert post.id == post_id("jekyll-site", post.title, 3, 14, post.body)
 
@@ -108,7 +109,7 @@ def test_wordpress_comment_section_kept_as_markdown():
         ("Rosa Linde", datetime(2010, 9, 30, 12, 40)),
         ("A linking blog » Trains and quiet", datetime(2010, 10, 1, 21, 15)),
     ]
-    assert post.comments[1].body == ("@Hal: the sign is very small.", "It could be bigger.")
+    assert post.comments[1].body == ("@Hal: the sign is very small.\nIt could be bigger.",)  # a hard line break
 
 
 def test_missing_space_after_colon_is_read_with_a_note():
