@@ -179,6 +179,14 @@ def test_day_without_a_year_is_left_for_dedupe_to_date(tmp_path):
     assert merged.date_inferred
 
 
+def test_stray_control_characters_do_not_cost_the_page(tmp_path):
+    text = (FIXTURES / "blogger-single.html").read_text(encoding="utf-8")
+    page = tmp_path / "controls.html"
+    page.write_text(text.replace("140 hampers", "140\x07 hamp\x0bers\x1b[31m"), encoding="utf-8")
+    (post,) = read(page).posts
+    assert post.body[0] == "We packed 140 hampers this week."
+
+
 def test_page_without_a_post_is_a_problem(tmp_path):
     page = tmp_path / "nav.html"
     page.write_text("<!DOCTYPE html><html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")

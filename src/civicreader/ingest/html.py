@@ -21,6 +21,7 @@ from civicreader.ingest.decode import decode, looks_binary
 from civicreader.ingest.htmltext import element_paragraphs
 from civicreader.ingest.shared import blog_name, clean_line, counted, naive_local, xml_head
 from civicreader.model import Comment, Post, post_id
+from civicreader.textsafe import strip_controls
 
 FORMAT = "html"
 
@@ -253,7 +254,8 @@ def _parse(data: bytes):
 
     declared = _CHARSET.search(data[:4096])
     text = decode(data, declared.group(1).decode("ascii", "replace") if declared else None)
-    text = _XML_DECLARATION.sub("", text, count=1)
+    # lxml refuses a whole page for one stray control character; no page needs them.
+    text = strip_controls(_XML_DECLARATION.sub("", text, count=1))
     try:
         root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(no_network=True, recover=True))
     except (etree.ParserError, ValueError) as error:
