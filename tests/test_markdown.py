@@ -112,6 +112,17 @@ def test_wordpress_comment_section_kept_as_markdown():
     assert post.comments[1].body == ("@Hal: the sign is very small.\nIt could be bigger.",)  # a hard line break
 
 
+def test_comment_link_never_reads_outside_the_site(tmp_path):
+    outside = "---\ntitle: x\n---\n\n**1 Response to “Secret”**\n\n1.  Eve on May 1st, 2012 9:00 am\n\n    Hidden.\n"
+    (tmp_path / "secret.markdown").write_text(outside, encoding="utf-8")
+    posts = tmp_path / "site" / "_posts"
+    posts.mkdir(parents=True)
+    post_file = posts / "2012-05-01-secret.md"
+    post_file.write_text("---\ntitle: Secret\n---\n\nText.\n\n[1 Comments](/../secret.html)\n", encoding="utf-8")
+    post = only_post(post_file, tmp_path)
+    assert (post.body, post.comments) == (("Text.",), ())
+
+
 def test_missing_space_after_colon_is_read_with_a_note():
     page = read_file(FIXTURES / "broken/2012-01-09-missing-space.md", FIXTURES)
     assert page.posts[0].title == "A colon without its space"

@@ -415,7 +415,7 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
     comments = (
         _staticman_comments(path, slugs)
         + _sibling_comments(path, slugs)
-        + (_comment_section(path, comments_link.group("link"), title) if comments_link else ())
+        + (_comment_section(path, comments_link.group("link")) if comments_link else ())
     )
     blog = one_line(source.blog) or "corpus"
     return Post(
@@ -460,8 +460,11 @@ def _last_segment(url: str) -> str:
 
 
 def _read_neighbour(path: Path) -> str | None:
+    """A comment file beside a post; links are not followed out of the site."""
     from civicreader.ingest.decode import decode
 
+    if path.is_symlink():
+        return None
     try:
         if path.stat().st_size > MAX_NEIGHBOUR_BYTES:
             return None
@@ -470,16 +473,20 @@ def _read_neighbour(path: Path) -> str | None:
         return None
 
 
-def _site_roots(path: Path) -> list[Path]:
-    return list(path.parents)[:8]
+def _site_root(path: Path) -> Path:
+    """The static site's folder: above `_posts` for Jekyll, else the post's own folder."""
+    for folder in path.parents:
+        if folder.name == "_posts":
+            return folder.parent
+    return path.parent
 
 
 def _staticman_comments(path: Path, slugs: set[str]) -> tuple[Comment, ...]:
     """Jekyll/Staticman comment files, `_data/comments/<slug>/*.yml`, threaded by `replying_to`."""
     import yaml
 
-    folders = (root / "_data" / "comments" / slug for root in _site_roots(path) for slug in sorted(slugs))
-    folder = next((candidate for candidate in folders if candidate.is_dir()), None)
+    comments = _site_root(path) / "_data" / "comments"
+    folder = next((comments / slug for slug in sorted(slugs) if (comments / slug).is_dir()), None)
     if folder is None:
         return ()
     entries = []
@@ -620,17 +627,19 @@ _COMMENT_BYLINE = re.compile(
 _NUMBERED_ITEM = re.compile(r"^(?P<number>\d{1,5})\.(?P<gap>[ \t]+)(?P<rest>.*)$")
 
 
-def _comment_section(path: Path, link: str, title: str) -> tuple[Comment, ...]:
+def _comment_section(path: Path, link: str) -> tuple[Comment, ...]:
     """A WordPress comment section kept as Markdown, found from the post's "[N Comments](link)"."""
-    target = Path(link.lstrip("/"))
-    for root in _site_roots(path):
-        for suffix in (".markdown", ".md", target.suffix):
-            candidate = root / target.with_suffix(suffix)
-            if candidate.is_file():
-                text = _read_neighbour(candidate)
-                split = split_front_matter(text) if text else None
-                if split is not None:
-                    return parse_comment_section(split[2])
+    target = Path(link.split("#")[0].split("?")[0].lstrip("/"))
+    if not target.name or ".." in target.parts:
+        return ()
+    root = _site_root(path)
+    for suffix in (".markdown", ".md", target.suffix):
+        candidate = root / target.with_suffix(suffix)
+        if candidate.is_file() and not candidate.is_symlink():
+            text = _read_neighbour(candidate)
+            split = split_front_matter(text) if text else None
+            if split is not None:
+                return parse_comment_section(split[2])
     return ()
 
 
