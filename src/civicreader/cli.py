@@ -61,6 +61,31 @@ def main(ctx: click.Context, corpus: Path | None, index_dir: Path | None) -> Non
 
 
 @main.command()
+@corpus_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def where(corpus: Path | None, index_dir: Path | None, as_json: bool) -> None:
+    """Say where things are: the corpus, its index, the settings file and the sample corpus."""
+    from civicreader import paths
+    from civicreader.config import config_path
+
+    group = click.get_current_context().parent.params
+    corpus = corpus or group.get("corpus") or paths.sample_corpus()
+    index_dir = index_dir or group.get("index_dir") or paths.index_dir_for(corpus)
+    found = {
+        "corpus": str(corpus.expanduser().resolve()),
+        "index": str(Path(index_dir).expanduser().resolve()),
+        "config": str(config_path()),
+        "sample_corpus": str(paths.sample_corpus()),
+    }
+    if as_json:
+        dump_json(found)
+    else:
+        for name, place in found.items():
+            click.echo(f"{name:14} {place}")
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of posts.")
 def parse(paths: tuple[Path, ...], as_json: bool) -> None:
