@@ -154,6 +154,18 @@ def test_export_in_another_encoding_than_declared_is_re_decoded(tmp_path):
     assert "not in its declared encoding; re-decoded" in page.notes
 
 
+def test_control_characters_pasted_into_an_export_are_removed(tmp_path):
+    text = (FIXTURES / "harbour-lane.wxr.xml").read_text(encoding="utf-8")
+    export = tmp_path / "controls.xml"
+    export.write_text(
+        text.replace("bus stop.", "bus\x0b stop&#8;.").replace("Tom Reyes", "Tom\x1f Reyes"), encoding="utf-8"
+    )
+    page = read(export)
+    assert page.posts[0].body[0].startswith("The council agreed to move the bins away from the bus stop.")
+    assert page.posts[0].comments[0].author == "Tom Reyes"
+    assert "control characters removed" in page.notes
+
+
 def test_a_post_quoting_a_doctype_is_not_taken_for_a_bomb(tmp_path):
     export = tmp_path / "quoting.xml"
     export.write_text(

@@ -80,6 +80,13 @@ def _parse_repairing(data: bytes, kind: str):
             return etree.fromstring(data, _parser(recover=False)), "not in its declared encoding; re-decoded"
         except etree.XMLSyntaxError as error:
             first_error = error
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"))
+    if not utf16 and (_CONTROL_BYTES.search(data) or _CONTROL_REFERENCES.search(data)):
+        data = _CONTROL_BYTES.sub(b"", _CONTROL_REFERENCES.sub(b"", data))
+        try:
+            return etree.fromstring(data, _parser(recover=False)), "control characters removed"
+        except etree.XMLSyntaxError as error:
+            first_error = error
     if "huge" in (first_error.msg or "").lower():
         huge = True
         try:
@@ -105,6 +112,11 @@ def _parse_repairing(data: bytes, kind: str):
     return root, clean_line(note)
 
 
+# WordPress lets control characters from pasted text into exports; XML 1.0 forbids them.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_REFERENCES = re.compile(
+    rb"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01])|x0*(?:[0-8]|[bBcC]|[eEfF]|1[0-9a-fA-F]));"
+)
 _ENCODING_TROUBLE = re.compile(r"encoding|Invalid bytes|not proper UTF|Unsupported encoding", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*["'])([\w.:-]+)(["'])""")
 
