@@ -180,6 +180,30 @@ def test_any_bytes_after_front_matter_never_crash(data):
         assert "\n" not in error.reason
 
 
+hand_edited_lines = st.lists(
+    st.sampled_from(
+        ["", "## Comments", "- **A** · 2012-01-01 10:00", "  - **B**", "  text", "    deeper", "- *(no name)*"]
+    )
+    | st.text(st.sampled_from(" -*#\\ab·"), max_size=12),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(hand_edited_lines)
+def test_hand_edited_export_never_crashes_and_keeps_its_words(lines):
+    front = "---\ntitle: Edited\nid: 0123456789ab\ncivicreader_export: 1\n---\n"
+    post = markdown_reader.read(Source(Path("e.md"), (front + "\n".join(lines)).encode(), "b")).posts[0]
+    kept = " ".join([*post.body, *(" ".join(c.body) for _, c in post.walk_comments())])
+    first = next((line for line in lines if line), "")
+    for line in lines:
+        if line is first and line.startswith("# "):
+            continue  # the heading repeats the title
+        word = markdown_reader.unescape(line).strip(" -*#\\·")
+        if word and line.strip() not in ("## Comments",) and not line.lstrip().startswith(("- **", "- *(")):
+            assert word in kept or any(word in part for part in kept.split("\n")), (word, post)
+
+
 words = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzéøå"), min_size=1, max_size=10)
 plain_paragraphs = st.lists(st.lists(words, min_size=1, max_size=12).map(" ".join), min_size=1, max_size=6)
 

@@ -718,7 +718,7 @@ def read_export(meta: dict[str, Any], body: str, source: Source) -> Post:
     position = 0
     while position < len(lines) and lines[position] == "":
         position += 1
-    if position < len(lines) and lines[position].startswith("#") and lines[position] != COMMENTS_HEADING:
+    if position < len(lines) and lines[position].startswith("# "):
         position += 1  # the heading repeats the title, which the front matter holds exactly
     paragraphs: list[str] = []
     while True:
