@@ -70,6 +70,20 @@ def test_fixture_comments_threaded_through_related_links():
     assert second.replies[0].body == ("Same here, & thanks.",)
 
 
+def test_backup_in_the_2018_schema():
+    page = read(FIXTURES / "allotment-notes-2018.xml")
+    (post,) = page.posts
+    assert (post.blog, post.title, post.date, post.categories) == (
+        "Allotment Society Notes",
+        "Hosepipes & the rota",
+        date(2012, 6, 14),
+        ("water",),
+    )
+    assert [(level, c.author) for level, c in post.walk_comments()] == [(0, "Bill Haddon"), (1, "Priya Lal")]
+    for note in ("skipped 1 draft", "skipped 1 page", "skipped 1 deleted or unpublished comment"):
+        assert note in page.notes
+
+
 def test_entity_bomb_is_refused(tmp_path):
     bomb = tmp_path / "bomb.xml"
     levels = "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 9))

@@ -31,12 +31,14 @@ FORMAT = "blogger"
 
 DATE_NOTE = "from the Blogger backup"
 _KIND_SCHEME = "schemas.google.com/g/2005#kind"
-_LABEL_SCHEME = "www.blogger.com/atom/ns#"
+# Backups made since 2020 say what an entry is in elements of this namespace instead of kind#
+# categories: blogger:type POST/PAGE/COMMENT, blogger:status LIVE/DRAFT/..., blogger:parent.
+_SCHEMA_2018 = b"schemas.google.com/blogger/2018"
 
 
 def sniff(head: bytes, path: Path) -> bool:
     head = xml_head(head)
-    return head.startswith(b"<") and b"<feed" in head and b"g/2005#kind" in head
+    return head.startswith(b"<") and b"<feed" in head and (b"g/2005#kind" in head or _SCHEMA_2018 in head)
 
 
 @dataclass
@@ -64,7 +66,7 @@ def read(source: Source) -> Page:
         if entry.kind == "post" and not entry.draft:
             posts.setdefault(entry.key, entry)
             order.append(entry)
-        elif entry.kind == "comment":
+        elif entry.kind == "comment" and not entry.draft:
             comments.setdefault(entry.key, entry)
         else:
             skipped[_skip_reason(entry)] += 1
@@ -78,11 +80,12 @@ def read(source: Source) -> Page:
 
 
 def _entry(element) -> _Entry:
-    kind = ""
+    kind = element_text(_first(element, "type")).strip().lower()
+    status = element_text(_first(element, "status")).strip().upper()
     for category in _all(element, "category"):
         if (category.get("scheme") or "").endswith(_KIND_SCHEME):
             kind = (category.get("term") or "").rsplit("#", 1)[-1]
-    draft = any(
+    draft = bool(status and status != "LIVE") or any(
         local_name(flag) == "draft" and element_text(flag).strip().lower() == "yes"
         for control in _all(element, "control")
         for flag in control
@@ -93,6 +96,8 @@ def _entry(element) -> _Entry:
 def _skip_reason(entry: _Entry) -> str:
     if entry.kind == "post":
         return "draft"
+    if entry.kind == "comment":
+        return "deleted or unpublished comment"
     return {"settings": "setting", "template": "template", "page": "page"}.get(entry.kind, "other entry")
 
 
@@ -133,6 +138,9 @@ def _is_ancestor(key: str, candidate: str, comments: dict[str, _Entry]) -> bool:
 
 
 def _parent_comment(element) -> str:
+    parent = _first(element, "parent")  # the 2018 schema: the post, or the comment replied to
+    if parent is not None:
+        return _short_id(element_text(parent))
     for link in _all(element, "link"):
         href = link.get("href") or ""
         if link.get("rel") == "related" and "/comments/default/" in href:
@@ -143,7 +151,8 @@ def _parent_comment(element) -> str:
 def _in_reply_to(element) -> str:
     for reply in _all(element, "in-reply-to"):
         return _short_id(reply.get("ref") or "")
-    return ""
+    parent = _first(element, "parent")
+    return _short_id(element_text(parent)) if parent is not None else ""
 
 
 def _post(entry: _Entry, blog: str, comments: dict[str, _Entry], source: Source) -> Post:
@@ -155,7 +164,7 @@ def _post(entry: _Entry, blog: str, comments: dict[str, _Entry], source: Source)
     labels: list[str] = []
     for category in _all(element, "category"):
         label = clean_line(category.get("term"))
-        if (category.get("scheme") or "").endswith(_LABEL_SCHEME) and label and label not in labels:
+        if not (category.get("scheme") or "").endswith(_KIND_SCHEME) and label and label not in labels:
             labels.append(label)
     author = _author(element)
     return Post(
