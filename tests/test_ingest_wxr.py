@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from civicreader.dedupe import merge_pages
 from civicreader.ingest import IngestError, Page, Problem, Source, read_file, read_paths, wxr
+from civicreader.ingest.shared import MAX_THREAD_DEPTH
 from civicreader.model import Comment, post_id
 from tests.conftest import CORPORA, SAMPLE_CORPUS, needs_shared
 
@@ -187,6 +188,29 @@ def test_truncated_export_keeps_the_whole_items_or_is_reported(tmp_path):
     assert isinstance(result, Page)
     assert [post.title for post in result.posts] == ["Bins, benches & the “quiet hour”"]
     assert result.posts[0].comment_count == 3
+
+
+def test_absurdly_deep_thread_is_capped_not_lost(tmp_path):
+    chain = "".join(
+        f"<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_author>P{n}</wp:comment_author>"
+        f"<wp:comment_date>2012-01-01 00:{n // 60:02d}:{n % 60:02d}</wp:comment_date>"
+        f"<wp:comment_content>reply {n}</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_parent>{n - 1}</wp:comment_parent></wp:comment>"
+        for n in range(1, 1501)
+    )
+    export = tmp_path / "deep.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title><item><title>Deep</title>'
+        f"<wp:post_date>2012-01-01 00:00:00</wp:post_date><wp:post_type>post</wp:post_type>"
+        f"<wp:status>publish</wp:status>{chain}</item></channel></rss>",
+        encoding="utf-8",
+    )
+    page = read(export)
+    (post,) = page.posts
+    walked = list(post.walk_comments())
+    assert [comment.body for _, comment in walked] == [(f"reply {n}",) for n in range(1, 1501)]
+    assert max(level for level, _ in walked) + 1 == MAX_THREAD_DEPTH
+    assert f"1450 replies nested deeper than {MAX_THREAD_DEPTH} levels moved up to that level" in page.notes
 
 
 def test_no_channel_is_a_problem_naming_the_file(tmp_path):

@@ -16,6 +16,7 @@ from civicreader.ingest import IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.ingest.shared import (
     blog_name,
+    cap_threads,
     clean_line,
     counted,
     element_text,
@@ -71,12 +72,14 @@ def read(source: Source) -> Page:
         else:
             skipped[_skip_reason(entry)] += 1
     orphans = _thread(posts, comments)
-    built = [_post(entry, blog, comments, source) for entry in order if posts.get(entry.key) is entry]
+    built, cap_note = cap_threads(
+        _post(entry, blog, comments, source) for entry in order if posts.get(entry.key) is entry
+    )
     notes = (repair_note,) if repair_note else ()
     notes += tuple(f"skipped {counted(count, what)}" for what, count in sorted(skipped.items()))
     if orphans:
         notes += (f"left out {counted(orphans, 'comment')} on pages, drafts or posts not in the file",)
-    return Page(path=source.display, posts=tuple(built), clues=(None,) * len(built), notes=notes)
+    return Page(path=source.display, posts=built, clues=(None,) * len(built), notes=notes + cap_note)
 
 
 def _entry(element) -> _Entry:

@@ -16,6 +16,7 @@ from civicreader.ingest import HEAD_BYTES, IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.ingest.shared import (
     blog_name,
+    cap_depth,
     clean_line,
     counted,
     declares_entities,
@@ -218,7 +219,7 @@ def _comments_for(entry, comment_feeds: list) -> tuple[Comment, ...]:
         own = {_normal_url(link.get("href") or "") for link in parsed.feed.get("links") or ()}
         items = [_normal_url(item.get("link") or "") for item in parsed.entries]
         if own & wanted or (post_link and items and all(item == post_link for item in items)):
-            return _comment_tree(parsed.entries, (parsed.get("version") or "").startswith("atom"))
+            return cap_depth(_comment_tree(parsed.entries, (parsed.get("version") or "").startswith("atom")))[0]
     return ()
 
 

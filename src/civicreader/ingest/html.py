@@ -19,7 +19,15 @@ from pathlib import Path
 from civicreader.ingest import DateClue, IngestError, Page, Source
 from civicreader.ingest.decode import decode, looks_binary
 from civicreader.ingest.htmltext import element_paragraphs
-from civicreader.ingest.shared import blog_name, clean_line, counted, naive_local, xml_head
+from civicreader.ingest.shared import (
+    blog_name,
+    cap_depth,
+    cap_threads,
+    clean_line,
+    counted,
+    naive_local,
+    xml_head,
+)
 from civicreader.model import Comment, Post, post_id
 from civicreader.textsafe import strip_controls
 
@@ -91,7 +99,7 @@ def read(source: Source) -> Page:
     month_day = (day.month, day.day) if day else _month_day_only(root, container)
     clue = None
     if day is None and month_day:
-        clue = _year_clue(month_day, paragraphs, comments)
+        clue = _year_clue(month_day, paragraphs, cap_depth(comments)[0])
         note = f"{month_day[1]} {MONTH_ABBREVIATIONS[month_day[0] - 1]} on the page; no year found"
     post = Post(
         id=post_id(blog, title, month_day[0] if month_day else None, month_day[1] if month_day else None, paragraphs),
@@ -106,8 +114,9 @@ def read(source: Source) -> Page:
         comments=comments,
         sources=(source.display,),
     )
+    posts, cap_note = cap_threads([post])
     notes = (f"left out {counted(pings, 'pingback')}",) if pings else ()
-    return Page(path=source.display, posts=(post,), clues=(clue,), notes=notes)
+    return Page(path=source.display, posts=posts, clues=(clue,), notes=notes + cap_note)
 
 
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -551,9 +560,10 @@ def _comments(root) -> tuple[tuple[Comment, ...], int]:
     for item in reversed(items):  # document order puts a comment before the replies it holds
         if _is_ping(item):
             pings += 1
-            continue
-        replies = tuple(built[reply] for reply in children.get(item, ()) if reply in built)
-        built[item] = _comment(item, _by_date(replies))
+        else:
+            replies = tuple(built[reply] for reply in children.get(item, ()) if reply in built)
+            built[item] = _comment(item, _by_date(replies))
+        _drop(item)  # read: its holder's searches need not wade through it again
     return _by_date(tuple(built[item] for item in children.get(None, ()) if item in built)), pings
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from civicreader.ingest import IngestError, Source
-from civicreader.model import normalise_key_text
+from civicreader.model import Comment, Post, normalise_key_text
 from civicreader.textsafe import one_line
 
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s+")
@@ -278,3 +279,48 @@ def naive_local(text: str | None) -> datetime | None:
     if not 1900 <= when.year <= 2200:
         return None
     return when.replace(tzinfo=None)
+
+
+MAX_THREAD_DEPTH = 50
+"""Replies nested deeper than this hang at this level: no real thread comes near it (WordPress stops
+at 10), and a file that does must not make every later walk of the thread overflow the stack."""
+
+
+def cap_depth(comments: tuple[Comment, ...], limit: int = MAX_THREAD_DEPTH) -> tuple[tuple[Comment, ...], int]:
+    """The thread with replies below `limit` levels moved up to that level, in thread order; and how many moved."""
+    stack = [(comment, 1) for comment in comments]
+    while stack:
+        comment, level = stack.pop()
+        if level > limit:
+            break
+        stack.extend((reply, level + 1) for reply in comment.replies)
+    else:
+        return comments, 0
+    moved = 0
+
+    def rebuild(comment: Comment, level: int) -> Comment:
+        nonlocal moved
+        if level < limit - 1:
+            return replace(comment, replies=tuple(rebuild(reply, level + 1) for reply in comment.replies))
+        flat: list[Comment] = []
+        pending = [(reply, level + 1) for reply in reversed(comment.replies)]
+        while pending:
+            reply, original = pending.pop()
+            flat.append(replace(reply, replies=()))
+            moved += original > limit
+            pending.extend((inner, original + 1) for inner in reversed(reply.replies))
+        return replace(comment, replies=tuple(flat))
+
+    return tuple(rebuild(comment, 1) for comment in comments), moved
+
+
+def cap_threads(posts) -> tuple[tuple[Post, ...], tuple[str, ...]]:
+    """Every post's thread through `cap_depth`; and a note when anything moved."""
+    capped: list[Post] = []
+    total = 0
+    for post in posts:
+        comments, moved = cap_depth(post.comments)
+        total += moved
+        capped.append(replace(post, comments=comments) if moved else post)
+    note = f"{counted(total, 'reply', 'replies')} nested deeper than {MAX_THREAD_DEPTH} levels moved up to that level"
+    return tuple(capped), (note,) if total else ()

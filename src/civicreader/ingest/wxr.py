@@ -16,6 +16,7 @@ from civicreader.ingest import IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs, strip_shortcodes
 from civicreader.ingest.shared import (
     blog_name,
+    cap_threads,
     clean_line,
     counted,
     element_text,
@@ -62,10 +63,11 @@ def read(source: Source) -> Page:
             skipped[f"{clean_line(status)} post"] += 1
             continue
         posts.append(_post(item, blog, display_names, left_out, source))
+    capped, cap_note = cap_threads(posts)
     notes = (repair_note,) if repair_note else ()
     notes += tuple(f"skipped {counted(count, what)}" for what, count in sorted(skipped.items()))
     notes += tuple(f"left out {counted(count, what)}" for what, count in sorted(left_out.items()))
-    return Page(path=source.display, posts=tuple(posts), clues=(None,) * len(posts), notes=notes)
+    return Page(path=source.display, posts=capped, clues=(None,) * len(capped), notes=notes + cap_note)
 
 
 def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str], source: Source) -> Post:
