@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import pathlib
+import random
 import re
 import subprocess
 import sys
@@ -168,12 +169,15 @@ def test_no_single_hostile_file_takes_more_than_a_few_hundred_mb(tmp_path):
         import resource, sys
         from pathlib import Path
         resource.setrlimit(resource.RLIMIT_AS, (4 * 1024 ** 3, 4 * 1024 ** 3))
+        def peak_rss_mb():  # VmHWM: Linux keeps ru_maxrss across exec, so it would include pytest's own peak
+            with open("/proc/self/status") as status:
+                return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:"))
         from civicreader.ingest import read_file
         import civicreader.ingest.wxr, civicreader.ingest.feeds, civicreader.ingest.html, civicreader.ingest.markdown
         root = Path({str(heavy.root)!r})
         for name in sys.argv[1:]:
             read_file(Path(name), root)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        print(peak_rss_mb())
         """
     )
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
@@ -182,6 +186,26 @@ def test_no_single_hostile_file_takes_more_than_a_few_hundred_mb(tmp_path):
     assert done.returncode == 0, done.stderr
     peak_mb = int(done.stdout)
     assert peak_mb < MEMORY_LIMIT_MB
+
+
+def test_a_stray_nul_byte_does_not_make_a_page_binary(tmp_path):
+    page, marker = fuzz_corpus._text_page(fuzz_corpus._Writer(fuzz_corpus.FuzzCorpus(tmp_path), random.Random(1), 0),
+                                          7, "A page saved with a NUL in it")
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(page.replace("\n\n", "\n\n\x00", 1).encode())
+    result = read_file(path, tmp_path)
+    assert isinstance(result, Page), result
+    assert marker in " ".join(result.posts[0].body)
+    assert all("\x00" not in paragraph for paragraph in result.posts[0].body)
+
+
+def test_binary_files_with_nul_bytes_are_still_refused(tmp_path):
+    for name, data in (("utf16.txt", "A page in UTF-16 without its byte order mark".encode("utf-16-le")),
+                       ("random.txt", random.Random(3).randbytes(4096)),
+                       ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + random.Random(4).randbytes(500))):
+        (tmp_path / name).write_bytes(data)
+        result = read_file(tmp_path / name, tmp_path)
+        assert isinstance(result, Problem) and "binary" in result.reason, (name, result)
 
 
 # ---------------------------------------------------------------- any bytes, any name, any reader

@@ -6,17 +6,30 @@ import codecs
 
 from civicreader.ingest import IngestError
 
+STRAY_NUL_SHARE = 0.01
+"""A few NUL bytes in otherwise clean UTF-8 are damage from a bad save, not a binary file."""
+
 
 def looks_binary(head: bytes) -> bool:
-    """NUL bytes outside a UTF-16/32 text, or mostly non-text bytes: not a page."""
+    """NUL bytes outside a UTF-16/32 or damaged UTF-8 text, or mostly non-text bytes: not a page."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return False
-    if b"\x00" in head:
-        return True
     if not head:
         return False
+    nuls = head.count(b"\x00")
+    if nuls and (nuls / len(head) > STRAY_NUL_SHARE or not _is_utf8(head)):
+        return True
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
     return controls / len(head) > 0.1
+
+
+def _is_utf8(head: bytes) -> bool:
+    """UTF-8 all through, allowing for a character cut off at the end of the head."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode(data: bytes, declared: str | None = None) -> str:
