@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from civicreader.ingest import HEAD_BYTES, IngestError, Page, Source
@@ -193,23 +194,34 @@ def _sibling_comment_feeds(path: Path) -> list:
     except OSError:
         return found
     for sibling in siblings:
-        if sibling == path or not sibling.is_file():
+        if sibling == path:
             continue
         try:
-            if sibling.stat().st_size > SIBLING_MAX_BYTES:
-                continue
-            with sibling.open("rb") as handle:
-                head = handle.read(HEAD_BYTES)
-                if not _COMMENT_FEED_HINT.search(head) or not sniff(head, sibling):
-                    continue
-                handle.seek(0)
-                data = handle.read()
-            parsed = _parse(data)
-        except (OSError, IngestError):
+            status = sibling.stat()
+        except OSError:
             continue
-        if _is_comment_feed(parsed):
-            found.append(parsed)
+        if sibling.is_file() and status.st_size <= SIBLING_MAX_BYTES:
+            parsed = _comment_feed_at(str(sibling), status.st_mtime_ns, status.st_size)
+            if parsed is not None:
+                found.append(parsed)
     return found
+
+
+@lru_cache(maxsize=256)
+def _comment_feed_at(path: str, mtime_ns: int, size: int):
+    """The parsed comment feed at `path`, or None; cached by (path, mtime, size), as every post
+    feed in a folder looks at the same siblings."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+            if not _COMMENT_FEED_HINT.search(head) or not sniff(head, Path(path)):
+                return None
+            handle.seek(0)
+            data = handle.read()
+        parsed = _parse(data)
+    except (OSError, IngestError):
+        return None
+    return parsed if _is_comment_feed(parsed) else None
 
 
 def _comments_for(entry, comment_feeds: list) -> tuple[Comment, ...]:
