@@ -97,10 +97,13 @@ def test_fixture_excerpt_stands_in_for_missing_content_and_slashes_are_kept():
     assert "\\'" in post.title
 
 
-def test_blank_line_before_the_declaration_is_read(tmp_path):
+def test_blank_line_or_byte_order_mark_before_the_declaration_is_read(tmp_path):
     data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()
     assert data.startswith(b"\n<?xml")
     assert len(read(FIXTURES / "harbour-lane.wxr.xml").posts) == 2
+    with_bom = tmp_path / "bom.xml"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + data.lstrip())
+    assert len(read(with_bom).posts) == 2
 
 
 def test_nested_cdata_and_undeclared_prefix_are_recovered(tmp_path):

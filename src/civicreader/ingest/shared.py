@@ -14,7 +14,7 @@ from civicreader.ingest import IngestError, Source
 from civicreader.model import Comment, Post, normalise_key_text
 from civicreader.textsafe import one_line
 
-_LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s+")
+_LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s*")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _PROLOG_BYTES = 64 * 1024
 # One element whose whole value is a CDATA section, up to the first "]]>" that is followed by
