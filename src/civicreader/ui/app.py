@@ -43,7 +43,7 @@ class CivicReaderApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Keys", "Show every key (?)", self.action_help)
+        yield SystemCommand("Help", "Every key and the query language (?)", self.action_help)
         yield SystemCommand("Light / dark", "Switch between the light and dark theme (t)", self.action_toggle_theme)
         if isinstance(screen, MainScreen):
             yield SystemCommand("Search", "Go to the search bar (/)", screen.action_focus_search)

@@ -71,7 +71,7 @@ def post_label(summary) -> Text:
         (short_date(summary.date, summary.date_inferred), "dim"), " ", one_line(summary.title) or "(untitled)"
     )
     if summary.comment_count:
-        label.append(f" 💬{summary.comment_count}", "dim")
+        label.append(f" ({summary.comment_count})", "dim")
     if summary.excerpt:
         label.append(" [excerpt]", "dim italic")
     return label

@@ -36,6 +36,10 @@ class FacetBar(Horizontal):
         def control(self) -> FacetBar:
             return self.bar
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: dict[str, dict[str, int]] = {}
+
     def compose(self) -> ComposeResult:
         for name, prompt in FACETS:
             yield Select[str]([], prompt=prompt, id=f"facet-{name}", compact=True)
@@ -54,6 +58,9 @@ class FacetBar(Horizontal):
         for name, _prompt in FACETS:
             select = self.query_one(f"#facet-{name}", Select)
             counts = dict(facets.get(name) or {})
+            if counts == self.shown.get(name):
+                continue  # rebuilding a Select costs a layout; typing often leaves the facets as they were
+            self.shown[name] = counts
             chosen = select.value
             if isinstance(chosen, str):
                 counts.setdefault(chosen, 0)
@@ -63,6 +70,7 @@ class FacetBar(Horizontal):
                     select.value = chosen
 
     def clear(self) -> None:
+        self.shown = {}
         for name, _prompt in FACETS:
             select = self.query_one(f"#facet-{name}", Select)
             with select.prevent(Select.Changed):

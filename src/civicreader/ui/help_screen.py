@@ -15,13 +15,13 @@ KEYS = (
     (
         "Anywhere",
         (
-            ("/", "search: type, and results follow as you type"),
+            ("/", "search: type, and the results follow as you type"),
             ("tab / shift+tab", "next / previous pane"),
             ("escape", "back: from the post to the list, from the list to the search, then clear it"),
-            ("e", "export the open post to Markdown (E: overwrite an existing file)"),
+            ("e", "export the open post to Markdown (E: overwrite an earlier export)"),
             ("t", "light / dark"),
             ("?", "this help"),
-            ("ctrl+p", "command palette (every command, by name)"),
+            ("ctrl+p", "command palette: every command, by name"),
             ("q", "quit"),
         ),
     ),
@@ -34,13 +34,16 @@ KEYS = (
         ),
     ),
     (
-        "Query language",
+        "Query language (the same as `civicreader search`)",
         (
-            ("word word", "posts with both words (stems match: 'fund' finds 'funding')"),
-            ('"a phrase"', "the words together"),
-            ("a OR b,  -word", "either word; without a word"),
-            ("title: author: comment: blog: category: tag:", "look in one field"),
-            ("year:2011  date:2011-03", "one year or month"),
+            ("word word", "posts with every word (stems match: 'fund' finds 'funding')"),
+            ('"a phrase"', "the words side by side"),
+            ("a OR b   -word", "either word; leave out posts with a word"),
+            ("fund*   volunter~", "words starting with 'fund'; words spelt nearly so"),
+            ("title: body: comment:", "look only in the title, the post, or the comments"),
+            ("author: commenter:", "who wrote the post; who commented"),
+            ("blog: category: tag:", "one blog, category or tag"),
+            ("date:2011  date:2011-03", "one year, month or day"),
         ),
     ),
     (
@@ -70,9 +73,10 @@ def help_text() -> Content:
     for group, keys in KEYS:
         lines.append(Content(group).stylize("bold $text-accent"))
         for key, meaning in keys:
-            lines.append(Content.assemble((f"  {key:<20}", "bold"), " ", meaning))
+            lines.append(Content.assemble((f"  {key:<24}", "bold"), " ", meaning))
         lines.append(Content(""))
     lines.append(Content("A * after a date: the page gave no year, so it was inferred.").stylize("dim"))
+    lines.append(Content("(5) after a title in the archive: the post has 5 comments.").stylize("dim"))
     lines.append(Content("Press escape, ? or q to close.").stylize("dim italic"))
     return Content("\n").join(lines)
 

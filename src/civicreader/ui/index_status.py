@@ -19,12 +19,9 @@ class IndexStatus(Horizontal):
         yield Static(id="index-label", markup=False)
         yield ProgressBar(id="index-progress", show_eta=False)
 
-    def on_mount(self) -> None:
-        self.query_one(ProgressBar).display = False
-
     def show_idle(self, label: Content) -> None:
         """What is open, when nothing is being indexed."""
-        if not self.query_one(ProgressBar).display:
+        if not self.has_class("indexing"):
             self.query_one("#index-label", Static).update(label)
         self.idle_label = label
 
@@ -32,7 +29,7 @@ class IndexStatus(Horizontal):
         self.query_one("#index-label", Static).update(Content(message))
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
-        bar.display = True
+        self.add_class("indexing")
 
     def progress(self, done: int, total: int, current: str) -> None:
         label = Content.assemble(f"Indexing {done:,}/{total:,} ", line(current, "dim"))
@@ -40,5 +37,5 @@ class IndexStatus(Horizontal):
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
     def finish(self) -> None:
-        self.query_one(ProgressBar).display = False
+        self.remove_class("indexing")
         self.query_one("#index-label", Static).update(self.idle_label)

@@ -44,7 +44,7 @@ from civicreader.ui.search_bar import SearchBar
 
 SEARCH_DEBOUNCE_SECONDS = 0.02
 """Long enough to skip the searches a fast typist or a paste would waste, short enough not to notice."""
-RESULTS_PER_PAGE = 50
+RESULTS_PER_PAGE = 20
 PROGRESS_INTERVAL_SECONDS = 0.1
 
 
@@ -65,6 +65,8 @@ class MainScreen(Screen):
         """The search whose results are (or are about to be) shown; None shows the archive."""
         self.terms: tuple[str, ...] = ()
         self.open_top_hit_when_ready = False
+        self.shown_request: SearchRequest | None = None
+        """The search whose results are on screen (the bench and tests wait for it)."""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
@@ -82,7 +84,7 @@ class MainScreen(Screen):
         tree = self.query_one(ArchiveTree)
         tree.access = self.access
         tree.show_message("Opening the index…")
-        self.query_one(IndexStatus).show_idle(Content.assemble("corpus ", (one_line(str(self.corpus)), "bold")))
+        self.query_one(IndexStatus).show_idle(Content.assemble("corpus ", (one_line(self.corpus.name), "bold")))
         self.set_focus(tree)
         self.prepare_library()
 
@@ -184,7 +186,7 @@ class MainScreen(Screen):
         self.notify(message.reason, severity="error", timeout=10, markup=False)
 
     def _show_post_count(self, posts: int) -> None:
-        label = Content.assemble((f"{posts:,} posts", "bold"), " in ", one_line(str(self.corpus)))
+        label = Content.assemble((f"{posts:,} posts", "bold"), " in ", one_line(self.corpus.name))
         self.query_one(IndexStatus).show_idle(label)
 
     # ---- search as you type ----
@@ -210,14 +212,15 @@ class MainScreen(Screen):
             return
         self.query_one(ContentSwitcher).current = "results-panel"
         self.request = SearchRequest(query, tuple(sorted(filters.items())))
-        self.run_search(self.request)
+        # Wait for more keys only while a search is under way: a lone keystroke searches at once.
+        self.run_search(self.request, debounce=self.workers_running("search"))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
-    def run_search(self, request: SearchRequest) -> None:
+    def run_search(self, request: SearchRequest, debounce: bool = False) -> None:
         from civicreader.index import QueryError
 
         worker = get_current_worker()
-        if request.offset == 0:
+        if debounce:
             time.sleep(SEARCH_DEBOUNCE_SECONDS)
         if worker.is_cancelled:
             return
@@ -253,6 +256,7 @@ class MainScreen(Screen):
         self.query_one(ResultsList).show(results.hits, results.total, append=appending)
         if not appending:
             self.query_one(FacetBar).show(results.facets)
+        self.shown_request = message.request
         plural = "post matches" if results.total == 1 else "posts match"
         status = Content(f"{results.total:,} {plural}").stylize("bold")
         self.query_one(SearchBar).show_status(status, results.suggestion)

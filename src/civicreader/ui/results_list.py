@@ -72,22 +72,26 @@ class ResultsList(OptionList):
 
     def show(self, hits, total: int, append: bool = False) -> None:
         """Show these hits (civicreader.index.Hit), or add them after the ones shown."""
-        highlighted_before = self.highlighted if append else None
+        start = len(self.hits) if append else 0
+        options: list[Option | None] = []
+        for number, hit in enumerate(hits, start):
+            options += [Option(hit_prompt(hit), id=f"hit-{number}"), None]  # None: a rule between hits
+        self.hits = [*self.hits, *hits] if append else list(hits)
+        self.total = total
+        if len(self.hits) < total:
+            remaining = f"▾ {total - len(self.hits):,} more results (Enter)"
+            options.append(Option(Content(remaining).stylize("italic"), id=MORE_ID))
+        # One call each: every call re-measures the whole list.
         if append:
+            highlighted = self.highlighted
             if self.option_count and self.get_option_at_index(self.option_count - 1).id == MORE_ID:
                 self.remove_option(MORE_ID)
-            self.hits.extend(hits)
+            self.add_options(options)
+            self.highlighted = highlighted
         else:
-            self.clear_options()
-            self.hits = list(hits)
-        self.total = total
-        start = len(self.hits) - len(hits)
-        self.add_options(Option(hit_prompt(hit), id=f"hit-{start + n}") for n, hit in enumerate(hits))
-        if len(self.hits) < total:
-            remaining = total - len(self.hits)
-            self.add_option(Option(Content(f"▾ {remaining:,} more results (Enter)").stylize("italic"), id=MORE_ID))
-        if self.option_count:
-            self.highlighted = highlighted_before if highlighted_before is not None else 0
+            self.set_options(options)
+            if options:
+                self.highlighted = 0
 
     def top_hit_id(self) -> str | None:
         return self.hits[0].id if self.hits else None

@@ -15,7 +15,9 @@ from textual.widgets import Input, Static
 
 from civicreader.textsafe import one_line
 
-PLACEHOLDER = 'Search: words, "a phrase", author:name, year:2011, blog:name, -word  (press / to come here)'
+PLACEHOLDER = (
+    'Search (/): words, "a phrase", -word, a OR b, title: author: commenter: category: date:2011-03  (? for more)'
+)
 
 
 class SearchBar(Vertical):
@@ -86,7 +88,7 @@ class SearchBar(Vertical):
 
     def show_status(self, status: Content, suggestion: str | None = None) -> None:
         """Show a line under the query (built by the caller from literal Content)."""
-        self.suggestion = suggestion
+        had_suggestion, self.suggestion = bool(self.suggestion), suggestion
         if suggestion:
             status = Content.assemble(
                 status,
@@ -94,8 +96,9 @@ class SearchBar(Vertical):
                 (one_line(suggestion), "bold underline $text-accent"),
                 ("  (ctrl+y)", "dim"),
             )
-        self.query_one("#search-status", Static).update(status)
-        self.refresh_bindings()
+        self.query_one("#search-status", Static).update(status, layout=False)  # one line, always
+        if had_suggestion != bool(suggestion):
+            self.refresh_bindings()  # the footer shows ctrl+y only while there is a suggestion
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "use_suggestion":

@@ -1,0 +1,671 @@
+"""The reader app, driven headless with Pilot over a real index of a corpus written here."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from civicreader.index import Library
+
+
+def pilot_test(scenario):
+    """Run an async Pilot scenario as a plain test (the suite has no async plugin)."""
+
+    @functools.wraps(scenario)
+    def test(*args, **kwargs):
+        asyncio.run(scenario(*args, **kwargs))
+
+    return test
+
+
+# ---------------------------------------------------------------- a corpus with known shapes
+
+HOSTILE_TITLES = ["[/b]", "[bold]x", "[/", "[0]", "[link=file:///etc/passwd]x"]
+
+LONG_READ_PARAGRAPHS = [
+    f"Paragraph {number} walks another stretch of the lane, counting gates and stiles." for number in range(1, 31)
+]
+LONG_READ_PARAGRAPHS[23] = "At the far end a kingfisher sat on the sluice, which nobody had seen in years."
+LONG_READ_PARAGRAPHS[27] = "On the way back the kingfisher was gone, and the sluice gate had been mended."
+
+# (author, date, paragraphs, parent id or 0)
+ALLOTMENT_COMMENTS = {
+    1: ("Hilda Marsh", "2011-03-14 10:05:00", ["The waiting list is longer than the plots."], 0),
+    2: ("Ravi Patel", "2011-03-14 11:40:00", ["Split the plots in half, then."], 1),
+    3: ("Hilda Marsh", "2011-03-14 12:15:00", ["Half plots grow half marrows."], 2),
+    4: ("Owen Pryce", "2011-03-15 08:30:00", ["Nobody needs a whole marrow."], 3),
+    5: ("Priya", "2011-03-16 19:00:00", ["Could the school garden take some of the list?"], 0),
+}
+
+POSTS = [
+    {
+        "title": "Notes from the allotment committee",
+        "date": "2011-03-14 09:00:00",
+        "author": "Dot Fenwick",
+        "categories": ["Local democracy"],
+        "tags": ["allotments"],
+        "body": [
+            "The allotment committee met on Tuesday in the scout hut.",
+            "We agreed to ask the parish for two more water butts.",
+        ],
+        "comments": ALLOTMENT_COMMENTS,
+    },
+    {
+        "title": "Volunteer rota woes",
+        "date": "2011-04-02 18:30:00",
+        "author": "Dot Fenwick",
+        "categories": ["Volunteering"],
+        "tags": [],
+        "body": ["Three people on the rota, eleven shifts to fill.", "Tea urn duty remains unpopular."],
+        "comments": {1: ("Priya", "2011-04-03 09:00:00", ["My allotment keeps me busy on Saturdays."], 0)},
+    },
+    {
+        "title": "Budget night at the parish hall",
+        "date": "2010-11-20 21:00:00",
+        "author": "Stan Hollis",
+        "categories": ["Local democracy"],
+        "tags": ["budget"],
+        "body": ["The precept goes up by two per cent.", "Nobody asked about the allotment rents."],
+        "comments": {},
+    },
+    {
+        "title": "The long read on hedgerows",
+        "date": "2012-06-01 07:00:00",
+        "author": "Stan Hollis",
+        "categories": ["Nature"],
+        "tags": [],
+        "body": LONG_READ_PARAGRAPHS,
+        "comments": {},
+    },
+]
+
+HOSTILE_POSTS = [
+    {
+        "title": title,
+        "date": f"2013-01-{number + 10:02d} 12:00:00",
+        "author": "[red]Mallory[/red]",
+        "categories": ["[b]Tricks"],
+        "tags": [],
+        "body": [f"Body of a hostile post [link=file:///etc/passwd]click[/link] number {number}."],
+        "comments": {1: ("[/]", "2013-01-20 12:00:00", ["[bold]not bold[/bold] and a lone [/"], 0)},
+    }
+    for number, title in enumerate(HOSTILE_TITLES)
+]
+
+
+def wxr(blog: str, posts: list[dict]) -> str:
+    """A small WordPress export (the format with threaded comments and categories)."""
+    items = []
+    for post in posts:
+        comments = "".join(
+            f"<wp:comment><wp:comment_id>{key}</wp:comment_id>"
+            f"<wp:comment_author>{escape(author)}</wp:comment_author>"
+            f"<wp:comment_date>{when}</wp:comment_date>"
+            f"<wp:comment_content>{escape(''.join(f'<p>{p}</p>' for p in body))}</wp:comment_content>"
+            f"<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>{parent}</wp:comment_parent>"
+            "</wp:comment>"
+            for key, (author, when, body, parent) in post["comments"].items()
+        )
+        terms = "".join(f'<category domain="category">{escape(name)}</category>' for name in post["categories"])
+        terms += "".join(f'<category domain="post_tag">{escape(name)}</category>' for name in post["tags"])
+        content = escape("".join(f"<p>{escape(paragraph)}</p>" for paragraph in post["body"]))
+        items.append(
+            f"<item><title>{escape(escape(post['title']))}</title><dc:creator>{escape(post['author'])}</dc:creator>"
+            f"<content:encoded>{content}</content:encoded><wp:post_date>{post['date']}</wp:post_date>"
+            f"<wp:post_type>post</wp:post_type><wp:status>publish</wp:status>{terms}{comments}</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">'
+        f"<channel><title>{escape(blog)}</title><wp:wxr_version>1.2</wp:wxr_version>{''.join(items)}</channel></rss>"
+    )
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "parish-pump.xml").write_text(wxr("Parish Pump", POSTS), encoding="utf-8")
+    (folder / "hostile.xml").write_text(wxr("[bold]Hostile[/bold]", HOSTILE_POSTS), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory) -> tuple[Path, Path]:
+    """(corpus, index folder), indexed once for the session; tests only read it."""
+    return index_corpus(tmp_path_factory.mktemp("ui-corpus"))
+
+
+def index_corpus(base: Path) -> tuple[Path, Path]:
+    corpus = write_corpus(base / "corpus")
+    index_dir = base / "index"
+    library = Library(corpus, index_dir)
+    report = library.update()
+    library.close()
+    assert not report.problems, report.problems
+    return corpus, index_dir
+
+
+def make_app(built_index):
+    from civicreader.ui.app import CivicReaderApp
+
+    corpus, index_dir = built_index
+    return CivicReaderApp(corpus, index_dir)
+
+
+async def settle(pilot) -> None:
+    """Let every worker finish and every message they posted be handled."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """The characters on screen, line by line: what a user would read.
+
+    Textual has no public call for this; the compositor's strips are what it paints.
+    """
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def unique(messages):
+    """Each message once: the hook sees a message again at every node it bubbles through."""
+    return list({id(message): message for message in messages}.values())
+
+
+def tree_labels(tree) -> list[str]:
+    labels = []
+
+    def walk(node, depth):
+        for child in node.children:
+            labels.append("  " * depth + child.label.plain)
+            if child.is_expanded:
+                walk(child, depth + 1)
+
+    walk(tree.root, 0)
+    return labels
+
+
+# ---------------------------------------------------------------- the archive tree
+
+
+@pilot_test
+async def test_archive_tree_goes_blog_year_month_post_and_opens_the_post(built_index):
+    from civicreader.ui.archive_tree import ArchiveTree
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ArchiveTree)
+        assert app.focused is tree
+        assert tree_labels(tree) == ["[bold]Hostile[/bold] 5", "Parish Pump 4", "Categories 4"]
+        await pilot.press("j", "enter")  # Parish Pump
+        await settle(pilot)
+        assert tree_labels(tree)[2:5] == ["  2012 1", "  2011 2", "  2010 1"]
+        await pilot.press("j", "j", "enter")  # 2011
+        await settle(pilot)
+        assert tree_labels(tree)[4:6] == ["    April 1", "    March 1"]
+        await pilot.press("j", "j", "enter")  # March
+        await settle(pilot)
+        assert tree_labels(tree)[6] == "      2011-03-14 Notes from the allotment committee (5)"
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        assert reader.opened.post.title == "Notes from the allotment committee"
+        assert app.focused is reader
+        shown = screen_text(app)
+        assert "14 March 2011" in shown and "by Dot Fenwick" in shown and "categories: Local democracy" in shown
+
+
+@pilot_test
+async def test_categories_branch_lists_categories_with_counts_and_their_posts(built_index):
+    from civicreader.ui.archive_tree import ArchiveTree
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "enter")
+        await settle(pilot)
+        tree = app.screen.query_one(ArchiveTree)
+        assert tree_labels(tree)[3:] == ["  [b]Tricks 5", "  Local democracy 2", "  Nature 1", "  Volunteering 1"]
+        await pilot.press("j", "j", "enter")  # Local democracy
+        await settle(pilot)
+        assert [label.strip() for label in tree_labels(tree)[5:7]] == [
+            "2011-03-14 Notes from the allotment committee (5)",
+            "2010-11-20 Budget night at the parish hall",
+        ]
+
+
+# ---------------------------------------------------------------- search
+
+
+@pilot_test
+async def test_search_as_you_type_follows_each_keystroke_and_clearing_returns_to_the_archive(built_index):
+    from textual.widgets import ContentSwitcher
+
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"rota")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        assert app.screen.query_one(ContentSwitcher).current == "results-panel"
+        assert [hit.title for hit in results.hits] == ["Volunteer rota woes"]
+        assert "1 post matches" in screen_text(app)
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"allotment")
+        await settle(pilot)
+        assert {hit.title for hit in results.hits} == {
+            "Notes from the allotment committee",
+            "Volunteer rota woes",
+            "Budget night at the parish hall",
+        }
+        assert "3 posts match" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one(ContentSwitcher).current == "archive"
+        assert app.screen.query_one("#query").value == ""
+
+
+@pilot_test
+async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(built_index):
+    from civicreader.ui.results_list import ResultsList
+    from civicreader.ui.text import MATCH_STYLE
+
+    app = make_app(built_index)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"busy")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        [hit] = results.hits
+        assert (hit.matched_in, hit.commenter) == ("comment", "Priya")
+        assert "in a comment by Priya" in screen_text(app)
+        prompt = results.get_option_at_index(0).prompt
+        styled = [prompt.plain[span.start : span.end] for span in prompt.spans if span.style == MATCH_STYLE]
+        assert styled == ["busy"]
+
+
+@pilot_test
+async def test_enter_in_the_search_bar_opens_the_top_hit_scrolled_to_the_first_match(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kingfisher", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        assert reader.opened.post.title == "The long read on hedgerows"
+        assert app.focused is reader
+        assert reader.match_position() == (1, 2)
+        assert reader.scroll_y > 20
+        assert "a kingfisher sat on the sluice" in screen_text(app)
+
+
+@pilot_test
+async def test_n_and_shift_n_step_through_the_matches_and_wrap(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+    from civicreader.ui.text import CURRENT_MATCH_STYLE
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kingfisher", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+
+        def current_text() -> str:
+            view, _span = reader.matches[reader.current_match]
+            content = view.visual
+            [span] = [span for span in content.spans if span.style == CURRENT_MATCH_STYLE]
+            return content.plain[span.start : span.end] + " in: " + content.plain[:20]
+
+        assert current_text() == "kingfisher in: At the far end a kin"
+        await pilot.press("n")
+        await pilot.pause()
+        assert reader.match_position() == (2, 2)
+        assert current_text() == "kingfisher in: On the way back the "
+        assert "the kingfisher was gone" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert reader.match_position() == (1, 2)
+        await pilot.press("N")
+        await pilot.pause()
+        assert reader.match_position() == (2, 2)
+
+
+@pilot_test
+async def test_opening_a_post_from_the_results_list(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"allotment")
+        await settle(pilot)
+        await pilot.press("down")
+        results = app.screen.query_one(ResultsList)
+        assert app.focused is results
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        assert reader.opened.post.id == results.hits[1].id
+        assert reader.matches, "the search words are highlighted in the post"
+        await pilot.press("escape")
+        assert app.focused is results
+
+
+@pilot_test
+async def test_a_malformed_query_gets_an_inline_message_and_keeps_the_last_results(built_index):
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"rota")
+        await settle(pilot)
+        await pilot.press(*' "tea')
+        await settle(pilot)
+        assert "a quote is not closed" in screen_text(app)
+        assert [hit.title for hit in app.screen.query_one(ResultsList).hits] == ["Volunteer rota woes"]
+
+
+@pilot_test
+async def test_did_you_mean_is_offered_and_ctrl_y_takes_it(built_index):
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"alotment")
+        await settle(pilot)
+        assert "did you mean allotment" in screen_text(app)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.screen.query_one("#query").value == "allotment"
+        assert "3 posts match" in screen_text(app)
+
+
+@pilot_test
+async def test_choosing_a_facet_narrows_the_results(built_index):
+    from textual.widgets import Select
+
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"allotment")
+        await settle(pilot)
+        year = app.screen.query_one("#facet-year", Select)
+        await pilot.click(year)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "2011 2" in shown and "2010 1" in shown
+        await pilot.press("down", "down", "down", "enter")  # any year, 2011, 2010
+        await settle(pilot)
+        assert year.value == "2010"
+        assert [hit.title for hit in app.screen.query_one(ResultsList).hits] == ["Budget night at the parish hall"]
+        assert "1 post matches" in screen_text(app)
+
+
+# ---------------------------------------------------------------- the reading pane
+
+
+async def open_allotment_post(pilot):
+    await pilot.press("slash", *'title:"allotment committee"', "enter")
+    await settle(pilot)
+
+
+@pilot_test
+async def test_comments_are_threaded_and_indented_by_depth_and_fold(built_index):
+    from civicreader.ui.reading_pane import CommentView
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await open_allotment_post(pilot)
+        views = list(app.screen.query(CommentView))
+        assert [(view.comment.author, view.depth) for view in views] == [
+            ("Hilda Marsh", 0),
+            ("Ravi Patel", 1),
+            ("Hilda Marsh", 2),
+            ("Owen Pryce", 3),
+            ("Priya", 0),
+        ]
+        lefts = [view.region.x for view in views]
+        assert lefts[0] < lefts[1] < lefts[2] < lefts[3] and lefts[4] == lefts[0]
+        assert "Hilda Marsh · 14 Mar 2011, 10:05" in screen_text(app)
+        await pilot.click(views[1], offset=(3, 0))  # Ravi's header: fold his replies
+        await pilot.pause()
+        assert [view.display for view in views] == [True, True, False, False, True]
+        assert "2 replies folded" in screen_text(app)
+        await pilot.press("c")  # the thread at the top of the view: Hilda's
+        await pilot.pause()
+        assert [view.display for view in views] == [True, False, False, False, True]
+        await pilot.press("c")
+        await pilot.pause()
+        assert [view.display for view in views] == [True, True, False, False, True], "inner fold kept"
+
+
+@pilot_test
+async def test_escape_walks_back_from_the_post_to_the_results_to_the_search(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_allotment_post(pilot)
+        assert isinstance(app.focused, ReadingPane)
+        await pilot.press("escape")
+        assert isinstance(app.focused, ResultsList)
+        await pilot.press("escape")
+        assert app.focused.id == "query"
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id != "query"
+
+
+# ---------------------------------------------------------------- export, help, quit
+
+
+@pilot_test
+async def test_e_exports_the_open_post_and_says_where_then_refuses_to_overwrite_until_shift_e(built_index, tmp_path):
+    from civicreader.config import config_path
+
+    out = tmp_path / "exports"
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f'export_dir = "{out}"\n', encoding="utf-8")
+    app = make_app(built_index)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(message)  # what the user would read
+        await open_allotment_post(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        [written] = list(out.iterdir())
+        assert written.name == "2011-03-14-notes-from-the-allotment-committee.md"
+        assert "Notes from the allotment committee" in written.read_text(encoding="utf-8")
+        assert notes[-1] == f"Exported to {written}"
+        written.write_text("an older export", encoding="utf-8")
+        await pilot.press("e")
+        await settle(pilot)
+        assert notes[-1] == f"{written} already exists: press E to overwrite it"
+        assert written.read_text(encoding="utf-8") == "an older export"
+        await pilot.press("E")
+        await settle(pilot)
+        assert notes[-1] == f"Exported to {written}"
+        assert "Hilda Marsh" in written.read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_export_with_no_post_open_says_what_to_do(built_index):
+    app = make_app(built_index)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(message)
+        await pilot.press("e")
+        assert notes == ["Open a post first, then press e to export it."]
+
+
+@pilot_test
+async def test_question_mark_shows_the_keys_and_escape_closes_them(built_index):
+    from civicreader.ui.help_screen import HelpScreen
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 64)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = screen_text(app)
+        assert "n / N" in shown and "next / previous match" in shown and "date:2011" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@pilot_test
+async def test_q_quits_but_types_a_q_in_the_search_bar(built_index):
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "q")
+        await pilot.pause()
+        assert app.screen.query_one("#query").value == "q"
+        assert app.is_running
+        await pilot.press("escape", "q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+@pilot_test
+async def test_the_command_palette_runs_the_same_commands(built_index):
+    from civicreader.ui.help_screen import HelpScreen
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Help")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+@pilot_test
+async def test_t_switches_between_light_and_dark(built_index):
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        dark = app.current_theme.dark
+        await pilot.press("t")
+        assert app.current_theme.dark is not dark
+        await pilot.press("t")
+        assert app.current_theme.dark is dark
+
+
+# ---------------------------------------------------------------- corpus text is data
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+@pilot_test
+async def test_markup_in_titles_names_and_bodies_is_shown_literally(built_index, title):
+    from civicreader.ui.archive_tree import ArchiveTree
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(built_index)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one(ArchiveTree)
+        await pilot.press("enter")  # the hostile blog
+        await settle(pilot)
+        await pilot.press("j", "enter", "j", "enter")  # 2013, January
+        await settle(pilot)
+        line = next(n for n, node in enumerate(tree_labels(tree)) if node.strip().endswith(f" {title} (1)"))
+        tree.cursor_line = line
+        await pilot.press("enter")
+        await settle(pilot)
+        post = app.screen.query_one(ReadingPane).opened.post
+        assert post.title == title
+        shown = screen_text(app)
+        assert "[bold]Hostile[/bold] 5" in shown
+        assert title in shown
+        assert "by [red]Mallory[/red]" in shown
+        assert "categories: [b]Tricks" in shown
+        assert "[link=file:///etc/passwd]click[/link]" in shown
+        assert "[/] · 20 Jan 2013, 12:00" in shown
+        assert "[bold]not bold[/bold] and a lone [/" in shown
+
+
+@pilot_test
+async def test_searching_for_hostile_text_lists_it_literally(built_index):
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"hostile post")
+        await settle(pilot)
+        assert len(app.screen.query_one(ResultsList).hits) == len(HOSTILE_TITLES)
+        shown = screen_text(app)
+        for title in HOSTILE_TITLES:
+            assert title in shown
+
+
+# ---------------------------------------------------------------- indexing from the app
+
+
+@pilot_test
+async def test_a_missing_index_is_built_in_a_worker_with_progress_shown(tmp_path):
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.archive_tree import ArchiveTree
+    from civicreader.ui.messages import IndexingFinished, IndexingProgress, IndexingStarted, LibraryOpened
+
+    corpus = write_corpus(tmp_path / "corpus")
+    app = CivicReaderApp(corpus, tmp_path / "index")
+    seen = []
+    tree_while_indexing = []
+
+    def watch(message) -> None:
+        seen.append(message)
+        if isinstance(message, IndexingProgress):
+            tree_while_indexing.append(tree_labels(app.screen.query_one(ArchiveTree)))
+
+    async with app.run_test(size=(120, 40), message_hook=watch) as pilot:
+        await settle(pilot)
+        assert tree_while_indexing[0] == ["Building the index… (the archive appears when it is done)"]
+        kinds = [type(message) for message in unique(seen)]
+        assert IndexingStarted in kinds and IndexingProgress in kinds and IndexingFinished in kinds
+        assert LibraryOpened not in kinds
+        [started] = [message for message in unique(seen) if isinstance(message, IndexingStarted)]
+        assert started.first_time
+        assert tree_labels(app.screen.query_one(ArchiveTree))[:2] == ["[bold]Hostile[/bold] 5", "Parish Pump 4"]
+        assert "9 posts in corpus" in screen_text(app)
+
+
+@pilot_test
+async def test_a_stale_index_is_shown_at_once_then_updated(tmp_path):
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.archive_tree import ArchiveTree
+    from civicreader.ui.messages import IndexingFinished, IndexingStarted, LibraryOpened
+
+    corpus = write_corpus(tmp_path / "corpus")
+    Library(corpus, tmp_path / "index").update()
+    (corpus / "hostile.xml").unlink()
+    app = CivicReaderApp(corpus, tmp_path / "index")
+    seen = []
+    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        posted = [type(message) for message in unique(seen)]
+        order = [kind for kind in posted if kind in (LibraryOpened, IndexingStarted, IndexingFinished)]
+        assert order == [LibraryOpened, IndexingStarted, IndexingFinished]
+        assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4"
