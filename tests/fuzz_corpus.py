@@ -164,7 +164,8 @@ def good_odd_name(w: _Writer) -> None:
     page, marker = _text_page(w, number, f"Oddly named post {number} about the {w.rng.choice(WORDS)}")
     name = w.rng.choice([
         "with spaces {n}.txt", "ünïcødé 日本語 {n}.txt", "new\nline {n}.txt", "tab\there {n}.txt",
-        "-{n} dash.txt", "esc \x1b[31m{n}.txt", "quote \"' {n}.txt", "[bold]{n}[/bold].txt", "emoji 😀 {n}.txt",
+        "-{n} dash.txt", "esc \x1b[31m{n}.txt", "quote \"' {n}.txt", "[bold]{n}[i] [@click=app.quit].txt",
+        "emoji 😀 {n}.txt",
     ]).format(n=number)
     w.write(name, page.encode(), "good_odd_name", "good", [marker])
 
