@@ -198,3 +198,17 @@ def test_a_library_sees_another_writers_commit(library, corpus, monkeypatch):
 def test_a_missing_corpus_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no corpus folder"):
         Library(tmp_path / "nowhere", tmp_path / "index").update()
+
+
+def test_many_files_are_read_in_worker_processes_with_the_same_result(corpus, tmp_path, monkeypatch):
+    serial = Library(corpus, tmp_path / "serial")
+    serial.update()
+    monkeypatch.setattr("civicreader.index.PARALLEL_READ_FILES", 2)
+    parallel = Library(corpus, tmp_path / "parallel")
+    seen = []
+    report = parallel.update(progress=lambda done, total, label: seen.append(label))
+    assert report.posts == len(POSTS)
+    read = {label for label in seen if label.endswith(".txt")}
+    assert read == {f"{post['blog']}/{name}.txt" for name, post in POSTS.items()}
+    for post_id in ids(serial):
+        assert parallel.get(post_id) == serial.get(post_id)

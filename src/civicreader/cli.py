@@ -202,7 +202,7 @@ class IndexProgress:
         return self.report
 
     def report(self, done: int, total: int, label: str) -> None:
-        phase = "indexing posts" if label == "indexing posts" else "reading files"
+        phase = label if label in ("checking files", "indexing posts") else "reading files"
         if self._bar is not None:
             if phase != self._phase:
                 self._task = self._bar.add_task(phase, total=total)

@@ -46,9 +46,9 @@ from civicreader import paths
 from civicreader.ingest import Page, Problem
 from civicreader.model import Post
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 TEXT_FIELDS = ("title", "body", "comment")
-"""Analysed with stemming and character positions; bare words search these."""
+"""Analysed with stemming; bare words search these."""
 PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
 QUERY_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "date")
 TITLE_BOOST = 3.0
@@ -59,6 +59,9 @@ FUZZY_EXPANSIONS = 8
 PREFIX_EXPANSIONS = 200
 SNIPPET_CHARS = 220
 RARE_DOC_FREQUENCY = 3
+SMALL_OR = 12
+PARALLEL_READ_FILES = 400
+"""Read in worker processes from this many changed files: below it, starting them costs more than it saves."""
 WORD_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
 """Whoosh's default tokenizer, so the word list and the index see the same words."""
 
@@ -155,6 +158,8 @@ class UpdateReport:
     posts_written: int = 0
     """Posts added or rewritten in the index by this update."""
     posts_deleted: int = 0
+    read_seconds: float = 0.0
+    """Of `seconds`, the time spent reading changed files and merging pages (the rest is the index)."""
 
 
 # ---------------------------------------------------------------- analysis and schema
@@ -181,9 +186,9 @@ def _schema():
     plain = _plain_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=stemmed, chars=True),
-        body=fields.TEXT(analyzer=stemmed, chars=True),
-        comment=fields.TEXT(analyzer=stemmed, chars=True),
+        title=fields.TEXT(analyzer=stemmed),
+        body=fields.TEXT(analyzer=stemmed),
+        comment=fields.TEXT(analyzer=stemmed),
         author=fields.TEXT(analyzer=plain),
         commenter=fields.TEXT(analyzer=plain),
         category=fields.TEXT(analyzer=plain),
@@ -421,6 +426,7 @@ class _QueryCompiler:
         scored, date_filter = _split_date_filter(scored)
         if isinstance(scored, wq.Not):
             scored = wq.AndNot(wq.Every(), scored.query)
+        _merge_small_ors(scored)
         words = list(dict.fromkeys(self.words))
         return _Compiled(scored, date_filter, self.highlight, words, self.plain_words, self.commenter_words)
 
@@ -486,6 +492,16 @@ class _QueryCompiler:
     @staticmethod
     def _boost(field: str, boost: float) -> float:
         return boost * TITLE_BOOST if field == "title" else boost
+
+
+def _merge_small_ors(query) -> None:
+    """Whoosh preloads every posting of an OR into arrays on small indexes; merging a few lists is faster."""
+    from whoosh import query as wq
+
+    if isinstance(query, wq.Or) and len(query.subqueries) <= SMALL_OR:
+        query.matcher_type = wq.Or.DEFAULT_MATCHER
+    for child in query.children():
+        _merge_small_ors(child)
 
 
 @lru_cache(maxsize=1)
@@ -622,6 +638,8 @@ class _Catalogue:
     summaries: dict[int, PostSummary]
     """Live documents only."""
     categories: dict[int, tuple[str, ...]]
+    day_numbers: dict[int, int]
+    """yyyymmdd, 0 when undated: sorts newest first."""
     digests: dict[str, str]
     """post id -> content hash."""
     by_year: dict[int, set[int]]
@@ -633,6 +651,7 @@ class _Catalogue:
         column = reader.column_reader("meta") if reader.has_column("meta") else None
         summaries: dict[int, PostSummary] = {}
         categories: dict[int, tuple[str, ...]] = {}
+        day_numbers: dict[int, int] = {}
         digests: dict[str, str] = {}
         by_year: dict[int, set[int]] = {}
         by_blog: dict[str, set[int]] = {}
@@ -652,12 +671,13 @@ class _Catalogue:
                 excerpt=meta["e"],
             )
             categories[docnum] = tuple(meta["c"])
+            day_numbers[docnum] = _day_number(when)
             digests[post_id] = meta["h"]
             by_year.setdefault(when.year if when else 0, set()).add(docnum)
             by_blog.setdefault(meta["b"], set()).add(docnum)
             for category in meta["c"]:
                 by_category.setdefault(category, set()).add(docnum)
-        return cls(summaries, categories, digests, by_year, by_blog, by_category)
+        return cls(summaries, categories, day_numbers, digests, by_year, by_blog, by_category)
 
     def facets(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
         years: Counter[str] = Counter()
@@ -828,13 +848,13 @@ class Library:
         from whoosh import index
 
         from civicreader.dedupe import merge_pages
-        from civicreader.ingest import read_file
 
         self._whoosh_dir.mkdir(parents=True, exist_ok=True)
         state = self._read_state()
-        if index.exists_in(str(self._whoosh_dir)):
+        if state is not None and index.exists_in(str(self._whoosh_dir)):
             whoosh_index = index.open_dir(str(self._whoosh_dir))
         else:
+            # No manifest (first run, or one from another version): build afresh.
             whoosh_index = index.create_in(str(self._whoosh_dir), _schema())
             state = None
         pages = self._load_pages(state)
@@ -854,12 +874,12 @@ class Library:
         found = list(self._discover())
         added = changed = unchanged = 0
         seen: set[str] = set()
+        to_read: list[tuple[str, Path, Path]] = []
         for number, (file, root) in enumerate(found, 1):
             if cancel.is_set():
                 raise UpdateCancelled("indexing was cancelled; the index is as it was")
             relative = self._relative(file)
             seen.add(relative)
-            progress(number, len(found), relative)
             try:
                 stat = file.stat()
             except OSError:
@@ -868,6 +888,8 @@ class Library:
             if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and relative in pages:
                 unchanged += 1
                 continue
+            if number % 100 == 0:
+                progress(number, len(found), "checking files")
             try:
                 sha1 = hashlib.sha1(file.read_bytes()).hexdigest()
             except OSError as error:
@@ -875,22 +897,25 @@ class Library:
                 files[relative] = [stat.st_size, stat.st_mtime_ns, ""]
                 changed += 1
                 continue
+            files[relative] = [stat.st_size, stat.st_mtime_ns, sha1]
             if known and known[2] == sha1 and relative in pages:
-                files[relative] = [stat.st_size, stat.st_mtime_ns, sha1]
                 unchanged += 1
                 continue
             if known:
                 changed += 1
             else:
                 added += 1
-            pages[relative] = read_file(file, root)
-            files[relative] = [stat.st_size, stat.st_mtime_ns, sha1]
+            to_read.append((relative, file, root))
+        for number, (relative, page) in enumerate(_read_pages(to_read, cancel), 1):
+            progress(number, len(to_read), relative)
+            pages[relative] = page
         removed_files = [relative for relative in files if relative not in seen]
         for relative in removed_files:
             files.pop(relative, None)
             pages.pop(relative, None)
 
         posts = merge_pages([page for _, page in sorted(pages.items()) if isinstance(page, Page)])
+        read_seconds = time.perf_counter() - started
         new_digests = {post.id: post_digest(post) for post in posts}
         to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
         to_delete = [post_id for post_id in digests if post_id not in new_digests]
@@ -898,7 +923,8 @@ class Library:
 
         nothing_to_do = in_step and not to_write and not to_delete
         if nothing_to_do and not (added or changed or removed_files) and files == (state.files if state else {}):
-            return UpdateReport(0, 0, 0, unchanged, len(posts), problems, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            return UpdateReport(0, 0, 0, unchanged, len(posts), problems, seconds, read_seconds=read_seconds)
 
         vocabulary = self._updated_words(whoosh_index, digests, posts, to_write, to_delete, in_step)
         if not nothing_to_do:
@@ -926,6 +952,7 @@ class Library:
             seconds=time.perf_counter() - started,
             posts_written=len(to_write),
             posts_deleted=len(to_delete),
+            read_seconds=read_seconds,
         )
 
     def _write_posts(self, whoosh_index, to_write, to_delete, digests, *, fresh, progress, cancel) -> None:
@@ -1072,22 +1099,10 @@ class Library:
         if compiled.date_filter is not None:
             in_dates = set(searcher.docs_for_query(compiled.date_filter))
             allowed = in_dates if allowed is None else allowed & in_dates
-        matched = self._matching(searcher, compiled.query, catalogue)
-        if allowed is not None:
-            matched &= allowed
         window = max(0, offset) + max(0, limit)
-        hits: tuple[Hit, ...] = ()
-        if matched and limit > 0:
-            results = searcher.search(
-                compiled.query,
-                limit=window,
-                filter=allowed,
-                sortedby="day" if sort == "date" else None,
-                reverse=sort == "date",
-                terms=False,
-            )
-            shown = [(hit.docnum, hit.score or 0.0) for hit in results][offset:window]
-            hits = self._hits(searcher, catalogue, shown, compiled)
+        matched, ranked = _run(searcher, compiled.query, catalogue, allowed, window, sort)
+        shown = ranked[offset:window]
+        hits = self._hits(searcher, catalogue, shown, compiled) if shown else ()
         return SearchResults(
             query=query,
             total=len(matched),
@@ -1097,21 +1112,12 @@ class Library:
             terms=tuple(compiled.words),
         )
 
-    @staticmethod
-    def _matching(searcher, query, catalogue: _Catalogue) -> set[int]:
-        from whoosh import query as wq
-
-        if isinstance(query, wq.Every):
-            return set(catalogue.summaries)
-        return set(searcher.docs_for_query(query))
-
     def _hits(self, searcher, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:
-        spans = _term_spans(searcher, [docnum for docnum, _ in shown], compiled.highlight)
         hits = []
         for docnum, score in shown:
             summary = catalogue.summaries[docnum]
             post = _decode_post(searcher.stored_fields(docnum)["post"])
-            snippet, marks, where, commenter = _snippet(post, spans.get(docnum, {}), compiled.commenter_words)
+            snippet, marks, where, commenter = _snippet(post, compiled.highlight, compiled.commenter_words)
             hits.append(
                 Hit(
                     id=summary.id,
@@ -1157,13 +1163,7 @@ class Library:
     def highlight_spans(self, text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         """Where `terms` match in `text` with the index's analyzer (so "commissioner" marks "commissioners")."""
         wanted = {term for word in terms for term in stems(word)}
-        if not wanted or not text:
-            return []
-        return [
-            (token.startchar, token.endchar)
-            for token in _stemming_analyzer()(text, chars=True)
-            if token.text in wanted
-        ]
+        return [(start, end) for start, end, _ in find_stems(text, wanted)]
 
     # ---- the archive tree
 
@@ -1211,6 +1211,76 @@ class Library:
         return _newest_first(catalogue.summaries[d] for d in catalogue.by_category.get(category, ()))
 
 
+def _run(searcher, query, catalogue: _Catalogue, allowed: set[int] | None, window: int, sort: str):
+    """Every matching document number, and the first `window` of them as (docnum, score), in one pass."""
+    from whoosh import query as wq
+    from whoosh.collectors import FilterCollector
+
+    if sort == "date" or isinstance(query, wq.Every):
+        matched = set(catalogue.summaries) if isinstance(query, wq.Every) else set(searcher.docs_for_query(query))
+        if allowed is not None:
+            matched &= allowed
+        if not matched or window <= 0:
+            return matched, []
+        newest = sorted(matched, key=catalogue.day_numbers.__getitem__, reverse=True)
+        return matched, [(docnum, 0.0) for docnum in newest[:window]]
+    collector = _recording_collector()(limit=max(window, 1), usequality=False)
+    searcher.search_with_collector(query, collector if allowed is None else FilterCollector(collector, allow=allowed))
+    ranked = sorted(((-score, docnum) for score, docnum in ((s, -d) for s, d in collector.items)))
+    return collector.matched, [(docnum, -negative) for negative, docnum in ranked][:window]
+
+
+@lru_cache(maxsize=1)
+def _recording_collector():
+    from whoosh.collectors import TopCollector
+
+    class RecordingTopCollector(TopCollector):
+        """The top N by score, and every match's document number: the total and facets must be exact."""
+
+        def prepare(self, top_searcher, q, context):
+            super().prepare(top_searcher, q, context)
+            self.matched: set[int] = set()
+
+        def _collect(self, global_docnum, score):
+            self.matched.add(global_docnum)
+            return super()._collect(global_docnum, score)
+
+    return RecordingTopCollector
+
+
+def _read_pages(to_read: list[tuple[str, Path, Path]], cancel: threading.Event) -> Iterator[tuple[str, Page | Problem]]:
+    """Read files into pages, in several processes when there are many (parsing is most of a first build)."""
+    from civicreader.ingest import read_file
+
+    workers = min(os.cpu_count() or 1, 4)
+    if len(to_read) < PARALLEL_READ_FILES or workers < 2:
+        for relative, file, root in to_read:
+            if cancel.is_set():
+                raise UpdateCancelled("indexing was cancelled; the index is as it was")
+            yield relative, read_file(file, root)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: the caller may be a thread of the UI.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            jobs = pool.map(_read_one, [(file, root) for _, file, root in to_read], chunksize=32)
+            for (relative, _, _), page in zip(to_read, jobs, strict=True):
+                if cancel.is_set():
+                    raise UpdateCancelled("indexing was cancelled; the index is as it was")
+                yield relative, page
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _read_one(job: tuple[Path, Path]) -> Page | Problem:
+    from civicreader.ingest import read_file
+
+    return read_file(*job)
+
+
 def _posts_with_stem(searcher, stem: str) -> int:
     return max(searcher.doc_frequency(field, stem) for field in TEXT_FIELDS)
 
@@ -1231,33 +1301,42 @@ def _atomic_write(path: Path, data: bytes) -> None:
 # ---------------------------------------------------------------- snippets
 
 
-def _term_spans(searcher, docnums: Sequence[int], highlight: dict[str, set[str]]):
-    """{docnum: {field: [(start, end, term)]}} from the character positions stored in the postings."""
-    found: dict[int, dict[str, list[tuple[int, int, str]]]] = {}
-    if not docnums:
-        return found
-    ordered = sorted(set(docnums))
-    reader = searcher.reader()
-    for field, terms in highlight.items():
-        for term in terms:
-            if (field, term) not in reader:
-                continue
-            matcher = searcher.postings(field, term)
-            for docnum in ordered:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == docnum:
-                    places = found.setdefault(docnum, {}).setdefault(field, [])
-                    places.extend((start, end, term) for _, start, end in matcher.value_as("characters"))
+def find_stems(text: str, wanted: Iterable[str]) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of every word in `text` whose stem is wanted.
+
+    Only words sharing a stem's first letters are stemmed (and stems are remembered), so a
+    whole post is scanned at regular-expression speed rather than through the analyzer.
+    """
+    wanted = frozenset(wanted)
+    if not wanted or not text:
+        return []
+    found = []
+    for match in _stem_pattern(wanted).finditer(text):
+        stem = _stem_of(match.group().lower())
+        if stem in wanted:
+            found.append((match.start(), match.end(), stem))
     return found
 
 
-def _snippet(post: Post, spans: dict[str, list[tuple[int, int, str]]], commenter_words: Sequence[str] = ()):
+@lru_cache(maxsize=256)
+def _stem_pattern(wanted: frozenset[str]) -> re.Pattern:
+    # Porter stemming rewrites at most the last few letters ("possibility" -> "possibl").
+    starts = sorted({stem[: max(2, len(stem) - 2)] for stem in wanted}, key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, starts)) + r")\w*(?:\.\w+)*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=200_000)
+def _stem_of(word: str) -> str | None:
+    found = stems(word)
+    return found[0] if len(found) == 1 else None
+
+
+def _snippet(post: Post, highlight: dict[str, set[str]], commenter_words: Sequence[str] = ()):
     """(snippet, highlight offsets, matched_in, commenter) for one hit."""
+    texts = {"title": post.title, "body": body_text(post)}
+    comments, parts = comment_parts(post)
+    texts["comment"] = comments
+    spans = {field: find_stems(texts[field], highlight.get(field, ())) for field in TEXT_FIELDS}
 
     def strength(field: str) -> tuple[int, int, int]:
         places = spans.get(field, [])
@@ -1269,12 +1348,8 @@ def _snippet(post: Post, spans: dict[str, list[tuple[int, int, str]]], commenter
     if not places:
         return _unhighlighted_snippet(post, commenter_words)
     commenter = None
-    if where == "title":
-        text = post.title
-    elif where == "body":
-        text = body_text(post)
-    else:
-        text, parts = comment_parts(post)
+    text = texts[where]
+    if where == "comment":
         first = places[0][0]
         commenter = next((author for start, end, author in parts if start <= first <= end), None)
         chosen = next(((start, end) for start, end, _ in parts if start <= first <= end), None)
