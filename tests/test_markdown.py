@@ -155,7 +155,16 @@ def test_sniff_by_content_not_only_extension():
     assert markdown_reader.sniff(yes, Path("post.html"))
     assert not markdown_reader.sniff(b"---\njust a rule\n\nand text\n", Path("notes.txt"))
     assert not markdown_reader.sniff(b"<html><body>hi</body></html>", Path("page.html"))
-    assert not markdown_reader.sniff(b"key: value\n", Path("settings.yml"))
+
+
+def test_site_settings_and_data_files_are_not_posts(tmp_path):
+    site = tmp_path / "blog"
+    site.mkdir()
+    (site / "_config.yml").write_text('title: A site\nbaseurl: ""\n', encoding="utf-8")
+    (site / "config.toml").write_text('title = "Notes"\n[params]\n  author = "Me"\n', encoding="utf-8")
+    pages, problems = read_paths([tmp_path])
+    assert problems == []
+    assert [(page.posts, page.notes) for page in pages] == [((), ("site settings or data, not a post",))] * 2
 
 
 def test_parse_command_reads_a_folder_of_markdown(tmp_path):

@@ -35,6 +35,8 @@ FORMAT = "markdown"
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 HTML_SUFFIXES = {".html", ".htm"}
 DATA_SUFFIXES = {".yml", ".yaml"}
+SITE_DATA_SUFFIXES = {*DATA_SUFFIXES, ".toml"}
+"""Static sites' settings and data (`_config.yml`, `config.toml`, `_data/*.yml`): never posts themselves."""
 
 # The export format, shared with civicreader.export (which writes what this module reads).
 EXPORT_FORMAT_KEY = "civicreader_export"
@@ -66,8 +68,8 @@ _PELICAN_START = re.compile(rb"\A(?:\xef\xbb\xbf)?title:[ \t]*\S", re.IGNORECASE
 
 def sniff(head: bytes, path: Path) -> bool:
     suffix = path.suffix.lower()
-    if suffix in DATA_SUFFIXES:
-        return is_staticman_comment_path(path)
+    if suffix in SITE_DATA_SUFFIXES:
+        return True
     match = _FRONT_MATTER_START.match(head)
     if suffix in MARKDOWN_SUFFIXES:
         return bool(match or _PELICAN_START.match(head))
@@ -328,8 +330,10 @@ def read(source: Source) -> Page:
     from civicreader.ingest.decode import decode
 
     path = source.path
-    if path.suffix.lower() in DATA_SUFFIXES:
-        return Page(path=source.display, posts=(), notes=("a comment file: read with its post",))
+    if path.suffix.lower() in SITE_DATA_SUFFIXES:
+        if is_staticman_comment_path(path):
+            return Page(path=source.display, posts=(), notes=("a comment file: read with its post",))
+        return Page(path=source.display, posts=(), notes=("site settings or data, not a post",))
     exported = _read_own_export(source)
     if exported is not None:
         return Page(path=source.display, posts=(exported,))
