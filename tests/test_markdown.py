@@ -102,13 +102,14 @@ def test_webmention_comment_files_attach_and_nest_by_reply_to():
 
 
 def test_wordpress_comment_section_kept_as_markdown():
-    post = only_post(FIXTURES / "wp-comments/_posts/2010-09-30-the-quiet-carriage.markdown")
+    page = read_file(FIXTURES / "wp-comments/_posts/2010-09-30-the-quiet-carriage.markdown", FIXTURES)
+    [post] = page.posts
     assert post.body == ("Commuters asked for a quiet carriage and got one.", "Phones still ring in it.")
     assert [(c.author, c.date) for c in post.comments] == [
         ("Hal", datetime(2010, 9, 30, 8, 2)),
         ("Rosa Linde", datetime(2010, 9, 30, 12, 40)),
-        ("A linking blog » Trains and quiet", datetime(2010, 10, 1, 21, 15)),
     ]
+    assert page.notes == ("left out 1 pingback",)  # "[...] excerpt [...]" from a linking blog, as WXR leaves them
     assert post.comments[1].body == ("@Hal: the sign is very small.\nIt could be bigger.",)  # a hard line break
 
 
@@ -256,6 +257,10 @@ def test_corpus_posts_and_skips(corpus_posts):
         ]
     )
     notes = [note for page in pages for note in page.notes]
+    assert sorted(note for note in notes if "pingback" in note) == [
+        "left out 1 pingback",
+        *["left out 41 pingbacks", "left out 7 pingbacks"],
+    ]
     assert notes.count("skipped 1 draft") == 1  # go-at-canonical.md
     assert notes.count("a comment file: read with its post") == 53 + 2 + 3
     assert sum(1 for note in notes if "no space after the colon" in note) == 1
@@ -265,13 +270,14 @@ def test_corpus_posts_and_skips(corpus_posts):
 def test_corpus_wordpress_comment_sections(corpus_posts):
     posts = corpus_posts[2]
     anatomy = posts["Anatomy of a Program in Memory"]
-    assert anatomy.comment_count == 189
+    # 189 responses, of which 41 are pingbacks: the 82 "[...]" marks in the file, two to each.
+    assert anatomy.comment_count == 189 - 41
     assert anatomy.categories == ("software illustrated", "internals", "linux")
     assert all(comment.date and comment.date.year >= 2009 for comment in anatomy.comments)
     assert anatomy.comments[1].author == "Gustavo Duarte"  # name given as a link, date wrapped
     assert anatomy.comments[1].date == datetime(2009, 1, 27, 0, 55)
     assert not any("Comments](" in paragraph for paragraph in anatomy.body)
-    assert posts["Getting Physical With Memory"].comment_count == 22
+    assert posts["Getting Physical With Memory"].comment_count == 22 - 7
 
 
 @needs_markdown_corpus
@@ -289,7 +295,7 @@ def test_corpus_staticman_thread(corpus_posts):
 def test_corpus_sibling_webmentions_and_merged_versions(corpus_posts):
     posts = corpus_posts[2]
     drive = posts["Fix the hard drive killer APM"]
-    assert [c.author for c in drive.comments] == ["rimbooreddit", "throwaway_0122", "Zorb750"]
+    assert [c.author for c in drive.comments] == ["throwaway_0122", "Zorb750"]  # the third, type: link, a mention
     assert drive.date == date(2017, 5, 24) and drive.authors == ("Peter Molnar",)
     assert len(posts["Lys, lygter og afstande"].sources) == 3  # .md, broken .md and .html versions, one post
     assert posts["60 Days with Ubuntu"].authors == ("Nate Finch",)

@@ -12,6 +12,8 @@ Comments are read where static sites keep them beside their posts:
 - a WordPress comment section kept as Markdown ("N Responses to “Title”", then numbered
   "Name on January 27th, 2009 12:53 am" items), linked from the post's "[N Comments](...)" line.
 Those comment files are not posts: read on their own they give an empty page with a note.
+Pingbacks ("[...] excerpt [...]") and webmentions that only link to the post are left out and
+counted in the page's notes, as the WXR and HTML readers do.
 
 Our own export (see `civicreader.export`) is read back exactly, id included.
 """
@@ -348,9 +350,12 @@ def read(source: Source) -> Page:
         return Page(path=source.display, posts=(), notes=(*notes, "a comment file: read with its post"))
     if is_draft(meta):
         return Page(path=source.display, posts=(), notes=(*notes, "skipped 1 draft"))
-    post = read_site_post(meta, body, source, is_html=path.suffix.lower() in HTML_SUFFIXES)
-    if post is None:
+    found = read_site_post(meta, body, source, is_html=path.suffix.lower() in HTML_SUFFIXES)
+    if found is None:
         return Page(path=source.display, posts=(), notes=(*notes, "no post text (front matter only)"))
+    post, pings = found
+    if pings:
+        notes = (*notes, f"left out {pings} pingback{'' if pings == 1 else 's'}")
     return Page(path=source.display, posts=(post,), notes=notes)
 
 
@@ -395,8 +400,9 @@ _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
 _COMMENTS_LINK = re.compile(r"^\s*\[\d+ Comments?\]\((?P<link>[^)\s]+)\)\s*$", re.MULTILINE | re.IGNORECASE)
 
 
-def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: bool) -> Post | None:
-    """A post from a static site's file, with the comments the site keeps beside it."""
+def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: bool) -> tuple[Post, int] | None:
+    """A post from a static site's file, with the comments the site keeps beside it, and how many
+    pingbacks and mentions were left out of them (as the WXR and HTML readers leave them out)."""
     from civicreader.textsafe import one_line
 
     path = source.path
@@ -416,13 +422,11 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
         return None
     post_date = _as_date(when)
     slugs = _slug_candidates(meta, path, stem_match)
-    comments = (
-        _staticman_comments(path, slugs)
-        + _sibling_comments(path, slugs)
-        + (_comment_section(path, comments_link.group("link")) if comments_link else ())
-    )
+    sibling_comments, sibling_pings = _sibling_comments(path, slugs)
+    section_comments, section_pings = _comment_section(path, comments_link.group("link")) if comments_link else ((), 0)
+    comments = _staticman_comments(path, slugs) + sibling_comments + section_comments
     blog = one_line(source.blog) or "corpus"
-    return Post(
+    post = Post(
         id=post_id(
             blog, title, post_date.month if post_date else None, post_date.day if post_date else None, paragraphs
         ),
@@ -436,6 +440,7 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
         comments=comments,
         sources=(source.display,),
     )
+    return post, sibling_pings + section_pings
 
 
 def _slug_candidates(meta: dict[str, Any], path: Path, stem_match: re.Match | None) -> set[str]:
@@ -531,18 +536,21 @@ def _staticman_comments(path: Path, slugs: set[str]) -> tuple[Comment, ...]:
     return tuple(threads + orphans)
 
 
-def _sibling_comments(path: Path, slugs: set[str]) -> tuple[Comment, ...]:
-    """Comment files next to the post whose `target` names it; `reply_to` nests them."""
+def _sibling_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...], int]:
+    """Comment files next to the post whose `target` names it, `reply_to` nesting them; and how many
+    were mentions (webmention types other than reply), left out like pingbacks."""
     try:
         stamp = path.parent.stat().st_mtime_ns
     except OSError:
-        return ()
+        return (), 0
     found = [
         entry
         for entry in _comment_files_in(path.parent, stamp)
         if not entry.target or _last_segment(entry.target) in slugs
     ]
-    return _thread_by_key([(entry.key, entry.reply_to, entry.comment) for entry in found])
+    replies = [entry for entry in found if not entry.is_mention]
+    threads = _thread_by_key([(entry.key, entry.reply_to, entry.comment) for entry in replies])
+    return threads, len(found) - len(replies)
 
 
 @dataclass(frozen=True)
@@ -551,6 +559,8 @@ class _CommentFile:
     target: str
     reply_to: str
     comment: Comment
+    is_mention: bool
+    """A webmention that links to the post (type link, like, repost...) rather than answering it."""
 
 
 @lru_cache(maxsize=32)
@@ -581,13 +591,14 @@ def _comment_files_in(folder: Path, stamp: int) -> tuple[_CommentFile, ...]:
         names = _names(_get(meta, "author"))
         comment = Comment(author=names[0] if names else "", date=when, body=markdown_to_paragraphs(split[2]))
         key = str(_get(meta, "source", "url") or file.stem)
-        found.append(
-            (when or datetime.max, file.name, _CommentFile(key, str(target or ""), str(reply_to or ""), comment))
-        )
+        kind = str(_get(meta, "type") or "reply").strip().lower()
+        entry = _CommentFile(key, str(target or ""), str(reply_to or ""), comment, kind not in _REPLY_TYPES)
+        found.append((when or datetime.max, file.name, entry))
     found.sort(key=lambda entry: entry[:2])
     return tuple(entry[2] for entry in found)
 
 
+_REPLY_TYPES = {"reply", "comment", "in-reply-to"}
 _TARGET_KEY = re.compile(rb"^(?:target|reply_to|in-reply-to|in_reply_to)[ \t]*[:=]", re.MULTILINE)
 
 
@@ -631,11 +642,11 @@ _COMMENT_BYLINE = re.compile(
 _NUMBERED_ITEM = re.compile(r"^(?P<number>\d{1,5})\.(?P<gap>[ \t]+)(?P<rest>.*)$")
 
 
-def _comment_section(path: Path, link: str) -> tuple[Comment, ...]:
+def _comment_section(path: Path, link: str) -> tuple[tuple[Comment, ...], int]:
     """A WordPress comment section kept as Markdown, found from the post's "[N Comments](link)"."""
     target = Path(link.split("#")[0].split("?")[0].lstrip("/"))
     if not target.name or ".." in target.parts:
-        return ()
+        return (), 0
     root = _site_root(path)
     for suffix in (".markdown", ".md", target.suffix):
         candidate = root / target.with_suffix(suffix)
@@ -644,11 +655,12 @@ def _comment_section(path: Path, link: str) -> tuple[Comment, ...]:
             split = split_front_matter(text) if text else None
             if split is not None:
                 return parse_comment_section(split[2])
-    return ()
+    return (), 0
 
 
-def parse_comment_section(body: str) -> tuple[Comment, ...]:
-    """Numbered "Name on January 27th, 2009 12:53 am" items with their indented text, flat."""
+def parse_comment_section(body: str) -> tuple[tuple[Comment, ...], int]:
+    """Numbered "Name on January 27th, 2009 12:53 am" items with their indented text, flat; and how
+    many were pingbacks ("[...] an excerpt [...]"), left out."""
     items: list[list[str]] = []
     indent = 4
     for line in body.split("\n"):
@@ -660,12 +672,20 @@ def parse_comment_section(body: str) -> tuple[Comment, ...]:
             leading = len(line) - len(line.lstrip(" "))
             items[-1].append(line[min(leading, indent) :])
     comments = []
+    pings = 0
     for lines in items:
         text = "\n".join(lines).strip("\n")
         header, _, rest = text.partition("\n\n")
         author, when = _byline(" ".join(header.split()))
-        comments.append(Comment(author=author, date=when, body=markdown_to_paragraphs(rest)))
-    return tuple(comments)
+        paragraphs = markdown_to_paragraphs(rest)
+        if len(paragraphs) == 1 and _PINGBACK.match(paragraphs[0]):
+            pings += 1
+            continue
+        comments.append(Comment(author=author, date=when, body=paragraphs))
+    return tuple(comments), pings
+
+
+_PINGBACK = re.compile(r"^\[(?:\.\.\.|…)\].*\[(?:\.\.\.|…)\]$", re.DOTALL)
 
 
 def _byline(header: str) -> tuple[str, datetime | None]:
