@@ -168,6 +168,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.opened = opened
         self.matches = []
         self.current_match = None
+        self.border_subtitle = None
         post = opened.post
         blocks: list[Static] = [
             Block(line(post.title or "(untitled)"), opened.matches.get(("title",), []), id="post-title")
@@ -231,10 +232,13 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if self.current_match is not None and self.current_match < len(self.matches):
             self.matches[self.current_match][0].paint()
         self.current_match = index
+        self.border_subtitle = f"match {index + 1} of {len(self.matches)} (n / N)"
         view, span = self.matches[index]
         view.paint(span)
         top = view.virtual_region.y + view.line_of(span[0])
-        self.scroll_to(y=max(0, top - self.size.height // 3), animate=False)
+        # A match on the first screen leaves the title in view; a later one goes a third of the way down.
+        target = 0 if top < self.size.height - 2 else top - self.size.height // 3
+        self.scroll_to(y=target, animate=False)
 
     def action_next_match(self) -> None:
         if self.matches:
