@@ -165,9 +165,10 @@ def good_odd_name(w: _Writer) -> None:
     name = w.rng.choice([
         "with spaces {n}.txt", "ünïcødé 日本語 {n}.txt", "new\nline {n}.txt", "tab\there {n}.txt",
         "-{n} dash.txt", "esc \x1b[31m{n}.txt", "quote \"' {n}.txt", "[bold]{n}[i] [@click=app.quit].txt",
-        "emoji 😀 {n}.txt",
+        "emoji 😀 {n}.txt", os.fsdecode(b"latin-1 caf\xe9 \xff {n}.txt"),
     ]).format(n=number)
-    w.write(name, page.encode(), "good_odd_name", "good", [marker])
+    folder = w.rng.choice(["good_odd_name", os.fsdecode(b"odd names caf\xe9"), "odd names \x1b]0;t\x07 [b]"])
+    w.write(name, page.encode(), "good_odd_name", "good", [marker], folder=folder)
 
 
 def _wxr(title: str, items: str) -> str:

@@ -195,6 +195,7 @@ async def search_and_open(pilot, query: str) -> None:
 
     await pilot.press("slash")
     pilot.app.screen.query_one(Input).value = query
+    await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
 

@@ -98,14 +98,17 @@ class Problem:
 
 
 def blog_for(path: Path, root: Path) -> str:
-    """The corpus sub-folder the file sits in, else the corpus folder's name."""
+    """The corpus sub-folder the file sits in, else the corpus folder's name, as one clean line."""
     try:
         parts = path.relative_to(root).parts
     except ValueError:
         parts = ()
-    if len(parts) > 1:
-        return parts[0]
-    return root.resolve().name or "corpus"
+    from civicreader.textsafe import one_line
+
+    name = parts[0] if len(parts) > 1 else root.resolve().name
+    # Folder names are corpus text too: escapes and newlines go, and a name that is not UTF-8
+    # (surrogate escapes, which no JSON reader or terminal wants) is decoded with replacements.
+    return one_line(os.fsencode(name).decode("utf-8", "replace")) or "corpus"
 
 
 def _readers():
