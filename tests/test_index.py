@@ -212,3 +212,34 @@ def test_many_files_are_read_in_worker_processes_with_the_same_result(corpus, tm
     assert read == {f"{post['blog']}/{name}.txt" for name, post in POSTS.items()}
     for post_id in ids(serial):
         assert parallel.get(post_id) == serial.get(post_id)
+
+
+def all_posts(library) -> dict:
+    return {post_id: library.get(post_id) for post_id in ids(library)}
+
+
+def test_incremental_updates_give_the_same_index_as_a_fresh_build(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    # an archive page repeating three single posts without years: merging links these pages
+    archive = corpus / "ledger" / "archive.txt"
+    shown = [(POSTS[name]["title"], POSTS[name]["when"], POSTS[name]["body"]) for name in ("localism", "grants",
+                                                                                          "compact")]
+    archive.write_text(shapes.wordpress_archive(shown, None), encoding="utf-8")
+    library = Library(corpus, tmp_path / "incremental")
+    library.update()
+
+    changes = [
+        lambda: write_post(corpus, name="grants", **dict(POSTS["grants"], body=["Rewritten about grants."])),
+        lambda: (corpus / "ledger" / "localism.txt").unlink(),
+        lambda: write_post(corpus, "wards", "new", "A new ward", POSTS["wards"]["when"], ["Opened today."]),
+        lambda: archive.unlink(),
+        lambda: write_post(corpus, name="localism", **POSTS["localism"]),
+    ]
+    for number, change in enumerate(changes):
+        change()
+        library.update()
+        fresh = Library(corpus, tmp_path / f"fresh-{number}")
+        fresh.update()
+        assert all_posts(library) == all_posts(fresh)
+        assert library.search("").facets == fresh.search("").facets
+        fresh.close()

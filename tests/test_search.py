@@ -211,3 +211,17 @@ def test_to_dict_has_the_json_shape(library):
 
 def test_an_empty_query_lists_every_post(library):
     assert library.search("").total == len(POSTS)
+
+
+def test_field_names_ignore_case_and_a_colon_before_a_space_is_punctuation(library):
+    assert titles(library.search("Title:Compact")) == title_of("compact")
+    assert titles(library.search("compact: still matters")) == title_of("compact")
+
+
+@pytest.mark.parametrize("query", ["the", "NOT", "-", "OR", "a OR the", '""', "()", "~"])
+def test_queries_of_only_stop_words_or_operators_find_nothing(library, query):
+    assert library.search(query).total == 0
+
+
+def test_a_dangling_operator_is_ignored(library):
+    assert library.search("localism -").total == library.search("AND localism").total == 3

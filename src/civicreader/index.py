@@ -36,7 +36,7 @@ import uuid
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -44,9 +44,9 @@ from typing import Any
 
 from civicreader import paths
 from civicreader.ingest import Page, Problem
-from civicreader.model import Post
+from civicreader.model import Post, normalise_key_text
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 TEXT_FIELDS = ("title", "body", "comment")
 """Analysed with stemming; bare words search these."""
 PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
@@ -413,7 +413,7 @@ class _QueryCompiler:
     def compile(self, text: str) -> _Compiled:
         from whoosh import query as wq
 
-        _check_syntax(text)
+        text = _check_syntax(text)
         if not text.strip():
             return _Compiled(wq.Every(), None, self.highlight, [], [], [])
         try:
@@ -530,7 +530,9 @@ def _outside_quotes(text: str) -> str:
     return re.sub(r'"[^"]*"', lambda match: " " * len(match.group()), text)
 
 
-def _check_syntax(text: str) -> None:
+def _check_syntax(text: str) -> str:
+    """Raise QueryError for what cannot be meant; return the query with field names in lower case and
+    a colon that ends a word before a space ("Plan B: the missing") read as punctuation."""
     if text.count('"') % 2:
         raise QueryError('a quote is not closed: add the closing "')
     bare = _outside_quotes(text)
@@ -542,13 +544,24 @@ def _check_syntax(text: str) -> None:
                 raise QueryError(f"a closing {name} '{closing}' has no opening '{opening}'")
         if depth:
             raise QueryError(f"a {name} is not closed: add '{closing}'")
+    pieces = []
+    last = 0
     for match in _FIELD_PREFIX.finditer(bare):
         name = match.group(1)
-        if name.lower() not in QUERY_FIELDS:
+        known = name.lower() in QUERY_FIELDS
+        following = text[match.end() : match.end() + 1]
+        if following in ("", " ", ")"):
+            if known:
+                raise QueryError(f"'{name}:' needs something to search for after it")
+            replacement = name + " "
+        elif not known:
             raise QueryError(f"unknown field '{name}:'; fields are {', '.join(f + ':' for f in QUERY_FIELDS)}")
-        following = bare[match.end() : match.end() + 1]
-        if following in ("", " ", ")") and text[match.end() : match.end() + 1] != '"':
-            raise QueryError(f"'{name}:' needs something to search for after it")
+        else:
+            replacement = name.lower() + ":"
+        pieces.append(text[last : match.start()] + replacement)
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _minus_to_not(text: str) -> str:
@@ -728,6 +741,56 @@ class _State:
     pages_file: str | None
 
 
+@dataclass
+class _PageCache:
+    """What the last update read, so the next one re-reads and re-merges only what changed."""
+
+    pages: dict[str, Page | Problem] = field(default_factory=dict)
+    """relative path -> the file's Page, or the Problem that stopped it."""
+    keys: dict[str, frozenset[tuple]] = field(default_factory=dict)
+    """relative path -> what links the page to others in merging: its post ids and (blog, title)s."""
+    post_pages: dict[str, frozenset[str]] | None = field(default_factory=dict)
+    """merged post id -> the relative paths of the pages it was merged from."""
+
+
+def _page_keys(page: Page | Problem) -> frozenset[tuple]:
+    if not isinstance(page, Page):
+        return frozenset()
+    keys: set[tuple] = set()
+    for post in page.posts:
+        keys.add(("id", post.id))
+        keys.add(("title", normalise_key_text(post.blog), normalise_key_text(post.title)))
+    return frozenset(keys)
+
+
+def _linked_pages(touched: set[str], old_keys: set[tuple], keys: dict[str, frozenset[tuple]],
+                  post_pages: dict[str, frozenset[str]]) -> set[str]:
+    """Every page that shares, directly or through others, a post id or a title with a touched page.
+
+    merge_pages joins pages only through these (same id, an undated post folded into the dated one
+    of the same title, neighbours on one archive page), so pages outside this set merge as before.
+    """
+    by_key: dict[tuple, list[str]] = {}
+    for relative, page_keys in keys.items():
+        for key in page_keys:
+            by_key.setdefault(key, []).append(relative)
+    linked = set(touched)
+    frontier = set(old_keys)
+    for relative in touched:
+        frontier |= keys.get(relative, frozenset())
+    for rels in post_pages.values():
+        if not rels.isdisjoint(touched):
+            for relative in rels - linked:
+                linked.add(relative)
+                frontier |= keys.get(relative, frozenset())
+    while frontier:
+        for relative in by_key.get(frontier.pop(), ()):
+            if relative not in linked:
+                linked.add(relative)
+                frontier |= keys[relative]
+    return linked
+
+
 class Library:
     """One corpus and its index. Cheap to create; opens the index on first use.
 
@@ -857,11 +920,14 @@ class Library:
             # No manifest (first run, or one from another version): build afresh.
             whoosh_index = index.create_in(str(self._whoosh_dir), _schema())
             state = None
-        pages = self._load_pages(state)
-        if pages is None:
+        cache = self._load_cache(state)
+        if cache is None:
             state = None
-            pages = {}
+            cache = _PageCache()
+        pages, keys = cache.pages, cache.keys
         in_step = state is not None and state.generation == whoosh_index.latest_generation()
+        frequencies = self._load_words() if in_step else None
+        in_step = in_step and frequencies is not None
         files = dict(state.files) if state else {}
         if in_step:
             assert state is not None
@@ -906,31 +972,54 @@ class Library:
             else:
                 added += 1
             to_read.append((relative, file, root))
+        touched: set[str] = set()
+        old_keys: set[tuple] = set()
         for number, (relative, page) in enumerate(_read_pages(to_read, cancel), 1):
             progress(number, len(to_read), relative)
+            touched.add(relative)
+            old_keys |= keys.get(relative, frozenset())
             pages[relative] = page
+            keys[relative] = _page_keys(page)
         removed_files = [relative for relative in files if relative not in seen]
         for relative in removed_files:
             files.pop(relative, None)
             pages.pop(relative, None)
+            old_keys |= keys.pop(relative, frozenset())
+            touched.add(relative)
 
-        posts = merge_pages([page for _, page in sorted(pages.items()) if isinstance(page, Page)])
+        post_pages = cache.post_pages
+        if in_step and post_pages is not None and len(touched) * 4 <= len(pages):
+            # Only the pages linked to a changed one (by a shared post or title) can merge differently.
+            affected = _linked_pages(touched, old_keys, keys, post_pages)
+            posts = merge_pages([pages[r] for r in sorted(affected) if isinstance(pages.get(r), Page)])
+            leaving = {post_id for post_id, rels in post_pages.items() if not rels.isdisjoint(affected)}
+            new_digests = {post_id: digest for post_id, digest in digests.items() if post_id not in leaving}
+            post_pages = {post_id: rels for post_id, rels in post_pages.items() if post_id not in leaving}
+        else:
+            posts = merge_pages([page for _, page in sorted(pages.items()) if isinstance(page, Page)])
+            leaving = set(digests)
+            new_digests = {}
+            post_pages = {}
+        new_digests.update((post.id, post_digest(post)) for post in posts)
+        for post in posts:
+            post_pages[post.id] = frozenset(self._relative(Path(source)) for source in post.sources)
+        if any(not rels for rels in post_pages.values()):
+            post_pages = None  # a reader that names no sources: merge everything each time
         read_seconds = time.perf_counter() - started
-        new_digests = {post.id: post_digest(post) for post in posts}
         to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
-        to_delete = [post_id for post_id in digests if post_id not in new_digests]
+        to_delete = [post_id for post_id in leaving if post_id not in new_digests]
         problems = tuple(page for _, page in sorted(pages.items()) if isinstance(page, Problem))
 
         nothing_to_do = in_step and not to_write and not to_delete
-        if nothing_to_do and not (added or changed or removed_files) and files == (state.files if state else {}):
+        if nothing_to_do and not touched and files == (state.files if state else {}):
             seconds = time.perf_counter() - started
-            return UpdateReport(0, 0, 0, unchanged, len(posts), problems, seconds, read_seconds=read_seconds)
+            return UpdateReport(0, 0, 0, unchanged, len(new_digests), problems, seconds, read_seconds=read_seconds)
 
-        vocabulary = self._updated_words(whoosh_index, digests, posts, to_write, to_delete, in_step)
+        vocabulary = self._updated_words(whoosh_index, frequencies, digests, posts, to_write, to_delete)
         if not nothing_to_do:
             self._write_posts(whoosh_index, to_write, to_delete, new_digests, fresh=not digests, progress=progress,
                               cancel=cancel)
-        pages_file = self._save_pages(pages)
+        pages_file = self._save_cache(_PageCache(pages, keys, post_pages))
         _atomic_write(self._words_path, pickle.dumps(vocabulary, protocol=pickle.HIGHEST_PROTOCOL))
         manifest = {
             "format": FORMAT_VERSION,
@@ -947,7 +1036,7 @@ class Library:
             changed=changed,
             removed=len(removed_files),
             unchanged=unchanged,
-            posts=len(posts),
+            posts=len(new_digests),
             problems=problems,
             seconds=time.perf_counter() - started,
             posts_written=len(to_write),
@@ -978,13 +1067,14 @@ class Library:
             raise
         writer.commit()
 
-    def _updated_words(self, whoosh_index, old_digests, posts, to_write, to_delete, in_step) -> dict[str, int]:
-        frequencies: dict[str, int] | None = None
-        if in_step:
-            try:
-                frequencies = pickle.loads(self._words_path.read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-                frequencies = None
+    def _load_words(self) -> dict[str, int] | None:
+        try:
+            return pickle.loads(self._words_path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def _updated_words(self, whoosh_index, frequencies, old_digests, posts, to_write, to_delete) -> dict[str, int]:
+        """The word list after this update: adjusted by the posts that changed, or counted afresh."""
         if frequencies is None:
             counts: Counter[str] = Counter()
             for post in posts:
@@ -1008,17 +1098,18 @@ class Library:
                 frequencies[word] = frequencies.get(word, 0) + 1
         return frequencies
 
-    def _load_pages(self, state: _State | None) -> dict[str, Page | Problem] | None:
+    def _load_cache(self, state: _State | None) -> _PageCache | None:
         if state is None or not state.pages_file:
-            return {} if state is None else None
+            return _PageCache() if state is None else None
         try:
-            return pickle.loads((self.index_dir / state.pages_file).read_bytes())
+            cache = pickle.loads((self.index_dir / state.pages_file).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
+        return cache if isinstance(cache, _PageCache) else None
 
-    def _save_pages(self, pages: dict[str, Page | Problem]) -> str:
+    def _save_cache(self, cache: _PageCache) -> str:
         name = f"pages-{uuid.uuid4().hex[:12]}.pickle"
-        _atomic_write(self.index_dir / name, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic_write(self.index_dir / name, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
         return name
 
     def _remove_stale_page_files(self, keep: str) -> None:
