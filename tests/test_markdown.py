@@ -204,7 +204,7 @@ hand_edited_lines = st.lists(
 def test_hand_edited_export_never_crashes_and_keeps_its_words(lines):
     front = "---\ntitle: Edited\nid: 0123456789ab\ncivicreader_export: 1\n---\n"
     post = markdown_reader.read(Source(Path("e.md"), (front + "\n".join(lines)).encode(), "b")).posts[0]
-    kept = " ".join([*post.body, *(" ".join(c.body) for _, c in post.walk_comments())])
+    kept = " ".join([*post.body, *(" ".join((c.author, *c.body)) for _, c in post.walk_comments())])
     first = next((line for line in lines if line), "")
     for line in lines:
         if line is first and line.startswith("# "):
