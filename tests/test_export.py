@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -241,11 +240,14 @@ def test_unusable_folder_is_one_line_error(tmp_path):
     assert "\n" not in str(raised.value)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_read_only_folder_is_one_line_error(tmp_path):
-    tmp_path.chmod(0o500)
-    try:
-        with pytest.raises(ExportError, match="cannot write"):
-            export_post(make_post(), tmp_path)
-    finally:
-        tmp_path.chmod(0o700)
+def test_unwritable_folder_is_one_line_error(tmp_path, monkeypatch):
+    """What a read-only folder does (simulated: the tests may run as root, who can write anywhere)."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("civicreader.export.os.open", refuse)
+    with pytest.raises(ExportError, match=r"cannot write in .*: Permission denied") as raised:
+        export_post(make_post(), tmp_path)
+    assert "\n" not in str(raised.value)
+    assert list(tmp_path.iterdir()) == []
