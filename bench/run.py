@@ -310,6 +310,8 @@ def main() -> None:
         one_changed_s = time.perf_counter() - began
         library.close()
 
+        # As an installed package has: bytecode compiled (pip does it; PYTHONDONTWRITEBYTECODE may not).
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True)
         served = subprocess.run(
             [sys.executable, "-c", SERVE, str(corpus), str(index_dir), json.dumps(queries)],
             capture_output=True, text=True, check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": ""},

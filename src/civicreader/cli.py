@@ -212,7 +212,6 @@ class IndexProgress:
         if phase != self._phase:
             self._phase = phase
             self._last_tenth = -1
-            click.echo(f"{phase}: {total}", err=True)
         tenth = done * 10 // max(total, 1)
         if tenth != self._last_tenth and done:
             self._last_tenth = tenth
@@ -287,7 +286,8 @@ def print_results(results) -> None:
     from civicreader.textsafe import one_line
 
     console = Console(highlight=False)
-    console.print(Text(f"{results.total} posts match {one_line(results.query)!r}", style="bold"))
+    matches = "1 post matches" if results.total == 1 else f"{results.total} posts match"
+    console.print(Text(f"{matches} {one_line(results.query)!r}", style="bold"))
     if results.suggestion:
         console.print(Text(f"did you mean: {one_line(results.suggestion)}", style="yellow"))
     for hit in results.hits:
