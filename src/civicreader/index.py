@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -651,6 +652,9 @@ class _Catalogue:
     summaries: dict[int, PostSummary]
     """Live documents only."""
     categories: dict[int, tuple[str, ...]]
+    year_labels: dict[int, str]
+    """"2011", or "undated"."""
+    blogs: dict[int, str]
     day_numbers: dict[int, int]
     """yyyymmdd, 0 when undated: sorts newest first."""
     digests: dict[str, str]
@@ -664,6 +668,8 @@ class _Catalogue:
         column = reader.column_reader("meta") if reader.has_column("meta") else None
         summaries: dict[int, PostSummary] = {}
         categories: dict[int, tuple[str, ...]] = {}
+        year_labels: dict[int, str] = {}
+        blogs: dict[int, str] = {}
         day_numbers: dict[int, int] = {}
         digests: dict[str, str] = {}
         by_year: dict[int, set[int]] = {}
@@ -684,24 +690,21 @@ class _Catalogue:
                 excerpt=meta["e"],
             )
             categories[docnum] = tuple(meta["c"])
+            year_labels[docnum] = str(when.year) if when else "undated"
+            blogs[docnum] = meta["b"]
             day_numbers[docnum] = _day_number(when)
             digests[post_id] = meta["h"]
             by_year.setdefault(when.year if when else 0, set()).add(docnum)
             by_blog.setdefault(meta["b"], set()).add(docnum)
             for category in meta["c"]:
                 by_category.setdefault(category, set()).add(docnum)
-        return cls(summaries, categories, day_numbers, digests, by_year, by_blog, by_category)
+        return cls(summaries, categories, year_labels, blogs, day_numbers, digests, by_year, by_blog, by_category)
 
     def facets(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
-        years: Counter[str] = Counter()
-        blogs: Counter[str] = Counter()
-        categories: Counter[str] = Counter()
-        summaries = self.summaries
-        for docnum in docnums:
-            summary = summaries[docnum]
-            years[str(summary.date.year) if summary.date else "undated"] += 1
-            blogs[summary.blog] += 1
-            categories.update(self.categories[docnum])
+        docnums = list(docnums)
+        years = Counter(map(self.year_labels.__getitem__, docnums))
+        blogs = Counter(map(self.blogs.__getitem__, docnums))
+        categories = Counter(chain.from_iterable(map(self.categories.__getitem__, docnums)))
         return {
             "year": dict(sorted(years.items())),
             "blog": dict(blogs.most_common()),
@@ -1258,34 +1261,39 @@ class Library:
 
     # ---- the archive tree
 
-    def _summaries(self) -> dict[int, PostSummary]:
+    def _catalogue_or_none(self) -> _Catalogue | None:
         searcher = self._open_searcher()
-        return self._catalogue_for(searcher).summaries if searcher is not None else {}
+        return self._catalogue_for(searcher) if searcher is not None else None
+
+    def _blog_posts(self, blog: str) -> list[PostSummary]:
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return []
+        return [catalogue.summaries[docnum] for docnum in catalogue.by_blog.get(blog, ())]
 
     def blogs(self) -> dict[str, int]:
-        return dict(sorted(Counter(s.blog for s in self._summaries().values()).items()))
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return {}
+        return {blog: len(docnums) for blog, docnums in sorted(catalogue.by_blog.items())}
 
     def years(self, blog: str) -> dict[int | None, int]:
-        counts = Counter(s.date.year if s.date else None for s in self._summaries().values() if s.blog == blog)
+        counts = Counter(s.date.year if s.date else None for s in self._blog_posts(blog))
         return dict(sorted(counts.items(), key=lambda item: (item[0] is None, -(item[0] or 0))))
 
     def months(self, blog: str, year: int) -> dict[int, int]:
-        counts = Counter(
-            s.date.month for s in self._summaries().values() if s.blog == blog and s.date and s.date.year == year
-        )
+        counts = Counter(s.date.month for s in self._blog_posts(blog) if s.date and s.date.year == year)
         return dict(sorted(counts.items(), reverse=True))
 
     def posts_in(self, blog: str, year: int | None, month: int | None = None) -> list[PostSummary]:
         def wanted(summary: PostSummary) -> bool:
-            if summary.blog != blog:
-                return False
             if year is None:
                 return summary.date is None
             if summary.date is None or summary.date.year != year:
                 return False
             return month is None or summary.date.month == month
 
-        return _newest_first(s for s in self._summaries().values() if wanted(s))
+        return _newest_first(s for s in self._blog_posts(blog) if wanted(s))
 
     def categories(self) -> dict[str, int]:
         searcher = self._open_searcher()
