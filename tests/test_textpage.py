@@ -213,3 +213,17 @@ def test_parse_cli_exits_non_zero_when_nothing_could_be_read(tmp_path):
     result = CliRunner().invoke(main, ["parse", str(tmp_path / "empty.txt")])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+
+
+def test_parse_says_what_a_reader_left_out_in_one_line_per_file():
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from civicreader.cli import main
+
+    export = Path(__file__).parent / "fixtures" / "wxr" / "harbour-lane.wxr.xml"
+    result = CliRunner().invoke(main, ["parse", str(export), "--json"])
+    assert result.exit_code == 0
+    [line] = [line for line in result.stderr.splitlines() if str(export) in line]
+    assert "draft" in line and "pingback" in line

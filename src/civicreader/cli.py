@@ -96,6 +96,9 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     pages, problems = read_paths(paths)
     for problem in problems:
         echo_problem(str(problem))
+    for page in pages:
+        if page.notes:  # what a reader left out on purpose: drafts, pingbacks, pages...
+            echo_problem(f"{page.path}: " + "; ".join(page.notes))
     posts = merge_pages(pages)
     if as_json:
         dump_json([post.to_dict() for post in posts])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from civicreader.ingest import IngestError
 
@@ -69,12 +70,14 @@ def decode(data: bytes, declared: str | None = None) -> str:
     return _repair(data.decode("cp1252", errors="replace"))
 
 
-_MOJIBAKE_TELLS = ("Ã", "â€", "Â ", "Â\xa0", "Â´", "Ã©")
+# UTF-8 read as cp1252 and saved again leaves these pairs: "â€™" for ’, "Ã©" for é, "Â\xa0" for a
+# no-break space. A lone "Ã" or "Â " is ordinary text (Portuguese, a typo) and is left alone.
+_MOJIBAKE = re.compile("â€[™œ\x9d“”˜¦¢\x90-\x9f]|Ã[\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|Â[\xa0-\xbf]")
 
 
 def _repair(text: str) -> str:
-    if any(tell in text for tell in _MOJIBAKE_TELLS):
+    if _MOJIBAKE.search(text):
         import ftfy
 
-        return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
+        return ftfy.fix_encoding(text)
     return text
