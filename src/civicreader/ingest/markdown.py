@@ -11,7 +11,8 @@ Comments are read where static sites keep them beside their posts:
   webmention archives keep them;
 - a WordPress comment section kept as Markdown ("N Responses to “Title”", then numbered
   "Name on January 27th, 2009 12:53 am" items), linked from the post's "[N Comments](...)" line.
-Those comment files are not posts: read on their own they give an empty page with a note.
+Those comment files are not posts: read on their own they give an empty page (no note: their
+words are counted with their post's).
 Pingbacks ("[...] excerpt [...]") and webmentions that only link to the post are left out and
 counted in the page's notes, as the WXR and HTML readers do.
 
@@ -334,7 +335,7 @@ def read(source: Source) -> Page:
     path = source.path
     if path.suffix.lower() in SITE_DATA_SUFFIXES:
         if is_staticman_comment_path(path):
-            return Page(path=source.display, posts=(), notes=("a comment file: read with its post",))
+            return Page(path=source.display, posts=())  # read with its post: nothing to tell
         return Page(path=source.display, posts=(), notes=("site settings or data, not a post",))
     exported = _read_own_export(source)
     if exported is not None:
@@ -347,7 +348,7 @@ def read(source: Source) -> Page:
     meta, note = parse_front_matter(kind, front)
     notes = (note,) if note else ()
     if is_comment_file(meta, body):
-        return Page(path=source.display, posts=(), notes=(*notes, "a comment file: read with its post"))
+        return Page(path=source.display, posts=(), notes=notes)  # read with its post
     if is_draft(meta):
         return Page(path=source.display, posts=(), notes=(*notes, "skipped 1 draft"))
     found = read_site_post(meta, body, source, is_html=path.suffix.lower() in HTML_SUFFIXES)
