@@ -669,3 +669,29 @@ async def test_a_stale_index_is_shown_at_once_then_updated(tmp_path):
         order = [kind for kind in posted if kind in (LibraryOpened, IndexingStarted, IndexingFinished)]
         assert order == [LibraryOpened, IndexingStarted, IndexingFinished]
         assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4"
+
+
+def test_a_missing_corpus_folder_is_one_line_on_stderr(tmp_path, capsys):
+    from civicreader.ui.app import run_app
+
+    with pytest.raises(SystemExit) as stopped:
+        run_app(tmp_path / "nowhere", None)
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == f"civicreader: {tmp_path / 'nowhere'}: no such folder\n"
+
+
+@pilot_test
+async def test_an_index_that_cannot_be_built_says_so_in_the_app(tmp_path):
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.archive_tree import ArchiveTree
+
+    corpus = write_corpus(tmp_path / "corpus")
+    blocked = tmp_path / "index"
+    blocked.write_text("a file where the index folder should be", encoding="utf-8")
+    app = CivicReaderApp(corpus, blocked)
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(message)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert tree_labels(app.screen.query_one(ArchiveTree)) == ["No index: it could not be built (see the message)."]
+        assert len(notes) == 1 and notes[0].startswith("index failed: ")

@@ -425,6 +425,8 @@ class MainScreen(Screen):
             )
             if event.worker.group == "index":
                 self.query_one(IndexStatus).finish()
+                if not self.access.ready:
+                    self.query_one(ArchiveTree).show_message("No index: it could not be built (see the message).")
 
 
 def reader_is_stale(access: LibraryAccess) -> bool:
