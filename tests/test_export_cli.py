@@ -65,6 +65,17 @@ def test_export_defaults_to_the_current_folder(corpus, tmp_path, monkeypatch):
     assert [path.name for path in here.iterdir()] == ["2010-09-30-the-quiet-carriage.md"]
 
 
+def test_export_follows_the_settings_file(corpus, tmp_path, monkeypatch):
+    from civicreader.config import Config, save_config
+
+    post_id = posts_in(corpus)["The quiet carriage"]["id"]
+    save_config(Config(export_dir=tmp_path / "from-settings"))
+    monkeypatch.chdir(tmp_path)
+    result = run("export", post_id, "--corpus", str(corpus), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    assert Path(result.stdout.strip()) == tmp_path / "from-settings" / "2010-09-30-the-quiet-carriage.md"
+
+
 def test_unknown_id_is_one_line_and_non_zero(corpus, tmp_path):
     where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
     assert run("index", *where).exit_code == 0

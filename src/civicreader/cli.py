@@ -394,7 +394,7 @@ def print_post(post) -> None:
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write into this folder (default: the current folder).",
+    help="Write into this folder (default: export_dir from the settings file, else the current folder).",
 )
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"id", "path"} (with --query, a list of them).')
@@ -415,10 +415,11 @@ def export(
         raise click.UsageError("give either a post ID or --query QUERY")
     if query is not None and out_dir is None:
         raise click.UsageError("--query needs --out DIR, the folder to fill")
+    from civicreader.config import load_config
     from civicreader.export import ExportError, export_post
 
     library = ready_library(corpus, index_dir)
-    out_dir = out_dir or Path.cwd()
+    out_dir = out_dir or load_config(warn=echo_problem).export_dir
     if query is not None:
         export_search(library, query, out_dir, force, as_json)
         return
