@@ -91,8 +91,8 @@ def is_staticman_comment_path(path: Path) -> bool:
     return len(parts) >= 4 and parts[-4:-2] == ["_data", "comments"]
 
 
-def split_front_matter(text: str) -> tuple[str, str, str, int] | None:
-    """(kind, front matter, body, line where the body starts), kind "yaml"/"toml"/"pelican"; None if none."""
+def split_front_matter(text: str) -> tuple[str, str, str] | None:
+    """(kind, front matter, body), kind "yaml", "toml" or "pelican"; None if the text has none."""
     text = text.lstrip("\ufeff")
     first, _, rest = text.partition("\n")
     delimiter = first.rstrip()
@@ -102,11 +102,11 @@ def split_front_matter(text: str) -> tuple[str, str, str, int] | None:
             stripped = line.rstrip()
             if stripped == delimiter or (delimiter == "---" and stripped == "..."):
                 kind = "yaml" if delimiter == "---" else "toml"
-                return kind, "\n".join(lines[:number]), "\n".join(lines[number + 1 :]), number + 3
+                return kind, "\n".join(lines[:number]), "\n".join(lines[number + 1 :])
         raise IngestError(f"front matter opened with {delimiter} is never closed", line=1)
     if re.match(r"title:[ \t]*\S", first, re.IGNORECASE):
         header, _, body = text.partition("\n\n")
-        return "pelican", header, body, header.count("\n") + 3
+        return "pelican", header, body
     return None
 
 
@@ -344,7 +344,7 @@ def read(source: Source) -> Page:
     split = split_front_matter(text)
     if split is None:
         raise IngestError("no front matter (--- or +++) at the start")
-    kind, front, body, _ = split
+    kind, front, body = split
     meta, note = parse_front_matter(kind, front)
     notes = (note,) if note else ()
     if is_comment_file(meta, body):
