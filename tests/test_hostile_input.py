@@ -163,7 +163,7 @@ HEAVY_FAMILIES = ("billion_laughs", "long_line", "deep_nesting", "pathological_l
 
 def test_no_single_hostile_file_takes_more_than_a_few_hundred_mb(tmp_path):
     """Each heavy file class read in a fresh interpreter, capped well above the limit so a runaway dies."""
-    heavy = fuzz_corpus.build_families(tmp_path / "heavy", HEAVY_FAMILIES, 3, FUZZ_SEED, 8 * 1024 * 1024)
+    heavy = fuzz_corpus.build_families(tmp_path / "heavy", HEAVY_FAMILIES, 2, FUZZ_SEED, 6 * 1024 * 1024)
     probe = textwrap.dedent(
         f"""
         import resource, sys
@@ -218,7 +218,7 @@ hostile_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     head=st.sampled_from([
         "", "<?xml version='1.0'?><rss xmlns:wp='http://wordpress.org/export/1.2/'><channel>",

@@ -156,7 +156,7 @@ def test_dump_json_escapes_what_it_is_given(capsys):
 # ---------------------------------------------------------------- export
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     title=st.one_of(st.text(max_size=60), st.sampled_from(["../../etc/passwd", "/etc/passwd", "..", ".", "~",
                                                             "a/../../b", "\x00", "CON", "\\..\\..\\x"])),
