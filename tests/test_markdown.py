@@ -137,6 +137,21 @@ def test_hopeless_front_matter_is_read_line_by_line():
     assert "read line by line" in page.notes[0]
 
 
+def test_yaml_alias_bomb_and_unclosed_liquid_cost_nothing():
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in "bcdefghij":
+        previous = chr(ord(level) - 1)
+        bomb.append(f"{level}: &{level} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}]")
+    front = "\n".join([*bomb, "title: *j", "tags: *j", "author: {name: *j}", "categories: [[[[[*j]]]]]"])
+    body = "{% " * 20000 + "\n\nStill here."
+    text = f"---\n{front}\n---\n\n{body}\n"
+    page = markdown_reader.read(Source(Path("2012-02-02-bomb.md"), text.encode(), "b"))
+    post = page.posts[0]
+    assert (post.title, post.authors, post.categories) == ("", (), ())
+    assert len(post.tags) <= markdown_reader.MAX_LIST_ITEMS
+    assert post.body[-1] == "Still here."
+
+
 def test_unclosed_front_matter_is_a_one_line_problem():
     problem = read_file(FIXTURES / "broken/unclosed.md", FIXTURES)
     assert isinstance(problem, Problem)

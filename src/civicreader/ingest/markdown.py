@@ -189,8 +189,13 @@ def _unquote(value: str) -> str:
     return value
 
 
+def _text(value: Any) -> str:
+    """A scalar as text; anything else (lists, maps, a YAML alias bomb) as nothing, never str() of it."""
+    return str(value) if isinstance(value, (str, int, float, date)) and value is not None else ""
+
+
 def _get(meta: dict[str, Any], *keys: str) -> Any:
-    lowered = {str(key).lower(): value for key, value in meta.items()}
+    lowered = {key.lower(): value for key, value in meta.items() if isinstance(key, str)}
     for key in keys:
         if key in lowered and lowered[key] not in (None, "", []):
             return lowered[key]
@@ -216,8 +221,8 @@ def _names(value: Any) -> tuple[str, ...]:
     for item in _flatten(value):
         if isinstance(item, dict):
             item = _get(item, "name", "display_name", "title")
-        if isinstance(item, (str, int, float)) and str(item).strip():
-            names.append(_clean_line(str(item)))
+        if _text(item).strip():
+            names.append(_clean_line(_text(item)))
     return tuple(dict.fromkeys(name for name in names if name))
 
 
@@ -230,7 +235,7 @@ def _terms(value: Any, split_spaces: bool) -> tuple[str, ...]:
             value = value.split()
         else:
             value = [value]
-    terms = [_clean_line(str(item)) for item in _flatten(value) if isinstance(item, (str, int, float))]
+    terms = [_clean_line(_text(item)) for item in _flatten(value)]
     return tuple(dict.fromkeys(term for term in terms if term))
 
 
@@ -292,7 +297,8 @@ def is_draft(meta: dict[str, Any]) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Bodies: Markdown or HTML to plain paragraphs
 
-_LIQUID = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}", re.DOTALL)
+# Bounded, so text full of unclosed "{%" costs a linear scan, not a quadratic one.
+_LIQUID = re.compile(r"\{%[^%]{0,2000}%\}|\{\{[^{}]{0,2000}\}\}")
 _FOOTNOTE_BACKREF = re.compile(r'<a href="[^"]*" class="footnote-backref">.*?</a>')
 
 
@@ -306,23 +312,16 @@ def markdown_to_paragraphs(text: str) -> tuple[str, ...]:
     return html_paragraphs(_FOOTNOTE_BACKREF.sub("", rendered))
 
 
-_renderer = None
-
-
+@lru_cache(maxsize=1)
 def _markdown_renderer():
-    global _renderer
-    if _renderer is None:
-        from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt
 
-        renderer = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-        try:
-            from mdit_py_plugins.footnote import footnote_plugin
-        except ImportError:  # footnotes then stay as written, "[^1]", which loses no text
-            pass
-        else:
-            renderer = renderer.use(footnote_plugin)
-        _renderer = renderer
-    return _renderer
+    renderer = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    try:
+        from mdit_py_plugins.footnote import footnote_plugin
+    except ImportError:  # footnotes then stay as written, "[^1]", which loses no text
+        return renderer
+    return renderer.use(footnote_plugin)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,7 +407,7 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
 
     path = source.path
     stem_match = _FILENAME_DATE.match(path.stem)
-    title = _clean_line(str(_get(meta, "title") or ""))
+    title = _clean_line(_text(_get(meta, "title")))
     when = parse_when(_get(meta, "date", "published", "pubdate", "created"))
     if when is None and stem_match:
         try:
@@ -513,11 +512,11 @@ def _staticman_comments(path: Path, slugs: set[str]) -> tuple[Comment, ...]:
         when = _as_datetime(parse_when(_get(data, "date")))
         message = _get(data, "message", "comment", "body")
         comment = Comment(
-            author=_clean_line(str(_get(data, "name", "author") or "")),
+            author=_clean_line(_text(_get(data, "name", "author"))),
             date=when,
-            body=markdown_to_paragraphs(str(message)) if message else (),
+            body=markdown_to_paragraphs(_text(message)),
         )
-        parent = str(_get(data, "replying_to") or "").strip()
+        parent = _text(_get(data, "replying_to")).strip()
         entries.append((when or datetime.max, number, comment, parent))
     entries.sort(key=lambda entry: entry[:2])
     top_level = [entry for entry in entries if not entry[3]]
@@ -591,9 +590,9 @@ def _comment_files_in(folder: Path, stamp: int) -> tuple[_CommentFile, ...]:
         when = _as_datetime(parse_when(_get(meta, "date", "published")))
         names = _names(_get(meta, "author"))
         comment = Comment(author=names[0] if names else "", date=when, body=markdown_to_paragraphs(split[2]))
-        key = str(_get(meta, "source", "url") or file.stem)
-        kind = str(_get(meta, "type") or "reply").strip().lower()
-        entry = _CommentFile(key, str(target or ""), str(reply_to or ""), comment, kind not in _REPLY_TYPES)
+        key = _text(_get(meta, "source", "url")) or file.stem
+        kind = (_text(_get(meta, "type")) or "reply").strip().lower()
+        entry = _CommentFile(key, _text(target), _text(reply_to), comment, kind not in _REPLY_TYPES)
         found.append((when or datetime.max, file.name, entry))
     found.sort(key=lambda entry: entry[:2])
     return tuple(entry[2] for entry in found)
@@ -728,7 +727,7 @@ def read_export(meta: dict[str, Any], body: str, source: Source) -> Post:
 
     def strings(key: str) -> tuple[str, ...]:
         value = meta.get(key) or ()
-        return tuple(str(item) for item in _flatten(value) if item is not None)
+        return tuple(_text(item) for item in _flatten(value) if _text(item) or item == "")
 
     when = meta.get("date")
     if isinstance(when, str):
@@ -762,8 +761,8 @@ def read_export(meta: dict[str, Any], body: str, source: Source) -> Post:
     blog = meta.get("blog")
     post_key = meta.get("id")
     body_paragraphs = tuple(paragraphs)
-    title = "" if title is None else str(title)
-    blog = source.blog if blog is None else str(blog)
+    title = _text(title)
+    blog = source.blog if blog is None else _text(blog)
     if not isinstance(post_key, str) or not post_key:
         post_key = post_id(blog, title, when.month if when else None, when.day if when else None, body_paragraphs)
     return Post(
@@ -773,7 +772,7 @@ def read_export(meta: dict[str, Any], body: str, source: Source) -> Post:
         date=when,
         body=body_paragraphs,
         date_inferred=meta.get("date_inferred") is True,
-        date_note=str(meta.get("date_note") or ""),
+        date_note=_text(meta.get("date_note")),
         authors=strings("authors"),
         categories=strings("categories"),
         tags=strings("tags"),
