@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import html
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -14,25 +12,32 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civicreader.dedupe import merge_pages
-from civicreader.ingest import IngestError, Page, Problem, Source, feeds, read_file, read_paths
-from civicreader.model import Comment
+from civicreader.ingest import feeds, read_paths
 from tests.conftest import CORPORA, SAMPLE_CORPUS, needs_shared
+from tests.ingest_strategies import (
+    NESTED_ENTITIES,
+    PARAGRAPHS,
+    PRINTABLE,
+    assert_junk_never_raises,
+    assert_refused_for_entities,
+    cdata,
+    comment_dates,
+    comment_rows,
+    expected_tree,
+    lines,
+    paragraph_tags,
+    read_page,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 FEEDS = CORPORA / "feeds"
-
-
-def read(path: Path, root: Path | None = None) -> Page:
-    result = read_file(path, root or path.parent)
-    assert isinstance(result, Page), result
-    return result
 
 
 # --- our own feeds ----------------------------------------------------------------------------
 
 
 def test_wordpress_feed_posts_from_content_encoded():
-    page = read(FIXTURES / "canal-walks" / "feed.rss")
+    page = read_page(FIXTURES / "canal-walks" / "feed.rss")
     survey, litter, thanks = page.posts
     assert survey.blog == "Canal Walks & Towpaths"
     assert survey.title == "Towpath survey: what we found"
@@ -65,7 +70,7 @@ def test_comment_feed_beside_the_feed_is_attached_and_not_counted_twice():
 
 
 def test_atom_summary_is_an_excerpt_and_author_has_no_email():
-    (post,) = read(FIXTURES / "summary-only.atom").posts
+    (post,) = read_page(FIXTURES / "summary-only.atom").posts
     assert post.excerpt
     assert post.title == "Timetable & fares"
     assert post.authors == ("Gwen Tal",)
@@ -79,7 +84,7 @@ def test_legacy_encoding_is_decoded(tmp_path):
         "<item><title>图书馆开放时间</title><pubDate>2012/3/4 10:00:00</pubDate>"
         "<description>周六上午开放。</description></item></channel></rss>".encode("gb2312")
     )
-    (post,) = read(feed).posts
+    (post,) = read_page(feed).posts
     assert (post.blog, post.title, post.body, post.date) == (
         "社区公告",
         "图书馆开放时间",
@@ -90,15 +95,12 @@ def test_legacy_encoding_is_decoded(tmp_path):
 
 def test_entity_bomb_is_refused(tmp_path):
     feed = tmp_path / "bomb.rss"
-    levels = "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in range(1, 9))
     feed.write_text(
-        f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY e0 "lol">{levels}]>\n'
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY e0 "lol">{NESTED_ENTITIES}]>\n'
         "<rss><channel><title>&e8;</title><item><title>x</title></item></channel></rss>",
         encoding="utf-8",
     )
-    problem = read_file(feed, tmp_path)
-    assert isinstance(problem, Problem)
-    assert "entities" in problem.reason
+    assert_refused_for_entities(feed)
 
 
 def test_html_page_is_not_taken_for_a_feed():
@@ -129,7 +131,7 @@ def test_every_real_feed_is_listed_here():
 @pytest.mark.parametrize("name", sorted(REAL_FEEDS))
 def test_real_feed_counts(name):
     posts, untitled = REAL_FEEDS[name]
-    page = read(FEEDS / name, CORPORA)
+    page = read_page(FEEDS / name, CORPORA)
     assert len(page.posts) == posts
     assert sum(1 for post in page.posts if not post.title) == untitled
     assert all(post.date and post.date_note for post in page.posts)
@@ -139,7 +141,7 @@ def test_real_feed_counts(name):
 
 @needs_shared(CORPORA)
 def test_wordpress_feed_uses_the_full_content():
-    page = read(FEEDS / "RSParser/Tests/RSParserTests/Resources/natasha.xml", CORPORA)
+    page = read_page(FEEDS / "RSParser/Tests/RSParserTests/Resources/natasha.xml", CORPORA)
     assert not any(post.excerpt for post in page.posts)
     assert all(len(post.body) > 3 for post in page.posts)
     assert {post.blog for post in page.posts} == {"Natasha The Robot"}
@@ -147,7 +149,7 @@ def test_wordpress_feed_uses_the_full_content():
 
 @needs_shared(CORPORA)
 def test_gb2312_feed_titles_are_chinese_text():
-    page = read(FEEDS / "RSParser/Tests/RSParserTests/Resources/kc0011.rss", CORPORA)
+    page = read_page(FEEDS / "RSParser/Tests/RSParserTests/Resources/kc0011.rss", CORPORA)
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in post.title) for post in page.posts)
     assert all(post.date == date(2020, 1, 10) for post in page.posts)
 
@@ -156,12 +158,12 @@ def test_gb2312_feed_titles_are_chinese_text():
 def test_blank_line_before_the_declaration_is_read():
     path = FEEDS / "feedjira/spec/sample_feeds/TenderLovemaking.xml"
     assert path.read_bytes()[:1].isspace()
-    assert read(path, CORPORA).posts[0].blog == "Tender Lovemaking"
+    assert read_page(path, CORPORA).posts[0].blog == "Tender Lovemaking"
 
 
 @needs_shared(CORPORA)
 def test_blogger_atom_titles_with_entities_are_decoded():
-    page = read(FEEDS / "RSParser/Tests/RSParserTests/Resources/4fsodonline.atom", CORPORA)
+    page = read_page(FEEDS / "RSParser/Tests/RSParserTests/Resources/4fsodonline.atom", CORPORA)
     assert any("'" in post.title for post in page.posts)
     assert not any("&#39;" in post.title or "&amp;" in post.title for post in page.posts)
     assert all("@" not in author for post in page.posts for author in post.authors)
@@ -188,51 +190,10 @@ def test_sample_feed_and_saved_page_merge_with_the_scraped_pages_of_their_blog()
 
 # --- random feeds -----------------------------------------------------------------------------
 
-WORD = st.text(alphabet=st.characters(categories=["L", "N", "P", "S"]), min_size=1, max_size=8)
 # An RSS title is HTML or text by guesswork (the spec does not say), so titles avoid markup characters.
-TITLE_WORD = st.text(alphabet=st.characters(categories=["L", "N", "P", "S"], exclude_characters="<>&"), min_size=1)
-LINE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
-TITLE = st.lists(TITLE_WORD.map(lambda word: word[:8]), min_size=1, max_size=6).map(" ".join)
-PARAGRAPHS = st.lists(LINE, min_size=1, max_size=4).map(tuple)
+TITLE_WORD = st.text(alphabet=st.characters(categories=PRINTABLE, exclude_characters="<>&"), min_size=1)
+TITLE = lines(TITLE_WORD.map(lambda word: word[:8]))
 START = datetime(2012, 1, 1)
-
-
-@st.composite
-def comment_rows(draw, threaded: bool):
-    rows: list[tuple[int, int, str, tuple[str, ...]]] = []
-    for number in range(1, draw(st.integers(0, 6)) + 1):
-        parent = draw(st.sampled_from([0] + [row[0] for row in rows])) if threaded else 0
-        rows.append((number, parent, draw(TITLE), draw(PARAGRAPHS)))
-    return rows
-
-
-def thread_order(rows) -> list[int]:
-    order: list[int] = []
-
-    def visit(parent: int) -> None:
-        for number, up, _, _ in rows:
-            if up == parent:
-                order.append(number)
-                visit(number)
-
-    visit(0)
-    return order
-
-
-def expected_tree(rows, written, parent: int = 0) -> tuple[Comment, ...]:
-    return tuple(
-        Comment(author=author, date=written[number], body=body, replies=expected_tree(rows, written, number))
-        for number, up, author, body in rows
-        if up == parent
-    )
-
-
-def markup(body) -> str:
-    return "".join(f"<p>{html.escape(p)}</p>" for p in body)
-
-
-def cdata(text: str) -> str:
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def rss_files(title, when, body, rows, written) -> dict[str, str]:
@@ -242,14 +203,14 @@ def rss_files(title, when, body, rows, written) -> dict[str, str]:
         'xmlns:wfw="http://wellformedweb.org/CommentAPI/"><channel><title>Random Feed</title>'
         f"<item><title>{escape(title)}</title><link>http://r.example/p/</link>"
         f"<pubDate>{when:%a, %d %b %Y %H:%M:%S} +0000</pubDate>"
-        f"<content:encoded>{cdata(markup(body))}</content:encoded>"
+        f"<content:encoded>{cdata(paragraph_tags(body))}</content:encoded>"
         "<wfw:commentRss>http://r.example/p/feed/</wfw:commentRss></item></channel></rss>"
     )
     items = "".join(
         f"<item><title>By: x</title><link>http://r.example/p/#comment-{number}</link>"
         f"<dc:creator>{escape(author)}</dc:creator>"
         f"<pubDate>{written[number]:%a, %d %b %Y %H:%M:%S} +0000</pubDate>"
-        f"<content:encoded>{cdata(markup(text))}</content:encoded></item>"
+        f"<content:encoded>{cdata(paragraph_tags(text))}</content:encoded></item>"
         for number, _, author, text in rows
     )
     comments = (
@@ -266,13 +227,13 @@ def atom_files(title, when, body, rows, written) -> dict[str, str]:
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Random Feed</title>'
         f"<entry><id>tag:r,1:post-9</id><title type='text'>{escape(title)}</title>"
         f"<published>{when:%Y-%m-%dT%H:%M:%S}+01:00</published>"
-        f"<content type='html'>{escape(markup(body))}</content>"
+        f"<content type='html'>{escape(paragraph_tags(body))}</content>"
         f"<link rel='replies' type='application/atom+xml' href='{replies}'/></entry></feed>"
     )
     entries = "".join(
         f"<entry><id>tag:r,1:post-{number}</id><title>c</title><author><name>{escape(author)}</name></author>"
         f"<published>{written[number]:%Y-%m-%dT%H:%M:%S}+01:00</published>"
-        f"<content type='html'>{escape(markup(text))}</content>"
+        f"<content type='html'>{escape(paragraph_tags(text))}</content>"
         + (f"<link rel='related' href='{replies}/{parent}'/>" if parent else "")
         + "</entry>"
         for number, parent, author, text in reversed(rows)
@@ -293,13 +254,13 @@ def atom_files(title, when, body, rows, written) -> dict[str, str]:
     data=st.data(),
 )
 def test_random_feed_round_trips(tmp_path, title, when, body, atom, data):
-    rows = data.draw(comment_rows(threaded=atom))
-    written = {number: START + timedelta(hours=index) for index, number in enumerate(thread_order(rows))}
+    rows = data.draw(comment_rows(authors=TITLE, max_comments=6, threaded=atom))
+    written = comment_dates(rows, START, timedelta(hours=1))
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     files = (atom_files if atom else rss_files)(title, when, body, rows, written)
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    page = read(folder / next(iter(files)))
+    page = read_page(folder / next(iter(files)))
     (post,) = page.posts
     assert (post.title, post.date, post.body, post.blog) == (title, when.date(), body, "Random Feed")
     assert post.comments == expected_tree(rows, written)
@@ -309,8 +270,4 @@ def test_random_feed_round_trips(tmp_path, title, when, body, atom, data):
 @given(junk=st.binary(max_size=400), keep=st.integers(0, 2500))
 def test_junk_never_raises(tmp_path, junk, keep):
     data = (FIXTURES / "canal-walks" / "feed.rss").read_bytes()[:keep] + junk
-    target = tmp_path / "junk.rss"
-    target.write_bytes(data)
-    assert isinstance(read_file(target, tmp_path), Page | Problem)
-    with contextlib.suppress(IngestError):  # the contract's own error; anything else fails the test
-        feeds.read(Source(path=target, data=data, blog="junk"))
+    assert_junk_never_raises(feeds, tmp_path / "junk.rss", data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -12,20 +11,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civicreader.dedupe import merge_pages
-from civicreader.ingest import IngestError, Page, Problem, Source, read_file
+from civicreader.ingest import Problem, Source, read_file
 from civicreader.ingest import html as html_reader
 from civicreader.ingest.htmltext import html_paragraphs
-from civicreader.model import Comment, post_id
+from civicreader.model import post_id
 from tests.conftest import CORPORA, needs_shared
+from tests.ingest_strategies import (
+    assert_junk_never_raises,
+    comment_dates,
+    comment_rows,
+    expected_tree,
+    lines,
+    paragraph_tags,
+    paragraphs,
+    read_page,
+    words,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 PAGES = CORPORA / "html"
-
-
-def read(path: Path, root: Path | None = None) -> Page:
-    result = read_file(path, root or path.parent)
-    assert isinstance(result, Page), result
-    return result
 
 
 def outline(comments) -> list:
@@ -36,7 +40,7 @@ def outline(comments) -> list:
 
 
 def test_wordpress_page_post_fields_without_navigation_or_scripts():
-    (post,) = read(FIXTURES / "wordpress-single.html").posts
+    (post,) = read_page(FIXTURES / "wordpress-single.html").posts
     assert post.blog == "Eastfield Tenants Network"
     assert post.title == "Ward surgery notes: damp, lifts & the “repairs backlog”"
     assert post.date == date(2012, 11, 7)
@@ -54,7 +58,7 @@ def test_wordpress_page_post_fields_without_navigation_or_scripts():
 
 
 def test_wordpress_comment_list_nesting_and_pingbacks():
-    page = read(FIXTURES / "wordpress-single.html")
+    page = read_page(FIXTURES / "wordpress-single.html")
     first = ("Thank you for chasing the lift.", "My mother is on the sixth floor.")
     assert outline(page.posts[0].comments) == [
         ("Rita Osei", datetime(2012, 11, 8, 8, 15), first, [
@@ -68,7 +72,7 @@ def test_wordpress_comment_list_nesting_and_pingbacks():
 
 
 def test_blogger_page_date_header_labels_and_threads():
-    (post,) = read(FIXTURES / "blogger-single.html").posts
+    (post,) = read_page(FIXTURES / "blogger-single.html").posts
     assert (post.blog, post.title, post.date) == (
         "Riverside Food Bank Diary",
         "Christmas hampers, counted",
@@ -89,7 +93,7 @@ def test_mojibake_is_repaired(tmp_path):
     text = (FIXTURES / "wordpress-single.html").read_text(encoding="utf-8")
     broken = tmp_path / "broken.html"
     broken.write_bytes(text.replace("damp, lifts", "damp’s lifts").encode("utf-8").decode("cp1252").encode("utf-8"))
-    (post,) = read(broken).posts
+    (post,) = read_page(broken).posts
     assert "damp’s lifts" in post.title
     assert post.comments[0].author == "Rita Osei"
 
@@ -106,7 +110,7 @@ def test_old_theme_comments_marked_by_id_only(tmp_path):
         "<p>Bringing cakes.</p></li></ol></body></html>",
         encoding="utf-8",
     )
-    (post,) = read(page).posts
+    (post,) = read_page(page).posts
     assert (post.title, post.date, post.body) == ("Fête", date(2008, 6, 2), ("Stalls from noon.",))
     assert outline(post.comments) == [
         ("Ben", datetime(2008, 6, 3, 9, 15), ("See you there.",), []),
@@ -132,7 +136,7 @@ def test_blogger_home_page_gives_every_post_its_own_date(tmp_path):
         "</body></html>",
         encoding="utf-8",
     )
-    result = read(page)
+    result = read_page(page)
     assert [(p.title, p.date, p.body, p.excerpt) for p in result.posts] == [
         ("Hall roof", date(2011, 10, 3), ("Scaffolding goes up on Tuesday.",), False),
         ("Quiz night", date(2011, 10, 3), ("Teams of six.",), True),
@@ -151,7 +155,7 @@ def test_related_post_block_on_a_post_page_does_not_split_it(tmp_path):
     )
     page = tmp_path / "with-related.html"
     page.write_text(text, encoding="utf-8")
-    (post,) = read(page).posts  # the page has comments, so it is a post's own page
+    (post,) = read_page(page).posts  # the page has comments, so it is a post's own page
     assert post.title.startswith("Ward surgery notes")
     assert post.comment_count == 4
 
@@ -168,7 +172,7 @@ def test_day_without_a_year_is_left_for_dedupe_to_date(tmp_path):
         "</body></html>",
         encoding="utf-8",
     )
-    result = read(page)
+    result = read_page(page)
     (post,) = result.posts
     assert post.date is None
     assert post.id == post_id("Desk Notes", "Lamp posts", 12, 24)
@@ -183,7 +187,7 @@ def test_stray_control_characters_do_not_cost_the_page(tmp_path):
     text = (FIXTURES / "blogger-single.html").read_text(encoding="utf-8")
     page = tmp_path / "controls.html"
     page.write_text(text.replace("140 hampers", "140\x07 hamp\x0bers\x1b[31m"), encoding="utf-8")
-    (post,) = read(page).posts
+    (post,) = read_page(page).posts
     assert post.body[0] == "We packed 140 hampers this week."
 
 
@@ -230,7 +234,7 @@ def test_every_real_page_is_listed_here():
 @pytest.mark.parametrize("name", sorted(REAL_PAGES))
 def test_real_page_thread(name):
     comments, replies, levels = REAL_PAGES[name]
-    (post,) = read(PAGES / name, CORPORA).posts
+    (post,) = read_page(PAGES / name, CORPORA).posts
     walked = list(post.walk_comments())
     assert len(walked) == comments
     assert sum(1 for level, _ in walked if level) == replies
@@ -242,7 +246,7 @@ def test_real_page_thread(name):
 
 @needs_shared(CORPORA)
 def test_wayback_copy_loses_the_toolbar_and_its_mojibake():
-    page = read(PAGES / "trafilatura/tests/eval/archive.org.the-pain.net.silkroad.html", CORPORA)
+    page = read_page(PAGES / "trafilatura/tests/eval/archive.org.the-pain.net.silkroad.html", CORPORA)
     (post,) = page.posts
     text = "\n".join([post.title, *post.body, *(p for _, c in post.walk_comments() for p in c.body)])
     assert "Â" not in text
@@ -254,7 +258,7 @@ def test_wayback_copy_loses_the_toolbar_and_its_mojibake():
 
 @needs_shared(CORPORA)
 def test_epoch_plugin_comments_and_not_its_templates():
-    (post,) = read(PAGES / "readability/test/test-pages/wordpress/source.html", CORPORA).posts
+    (post,) = read_page(PAGES / "readability/test/test-pages/wordpress/source.html", CORPORA).posts
     assert post.blog == "WordPress Tavern"
     assert post.date == date(2017, 3, 9)
     assert not any("{{" in c.author or any("{{" in p for p in c.body) for _, c in post.walk_comments())
@@ -266,7 +270,7 @@ def test_blogger_pages_keep_boilerplate_out():
         "readability/test/test-pages/blogger/source.html",
         "trafilatura/tests/cache/chineselyrics4u.com.zhineng.html",
     ):
-        (post,) = read(PAGES / name, CORPORA).posts
+        (post,) = read_page(PAGES / name, CORPORA).posts
         assert post.categories
         assert not any("Post a Comment" in paragraph for paragraph in post.body)
         assert post.date is not None
@@ -274,9 +278,11 @@ def test_blogger_pages_keep_boilerplate_out():
 
 @needs_shared(CORPORA)
 def test_german_blogger_title_and_comment_dates():
-    (post,) = read(PAGES / "trafilatura/tests/eval/bumsbutzener-gumpfen.blogspot.com.tach-auch.html", CORPORA).posts
+    (post,) = read_page(
+        PAGES / "trafilatura/tests/eval/bumsbutzener-gumpfen.blogspot.com.tach-auch.html", CORPORA
+    ).posts
     assert post.title == "Tach auch!"
-    (post,) = read(PAGES / "trafilatura/tests/eval/derpapierplanet.de.juni.html", CORPORA).posts
+    (post,) = read_page(PAGES / "trafilatura/tests/eval/derpapierplanet.de.juni.html", CORPORA).posts
     assert post.comments[0].date.year == 2015
 
 
@@ -284,46 +290,9 @@ def test_german_blogger_title_and_comment_dates():
 
 # "Â", "Ã" and "â" start the byte pairs that decode.py takes for mojibake and repairs with ftfy, so
 # random text leaves them out; real mojibake is covered by test_mojibake_is_repaired.
-WORD = st.text(
-    alphabet=st.characters(categories=["L", "N", "P", "S"], exclude_characters="ÂÃâ"), min_size=1, max_size=8
-)
-LINE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
-PARAGRAPHS = st.lists(LINE, min_size=1, max_size=4).map(tuple)
+LINE = lines(words(exclude="ÂÃâ"))
+PARAGRAPHS = paragraphs(LINE)
 START = datetime(2012, 1, 1)
-
-
-@st.composite
-def comment_rows(draw):
-    rows: list[tuple[int, int, str, tuple[str, ...]]] = []
-    for number in range(1, draw(st.integers(0, 7)) + 1):
-        parent = draw(st.sampled_from([0] + [row[0] for row in rows]))
-        rows.append((number, parent, draw(LINE), draw(PARAGRAPHS)))
-    return rows
-
-
-def thread_order(rows) -> list[int]:
-    order: list[int] = []
-
-    def visit(parent: int) -> None:
-        for number, up, _, _ in rows:
-            if up == parent:
-                order.append(number)
-                visit(number)
-
-    visit(0)
-    return order
-
-
-def expected_tree(rows, written, parent: int = 0) -> tuple[Comment, ...]:
-    return tuple(
-        Comment(author=author, date=written[number], body=body, replies=expected_tree(rows, written, number))
-        for number, up, author, body in rows
-        if up == parent
-    )
-
-
-def paragraphs_html(body) -> str:
-    return "".join(f"<p>{html.escape(p)}</p>" for p in body)
 
 
 def wordpress_comments(rows, written, parent: int = 0, level: int = 1) -> str:
@@ -337,7 +306,7 @@ def wordpress_comments(rows, written, parent: int = 0, level: int = 1) -> str:
             f'<footer class="comment-meta"><div class="comment-author vcard"><b class="fn">{html.escape(author)}</b>'
             ' <span class="says">says:</span></div><div class="comment-metadata"><a href="#">'
             f'<time datetime="{written[number]:%Y-%m-%dT%H:%M:%S}+00:00">whenever</time></a></div></footer>'
-            f'<div class="comment-content">{paragraphs_html(body)}</div>'
+            f'<div class="comment-content">{paragraph_tags(body)}</div>'
             '<div class="reply"><a class="comment-reply-link">Reply</a></div></article>'
             + (f'<ol class="children">{replies}</ol>' if replies else "")
             + "</li>"
@@ -369,7 +338,7 @@ def wordpress_page(title, day, body, rows, written) -> str:
         "<meta property='og:site_name' content='Random Site'></head><body><nav><a>Home</a></nav>"
         f"<article class='post hentry'><h1 class='entry-title'>{html.escape(title)}</h1>"
         f"<time class='entry-date published' datetime='{day:%Y-%m-%d}T10:00:00+00:00'>{day}</time>"
-        f"<div class='entry-content'>{paragraphs_html(body)}</div></article>"
+        f"<div class='entry-content'>{paragraph_tags(body)}</div></article>"
         f"<div id='comments'><ol class='comment-list'>{wordpress_comments(rows, written)}</ol></div>"
         "<aside><h2>Archives</h2></aside></body></html>"
     )
@@ -393,11 +362,11 @@ def blogger_page(title, day, body, rows, written) -> str:
     title=LINE,
     day=st.dates(date(2005, 1, 1), date(2015, 12, 31)),
     body=PARAGRAPHS,
-    rows=comment_rows(),
+    rows=comment_rows(authors=LINE, bodies=PARAGRAPHS, max_comments=7),
     blogger=st.booleans(),
 )
 def test_random_page_round_trips(title, day, body, rows, blogger):
-    written = {number: START + timedelta(minutes=7 * index) for index, number in enumerate(thread_order(rows))}
+    written = comment_dates(rows, START, timedelta(minutes=7))
     page_html = (blogger_page if blogger else wordpress_page)(title, day, body, rows, written)
     page = html_reader.read(Source(path=Path("random.html"), data=page_html.encode("utf-8"), blog="folder"))
     (post,) = page.posts
@@ -409,7 +378,7 @@ def test_random_page_round_trips(title, day, body, rows, blogger):
 @given(body=PARAGRAPHS, bullets=st.lists(LINE, max_size=3))
 def test_html_paragraphs_keep_every_word_once(body, bullets):
     fragment = (
-        paragraphs_html(body)
+        paragraph_tags(body)
         + "<script>hidden()</script><ul>"
         + "".join(f"<li>{html.escape(item)}</li>" for item in bullets)
         + "</ul>"
@@ -421,8 +390,4 @@ def test_html_paragraphs_keep_every_word_once(body, bullets):
 @given(junk=st.binary(max_size=400), keep=st.integers(0, 6000))
 def test_junk_never_raises(tmp_path, junk, keep):
     data = (FIXTURES / "wordpress-single.html").read_bytes()[:keep] + junk
-    target = tmp_path / "junk.html"
-    target.write_bytes(data)
-    assert isinstance(read_file(target, tmp_path), Page | Problem)
-    with contextlib.suppress(IngestError):  # the contract's own error; anything else fails the test
-        html_reader.read(Source(path=target, data=data, blog="junk"))
+    assert_junk_never_raises(html_reader, tmp_path / "junk.html", data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,23 +12,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civicreader.dedupe import merge_pages
-from civicreader.ingest import IngestError, Page, Problem, Source, read_file, read_paths, wxr
+from civicreader.ingest import Page, Problem, Source, read_file, read_paths, wxr
 from civicreader.ingest.shared import MAX_THREAD_DEPTH
-from civicreader.model import Comment, post_id
+from civicreader.model import post_id
 from tests.conftest import CORPORA, SAMPLE_CORPUS, needs_shared
+from tests.ingest_strategies import (
+    assert_junk_never_raises,
+    assert_refused_for_entities,
+    cdata,
+    comment_dates,
+    comment_rows,
+    expected_tree,
+    lines,
+    paragraphs,
+    read_page,
+    thread_depth,
+    words,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wxr"
 WXR = CORPORA / "wxr"
-
-
-def read(path: Path, root: Path | None = None) -> Page:
-    result = read_file(path, root or path.parent)
-    assert isinstance(result, Page), result
-    return result
-
-
-def depth(page: Page) -> int:
-    return max((level + 1 for post in page.posts for level, _ in post.walk_comments()), default=0)
 
 
 def comment_count(page: Page) -> int:
@@ -40,7 +42,7 @@ def comment_count(page: Page) -> int:
 
 
 def test_fixture_keeps_published_posts_and_counts_the_rest():
-    page = read(FIXTURES / "harbour-lane.wxr.xml")
+    page = read_page(FIXTURES / "harbour-lane.wxr.xml")
     assert [post.title for post in page.posts] == [
         "Bins, benches & the “quiet hour”",
         'Slashes stay: it\\\'s \\"ours\\"',
@@ -54,7 +56,7 @@ def test_fixture_keeps_published_posts_and_counts_the_rest():
 
 
 def test_fixture_post_fields():
-    post = read(FIXTURES / "harbour-lane.wxr.xml").posts[0]
+    post = read_page(FIXTURES / "harbour-lane.wxr.xml").posts[0]
     assert post.blog == "Harbour Lane Residents' Forum"
     assert post.date == date(2012, 3, 6)
     assert post.date_note == "from the export"
@@ -66,7 +68,7 @@ def test_fixture_post_fields():
 
 
 def test_fixture_body_is_paragraphs_without_shortcodes_blocks_or_scripts():
-    body = read(FIXTURES / "harbour-lane.wxr.xml").posts[0].body
+    body = read_page(FIXTURES / "harbour-lane.wxr.xml").posts[0].body
     assert body == (
         "The council agreed to move the bins away from the bus stop.\nThey will sit behind the library instead.",
         "The new bench by the pond",
@@ -78,7 +80,7 @@ def test_fixture_body_is_paragraphs_without_shortcodes_blocks_or_scripts():
 
 
 def test_fixture_comments_are_threaded_by_parent_whatever_their_order_in_the_file():
-    post = read(FIXTURES / "harbour-lane.wxr.xml").posts[0]
+    post = read_page(FIXTURES / "harbour-lane.wxr.xml").posts[0]
     assert [(level, comment.author) for level, comment in post.walk_comments()] == [
         (0, "Tom Reyes"),
         (1, "Mira Bell"),
@@ -90,7 +92,7 @@ def test_fixture_comments_are_threaded_by_parent_whatever_their_order_in_the_fil
 
 
 def test_fixture_excerpt_stands_in_for_missing_content_and_slashes_are_kept():
-    post = read(FIXTURES / "harbour-lane.wxr.xml").posts[1]
+    post = read_page(FIXTURES / "harbour-lane.wxr.xml").posts[1]
     assert post.excerpt
     assert post.body == ("Only a teaser survived.",)
     assert post.authors == ("someone-else",)
@@ -100,10 +102,10 @@ def test_fixture_excerpt_stands_in_for_missing_content_and_slashes_are_kept():
 def test_blank_line_or_byte_order_mark_before_the_declaration_is_read(tmp_path):
     data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()
     assert data.startswith(b"\n<?xml")
-    assert len(read(FIXTURES / "harbour-lane.wxr.xml").posts) == 2
+    assert len(read_page(FIXTURES / "harbour-lane.wxr.xml").posts) == 2
     with_bom = tmp_path / "bom.xml"
     with_bom.write_bytes(b"\xef\xbb\xbf" + data.lstrip())
-    assert len(read(with_bom).posts) == 2
+    assert len(read_page(with_bom).posts) == 2
 
 
 def test_nested_cdata_and_undeclared_prefix_are_recovered(tmp_path):
@@ -117,7 +119,7 @@ def test_nested_cdata_and_undeclared_prefix_are_recovered(tmp_path):
         "<wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel></rss>",
         encoding="utf-8",
     )
-    (post,) = read(export).posts
+    (post,) = read_page(export).posts
     assert post.title == "Inner"
     assert post.body == ("Keep and this",)
 
@@ -142,9 +144,7 @@ def test_entity_declarations_are_refused_never_expanded(tmp_path, declarations, 
         "</item></channel></rss>",
         encoding="utf-8",
     )
-    problem = read_file(export, tmp_path)
-    assert isinstance(problem, Problem)
-    assert "entities" in problem.reason
+    problem = assert_refused_for_entities(export)
     assert "TOPSECRET" not in str(problem)
 
 
@@ -152,7 +152,7 @@ def test_export_in_another_encoding_than_declared_is_re_decoded(tmp_path):
     text = (FIXTURES / "harbour-lane.wxr.xml").read_text(encoding="utf-8")
     export = tmp_path / "cp1252.xml"
     export.write_bytes(text.replace("Bins, benches", "Café bins, benches").encode("cp1252"))
-    page = read(export)
+    page = read_page(export)
     assert page.posts[0].title == "Café bins, benches & the “quiet hour”"
     assert page.posts[0].comment_count == 3
     assert "not in its declared encoding; re-decoded" in page.notes
@@ -164,7 +164,7 @@ def test_control_characters_pasted_into_an_export_are_removed(tmp_path):
     export.write_text(
         text.replace("bus stop.", "bus\x0b stop&#8;.").replace("Tom Reyes", "Tom\x1f Reyes"), encoding="utf-8"
     )
-    page = read(export)
+    page = read_page(export)
     assert page.posts[0].body[0].startswith("The council agreed to move the bins away from the bus stop.")
     assert page.posts[0].comments[0].author == "Tom Reyes"
     assert "control characters removed" in page.notes
@@ -179,7 +179,7 @@ def test_a_post_quoting_a_doctype_is_not_taken_for_a_bomb(tmp_path):
         "<wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel></rss>",
         encoding="utf-8",
     )
-    (post,) = read(export).posts
+    (post,) = read_page(export).posts
     assert post.title == "Quoting <!DOCTYPE a [<!ENTITY b 'c'>]>"
 
 
@@ -208,7 +208,7 @@ def test_absurdly_deep_thread_is_capped_not_lost(tmp_path):
         f"<wp:status>publish</wp:status>{chain}</item></channel></rss>",
         encoding="utf-8",
     )
-    page = read(export)
+    page = read_page(export)
     (post,) = page.posts
     walked = list(post.walk_comments())
     assert [comment.body for _, comment in walked] == [(f"reply {n}",) for n in range(1, 1501)]
@@ -256,14 +256,14 @@ def test_every_real_export_is_listed_here():
 @pytest.mark.parametrize("name", sorted(REAL_EXPORTS))
 def test_real_export_counts(name):
     posts, comments, levels = REAL_EXPORTS[name]
-    page = read(WXR / name, CORPORA)
-    assert (len(page.posts), comment_count(page), depth(page)) == (posts, comments, levels)
+    page = read_page(WXR / name, CORPORA)
+    assert (len(page.posts), comment_count(page), thread_depth(page)) == (posts, comments, levels)
     assert all(post.date is not None and post.date_note for post in page.posts)
 
 
 @needs_shared(CORPORA)
 def test_theme_unit_test_skips_non_posts_and_leaves_out_pings():
-    page = read(WXR / "WPTT-theme-test-data/themeunittestdata.wordpress.xml", CORPORA)
+    page = read_page(WXR / "WPTT-theme-test-data/themeunittestdata.wordpress.xml", CORPORA)
     for note in ("skipped 21 pages", "skipped 37 attachments", "skipped 70 nav menu items",
                  "skipped 1 draft post", "skipped 1 future post", "left out 2 pingbacks",
                  "left out 2 trackbacks", "left out 1 unapproved comment"):  # fmt: skip
@@ -277,7 +277,7 @@ def test_theme_unit_test_skips_non_posts_and_leaves_out_pings():
 
 @needs_shared(CORPORA)
 def test_slashes_are_kept_as_written():
-    (post,) = read(WXR / "wordpress-importer/phpunit/data/slashes.xml", CORPORA).posts
+    (post,) = read_page(WXR / "wordpress-importer/phpunit/data/slashes.xml", CORPORA).posts
     assert post.body == ('Slashes aren\\\'t \\"cool\\"',)
     assert post.comments[0].body == ("\\o/ ¯\\_(ツ)_/¯",)
 
@@ -285,15 +285,15 @@ def test_slashes_are_kept_as_written():
 @needs_shared(CORPORA)
 def test_nested_cdata_reads_like_its_well_formed_twin():
     data = WXR / "wordpress-importer/phpunit/data"
-    broken = read(data / "crazy-cdata.xml", CORPORA).posts[0]
-    fixed = read(data / "crazy-cdata-escaped.xml", CORPORA).posts[0]
+    broken = read_page(data / "crazy-cdata.xml", CORPORA).posts[0]
+    fixed = read_page(data / "crazy-cdata-escaped.xml", CORPORA).posts[0]
     assert broken.body == fixed.body
     assert broken.body[0].startswith("Content with nested")
 
 
 @needs_shared(CORPORA)
 def test_undeclared_atom_prefix_and_unicode_names():
-    (post,) = read(WXR / "nikola/tests/data/wordpress_import/wordpress_unicode_export.xml", CORPORA).posts
+    (post,) = read_page(WXR / "nikola/tests/data/wordpress_import/wordpress_unicode_export.xml", CORPORA).posts
     assert post.blog == "Nikola Unicode Test Íµpó®t"
     assert post.title == "Úñî©òðé title"
     assert post.tags == ("þág1", "þág²")
@@ -301,7 +301,7 @@ def test_undeclared_atom_prefix_and_unicode_names():
 
 @needs_shared(CORPORA)
 def test_utf8_challenges_keep_scripts_and_drop_direction_overrides():
-    (post,) = read(WXR / "wordpress-importer/phpunit/data/wxr-utf-8-challenges.xml", CORPORA).posts
+    (post,) = read_page(WXR / "wordpress-importer/phpunit/data/wxr-utf-8-challenges.xml", CORPORA).posts
     text = " ".join((post.title, *post.body, *post.authors, *post.categories))
     assert "🌲" in post.title
     assert "مرحبا" in post.blog
@@ -310,7 +310,7 @@ def test_utf8_challenges_keep_scripts_and_drop_direction_overrides():
 
 @needs_shared(CORPORA)
 def test_drafts_with_zero_dates_are_skipped_and_replies_threaded():
-    page = read(WXR / "pelican/pelican/tests/content/wordpressexport.xml", CORPORA)
+    page = read_page(WXR / "pelican/pelican/tests/content/wordpressexport.xml", CORPORA)
     assert "skipped 4 draft posts" in page.notes
     assert "skipped 2 custom1s" in page.notes
     assert "left out 1 pingback" in page.notes
@@ -319,7 +319,7 @@ def test_drafts_with_zero_dates_are_skipped_and_replies_threaded():
 
 @needs_shared(CORPORA)
 def test_gutenberg_block_comments_are_not_text():
-    page = read(WXR / "jekyll-import/test/mocks/sitetitle.wordpress.2025-01-19.000.xml", CORPORA)
+    page = read_page(WXR / "jekyll-import/test/mocks/sitetitle.wordpress.2025-01-19.000.xml", CORPORA)
     assert "skipped 1 wp global styles" in page.notes
     assert not any("wp:" in paragraph for post in page.posts for paragraph in post.body)
 
@@ -351,49 +351,9 @@ def test_sample_export_merges_with_the_scraped_pages_of_its_blog():
 
 # --- random exports ---------------------------------------------------------------------------
 
-WORD = st.text(alphabet=st.characters(categories=["L", "N", "P", "S"], exclude_characters="[]"), min_size=1, max_size=8)
-LINE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
-PARAGRAPHS = st.lists(LINE, min_size=1, max_size=4).map(tuple)
+LINE = lines(words(exclude="[]"))
+PARAGRAPHS = paragraphs(LINE)
 START = datetime(2010, 1, 1)
-
-
-@st.composite
-def comment_forest(draw, max_comments: int = 8):
-    """(id, parent id or 0, author, body) in thread order, with dates rising in that order."""
-    rows: list[tuple[int, int, str, tuple[str, ...]]] = []
-    for number in range(1, draw(st.integers(0, max_comments)) + 1):
-        parent = draw(st.sampled_from([0] + [row[0] for row in rows]))
-        rows.append((number, parent, draw(LINE), draw(PARAGRAPHS)))
-    return rows
-
-
-def expected_tree(rows, written) -> tuple[Comment, ...]:
-    def under(parent: int) -> tuple[Comment, ...]:
-        return tuple(
-            Comment(author=author, date=written[number], body=body, replies=under(number))
-            for number, up, author, body in rows
-            if up == parent
-        )
-
-    return under(0)
-
-
-def thread_order(rows) -> list[int]:
-    """Ids in the order a reader walks the thread: parent, then its replies, then the next sibling."""
-    order: list[int] = []
-
-    def visit(parent: int) -> None:
-        for number, up, _, _ in rows:
-            if up == parent:
-                order.append(number)
-                visit(number)
-
-    visit(0)
-    return order
-
-
-def cdata(text: str) -> str:
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def wxr_document(title, day, body, rows, written, as_paragraph_tags) -> str:
@@ -429,12 +389,12 @@ def wxr_document(title, day, body, rows, written, as_paragraph_tags) -> str:
     title=LINE,
     day=st.dates(date(2005, 1, 1), date(2015, 12, 31)),
     body=PARAGRAPHS,
-    rows=comment_forest(),
+    rows=comment_rows(authors=LINE, bodies=PARAGRAPHS),
     as_paragraph_tags=st.booleans(),
 )
 def test_random_export_round_trips(title, day, body, rows, as_paragraph_tags):
     # A comment body's paragraphs are written one per line here, so each line is one line break.
-    written = {number: START + timedelta(hours=index) for index, number in enumerate(thread_order(rows))}
+    written = comment_dates(rows, START, timedelta(hours=1))
     rows = [(number, parent, author, ("\n".join(text),)) for number, parent, author, text in rows]
     data = wxr_document(title, day, body, rows, written, as_paragraph_tags).encode("utf-8")
     page = wxr.read(Source(path=Path("random.xml"), data=data, blog="folder"))
@@ -446,9 +406,5 @@ def test_random_export_round_trips(title, day, body, rows, as_paragraph_tags):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(junk=st.binary(max_size=400), keep=st.integers(0, 3000))
 def test_junk_never_raises(tmp_path, junk, keep):
-    head = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()[:keep]
-    target = tmp_path / "junk.xml"
-    target.write_bytes(head + junk)
-    assert isinstance(read_file(target, tmp_path), Page | Problem)
-    with contextlib.suppress(IngestError):  # the contract's own error; anything else fails the test
-        wxr.read(Source(path=target, data=head + junk, blog="junk"))
+    data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()[:keep] + junk
+    assert_junk_never_raises(wxr, tmp_path / "junk.xml", data)
