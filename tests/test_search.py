@@ -225,3 +225,10 @@ def test_queries_of_only_stop_words_or_operators_find_nothing(library, query):
 
 def test_a_dangling_operator_is_ignored(library):
     assert library.search("localism -").total == library.search("AND localism").total == 3
+
+
+def test_a_comment_snippet_is_the_one_comment_with_most_matched_words(library):
+    [hit] = library.search("comment:spreadsheet OR comment:week OR comment:trustees").hits
+    assert hit.commenter == "Owen Ashdown"
+    assert "trustees" not in hit.snippet
+    assert {hit.snippet[start:end] for start, end in hit.highlights} == {"spreadsheet", "week"}

@@ -1196,7 +1196,8 @@ class Library:
         if compiled.date_filter is not None:
             in_dates = set(searcher.docs_for_query(compiled.date_filter))
             allowed = in_dates if allowed is None else allowed & in_dates
-        window = max(0, offset) + max(0, limit)
+        offset = max(0, offset)
+        window = offset + max(0, limit)
         matched, ranked = _run(searcher, compiled.query, catalogue, allowed, window, sort)
         shown = ranked[offset:window]
         hits = self._hits(searcher, catalogue, shown, compiled) if shown else ()
@@ -1452,11 +1453,14 @@ def _snippet(post: Post, highlight: dict[str, set[str]], commenter_words: Sequen
     commenter = None
     text = texts[where]
     if where == "comment":
-        first = places[0][0]
-        commenter = next((author for start, end, author in parts if start <= first <= end), None)
-        chosen = next(((start, end) for start, end, _ in parts if start <= first <= end), None)
-        if chosen:
-            places = [place for place in places if chosen[0] <= place[0] < chosen[1]]
+        # The one comment with the most matched words, on its own: whose words they are matters.
+        def matched_words(part: tuple[int, int, str]) -> tuple[int, int]:
+            inside = [place for place in places if part[0] <= place[0] < part[1]]
+            return len({term for *_, term in inside}), len(inside)
+
+        begin, end, commenter = max(parts, key=matched_words)
+        text = text[begin:end]
+        places = [(start - begin, stop - begin, term) for start, stop, term in places if begin <= start < end]
     start = _best_window(places)
     snippet, marks = _excerpt(text, start, places)
     return snippet, marks, where, commenter
