@@ -228,7 +228,7 @@ def test_a_dangling_operator_is_ignored(library):
 
 
 def test_a_comment_snippet_is_the_one_comment_with_most_matched_words(library):
-    [hit] = library.search("comment:spreadsheet OR comment:week OR comment:trustees").hits
+    [hit] = library.search("(comment:spreadsheet OR comment:week OR comment:trustees) blog:ledger").hits
     assert hit.commenter == "Owen Ashdown"
     assert "trustees" not in hit.snippet
     assert {hit.snippet[start:end] for start, end in hit.highlights} == {"spreadsheet", "week"}
