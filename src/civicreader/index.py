@@ -1327,7 +1327,9 @@ def _run(searcher, query, catalogue: _Catalogue, allowed: set[int] | None, windo
             return matched, []
         newest = sorted(matched, key=catalogue.day_numbers.__getitem__, reverse=True)
         return matched, [(docnum, 0.0) for docnum in newest[:window]]
-    collector = _recording_collector()(limit=max(window, 1), usequality=False)
+    # usequality=False and replace=0: no skipping of blocks and no pruning of OR branches that cannot
+    # reach the top N, or the total and the facets would miss matches.
+    collector = _recording_collector()(limit=max(window, 1), usequality=False, replace=0)
     searcher.search_with_collector(query, collector if allowed is None else FilterCollector(collector, allow=allowed))
     ranked = sorted(((-score, docnum) for score, docnum in ((s, -d) for s, d in collector.items)))
     return collector.matched, [(docnum, -negative) for negative, docnum in ranked][:window]
