@@ -9,10 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Select
 
 from civicreader.textsafe import one_line
 
+FACET_DELAY_SECONDS = 0.25
 FACETS = (("year", "any year"), ("blog", "any blog"), ("category", "any category"))
 
 
@@ -39,6 +41,8 @@ class FacetBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.shown: dict[str, dict[str, int]] = {}
+        self.pending: dict[str, dict[str, int]] = {}
+        self.timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         for name, prompt in FACETS:
@@ -54,7 +58,19 @@ class FacetBar(Horizontal):
         return chosen
 
     def show(self, facets: dict[str, dict[str, int]]) -> None:
-        """Offer the facet values of the current results, keeping what is chosen."""
+        """Offer the facet values of the current results, once typing has paused.
+
+        Rebuilding three Selects costs three layouts; done on every keystroke it would delay the
+        results themselves, so it waits until the results have stood still for a moment.
+        """
+        self.pending = facets
+        if self.timer is not None:
+            self.timer.stop()
+        self.timer = self.set_timer(FACET_DELAY_SECONDS, self._apply)
+
+    def _apply(self) -> None:
+        self.timer = None
+        facets, self.pending = self.pending, {}
         for name, _prompt in FACETS:
             select = self.query_one(f"#facet-{name}", Select)
             counts = dict(facets.get(name) or {})
@@ -70,6 +86,9 @@ class FacetBar(Horizontal):
                     select.value = chosen
 
     def clear(self) -> None:
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
         self.shown = {}
         for name, _prompt in FACETS:
             select = self.query_one(f"#facet-{name}", Select)

@@ -27,7 +27,8 @@ class SearchBar(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Back", show=False),
         Binding("down", "leave_down", "To results", show=False),
-        Binding("ctrl+y", "use_suggestion", "Did you mean", show=True),
+        # Not in the footer: the status line offers it, and a footer that changes costs a relayout.
+        Binding("ctrl+y", "use_suggestion", "Did you mean", show=False),
     ]
 
     @dataclass
@@ -88,7 +89,7 @@ class SearchBar(Vertical):
 
     def show_status(self, status: Content, suggestion: str | None = None) -> None:
         """Show a line under the query (built by the caller from literal Content)."""
-        had_suggestion, self.suggestion = bool(self.suggestion), suggestion
+        self.suggestion = suggestion
         if suggestion:
             status = Content.assemble(
                 status,
@@ -97,13 +98,6 @@ class SearchBar(Vertical):
                 ("  (ctrl+y)", "dim"),
             )
         self.query_one("#search-status", Static).update(status, layout=False)  # one line, always
-        if had_suggestion != bool(suggestion):
-            self.refresh_bindings()  # the footer shows ctrl+y only while there is a suggestion
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "use_suggestion":
-            return bool(self.suggestion)
-        return True
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
