@@ -16,17 +16,20 @@ from civicreader.ingest import IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.ingest.shared import (
     blog_name,
+    by_date,
     cap_threads,
     clean_line,
     counted,
+    counted_notes,
     element_text,
+    export_post,
     html_line,
     local_name,
     naive_local,
     parse_xml,
     xml_head,
 )
-from civicreader.model import Comment, Post, post_id
+from civicreader.model import Comment, Post
 
 FORMAT = "blogger"
 
@@ -76,7 +79,7 @@ def read(source: Source) -> Page:
         _post(entry, blog, comments, source) for entry in order if posts.get(entry.key) is entry
     )
     notes = (repair_note,) if repair_note else ()
-    notes += tuple(f"skipped {counted(count, what)}" for what, count in sorted(skipped.items()))
+    notes += counted_notes("skipped", skipped)
     if orphans:
         notes += (f"left out {counted(orphans, 'comment')} on pages, drafts or posts not in the file",)
     return Page(path=source.display, posts=built, clues=(None,) * len(built), notes=notes + cap_note)
@@ -162,7 +165,6 @@ def _post(entry: _Entry, blog: str, comments: dict[str, _Entry], source: Source)
     element = entry.element
     title = html_line(element_text(_first(element, "title")))
     written = naive_local(element_text(_first(element, "published")))
-    day = written.date() if written else None
     body = html_paragraphs(element_text(_first(element, "content")))
     labels: list[str] = []
     for category in _all(element, "category"):
@@ -170,17 +172,16 @@ def _post(entry: _Entry, blog: str, comments: dict[str, _Entry], source: Source)
         if not (category.get("scheme") or "").endswith(_KIND_SCHEME) and label and label not in labels:
             labels.append(label)
     author = _author(element)
-    return Post(
-        id=post_id(blog, title, day.month if day else None, day.day if day else None, body),
-        blog=blog,
-        title=title,
-        date=day,
-        body=body,
-        date_note=DATE_NOTE if day else "",
+    return export_post(
+        blog,
+        title,
+        written,
+        body,
+        DATE_NOTE,
+        source,
         authors=(author,) if author else (),
         categories=tuple(labels),
         comments=_comments(entry.replies, comments),
-        sources=(source.display,),
     )
 
 
@@ -203,13 +204,9 @@ def _comments(keys: list[str], comments: dict[str, _Entry]) -> tuple[Comment, ..
             author=_author(entry.element) or "Anonymous",
             date=naive_local(element_text(_first(entry.element, "published"))),
             body=html_paragraphs(element_text(_first(entry.element, "content"))),
-            replies=_by_date(built[reply] for reply in entry.replies if reply in built),
+            replies=by_date(built[reply] for reply in entry.replies if reply in built),
         )
-    return _by_date(built[key] for key in keys if key in built)
-
-
-def _by_date(comments) -> tuple[Comment, ...]:
-    return tuple(sorted(comments, key=lambda comment: (comment.date is None, comment.date or 0)))
+    return by_date(built[key] for key in keys if key in built)
 
 
 def _author(element) -> str:

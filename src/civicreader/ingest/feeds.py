@@ -17,15 +17,18 @@ from civicreader.ingest import HEAD_BYTES, IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.ingest.shared import (
     blog_name,
+    by_date,
     cap_depth,
     clean_line,
     counted,
     declares_entities,
+    export_post,
     html_line,
     naive_local,
+    reaches_top,
     xml_head,
 )
-from civicreader.model import Comment, Post, post_id
+from civicreader.model import Comment, Post
 
 FORMAT = "feeds"
 
@@ -104,7 +107,6 @@ def _parse(data: bytes):
 def _post(entry, blog: str, comments: tuple[Comment, ...], source: Source, atom: bool) -> Post:
     title = _title(entry)
     written = naive_local(entry.get("published") or entry.get("updated") or entry.get("created"))
-    day = written.date() if written else None
     body, excerpt = _body(entry, atom)
     author = _author(entry)
     categories: list[str] = []
@@ -112,18 +114,17 @@ def _post(entry, blog: str, comments: tuple[Comment, ...], source: Source, atom:
         name = clean_line(tag.get("term") or tag.get("label"))
         if name and name not in categories and "schemas.google.com" not in (tag.get("scheme") or ""):
             categories.append(name)
-    return Post(
-        id=post_id(blog, title, day.month if day else None, day.day if day else None, body),
-        blog=blog,
-        title=title,
-        date=day,
-        body=body,
-        date_note=DATE_NOTE if day else "",
+    return export_post(
+        blog,
+        title,
+        written,
+        body,
+        DATE_NOTE,
+        source,
         authors=(author,) if author else (),
         categories=tuple(categories),
         excerpt=excerpt,
         comments=comments,
-        sources=(source.display,),
     )
 
 
@@ -250,7 +251,7 @@ def _comment_tree(entries, atom: bool) -> tuple[Comment, ...]:
     children: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
         parent = parents.get(key)
-        children.setdefault(parent if parent in known and _no_loop(key, parents) else "", []).append(index)
+        children.setdefault(parent if parent in known and reaches_top(key, parents) else "", []).append(index)
     built: dict[int, Comment] = {}
     order: list[int] = []
     stack = list(children.get("", ()))
@@ -266,25 +267,10 @@ def _comment_tree(entries, atom: bool) -> tuple[Comment, ...]:
             author=_author(entry) or "Anonymous",
             date=written,
             body=body,
-            replies=_by_date(built[child] for child in children.get(keys[index], ())),
+            replies=by_date(built[child] for child in children.get(keys[index], ())),
         )
-    return _by_date(built[index] for index in children.get("", ()))
+    return by_date(built[index] for index in children.get("", ()))
 
 
 def _comment_key(entry) -> str:
     return (entry.get("id") or entry.get("link") or "").rsplit("-", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _no_loop(key: str, parents: dict[str, str]) -> bool:
-    seen = {key}
-    current = parents.get(key)
-    while current in parents:
-        if current in seen:
-            return False
-        seen.add(current)
-        current = parents[current]
-    return True
-
-
-def _by_date(comments) -> tuple[Comment, ...]:
-    return tuple(sorted(comments, key=lambda comment: (comment.date is None, comment.date or 0)))

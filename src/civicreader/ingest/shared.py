@@ -1,4 +1,4 @@
-"""Small helpers the export readers share: safe XML parsing, names, one-line text, dates.
+"""Small helpers the export readers share: safe XML parsing, names, one-line text, dates, threads.
 
 lxml is imported inside the functions: the CLI loads the ingest package on every start.
 """
@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from civicreader.ingest import IngestError, Source
-from civicreader.model import Comment, Post, normalise_key_text
+from civicreader.model import Comment, Post, normalise_key_text, post_id
 from civicreader.textsafe import one_line
 
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s*")
@@ -244,6 +244,32 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
+def counted_notes(verb: str, counts) -> tuple[str, ...]:
+    """One note per kind, alphabetically: counted_notes("skipped", {"page": 2}) -> ("skipped 2 pages",)."""
+    return tuple(f"{verb} {counted(count, what)}" for what, count in sorted(counts.items()))
+
+
+def export_post(
+    blog: str, title: str, written: datetime | None, body: tuple[str, ...], date_note: str, source: Source, **fields
+) -> Post:
+    """A post read from an export, dated by the day of `written`; its id from blog, title, day and body.
+
+    `date_note` says where the date came from and is kept only when there is a date; `fields` are
+    the rest of the Post (authors, categories, comments...), which each format finds its own way.
+    """
+    day = written.date() if written else None
+    return Post(
+        id=post_id(blog, title, day.month if day else None, day.day if day else None, body),
+        blog=blog,
+        title=title,
+        date=day,
+        body=body,
+        date_note=date_note if day else "",
+        sources=(source.display,),
+        **fields,
+    )
+
+
 def blog_name(found: str | None, source: Source) -> str:
     """The blog's own name where the format gives one, else the corpus folder's.
 
@@ -279,6 +305,23 @@ def naive_local(text: str | None) -> datetime | None:
     if not 1900 <= when.year <= 2200:
         return None
     return when.replace(tzinfo=None)
+
+
+def by_date(comments) -> tuple[Comment, ...]:
+    """Siblings in the order they were written; undated ones last, in the order given."""
+    return tuple(sorted(comments, key=lambda comment: (comment.date is None, comment.date or 0)))
+
+
+def reaches_top(key: str, parents: dict[str, str]) -> bool:
+    """False for a comment caught in a cycle of parents (a broken export): it goes to the top."""
+    seen = {key}
+    current = parents.get(key)
+    while current in parents:
+        if current in seen:
+            return False
+        seen.add(current)
+        current = parents[current]
+    return True
 
 
 MAX_THREAD_DEPTH = 50

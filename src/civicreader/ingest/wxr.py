@@ -16,19 +16,22 @@ from civicreader.ingest import IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs, strip_shortcodes
 from civicreader.ingest.shared import (
     blog_name,
+    by_date,
     cap_threads,
     clean_line,
-    counted,
+    counted_notes,
     element_text,
+    export_post,
     html_line,
     local_name,
     naive_local,
     namespace_kind,
     parse_xml,
+    reaches_top,
     unescape_once,
     xml_head,
 )
-from civicreader.model import Comment, Post, post_id
+from civicreader.model import Comment, Post
 
 FORMAT = "wxr"
 
@@ -65,15 +68,13 @@ def read(source: Source) -> Page:
         posts.append(_post(item, blog, display_names, left_out, source))
     capped, cap_note = cap_threads(posts)
     notes = (repair_note,) if repair_note else ()
-    notes += tuple(f"skipped {counted(count, what)}" for what, count in sorted(skipped.items()))
-    notes += tuple(f"left out {counted(count, what)}" for what, count in sorted(left_out.items()))
+    notes += counted_notes("skipped", skipped) + counted_notes("left out", left_out)
     return Page(path=source.display, posts=capped, clues=(None,) * len(capped), notes=notes + cap_note)
 
 
 def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str], source: Source) -> Post:
     title = html_line(_text(item, "", "title"))
     written = naive_local(_text(item, "wp", "post_date")) or naive_local(_text(item, "", "pubDate"))
-    day = written.date() if written else None
     content = _text(item, "content", "encoded")
     body = html_paragraphs(strip_shortcodes(content), autop=True)
     excerpt = False
@@ -83,19 +84,18 @@ def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str]
     creator = clean_line(_text(item, "dc", "creator"))
     authors = (display_names.get(creator, creator),) if creator else ()
     categories, tags = _terms(item)
-    return Post(
-        id=post_id(blog, title, day.month if day else None, day.day if day else None, body),
-        blog=blog,
-        title=title,
-        date=day,
-        body=body,
-        date_note=DATE_NOTE if day else "",
+    return export_post(
+        blog,
+        title,
+        written,
+        body,
+        DATE_NOTE,
+        source,
         authors=authors,
         categories=categories,
         tags=tags,
         excerpt=excerpt,
         comments=_thread(_children(item, "wp", "comment"), left_out),
-        sources=(source.display,),
     )
 
 
@@ -135,7 +135,7 @@ def _thread(elements: Iterable, left_out: Counter[str]) -> tuple[Comment, ...]:
     parents = {key: parent for key, (parent, _) in found.items()}
     children: dict[str | None, list[str]] = {}
     for key in order:
-        parent = parents[key] if _reaches_top(key, parents) else None
+        parent = parents[key] if reaches_top(key, parents) else None
         children.setdefault(parent if parent in found else None, []).append(key)
     built: dict[str, Comment] = {}
     for key in _bottom_up(children):
@@ -145,21 +145,9 @@ def _thread(elements: Iterable, left_out: Counter[str]) -> tuple[Comment, ...]:
             author=clean_line(_text(element, "wp", "comment_author")) or "Anonymous",
             date=naive_local(_text(element, "wp", "comment_date")),
             body=html_paragraphs(_text(element, "wp", "comment_content"), autop=True),
-            replies=_by_date(replies),
+            replies=by_date(replies),
         )
-    return _by_date(tuple(built[key] for key in children.get(None, ())))
-
-
-def _reaches_top(key: str, parents: dict[str, str]) -> bool:
-    """False for a comment caught in a cycle of parents (a broken export): it goes to the top."""
-    seen = {key}
-    current = parents.get(key)
-    while current in parents:
-        if current in seen:
-            return False
-        seen.add(current)
-        current = parents[current]
-    return True
+    return by_date(tuple(built[key] for key in children.get(None, ())))
 
 
 def _bottom_up(children: dict[str | None, list[str]]) -> list[str]:
@@ -172,10 +160,6 @@ def _bottom_up(children: dict[str | None, list[str]]) -> list[str]:
         stack.extend(children.get(key, ()))
     ordered.reverse()
     return ordered
-
-
-def _by_date(comments: tuple[Comment, ...]) -> tuple[Comment, ...]:
-    return tuple(sorted(comments, key=lambda comment: (comment.date is None, comment.date or 0)))
 
 
 def _unapproved(approved: str) -> str:
