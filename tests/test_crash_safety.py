@@ -279,6 +279,50 @@ def test_a_reader_keeps_working_while_another_process_commits(tmp_path):
     reader.close()
 
 
+def test_the_app_keeps_searching_while_another_process_commits(tmp_path):
+    import asyncio
+
+    from textual.widgets import Input
+
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.results_list import ResultsList
+
+    corpus = tmp_path / "corpus"
+    write_numbered(corpus, range(20))
+    index = tmp_path / "index"
+    assert run("index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
+
+    async def settle(pilot) -> None:
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    async def search(pilot, query: str) -> list:
+        pilot.app.screen.query_one(Input).value = query
+        await settle(pilot)
+        return pilot.app.screen.query_one(ResultsList).hits
+
+    async def scenario() -> None:
+        app = CivicReaderApp(corpus, index)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash")
+            write_numbered(corpus, range(20, 60))
+            writer = cli_process("index", "--corpus", str(corpus), "--index", str(index))
+            rounds = 0
+            while writer.poll() is None:
+                rounds += 1
+                hits = await search(pilot, f"marker{rounds % 20}")
+                assert len(hits) == 1
+            assert writer.returncode == 0, writer.communicate()
+            await asyncio.sleep(FRESHNESS_CHECK_SECONDS)
+            assert len(await search(pilot, "marker55")) == 1
+            assert not [note for note in app._notifications if note.severity == "error"]
+            assert rounds, "the app never searched while the writer ran"
+
+    asyncio.run(scenario())
+
+
 def test_search_during_an_update_uses_the_index_as_it_stands(tmp_path):
     """The CLI's own reader: a stale corpus, an update holding the lock, `search` answers anyway."""
     import fcntl
