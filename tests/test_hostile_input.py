@@ -158,9 +158,6 @@ def test_index_names_pipes_and_symlink_loops(tmp_path):
     assert times_named(result.stderr, corpus.files[-1].path) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="markdown.py: a Markdown body line is handed to markdown-it whole, whose "
-                   "inline parser costs ~20 s and ~25 MB per MB of line (a 50 MB line: 320 s, 1.4 GB peak); it needs "
-                   "the text reader's guard, a line over textpage.MAX_LINE_CHARS refused with a one-line reason")
 def test_a_markdown_file_with_one_enormous_line_is_refused(tmp_path):
     from civicreader.ingest.textpage import MAX_LINE_CHARS
 

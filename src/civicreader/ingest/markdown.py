@@ -35,6 +35,10 @@ from civicreader.model import Comment, Post, post_id
 
 FORMAT = "markdown"
 
+MAX_LINE_BYTES = 200_000
+"""markdown-it's inline parser is far worse than linear on one enormous line (~20 s a megabyte):
+a post's raw-HTML body on one line stays well under this."""
+
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mkdn"}
 HTML_SUFFIXES = {".html", ".htm"}
 DATA_SUFFIXES = {".yml", ".yaml"}
@@ -336,6 +340,9 @@ def read(source: Source) -> Page:
         if is_staticman_comment_path(path):
             return Page(path=source.display, posts=())  # read with its post: nothing to tell
         return Page(path=source.display, posts=(), notes=("site settings or data, not a post",))
+    longest = max(map(len, source.data.split(b"\n")))
+    if longest > MAX_LINE_BYTES:
+        raise IngestError(f"a line of {longest:,} bytes: not a blog post")
     exported = _read_own_export(source)
     if exported is not None:
         return Page(path=source.display, posts=(exported,))
