@@ -243,3 +243,12 @@ def test_incremental_updates_give_the_same_index_as_a_fresh_build(tmp_path):
         assert all_posts(library) == all_posts(fresh)
         assert library.search("").facets == fresh.search("").facets
         fresh.close()
+
+
+def test_an_index_in_another_layout_is_not_read_but_rebuilt(library):
+    (library.index_dir / "FORMAT").write_text("0\n")
+    stale = Library(library.corpus, library.index_dir)
+    assert not stale.exists()
+    assert stale.search("localism").total == 0
+    assert stale.update().posts_written == len(POSTS)
+    assert stale.search("localism").total == 3

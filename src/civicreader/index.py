@@ -13,6 +13,7 @@ What lives in an index folder:
   added and changed files, then re-merges all pages in memory and rewrites only the posts that differ.
 * ``words.pickle``: how many posts use each unstemmed word; fuzzy terms, prefixes and did-you-mean
   are expanded against it (spelling on the stemmed fields would suggest stems).
+* ``FORMAT``: the layout version; an index in another layout is rebuilt, never misread.
 * ``write.lock``: held (fcntl) by the one process updating the index.
 
 Writes are atomic: Whoosh commits by writing a new table of contents, and the other files are
@@ -849,7 +850,14 @@ class Library:
     def exists(self) -> bool:
         from whoosh import index
 
-        return self._manifest_path.exists() and index.exists_in(str(self._whoosh_dir))
+        return self._manifest_path.exists() and self._readable() and index.exists_in(str(self._whoosh_dir))
+
+    def _readable(self) -> bool:
+        """The index was written in the format this version reads (a small file, read on every open)."""
+        try:
+            return (self.index_dir / "FORMAT").read_text(encoding="ascii").strip() == str(FORMAT_VERSION)
+        except (OSError, ValueError):
+            return False
 
     def is_stale(self) -> bool:
         state = self._read_state()
@@ -873,7 +881,7 @@ class Library:
             data = json.loads(self._manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if data.get("format") != FORMAT_VERSION:
+        if data.get("format") != FORMAT_VERSION or not self._readable():
             return None
         return _State(
             generation=data["generation"],
@@ -1055,6 +1063,7 @@ class Library:
             "digests": new_digests,
             "pages_file": pages_file,
         }
+        _atomic_write(self.index_dir / "FORMAT", f"{FORMAT_VERSION}\n".encode())
         _atomic_write(self._manifest_path, json.dumps(manifest, ensure_ascii=True).encode())
         self._remove_stale_page_files(keep=pages_file)
         return UpdateReport(
@@ -1163,7 +1172,7 @@ class Library:
                     self._vocabulary = None
             return self._searcher
         if self._index is None:
-            if not index.exists_in(str(self._whoosh_dir)):
+            if not self._readable() or not index.exists_in(str(self._whoosh_dir)):
                 return None
             self._index = index.open_dir(str(self._whoosh_dir))
         self._searcher = self._index.searcher(weighting=BM25F())
