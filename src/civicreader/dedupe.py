@@ -153,26 +153,37 @@ def _year_from_comments(group: Group) -> None:
 def _bounds(groups: dict[str, Group], orders: list[list[str]]):
     """For each undated post on an archive page: the lowest and highest year its neighbours allow."""
     for order in orders:
+        # The nearest dated neighbour above (newer) and below (older) each position, in two passes:
+        # a scan outwards from every post is quadratic, and archive pages can list thousands.
+        above = _nearest_dated(groups, order)
+        below = _nearest_dated(groups, order[::-1])[::-1]
         for position, group_id in enumerate(order):
             group = groups.get(group_id)
             if group is None or group.year is not None or group.month_day is None:
                 continue
             low = high = None
             low_trust = high_trust = 99
-            for other_id in reversed(order[:position]):  # newer posts, above
-                other = groups.get(other_id)
-                if other and other.year is not None and other.month_day:
-                    high = other.year if group.month_day <= other.month_day else other.year - 1
-                    high_trust = other.trust
-                    break
-            for other_id in order[position + 1 :]:  # older posts, below
-                other = groups.get(other_id)
-                if other and other.year is not None and other.month_day:
-                    low = other.year if group.month_day >= other.month_day else other.year + 1
-                    low_trust = other.trust
-                    break
+            newer, older = above[position], below[position]
+            if newer is not None:
+                high = newer.year if group.month_day <= newer.month_day else newer.year - 1
+                high_trust = newer.trust
+            if older is not None:
+                low = older.year if group.month_day >= older.month_day else older.year + 1
+                low_trust = older.trust
             if low is not None or high is not None:
                 yield group_id, low, high, low_trust, high_trust
+
+
+def _nearest_dated(groups: dict[str, Group], order: list[str]) -> list[Group | None]:
+    """For each position, the closest group before it that has a year and a day, or None."""
+    nearest: list[Group | None] = []
+    last = None
+    for group_id in order:
+        nearest.append(last)
+        group = groups.get(group_id)
+        if group and group.year is not None and group.month_day:
+            last = group
+    return nearest
 
 
 # --- merging ----------------------------------------------------------------------------------
