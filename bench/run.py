@@ -23,6 +23,7 @@ Speed targets are checked here, never in unit tests.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -75,7 +76,10 @@ SYLLABLES = "ba be bi bo bu ca ce co cu da de di do du fa fe fi fo ga ge go la l
 
 
 def make_vocabulary(rng: random.Random, size: int = 24_000) -> tuple[list[str], list[float]]:
-    """Common words first, then civic words, then a long tail of made-up words, Zipf-weighted."""
+    """Common words first, then civic words, then a long tail of made-up words, Zipf-weighted.
+
+    Returns the words and their cumulative weights (random.choices would add them up on every call).
+    """
     words = list(dict.fromkeys(COMMON + CIVIC))
     seen = set(words)
     while len(words) < size:
@@ -85,16 +89,16 @@ def make_vocabulary(rng: random.Random, size: int = 24_000) -> tuple[list[str], 
             seen.add(word)
             words.append(word)
     weights = [1.0 / (rank + 8) for rank in range(len(words))]
-    return words, weights
+    return words, list(itertools.accumulate(weights))
 
 
 class Writer:
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.words, self.weights = make_vocabulary(rng)
+        self.words, self.cumulative_weights = make_vocabulary(rng)
 
     def sentence(self, low: int = 8, high: int = 24) -> str:
-        words = self.rng.choices(self.words, self.weights, k=self.rng.randint(low, high))
+        words = self.rng.choices(self.words, cum_weights=self.cumulative_weights, k=self.rng.randint(low, high))
         return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
     def paragraph(self, sentences: int) -> str:
