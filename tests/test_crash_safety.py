@@ -212,8 +212,6 @@ def test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new(tmp_path)
         library.close()
 
 
-@pytest.mark.xfail(strict=True, reason="index.py: a writer killed between writing .manifest.json.<pid>.tmp and "
-                   "renaming it leaves the temporary file for ever; the next update should remove stale .*.tmp files")
 def test_a_killed_writer_leaves_no_temporary_files_once_the_next_run_completes(tmp_path):
     corpus = tmp_path / "corpus"
     write_numbered(corpus, range(5))

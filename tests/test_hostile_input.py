@@ -78,13 +78,13 @@ def times_named(stderr: str, path: Path) -> int:
                                                                         f"civicreader: skipped {name}: ")))
 
 
-def assert_named_once(stderr: str, corpus: fuzz_corpus.FuzzCorpus, links: bool = True) -> None:
+def assert_named_once(stderr: str, corpus: fuzz_corpus.FuzzCorpus) -> None:
     for file in corpus.files:
         count = times_named(stderr, file.path)
         assert count <= 1, f"{file.path} was named {count} times"
         if file.kind == "bad":
             assert count == 1, f"{file.family} file {file.path} was not named"
-    for link in corpus.links if links else ():
+    for link in corpus.links:
         if not link.is_dir():
             assert times_named(stderr, link) == 1, f"link {link} was not named"
     for line in stderr.splitlines():
@@ -134,8 +134,7 @@ def test_index_keeps_every_good_post_and_names_every_bad_file_once(corpus, tmp_p
         result = run("index", "--corpus", str(corpus.root), "--index", str(index))
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    # Links and pipes: the index does not name what ingest.discover passes over (see the xfail below).
-    assert_named_once(result.stderr, corpus, links=False)
+    assert_named_once(result.stderr, corpus)
 
     library = Library(corpus.root, index)
     try:
@@ -148,13 +147,11 @@ def test_index_keeps_every_good_post_and_names_every_bad_file_once(corpus, tmp_p
     assert "0 files added, 0 changed, 0 removed" in again.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="index.py: Library._discover() calls ingest.discover() without "
-                   "passed_over, so `index` skips pipes, symlink loops and dangling links without naming them")
 def test_index_names_pipes_and_symlink_loops(tmp_path):
     corpus = fuzz_corpus.build_families(tmp_path / "corpus", ("good_text", "special_file", "symlink_loops"), 1)
     result = run("index", "--corpus", str(corpus.root), "--index", str(tmp_path / "index"))
     assert result.exit_code == 0
-    assert_named_once(result.stderr, corpus, links=True)
+    assert_named_once(result.stderr, corpus)
     assert times_named(result.stderr, corpus.files[-1].path) == 1
 
 

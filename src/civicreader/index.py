@@ -890,10 +890,10 @@ class Library:
             pages_file=data.get("pages_file"),
         )
 
-    def _discover(self) -> Iterator[tuple[Path, Path]]:
+    def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path]]:
         from civicreader.ingest import discover
 
-        return discover([self.corpus])
+        return discover([self.corpus], passed_over)
 
     def _relative(self, file: Path) -> str:
         # String slicing, not Path.relative_to: this runs for every file on every update.
@@ -947,6 +947,7 @@ class Library:
         from civicreader.dedupe import merge_pages
 
         self._whoosh_dir.mkdir(parents=True, exist_ok=True)
+        self._remove_temporary_files()
         state = self._read_state()
         if state is not None and index.exists_in(str(self._whoosh_dir)):
             whoosh_index = index.open_dir(str(self._whoosh_dir))
@@ -971,7 +972,8 @@ class Library:
             with whoosh_index.reader() as reader:
                 digests = _Catalogue.load(reader).digests
 
-        found = list(self._discover())
+        passed_over: list[Problem] = []
+        found = list(self._discover(passed_over))
         added = changed = unchanged = 0
         seen: set[str] = set()
         to_read: list[tuple[str, Path, Path]] = []
@@ -1042,7 +1044,7 @@ class Library:
         read_seconds = time.perf_counter() - started
         to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
         to_delete = [post_id for post_id in leaving if post_id not in new_digests]
-        problems = tuple(page for _, page in sorted(pages.items()) if isinstance(page, Problem))
+        problems = tuple(page for _, page in sorted(pages.items()) if isinstance(page, Problem)) + tuple(passed_over)
 
         nothing_to_do = in_step and not to_write and not to_delete
         if nothing_to_do and not touched and files == (state.files if state else {}):
@@ -1146,6 +1148,12 @@ class Library:
         name = f"pages-{uuid.uuid4().hex[:12]}.pickle"
         _atomic_write(self.index_dir / name, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
         return name
+
+    def _remove_temporary_files(self) -> None:
+        """What a writer killed before its renames left behind (the caller holds the write lock)."""
+        for stale in self.index_dir.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def _remove_stale_page_files(self, keep: str) -> None:
         for stale in self.index_dir.glob("pages-*.pickle*"):
