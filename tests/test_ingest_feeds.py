@@ -192,10 +192,12 @@ def test_sample_feed_and_saved_page_merge_with_the_scraped_pages_of_their_blog()
 # --- random feeds -----------------------------------------------------------------------------
 
 # feedparser re-decodes text whose characters, taken as Latin-1 bytes, make valid UTF-8 ("Ä¡" becomes
-# "ġ"): mojibake repair of its own. Random text leave out the Latin-1 symbols that complete such pairs.
+# "ġ"): mojibake repair of its own. Random text leaves out the Latin-1 symbols that complete such pairs.
 LATIN1_SYMBOLS = "".join(chr(code) for code in range(0xA1, 0xC0))
 # An RSS title is HTML or text by guesswork (the spec does not say), so titles avoid markup characters.
-TITLE_WORD = st.text(alphabet=st.characters(categories=PRINTABLE, exclude_characters="<>&ÂÃâ" + LATIN1_SYMBOLS), min_size=1)
+TITLE_WORD = st.text(
+    alphabet=st.characters(categories=PRINTABLE, exclude_characters="<>&ÂÃâ" + LATIN1_SYMBOLS), min_size=1
+)
 TITLE = lines(TITLE_WORD.map(lambda word: word[:8]))
 PARAGRAPHS = paragraphs(lines(words(exclude=LATIN1_SYMBOLS)))
 START = datetime(2012, 1, 1)
