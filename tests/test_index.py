@@ -252,3 +252,42 @@ def test_an_index_in_another_layout_is_not_read_but_rebuilt(library):
     assert stale.search("localism").total == 0
     assert stale.update().posts_written == len(POSTS)
     assert stale.search("localism").total == 3
+
+
+def test_a_file_whose_reading_kills_a_worker_is_named_and_the_rest_indexed(corpus, tmp_path, monkeypatch):
+    """A worker process that dies (the kernel's out-of-memory killer, a crash in C) costs one file."""
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    from civicreader.ingest import read_file
+
+    deadly = "wards"
+
+    class DyingPool:
+        """Reads in-process, and dies like a real pool on the first file of the deadly blog."""
+
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            return False
+
+        def shutdown(self, **kwargs):
+            pass
+
+        def map(self, function, jobs, chunksize=1):
+            for file, root in jobs:
+                if file.parent.name == deadly:
+                    raise BrokenProcessPool("a child process terminated abruptly")
+                yield read_file(file, root)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DyingPool)
+    monkeypatch.setattr("civicreader.index.PARALLEL_READ_FILES", 2)
+    library = Library(corpus, tmp_path / "index")
+    report = library.update()
+    dead = [problem for problem in report.problems if "stopped the process" in problem.reason]
+    assert len(dead) == sum(1 for post in POSTS.values() if post["blog"] == deadly)
+    assert report.posts == sum(1 for post in POSTS.values() if post["blog"] != deadly)

@@ -1403,18 +1403,33 @@ def _read_pages(to_read: list[tuple[str, Path, Path]], cancel: threading.Event) 
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    # spawn, not fork: the caller may be a thread of the UI.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        try:
-            jobs = pool.map(_read_one, [(file, root) for _, file, root in to_read], chunksize=32)
-            for (relative, _, _), page in zip(to_read, jobs, strict=True):
-                if cancel.is_set():
-                    raise UpdateCancelled("indexing was cancelled; the index is as it was")
-                yield relative, page
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    remaining = list(to_read)
+    chunksize = 32
+    while remaining:
+        done = 0
+        # spawn, not fork: the caller may be a thread of the UI.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            try:
+                jobs = pool.map(_read_one, [(file, root) for _, file, root in remaining], chunksize=chunksize)
+                for (relative, _, _), page in zip(remaining, jobs, strict=True):
+                    if cancel.is_set():
+                        raise UpdateCancelled("indexing was cancelled; the index is as it was")
+                    done += 1
+                    yield relative, page
+                remaining = []
+            except BrokenProcessPool:
+                # A worker died (out of memory, a crash in a C library): read the rest one file a
+                # job, so the next death names its file, which is then skipped as a bad file.
+                remaining = remaining[done:]
+                if chunksize == 1:
+                    relative, file, _ = remaining.pop(0)
+                    yield relative, Problem(str(file), "reading it stopped the process reading it (out of memory?)")
+                chunksize = 1
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
 
 
 def _read_one(job: tuple[Path, Path]) -> Page | Problem:
