@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from civicreader.ingest import DateClue, IngestError, Page, Source
@@ -122,6 +122,7 @@ END_OF_CONTENT = [
     _ci(r"^notify\s+me\s+of\s+(?:new|follow-up)\s+"),
     _ci(r"^(?:also\s+on\s+.+|add\s+disqus\s+to\s+your\s+site|powered\s+by\s+disqus)$"),
 ]
+ENDS_CONTENT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in END_OF_CONTENT), re.I)
 # Sidebar and related-posts headings: what follows them is not the post.
 SIDEBAR = _ci(
     r"^(?:recent\s+posts|recent\s+comments|archives|categories|blogroll|meta|tags|tag\s+cloud|pages|links|"
@@ -188,8 +189,9 @@ class Block:
     indent: int
     blank_before: int
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The block's words, white space folded (a block's lines never change once it is made)."""
         return " ".join(" ".join(line.split()) for line in self.lines)
 
     @property
@@ -234,7 +236,7 @@ def _is_structural(line: str) -> bool:
         or _says_start(text)
         or COMMENT_SAID.match(text)
         or CHROME.match(text)
-        or any(pattern.match(text) for pattern in END_OF_CONTENT)
+        or ENDS_CONTENT.match(text)
         or COMMENT_HEADER.match(text)
         or _comment_start_with_date(text)
         or POSTED_ON.match(text)
@@ -462,7 +464,7 @@ def _dateless_anchor(blocks: list[Block], end: int) -> Anchor | None:
 
 def _content_end(blocks: list[Block]) -> int:
     for index, block in enumerate(blocks):
-        if any(pattern.match(block.text) for pattern in END_OF_CONTENT):
+        if ENDS_CONTENT.match(block.text):
             if re.match(r"^leave\s+a\s+comment$", block.text, re.I) and _more_posts_follow(blocks, index):
                 continue  # archive pages put "Leave a comment" between posts
             return index
