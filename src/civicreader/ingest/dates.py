@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 MONTHS = {
     name: number
@@ -105,6 +106,7 @@ def _from_match(match: re.Match) -> LooseDate | None:
     return LooseDate(month, day, year, hour, minute, bool(groups.get("weekday")))
 
 
+@lru_cache(maxsize=4096)
 def parse_full(text: str) -> LooseDate | None:
     """A whole line that is a date with its year (and maybe a time)."""
     text = _tidy(text)
@@ -115,6 +117,7 @@ def parse_full(text: str) -> LooseDate | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def parse_short(text: str) -> LooseDate | None:
     """A whole line that is a day and month without a year ("24 Dec", "March 4 at 10:15 am")."""
     text = _tidy(text)
@@ -142,6 +145,7 @@ _DATE_AT_END = [
 _ENDS_LIKE_A_DATE = re.compile(r"(?:\d|[ap]\.?m\.?)\s*#?$", re.I)
 
 
+@lru_cache(maxsize=4096)
 def find_date_at_end(text: str) -> tuple[str, LooseDate] | None:
     """Split "Joe Taylor December 28, 2010 at 3:04 pm #" into ("Joe Taylor", the date)."""
     text = _tidy(text).rstrip("#").rstrip(" |:")

@@ -297,6 +297,7 @@ def _indent(line: str) -> int:
 
 # --- helpers ---------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None] | None:
     """A comment's first line, with its date: (author, date or None when the date is relative).
 
