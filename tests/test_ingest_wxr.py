@@ -408,3 +408,25 @@ def test_random_export_round_trips(title, day, body, rows, as_paragraph_tags):
 def test_junk_never_raises(tmp_path, junk, keep):
     data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()[:keep] + junk
     assert_junk_never_raises(wxr, tmp_path / "junk.xml", data)
+
+
+def test_post_text_over_lxmls_ten_megabyte_guard_is_read_whole(tmp_path):
+    """A CDATA section past libxml2's 10 MB guard is read whole on the retry, never cut short."""
+    from civicreader.ingest import Problem, read_file
+
+    words = "minutes " * (11 * 1024 * 1024 // 8)
+    export = tmp_path / "big.wxr.xml"
+    export.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">'
+        "<channel><title>Big</title><wp:wxr_version>1.2</wp:wxr_version><item><title>Long minutes</title>"
+        "<wp:post_date>2011-05-04 10:00:00</wp:post_date><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type>"
+        f"<content:encoded><![CDATA[<p>{words}end of the minutes</p>]]></content:encoded></item></channel></rss>",
+        encoding="utf-8",
+    )
+    page = read_file(export, tmp_path)
+    assert not isinstance(page, Problem), str(page)
+    [post] = page.posts
+    assert post.body[-1].endswith("end of the minutes")
+    assert sum(len(paragraph) for paragraph in post.body) >= len(words.strip())

@@ -37,6 +37,8 @@ _SHORTCODE = re.compile(
     r"polldaddy|issuu|ted|archives|recipe|more|nextpage|spoiler|quote)\b[^\]]*\]",
     re.IGNORECASE,
 )
+_TEXT_GUARD_CHARS = 2_000_000
+"""Over this (in characters, up to 4 bytes each) a fragment may pass libxml2's 10 MB guard."""
 _PARAGRAPH_GAP = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -54,8 +56,10 @@ def html_paragraphs(fragment: str, *, autop: bool = False) -> tuple[str, ...]:
     import lxml.html
     from lxml import etree
 
+    # past libxml2's 10 MB text guard the default parser drops the text without a word
+    parser = lxml.html.HTMLParser(huge_tree=True) if len(fragment) > _TEXT_GUARD_CHARS else None
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div", parser=parser)
     except (etree.ParserError, ValueError):
         return tuple(p for p in (" ".join(part.split()) for part in _PARAGRAPH_GAP.split(fragment)) if p)
     return element_paragraphs(root, autop=autop)

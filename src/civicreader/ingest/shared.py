@@ -88,7 +88,7 @@ def _parse_repairing(data: bytes, kind: str):
             return etree.fromstring(data, _parser(recover=False)), "control characters removed"
         except etree.XMLSyntaxError as error:
             first_error = error
-    if "huge" in (first_error.msg or "").lower():
+    if _OVER_SIZE_GUARD.search(first_error.msg or ""):
         huge = True
         try:
             return etree.fromstring(data, _parser(recover=False, huge=True)), ""
@@ -113,6 +113,9 @@ def _parse_repairing(data: bytes, kind: str):
     return root, clean_line(note)
 
 
+# What libxml2 says when a text node or CDATA section passes its 10 MB guard (the recovering
+# parser would otherwise cut the post's text there without a word).
+_OVER_SIZE_GUARD = re.compile(r"huge|too big|too long|resource limit", re.IGNORECASE)
 # WordPress lets control characters from pasted text into exports; XML 1.0 forbids them.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_REFERENCES = re.compile(
