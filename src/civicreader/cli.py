@@ -69,12 +69,10 @@ def where(corpus: Path | None, index_dir: Path | None, as_json: bool) -> None:
     from civicreader import paths
     from civicreader.config import config_path
 
-    group = click.get_current_context().parent.params
-    corpus = corpus or group.get("corpus") or paths.sample_corpus()
-    index_dir = index_dir or group.get("index_dir") or paths.index_dir_for(corpus)
+    library = open_library(corpus, index_dir)
     found = {
-        "corpus": str(corpus.expanduser().resolve()),
-        "index": str(Path(index_dir).expanduser().resolve()),
+        "corpus": str(library.corpus.expanduser().resolve()),
+        "index": str(Path(library.index_dir).expanduser().resolve()),
         "config": str(config_path()),
         "sample_corpus": str(paths.sample_corpus()),
     }
