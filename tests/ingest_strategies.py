@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +31,8 @@ NESTED_ENTITIES = "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10}">' for n in rang
 # "Â", "Ã" and "â" open the byte pairs decode.py takes for mojibake and repairs ("Â¡" becomes "¡"):
 # real text does not hold those pairs, random text would, so random words leave them out.
 MOJIBAKE_STARTS = "ÂÃâ"
+MOJIBAKE_PAIR = re.compile("[\u00c2-\u00ef][\u0080-\u00bf]")
+"""Any UTF-8 lead byte read as Latin-1 before a continuation byte: feedparser repairs more ("Ä¡" to "ġ")."""
 
 
 def words(exclude: str = ""):
@@ -37,7 +40,7 @@ def words(exclude: str = ""):
     exclude += MOJIBAKE_STARTS
     return st.text(
         alphabet=st.characters(categories=PRINTABLE, exclude_characters=exclude or None), min_size=1, max_size=8
-    )
+    ).filter(lambda word: not MOJIBAKE_PAIR.search(word))
 
 
 def lines(word=None):
