@@ -50,7 +50,8 @@ from civicreader import paths
 from civicreader.ingest import Page, Problem
 from civicreader.model import Post, normalise_key_text
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
+"""5: segments as separate files, not one compound file (see _write_posts)."""
 TEXT_FIELDS = ("title", "body", "comment")
 """Analysed with stemming; bare words search these."""
 PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
@@ -1075,7 +1076,9 @@ class Library:
         )
 
     def _write_posts(self, whoosh_index, to_write, to_delete, digests, *, fresh, progress, cancel) -> None:
-        writer = whoosh_index.writer(limitmb=256)
+        # Not compound: Whoosh opens a compound segment by copying each part out of its memory map, so a
+        # searcher over 20,000 posts held 413 MB and took 0.3 s to open; as separate files, 60 MB and 0.13 s.
+        writer = whoosh_index.writer(limitmb=256, compound=False)
         try:
             total = len(to_write)
             progress(0, total, "indexing posts")
