@@ -668,8 +668,15 @@ class _Catalogue:
 
     @classmethod
     def load(cls, reader) -> _Catalogue:
-        column = reader.column_reader("meta") if reader.has_column("meta") else None
         rows: dict[int, list[str]] = {}
+        for segment, base in reader.leaf_readers():
+            if not segment.has_column("meta"):
+                continue
+            deleted = segment.deleted_docs_set if segment.has_deletions() else frozenset()
+            # Iterating a column reads the values in order; asking for each document seeks for each.
+            for local, value in enumerate(segment.column_reader("meta")):
+                if local not in deleted:
+                    rows[base + local] = value.decode("utf-8", "surrogatepass").split(UNIT)
         categories: dict[int, tuple[str, ...]] = {}
         year_labels: dict[int, str] = {}
         blogs: dict[int, str] = {}
@@ -677,10 +684,7 @@ class _Catalogue:
         by_year: dict[int, set[int]] = {}
         by_blog: dict[str, set[int]] = {}
         by_category: dict[str, set[int]] = {}
-        live = reader.all_doc_ids() if column is not None else ()
-        for docnum in live:
-            row = column[docnum].decode("utf-8", "surrogatepass").split(UNIT)
-            rows[docnum] = row
+        for docnum, row in rows.items():
             when, blog = row[2], row[4]
             cats = tuple(row[5].split(RECORD)) if row[5] else ()
             categories[docnum] = cats
