@@ -258,3 +258,20 @@ def test_total_is_exact_when_many_posts_match_an_or(tmp_path):
         assert results.total == len(expected)
         assert sum(results.facets["year"].values()) == len(expected)
     assert {hit.title for hit in library.search("alpha OR beta", limit=100).hits} == expected
+
+
+@pytest.mark.parametrize("query", ["", "date:2011", "date:>2010", "NOT nothing"])
+def test_a_query_with_no_words_to_rank_lists_newest_first(tmp_path, query):
+    corpus = tmp_path / "corpus"
+    pages = {number: write_post(corpus, "dates", f"p{number}", f"Post {number}", date(2011, number, 1), ["Words."])
+             for number in range(1, 7)}
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    # Rewritten posts go to the end of the index, wherever their dates fall.
+    for number in (6, 2, 4):
+        pages[number].write_text(pages[number].read_text(encoding="utf-8").replace("Words.", "New words."),
+                                 encoding="utf-8")
+    library.update()
+    dates = [hit.date for hit in library.search(query).hits]
+    assert dates == sorted(dates, reverse=True)
+    assert len(dates) == 6

@@ -1375,7 +1375,7 @@ def _run(evaluator: _Evaluator, query, catalogue: _Catalogue, allowed: set[int] 
     matched = scores.keys()
     if not scores or window <= 0:
         return matched, []
-    if sort == "date":
+    if sort == "date" or not any(scores.values()):  # nothing ranks a bare date or NOT query: newest first
         newest = heapq.nlargest(window, matched, key=catalogue.day_numbers.__getitem__)
         return matched, [(docnum, 0.0) for docnum in newest]
     # Ties go to the older document, as Whoosh orders them.
