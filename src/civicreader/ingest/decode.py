@@ -9,6 +9,7 @@ from civicreader.ingest import IngestError
 
 STRAY_NUL_SHARE = 0.01
 """A few NUL bytes in otherwise clean UTF-8 are damage from a bad save, not a binary file."""
+_NOT_CONTROL = bytes(byte for byte in range(256) if not (byte < 9 or 13 < byte < 32))
 
 
 def looks_binary(head: bytes) -> bool:
@@ -20,7 +21,7 @@ def looks_binary(head: bytes) -> bool:
     nuls = head.count(b"\x00")
     if nuls and (nuls / len(head) > STRAY_NUL_SHARE or not _is_utf8(head)):
         return True
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head.translate(None, _NOT_CONTROL))  # a count in C: this runs for every file read
     return controls / len(head) > 0.1
 
 
