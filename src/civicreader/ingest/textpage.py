@@ -304,7 +304,7 @@ def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None] |
     "1. Joe Taylor December 28, 2010 at 3:04 pm #", "• sue 3 weeks ago #",
     "Ruth Okafor → Sue Lister • 3 weeks ago" (Disqus).
     """
-    match = DISQUS_START.match(text)
+    match = DISQUS_START.match(text) if "•" in text else None
     if match and (dates_.parse_any(match.group("when")) or dates_.is_relative(match.group("when"))):
         return _clean_author(match.group("author")), dates_.parse_any(match.group("when"))
     marker = ""
@@ -313,7 +313,9 @@ def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None] |
     if match:
         marker, rest = match.group("marker"), match.group("rest")
     permalink = text.rstrip().endswith("#")
-    relative = RELATIVE_AT_END.match(rest.rstrip(" #"))
+    ending = rest.rstrip(" #")
+    # The pattern backtracks over a long line; only a line ending in "ago" can match it.
+    relative = RELATIVE_AT_END.match(ending) if ending[-3:].lower() == "ago" else None
     if relative and (marker or permalink):
         author = _clean_author(relative.group("author"))
         return (author, None) if author else None
