@@ -9,6 +9,8 @@ What lives in an index folder:
   archive tree without unpickling stored fields.
 * ``manifest.json``: every corpus file with its size, mtime and SHA-1, the content hash of every
   post, and the Whoosh generation it describes. A stat walk against it says whether the index is stale.
+  It also holds, per page, the other files and folders its reader looked at (a Markdown post's comment
+  files, see `ingest.Dependency`) with a stamp and a digest of each: when one changes, the page is read again.
 * ``pages-<token>.pickle``: every file's parsed `Page` (or `Problem`), so an update re-reads only
   added and changed files, then re-merges all pages in memory and rewrites only the posts that differ.
 * ``words.pickle``: how many posts use each unstemmed word; fuzzy terms, prefixes and did-you-mean
@@ -47,11 +49,12 @@ from pathlib import Path
 from typing import Any
 
 from civicreader import paths
-from civicreader.ingest import Page, Problem
+from civicreader.ingest import Dependency, Page, Problem
 from civicreader.model import Post, normalise_key_text
 
-FORMAT_VERSION = 5
-"""5: segments as separate files, not one compound file (see _write_posts)."""
+FORMAT_VERSION = 6
+"""5: segments as separate files, not one compound file (see _write_posts). 6: the manifest records
+each page's dependencies (the comment files a Markdown post was read with)."""
 TEXT_FIELDS = ("title", "body", "comment")
 """Analysed with stemming; bare words search these."""
 PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
@@ -760,6 +763,55 @@ class _State:
     """relative path -> [size, mtime_ns, sha1]"""
     digests: dict[str, str]
     pages_file: str | None
+    dependencies: dict[str, list[list]] = field(default_factory=dict)
+    """relative path of a page -> [path, kind, detail, stamp, state] of each file or folder besides its
+    own that its reader looked at; the path relative to the corpus where it is inside it."""
+
+
+class _Looks:
+    """Stamps and states of dependencies, each taken once per update: the posts of a folder share it."""
+
+    def __init__(self, corpus: Path):
+        self._corpus = corpus
+        self._stamps: dict[tuple[str, str], str] = {}
+        self._states: dict[tuple[str, str, tuple[str, ...]], str] = {}
+
+    def dependency(self, record: list) -> Dependency:
+        path, kind, detail = record[0], record[1], tuple(record[2])
+        return Dependency(path if os.path.isabs(path) else str(self._corpus / path), kind, detail)
+
+    def stamp(self, dependency: Dependency) -> str:
+        from civicreader.ingest import dependency_stamp
+
+        key = (dependency.path, dependency.kind)
+        if key not in self._stamps:
+            self._stamps[key] = dependency_stamp(dependency)
+        return self._stamps[key]
+
+    def state(self, dependency: Dependency) -> str:
+        from civicreader.ingest import dependency_state
+
+        key = (dependency.path, dependency.kind, dependency.detail)
+        if key not in self._states:
+            self._states[key] = dependency_state(dependency)
+        return self._states[key]
+
+    def refreshed(self, records: list[list]) -> list[list] | None:
+        """The records with today's stamps, or None when a dependency's state has changed."""
+        fresh = []
+        for record in records:
+            dependency = self.dependency(record)
+            stamp = self.stamp(dependency)
+            if stamp != record[3]:
+                if self.state(dependency) != record[4]:
+                    return None
+                record = [*record[:3], stamp, record[4]]
+            fresh.append(record)
+        return fresh
+
+    def stale(self, records: list[list]) -> bool:
+        """Cheaply (stat only): might a dependency have changed?"""
+        return any(self.stamp(self.dependency(record)) != record[3] for record in records)
 
 
 @dataclass
@@ -872,7 +924,10 @@ class Library:
             if known is None or known[0] != stat.st_size or known[1] != stat.st_mtime_ns:
                 return True
             seen += 1
-        return seen != len(state.files)
+        if seen != len(state.files):
+            return True
+        looks = _Looks(self.corpus)
+        return any(looks.stale(records) for records in state.dependencies.values())
 
     def _read_state(self) -> _State | None:
         try:
@@ -886,6 +941,7 @@ class Library:
             files=data["files"],
             digests=data["digests"],
             pages_file=data.get("pages_file"),
+            dependencies=data.get("dependencies") or {},
         )
 
     def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path]]:
@@ -962,6 +1018,8 @@ class Library:
         frequencies = self._load_words() if in_step else None
         in_step = in_step and frequencies is not None
         files = dict(state.files) if state else {}
+        dependencies = dict(state.dependencies) if state else {}
+        looks = _Looks(self.corpus)
         if in_step:
             assert state is not None
             digests = state.digests
@@ -973,13 +1031,13 @@ class Library:
         passed_over: list[Problem] = []
         found = list(self._discover(passed_over))
         added = changed = unchanged = 0
-        seen: set[str] = set()
+        seen: dict[str, tuple[Path, Path]] = {}
         to_read: list[tuple[str, Path, Path]] = []
         for number, (file, root) in enumerate(found, 1):
             if cancel.is_set():
                 raise UpdateCancelled("indexing was cancelled; the index is as it was")
             relative = self._relative(file)
-            seen.add(relative)
+            seen[relative] = (file, root)
             try:
                 stat = file.stat()
             except OSError:
@@ -1006,6 +1064,18 @@ class Library:
             else:
                 added += 1
             to_read.append((relative, file, root))
+        # An unchanged file is read again when what its reader looked at beside it has changed.
+        queued = {relative for relative, _, _ in to_read}
+        for relative, records in list(dependencies.items()):
+            if relative in queued or relative not in seen:
+                continue
+            refreshed = looks.refreshed(records)
+            if refreshed is None:
+                to_read.append((relative, *seen[relative]))
+                changed += 1
+                unchanged -= 1
+            else:
+                dependencies[relative] = refreshed
         touched: set[str] = set()
         old_keys: set[tuple] = set()
         for number, (relative, page) in enumerate(_read_pages(to_read, cancel), 1):
@@ -1014,8 +1084,12 @@ class Library:
             old_keys |= keys.get(relative, frozenset())
             pages[relative] = page
             keys[relative] = _page_keys(page)
+            dependencies.pop(relative, None)
+            if isinstance(page, Page) and page.depends_on:
+                dependencies[relative] = [self._dependency_record(d, looks) for d in page.depends_on]
         removed_files = [relative for relative in files if relative not in seen]
         for relative in removed_files:
+            dependencies.pop(relative, None)
             files.pop(relative, None)
             pages.pop(relative, None)
             old_keys |= keys.pop(relative, frozenset())
@@ -1045,7 +1119,8 @@ class Library:
         problems = tuple(page for _, page in sorted(pages.items()) if isinstance(page, Problem)) + tuple(passed_over)
 
         nothing_to_do = in_step and not to_write and not to_delete
-        if nothing_to_do and not touched and files == (state.files if state else {}):
+        unmoved = files == (state.files if state else {}) and dependencies == (state.dependencies if state else {})
+        if nothing_to_do and not touched and unmoved:
             seconds = time.perf_counter() - started
             return UpdateReport(0, 0, 0, unchanged, len(new_digests), problems, seconds, read_seconds=read_seconds)
 
@@ -1062,6 +1137,7 @@ class Library:
             "files": files,
             "digests": new_digests,
             "pages_file": pages_file,
+            "dependencies": dependencies,
         }
         _atomic_write(self.index_dir / "FORMAT", f"{FORMAT_VERSION}\n".encode())
         _atomic_write(self._manifest_path, json.dumps(manifest, ensure_ascii=True).encode())
@@ -1078,6 +1154,12 @@ class Library:
             posts_deleted=len(to_delete),
             read_seconds=read_seconds,
         )
+
+    def _dependency_record(self, dependency: Dependency, looks: _Looks) -> list:
+        """What the manifest keeps of a dependency: its path relative to the corpus where it is inside it."""
+        path, prefix = dependency.path, self._corpus_prefix
+        stored = path[len(prefix) :] if path.startswith(prefix) else os.path.abspath(path)
+        return [stored, dependency.kind, list(dependency.detail), looks.stamp(dependency), looks.state(dependency)]
 
     def _write_posts(self, whoosh_index, to_write, to_delete, digests, *, fresh, progress, cancel) -> None:
         # Not compound: Whoosh opens a compound segment by copying each part out of its memory map, so a

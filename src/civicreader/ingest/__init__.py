@@ -6,6 +6,9 @@ Every reader module in this package exposes::
     def sniff(head: bytes, path: Path) -> bool    # does this file look like mine?
     def read(source: Source) -> Page              # raise IngestError for bad input
 
+A reader that looks at other files to make a page (a Markdown post's comment files) names them
+in `Page.depends_on`, so the index reads the page again when one of them changes.
+
 `read_file` picks the reader by content (the first bytes), not only by extension, and
 turns every failure into a `Problem` naming the file, so one bad file never stops the rest.
 Dates without a year are left for `dedupe` to infer across pages (see `DateClue`).
@@ -13,6 +16,7 @@ Dates without a year are left for `dedupe` to infer across pages (see `DateClue`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -73,6 +77,83 @@ class DateClue:
     body_years: tuple[int, ...] = ()
 
 
+FILE = "file"
+FOLDER = "folder"
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A file or folder, besides its own file, that a reader looked at to make a page.
+
+    The index reads the page again when its `dependency_state` changes (it appeared, went or
+    changed). `kind` says what counts: FILE, the file's bytes; FOLDER, the names and bytes of the
+    files in it (only names ending in one of `detail`, when given), so a new comment file counts;
+    "<reader>:<what>", the reader module's own `dependency_state(dependency)` says (`detail` is its).
+    """
+
+    path: str
+    kind: str = FILE
+    detail: tuple[str, ...] = ()
+
+
+ABSENT = ""
+"""The stamp and state of a dependency that is not there."""
+
+
+def dependency_stamp(dependency: Dependency) -> str:
+    """A cheap look (stat only): while it stays the same, so does the dependency's state.
+
+    A folder's stamp covers every file in it, so an edit inside it counts, not only a new name.
+    """
+    path = dependency.path
+    try:
+        if dependency.kind == FILE:
+            status = os.stat(path)
+            return f"{status.st_size}:{status.st_mtime_ns}" if stat.S_ISREG(status.st_mode) else ABSENT
+        digest = hashlib.sha1()
+        for name, size, mtime in _folder_files(path):
+            digest.update(f"{name}\0{size}\0{mtime}\0".encode("utf-8", "surrogateescape"))
+        return "folder:" + digest.hexdigest()
+    except OSError:
+        return ABSENT
+
+
+def dependency_state(dependency: Dependency) -> str:
+    """What a reader saw of the dependency, as a digest; ABSENT when it is not there."""
+    path = dependency.path
+    try:
+        if dependency.kind == FILE:
+            return _file_digest(path) if os.path.isfile(path) else ABSENT
+        if dependency.kind == FOLDER:
+            suffixes = tuple(suffix.lower() for suffix in dependency.detail)
+            digest = hashlib.sha1(b"folder")
+            for name, _, _ in _folder_files(path):
+                if not suffixes or name.lower().endswith(suffixes):
+                    content = _file_digest(os.path.join(path, name))
+                    digest.update(f"{name}\0{content}\0".encode("utf-8", "surrogateescape"))
+            return digest.hexdigest()
+    except OSError:
+        return ABSENT
+    reader, _, _ = dependency.kind.partition(":")
+    return import_module(f"civicreader.ingest.{reader}").dependency_state(dependency)
+
+
+def _folder_files(path: str) -> list[tuple[str, int, int]]:
+    """(name, size, mtime_ns) of the regular files in a folder, by name; links are not followed."""
+    found = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                status = entry.stat(follow_symlinks=False)
+                found.append((entry.name, status.st_size, status.st_mtime_ns))
+    return sorted(found)
+
+
+def _file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha1").hexdigest()
+
+
 @dataclass(frozen=True)
 class Page:
     path: str
@@ -84,6 +165,8 @@ class Page:
     archive_year: int | None = None
     notes: tuple[str, ...] = field(default=())
     """Counts worth telling the user (e.g. "skipped 3 drafts")."""
+    depends_on: tuple[Dependency, ...] = ()
+    """Other files and folders the reader looked at (a post's comment files): see `Dependency`."""
 
 
 @dataclass(frozen=True)

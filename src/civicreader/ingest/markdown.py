@@ -12,7 +12,8 @@ Comments are read where static sites keep them beside their posts:
 - a WordPress comment section kept as Markdown ("N Responses to “Title”", then numbered
   "Name on January 27th, 2009 12:53 am" items), linked from the post's "[N Comments](...)" line.
 Those comment files are not posts: read on their own they give an empty page (no note: their
-words are counted with their post's).
+words are counted with their post's). The post's page names them (and the folders where new ones
+would appear) in `depends_on`, so the index reads the post again when its comments change.
 Pingbacks ("[...] excerpt [...]") and webmentions that only link to the post are left out and
 counted in the page's notes, as the WXR and HTML readers do.
 
@@ -21,15 +22,18 @@ Our own export (see `civicreader.export`) is read back exactly, id included.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from civicreader.ingest import HEAD_BYTES, IngestError, Page, Source
+from civicreader.ingest import FILE, FOLDER, HEAD_BYTES, Dependency, IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.model import Comment, Post, post_id
 
@@ -360,10 +364,10 @@ def read(source: Source) -> Page:
     found = read_site_post(meta, body, source, is_html=path.suffix.lower() in HTML_SUFFIXES)
     if found is None:
         return Page(path=source.display, posts=(), notes=(*notes, "no post text (front matter only)"))
-    post, pings = found
+    post, pings, depends_on = found
     if pings:
         notes = (*notes, f"left out {pings} pingback{'' if pings == 1 else 's'}")
-    return Page(path=source.display, posts=(post,), notes=notes)
+    return Page(path=source.display, posts=(post,), notes=notes, depends_on=depends_on)
 
 
 def _read_own_export(source: Source) -> Post | None:
@@ -407,9 +411,12 @@ _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
 _COMMENTS_LINK = re.compile(r"^\s*\[\d+ Comments?\]\((?P<link>[^)\s]+)\)\s*$", re.MULTILINE | re.IGNORECASE)
 
 
-def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: bool) -> tuple[Post, int] | None:
-    """A post from a static site's file, with the comments the site keeps beside it, and how many
-    pingbacks and mentions were left out of them (as the WXR and HTML readers leave them out)."""
+def read_site_post(
+    meta: dict[str, Any], body: str, source: Source, is_html: bool
+) -> tuple[Post, int, tuple[Dependency, ...]] | None:
+    """A post from a static site's file, with the comments the site keeps beside it; how many
+    pingbacks and mentions were left out of them (as the WXR and HTML readers leave them out);
+    and the files and folders those comments were looked for in."""
     from civicreader.textsafe import one_line
 
     path = source.path
@@ -429,9 +436,12 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
         return None
     post_date = _as_date(when)
     slugs = _slug_candidates(meta, path, stem_match)
-    sibling_comments, sibling_pings = _sibling_comments(path, slugs)
-    section_comments, section_pings = _comment_section(path, comments_link.group("link")) if comments_link else ((), 0)
-    comments = _staticman_comments(path, slugs) + sibling_comments + section_comments
+    staticman_comments, staticman_looked_at = _staticman_comments(path, slugs)
+    sibling_comments, sibling_pings, sibling_looked_at = _sibling_comments(path, slugs)
+    section_comments, section_pings, section_looked_at = (
+        _comment_section(path, comments_link.group("link")) if comments_link else ((), 0, ())
+    )
+    comments = staticman_comments + sibling_comments + section_comments
     blog = one_line(source.blog) or "corpus"
     post = Post(
         id=post_id(
@@ -447,7 +457,7 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
         comments=comments,
         sources=(source.display,),
     )
-    return post, sibling_pings + section_pings
+    return post, sibling_pings + section_pings, staticman_looked_at + sibling_looked_at + section_looked_at
 
 
 def _slug_candidates(meta: dict[str, Any], path: Path, stem_match: re.Match | None) -> set[str]:
@@ -497,14 +507,21 @@ def _site_root(path: Path) -> Path:
     return path.parent
 
 
-def _staticman_comments(path: Path, slugs: set[str]) -> tuple[Comment, ...]:
-    """Jekyll/Staticman comment files, `_data/comments/<slug>/*.yml`, threaded by `replying_to`."""
+def _staticman_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...], tuple[Dependency, ...]]:
+    """Jekyll/Staticman comment files, `_data/comments/<slug>/*.yml`, threaded by `replying_to`; and
+    the folders looked in (the one used and those before it, which would win if they appeared)."""
     import yaml
 
     comments = _site_root(path) / "_data" / "comments"
-    folder = next((comments / slug for slug in sorted(slugs) if (comments / slug).is_dir()), None)
+    looked_at: list[Dependency] = []
+    folder = None
+    for slug in sorted(slugs):
+        looked_at.append(Dependency(str(comments / slug), FOLDER, tuple(sorted(DATA_SUFFIXES))))
+        if (comments / slug).is_dir():
+            folder = comments / slug
+            break
     if folder is None:
-        return ()
+        return (), tuple(looked_at)
     entries = []
     for number, file in enumerate(sorted(folder.iterdir())[:MAX_NEIGHBOUR_FILES]):
         if file.suffix.lower() not in DATA_SUFFIXES:
@@ -540,24 +557,35 @@ def _staticman_comments(path: Path, slugs: set[str]) -> tuple[Comment, ...]:
         Comment(entry[2].author, entry[2].date, entry[2].body, tuple(replies.get(position, ())))
         for position, entry in enumerate(top_level, start=1)
     ]
-    return tuple(threads + orphans)
+    return tuple(threads + orphans), tuple(looked_at)
 
 
-def _sibling_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...], int]:
-    """Comment files next to the post whose `target` names it, `reply_to` nesting them; and how many
-    were mentions (webmention types other than reply), left out like pingbacks."""
-    try:
-        stamp = path.parent.stat().st_mtime_ns
-    except OSError:
-        return (), 0
-    found = [
-        entry
-        for entry in _comment_files_in(path.parent, stamp)
-        if not entry.target or _last_segment(entry.target) in slugs
-    ]
+SIBLING_COMMENTS = "markdown:comment-files"
+"""The kind of `Dependency` on the comment files beside a post (`detail`: the post's slugs)."""
+
+
+def _sibling_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...], int, tuple[Dependency, ...]]:
+    """Comment files next to the post whose `target` names it, `reply_to` nesting them; how many
+    were mentions (webmention types other than reply), left out like pingbacks; and the folder."""
+    looked_at = (Dependency(str(path.parent), SIBLING_COMMENTS, tuple(sorted(slugs))),)
+    found = _sibling_entries(path.parent, slugs)
     replies = [entry for entry in found if not entry.is_mention]
     threads = _thread_by_key([(entry.key, entry.reply_to, entry.comment) for entry in replies])
-    return threads, len(found) - len(replies)
+    return threads, len(found) - len(replies), looked_at
+
+
+def _sibling_entries(folder: Path, slugs: Iterable[str]) -> list[_CommentFile]:
+    slugs = set(slugs)
+    return [entry for entry in _comment_files(folder) if not entry.target or _last_segment(entry.target) in slugs]
+
+
+def dependency_state(dependency: Dependency) -> str:
+    """The comment files beside a post that are its own, as a digest: a new, edited or removed one
+    changes it; a new post in the same folder does not."""
+    if dependency.kind != SIBLING_COMMENTS:
+        raise ValueError(f"not a markdown dependency: {dependency.kind}")
+    found = _sibling_entries(Path(dependency.path), dependency.detail)
+    return hashlib.sha1(repr(found).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -568,12 +596,43 @@ class _CommentFile:
     comment: Comment
     is_mention: bool
     """A webmention that links to the post (type link, like, repost...) rather than answering it."""
+    file_name: str
 
 
-@lru_cache(maxsize=32)
-def _comment_files_in(folder: Path, stamp: int) -> tuple[_CommentFile, ...]:
-    """The comment files of a folder, read once per folder (and again when the folder changes)."""
-    del stamp  # part of the cache key only
+_COMMENT_FILES_CACHE: OrderedDict[Path, tuple[tuple, tuple[_CommentFile, ...]]] = OrderedDict()
+COMMENT_FILES_CACHED_FOLDERS = 32
+
+
+def _comment_files(folder: Path) -> tuple[_CommentFile, ...]:
+    """The comment files of a folder, read once per folder, and again when the folder lists other
+    files or one of its comment files changes (edited in place, which leaves the folder's time)."""
+    try:
+        folder_time = folder.stat().st_mtime_ns
+    except OSError:
+        return ()
+    cached = _COMMENT_FILES_CACHE.get(folder)
+    if cached is not None and cached[0] == (folder_time, _stats(folder, cached[1])):
+        _COMMENT_FILES_CACHE.move_to_end(folder)
+        return cached[1]
+    entries = _read_comment_files(folder)
+    _COMMENT_FILES_CACHE[folder] = ((folder_time, _stats(folder, entries)), entries)
+    while len(_COMMENT_FILES_CACHE) > COMMENT_FILES_CACHED_FOLDERS:
+        _COMMENT_FILES_CACHE.popitem(last=False)
+    return entries
+
+
+def _stats(folder: Path, entries: tuple[_CommentFile, ...]) -> tuple:
+    stats = []
+    for entry in entries:
+        try:
+            status = (folder / entry.file_name).stat()
+        except OSError:
+            return ()
+        stats.append((status.st_size, status.st_mtime_ns))
+    return tuple(stats)
+
+
+def _read_comment_files(folder: Path) -> tuple[_CommentFile, ...]:
     found = []
     try:
         files = sorted(folder.iterdir())[:MAX_NEIGHBOUR_FILES]
@@ -599,7 +658,7 @@ def _comment_files_in(folder: Path, stamp: int) -> tuple[_CommentFile, ...]:
         comment = Comment(author=names[0] if names else "", date=when, body=markdown_to_paragraphs(split[2]))
         key = _text(_get(meta, "source", "url")) or file.stem
         kind = (_text(_get(meta, "type")) or "reply").strip().lower()
-        entry = _CommentFile(key, _text(target), _text(reply_to), comment, kind not in _REPLY_TYPES)
+        entry = _CommentFile(key, _text(target), _text(reply_to), comment, kind not in _REPLY_TYPES, file.name)
         found.append((when or datetime.max, file.name, entry))
     found.sort(key=lambda entry: entry[:2])
     return tuple(entry[2] for entry in found)
@@ -649,20 +708,23 @@ _COMMENT_BYLINE = re.compile(
 _NUMBERED_ITEM = re.compile(r"^(?P<number>\d{1,5})\.(?P<gap>[ \t]+)(?P<rest>.*)$")
 
 
-def _comment_section(path: Path, link: str) -> tuple[tuple[Comment, ...], int]:
-    """A WordPress comment section kept as Markdown, found from the post's "[N Comments](link)"."""
+def _comment_section(path: Path, link: str) -> tuple[tuple[Comment, ...], int, tuple[Dependency, ...]]:
+    """A WordPress comment section kept as Markdown, found from the post's "[N Comments](link)"; and
+    the files looked at (the one used and those before it, which would win if they appeared)."""
     target = Path(link.split("#")[0].split("?")[0].lstrip("/"))
     if not target.name or ".." in target.parts:
-        return (), 0
+        return (), 0, ()
     root = _site_root(path)
-    for suffix in (".markdown", ".md", target.suffix):
+    looked_at: list[Dependency] = []
+    for suffix in dict.fromkeys((".markdown", ".md", target.suffix)):
         candidate = root / target.with_suffix(suffix)
+        looked_at.append(Dependency(str(candidate), FILE))
         if candidate.is_file() and not candidate.is_symlink():
             text = _read_neighbour(candidate)
             split = split_front_matter(text) if text else None
             if split is not None:
-                return parse_comment_section(split[2])
-    return (), 0
+                return (*parse_comment_section(split[2]), tuple(looked_at))
+    return (), 0, tuple(looked_at)
 
 
 def parse_comment_section(body: str) -> tuple[tuple[Comment, ...], int]:
