@@ -7,6 +7,9 @@ Evidence for a missing year, in order of trust (the order issue #3 sets):
 4. its neighbours on archive pages (newest first: going down, the year stays or steps back);
 5. a year the body mentions, taken only where it fits the bounds the neighbours set.
 No evidence: no date, never a made-up one.
+
+Once a post's date is settled, the comments its pages dated without a year get one (marked
+`date_inferred`): the post's year, or the next when the comment's day comes earlier in the year.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from civicreader.ingest import DateClue, Page
+from civicreader.ingest import DateClue, Page, date_comments
 from civicreader.model import Comment, Post, normalise_key_text
 
 # trust ranks: lower is stronger
@@ -27,6 +30,8 @@ class Group:
     """Every appearance of one post, with what each page said about its date."""
 
     appearances: list[Post] = field(default_factory=list)
+    appearance_clues: list[DateClue | None] = field(default_factory=list)
+    """Aligned with `appearances`."""
     clues: list[DateClue] = field(default_factory=list)
     year: int | None = None
     trust: int = 99
@@ -42,6 +47,7 @@ def merge_pages(pages: list[Page]) -> list[Post]:
         for post, clue in zip(page.posts, clues, strict=False):
             group = groups.setdefault(post.id, Group())
             group.appearances.append(post)
+            group.appearance_clues.append(clue)
             if clue:
                 group.clues.append(clue)
                 group.month_day = (clue.month, clue.day)
@@ -64,7 +70,9 @@ def _fold_undated_into_dated(groups: dict[str, Group]) -> None:
         if len(dated) == 1 and undated:
             target = groups[dated[0]]
             for post_id in undated:
-                target.appearances += groups.pop(post_id).appearances
+                folded = groups.pop(post_id)
+                target.appearances += folded.appearances
+                target.appearance_clues += folded.appearance_clues
 
 
 def _has_day(group: Group) -> bool:
@@ -189,9 +197,36 @@ def _nearest_dated(groups: dict[str, Group], order: list[str]) -> list[Group | N
 # --- merging ----------------------------------------------------------------------------------
 
 def _merge_group(post_id: str, group: Group) -> Post:
+    when, inferred, note = _settled_date(group)
     posts = group.appearances
+    if when is not None:
+        posts = [
+            replace(post, comments=date_comments(post.comments, clue.yearless_comments, when))
+            if clue and clue.yearless_comments
+            else post
+            for post, clue in zip(posts, group.appearance_clues, strict=True)
+        ]
     full = [post for post in posts if not post.excerpt] or posts
     best = max(full, key=lambda post: sum(len(p) for p in post.body))
+    return replace(
+        best,
+        id=post_id,
+        title=max((post.title for post in posts), key=len),
+        date=when,
+        date_inferred=inferred,
+        date_note=note,
+        authors=_union(post.authors for post in posts),
+        categories=_union(post.categories for post in posts),
+        tags=_union(post.tags for post in posts),
+        excerpt=all(post.excerpt for post in posts),
+        comments=_merge_comments(posts),
+        sources=_union(post.sources for post in posts),
+    )
+
+
+def _settled_date(group: Group) -> tuple[date | None, bool, str]:
+    """The post's date, whether its year was inferred, and how it was found."""
+    posts = group.appearances
     stated = next((post for post in posts if post.date and not post.date_inferred), None)
     dated = stated or next((post for post in posts if post.date), None)
     when: date | None = dated.date if dated else None
@@ -208,20 +243,7 @@ def _merge_group(post_id: str, group: Group) -> Post:
             when = None
     if when is None and not note:
         note = next((post.date_note for post in posts if post.date_note), "no date found")
-    return replace(
-        best,
-        id=post_id,
-        title=max((post.title for post in posts), key=len),
-        date=when,
-        date_inferred=inferred,
-        date_note=note,
-        authors=_union(post.authors for post in posts),
-        categories=_union(post.categories for post in posts),
-        tags=_union(post.tags for post in posts),
-        excerpt=all(post.excerpt for post in posts),
-        comments=_merge_comments(posts),
-        sources=_union(post.sources for post in posts),
-    )
+    return when, inferred, note
 
 
 def _short(source: str) -> str:

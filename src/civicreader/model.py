@@ -21,6 +21,9 @@ class Comment:
     body: tuple[str, ...]
     """Paragraphs of plain text."""
     replies: tuple[Comment, ...] = ()
+    date_inferred: bool = False
+    """The page gave the comment's day without a year: the year is its post's, or the next one
+    where the day comes earlier in the calendar (a comment is never older than its post)."""
 
     def walk(self, depth: int = 0):
         """Yield (depth, comment) for this comment and every reply below it, in thread order."""
@@ -32,6 +35,7 @@ class Comment:
         return {
             "author": self.author,
             "date": self.date.strftime("%Y-%m-%dT%H:%M") if self.date else None,
+            "date_inferred": self.date_inferred,
             "body": list(self.body),
             "replies": [reply.to_dict() for reply in self.replies],
         }
@@ -44,6 +48,7 @@ class Comment:
             date=datetime.fromisoformat(when) if when else None,
             body=tuple(data.get("body") or ()),
             replies=tuple(cls.from_dict(reply) for reply in data.get("replies") or ()),
+            date_inferred=bool(data.get("date_inferred")),
         )
 
 

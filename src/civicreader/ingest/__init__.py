@@ -20,11 +20,12 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from importlib import import_module
 from pathlib import Path
 
-from civicreader.model import Post
+from civicreader.model import Comment, Post
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 """Nothing larger is read at all: no blog export of a sane archive comes near it."""
@@ -75,6 +76,49 @@ class DateClue:
     comment_dates: tuple[tuple[int, int, int], ...] = ()
     """(year, month, day) of every dated comment."""
     body_years: tuple[int, ...] = ()
+    yearless_comments: tuple[YearlessDay, ...] = ()
+    """Comments dated without a year: they get one once the post's year is known (see `date_comments`)."""
+
+
+@dataclass(frozen=True)
+class YearlessDay:
+    """A comment's date shown without a year; `position` is the comment's place in `Post.walk_comments()`."""
+
+    position: int
+    month: int
+    day: int
+    hour: int | None = None
+    minute: int | None = None
+
+
+def date_comments(
+    comments: tuple[Comment, ...], yearless: Iterable[YearlessDay], post_day: date
+) -> tuple[Comment, ...]:
+    """The comments with a year given to each year-less date, marked `date_inferred`.
+
+    A comment is never older than its post: the post's year, or the next one when the comment's
+    day comes earlier in the calendar than the post's.
+    """
+    by_position = {found.position: found for found in yearless}
+    if not by_position:
+        return comments
+    position = 0
+
+    def dated(comment: Comment) -> Comment:
+        nonlocal position
+        found = by_position.get(position)
+        position += 1
+        replies = tuple(dated(reply) for reply in comment.replies)
+        if found is None or comment.date is not None:
+            return replace(comment, replies=replies)
+        year = post_day.year + (1 if (found.month, found.day) < (post_day.month, post_day.day) else 0)
+        try:
+            when = datetime(year, found.month, found.day, found.hour or 0, found.minute or 0)
+        except ValueError:  # 29 February in a year without one: no date rather than a wrong one
+            return replace(comment, replies=replies)
+        return replace(comment, date=when, date_inferred=True, replies=replies)
+
+    return tuple(dated(comment) for comment in comments)
 
 
 FILE = "file"

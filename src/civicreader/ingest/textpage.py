@@ -11,7 +11,9 @@ A page is read in three passes:
    then comments, then the reply form and site chrome, which end the post.
 
 Years missing from dates are not guessed here: the page's evidence goes into a `DateClue`
-for `dedupe`, which weighs it against the other pages the post appears on.
+for `dedupe`, which weighs it against the other pages the post appears on. A comment dated
+without a year takes its year from its post (marked `date_inferred`): here when the page dates
+the post, else in `dedupe` once the post's year is settled (`DateClue.yearless_comments`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from civicreader.ingest import DateClue, IngestError, Page, Source
+from civicreader.ingest import DateClue, IngestError, Page, Source, YearlessDay, date_comments
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.decode import decode, looks_binary
 from civicreader.model import Comment, Post, post_id
@@ -221,6 +223,7 @@ class Draft:
     excerpt: bool = False
     comments: list[Comment] = field(default_factory=list)
     comment_dates: list[datetime] = field(default_factory=list)
+    yearless_comments: list[YearlessDay] = field(default_factory=list)
 
 
 # --- pass 1: blocks ----------------------------------------------------------------------------
@@ -570,9 +573,24 @@ class _Open:
     awaiting_date: bool = False
     """Blogger writes the date after the text; "X says:" themes write it just after the name."""
     date_after_body: bool = False
+    year_from_post: bool = False
+    yearless: dates_.LooseDate | None = None
+    """A date shown without a year, which the page alone cannot complete."""
 
     def freeze(self) -> Comment:
-        return Comment(self.author, self.when, tuple(self.body), tuple(r.freeze() for r in self.replies))
+        replies = tuple(reply.freeze() for reply in self.replies)
+        return Comment(self.author, self.when, tuple(self.body), replies, date_inferred=self.year_from_post)
+
+    def set_date(self, when: dates_.LooseDate | None, draft: Draft) -> None:
+        self.when = _comment_datetime(when, draft) if when else None
+        self.year_from_post = bool(when and not when.year and self.when)
+        self.yearless = when if when and not when.year and not self.when else None
+        _note_comment_date(draft, self.when)
+
+    def walk(self):
+        yield self
+        for reply in self.replies:
+            yield from reply.walk()
 
 
 def parse_comments(blocks: list[Block], draft: Draft) -> list[Comment]:
@@ -585,9 +603,7 @@ def parse_comments(blocks: list[Block], draft: Draft) -> list[Comment]:
         if start:
             author, when, date_after = start
             node = _Open(block.indent, author, None, awaiting_date=when is None, date_after_body=date_after)
-            node.when = _comment_datetime(when, draft) if when else None
-            if when:
-                _note_comment_date(draft, node.when)
+            node.set_date(when, draft)
             while stack and stack[-1].indent >= block.indent:
                 stack.pop()
             (stack[-1].replies if stack else roots).append(node)
@@ -598,14 +614,18 @@ def parse_comments(blocks: list[Block], draft: Draft) -> list[Comment]:
             continue  # text before the first comment (the header's remains) is not a comment
         when_line = block.single and (dates_.parse_any(text) or dates_.is_relative(text))
         if current.awaiting_date and when_line and (not current.date_after_body or current.body):
-            parsed = dates_.parse_any(text)
-            current.when = _comment_datetime(parsed, draft) if parsed else None
-            _note_comment_date(draft, current.when)
+            current.set_date(dates_.parse_any(text), draft)
             current.awaiting_date = False
             continue
         if CHROME.match(text) or COMMENT_HEADER.match(text) or BARE_COMMENT_HEADER.match(text):
             continue
         current.body.extend(_comment_paragraphs(block))
+    in_thread_order = (node for root in roots for node in root.walk())
+    draft.yearless_comments = [
+        YearlessDay(position, node.yearless.month, node.yearless.day, node.yearless.hour, node.yearless.minute)
+        for position, node in enumerate(in_thread_order)
+        if node.yearless
+    ]
     return [node.freeze() for node in roots]
 
 
@@ -734,6 +754,7 @@ def finish(draft: Draft, blog: str, source: str, header: PageHeader) -> tuple[Po
     categories = _unique(header.categories + draft.categories)
     tags = _unique(header.tags + draft.tags)
     body = tuple(paragraph for paragraph in draft.body if paragraph)
+    comments = tuple(draft.comments)
     note = ""
     inferred = False
     post_date = None
@@ -744,6 +765,8 @@ def finish(draft: Draft, blog: str, source: str, header: PageHeader) -> tuple[Po
     elif when and header.year and (header.month in (None, when.month)):
         post_date = when.as_date(header.year)
         inferred, note = True, "year from the archive page header"
+        if post_date:
+            comments = date_comments(comments, draft.yearless_comments, post_date)
     elif when:
         note = f"{when.day} {_MONTH_NAMES[when.month - 1]} on the page; no year found"
         comment_dates = tuple((c.year, c.month, c.day) for c in draft.comment_dates)
@@ -752,6 +775,7 @@ def finish(draft: Draft, blog: str, source: str, header: PageHeader) -> tuple[Po
             day=when.day,
             comment_dates=comment_dates,
             body_years=tuple(dates_.years_mentioned(" ".join(body))),
+            yearless_comments=tuple(draft.yearless_comments),
         )
     else:
         note = "no date on the page"
@@ -769,7 +793,7 @@ def finish(draft: Draft, blog: str, source: str, header: PageHeader) -> tuple[Po
         categories=tuple(categories),
         tags=tuple(tags),
         excerpt=draft.excerpt,
-        comments=tuple(draft.comments),
+        comments=comments,
         sources=(source,),
     )
     return post, clue
