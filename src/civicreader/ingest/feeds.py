@@ -4,6 +4,10 @@ A post's text is the fullest content the feed carries (`content:encoded`, Atom `
 a post with only a summary is marked `excerpt`. Comment feeds saved beside a feed (what the
 posts' `wfw:commentRss` or Atom `replies` links point to) are attached to their post; read on
 their own they yield no posts, only a note, so their comments are never counted twice.
+
+A feed that is not well-formed is read by feedparser's forgiving parser, which may lose items or
+their text (a feed cut off mid-item): the page's notes say so, and a feed whose items all came
+to nothing is a problem, never an empty page without a word.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import html
 import re
 from functools import lru_cache
 from pathlib import Path
+from xml.sax import SAXParseException
 
 from civicreader.ingest import HEAD_BYTES, IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs
@@ -44,6 +49,12 @@ _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?
 _COMMENT_FEED_HINT = re.compile(rb"comments (?:on|for)\b|#comment-|showComment=", re.IGNORECASE)
 _ROOT = re.compile(rb"<([A-Za-z][\w:.-]*)")
 _TRUNCATED = re.compile(r"(\[(?:…|\.\.\.|&hellip;)\]|…|\.\.\.|read more|continue reading[^.]*)\W*$", re.IGNORECASE)
+TEASER_TAIL_CHARS = 2000
+"""A teaser's end is looked for in this much of a summary's end: a regular expression anchored at the
+end still tries every position, which takes seconds on a 50 MB description."""
+# An item or entry start tag, with any prefix (`<item>`, `<item rdf:about=...>`, `<atom:entry>`).
+_ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)(?![\w.:-])")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -74,18 +85,48 @@ def read(source: Source) -> Page:
     comment_feeds = _sibling_comment_feeds(source.path) if wants_comments else []
     posts: list[Post] = []
     attached = 0
+    textless = 0
     atom = (parsed.get("version") or "").startswith("atom")
     for entry in parsed.entries:
         comments = _comments_for(entry, comment_feeds)
         attached += sum(1 for comment in comments for _ in comment.walk())
-        posts.append(_post(entry, blog, comments, source, atom))
-    notes: tuple[str, ...] = ()
+        post = _post(entry, blog, comments, source, atom)
+        textless += not post.body and _has_text(entry)
+        posts.append(post)
+    notes = _damage_notes(source.data, parsed, posts, textless)
     excerpts = sum(1 for post in posts if post.excerpt)
     if excerpts:
         notes += (f"{excerpts} of {counted(len(posts), 'post')} only as a summary",)
     if attached:
         notes += (f"{counted(attached, 'comment')} from comment feeds beside it",)
     return Page(path=source.display, posts=tuple(posts), clues=(None,) * len(posts), notes=notes)
+
+
+def _damage_notes(data: bytes, parsed, posts: list[Post], textless: int) -> tuple[str, ...]:
+    """What the forgiving parser could not read, in words; IngestError when it read nothing at all."""
+    items = len(_ITEM_START.findall(data))
+    error = parsed.get("bozo_exception")
+    error = error if isinstance(error, SAXParseException) else None
+    reason = f"line {error.getLineNumber()}: {clean_line(error.getMessage())}" if error is not None else ""
+    if items and not posts:
+        raise IngestError(
+            f"none of its {counted(items, 'item')} could be read ({reason or 'the feed parser found no entries'})",
+            error.getLineNumber() if error is not None else None,
+        )
+    notes: tuple[str, ...] = ()
+    if error is not None:
+        notes += (f"not well-formed XML ({reason}): read as far as it could be",)
+    if len(posts) < items:
+        notes += (f"read {len(posts)} of its {items} items",)
+    if textless:
+        notes += (f"the text of {counted(textless, 'post')} could not be read",)
+    return notes
+
+
+def _has_text(entry) -> bool:
+    """Did the entry carry words (not only tags, images and spaces)?"""
+    values = [item.get("value") or "" for item in entry.get("content") or ()] + [entry.get("summary") or ""]
+    return any(html.unescape(_TAG.sub(" ", value)).strip() for value in values)
 
 
 def _parse(data: bytes):
@@ -155,7 +196,7 @@ def _body(entry, atom: bool) -> tuple[tuple[str, ...], bool]:
     detail = entry.get("summary_detail") or {}
     summary = entry.get("summary") or ""
     body = _paragraphs(summary, detail.get("type"))
-    teaser = atom or _TRUNCATED.search(summary.strip()) is not None
+    teaser = atom or _TRUNCATED.search(summary.rstrip()[-TEASER_TAIL_CHARS:]) is not None
     return body, bool(body) and teaser
 
 
