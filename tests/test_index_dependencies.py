@@ -156,6 +156,23 @@ def test_staticman_comment_files_are_neither_posts_nor_bad_files(jekyll):
     assert sum(len(page.posts) for page in pages) == 2
 
 
+def test_an_empty_staticman_comment_is_no_comment_not_a_bad_file(jekyll, tmp_path):
+    write(jekyll / "_data" / "comments" / "the-lunch-club-moves" / "comment-0.yml", "")
+    pages, problems = read_paths([jekyll])
+    assert problems == []
+    [post] = [post for page in pages for post in page.posts if post.title == "The lunch club moves"]
+    assert comment_texts(post) == ["Is there a ramp at the scout hut?"]
+
+
+def test_a_comment_file_that_is_not_yaml_is_named_in_its_posts_notes(jekyll, tmp_path):
+    write(jekyll / "_data" / "comments" / "the-lunch-club-moves" / "comment-5.yml", "name: [unclosed\nmessage: hi\n")
+    pages, problems = read_paths([jekyll])
+    assert problems == []
+    [page] = [page for page in pages if page.posts and page.posts[0].title == "The lunch club moves"]
+    assert page.notes == ("left out 1 comment file: not valid YAML",)
+    assert comment_texts(page.posts[0]) == ["Is there a ramp at the scout hut?"]
+
+
 @pytest.fixture
 def webmentions(tmp_path):
     """Posts in folders of their own with their comments beside them (as petermolnar.net keeps them)."""

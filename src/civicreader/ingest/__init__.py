@@ -254,7 +254,7 @@ def read_file(path: Path, root: Path) -> Page | Problem:
             return Problem(str(path), NOT_A_FILE)
         size = status.st_size
         if size == 0:
-            return Problem(str(path), "empty file")
+            return _empty_file(path)
         if size > MAX_FILE_BYTES:
             return Problem(str(path), f"too large ({size // (1024 * 1024)} MB)")
         with path.open("rb") as handle:
@@ -281,6 +281,15 @@ def read_file(path: Path, root: Path) -> Page | Problem:
     if looks_binary(head):
         return Problem(str(path), "binary data, not a blog page or export")
     return Problem(str(path), "not a blog page or export this reader knows")
+
+
+def _empty_file(path: Path) -> Page | Problem:
+    """An empty file is a bad file, except a Staticman comment: an empty comment is no comment."""
+    from civicreader.ingest.markdown import is_staticman_comment_path
+
+    if is_staticman_comment_path(path) and path.suffix.lower() in (".yml", ".yaml"):
+        return Page(path=str(path), posts=())
+    return Problem(str(path), "empty file")
 
 
 def discover(paths: Iterable[Path], passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path]]:

@@ -364,10 +364,12 @@ def read(source: Source) -> Page:
     found = read_site_post(meta, body, source, is_html=path.suffix.lower() in HTML_SUFFIXES)
     if found is None:
         return Page(path=source.display, posts=(), notes=(*notes, "no post text (front matter only)"))
-    post, pings, depends_on = found
-    if pings:
-        notes = (*notes, f"left out {pings} pingback{'' if pings == 1 else 's'}")
-    return Page(path=source.display, posts=(post,), notes=notes, depends_on=depends_on)
+    if found.pings:
+        notes = (*notes, f"left out {found.pings} pingback{'' if found.pings == 1 else 's'}")
+    unreadable = found.unreadable_comments
+    if unreadable:
+        notes = (*notes, f"left out {unreadable} comment file{'' if unreadable == 1 else 's'}: not valid YAML")
+    return Page(path=source.display, posts=(found.post,), notes=notes, depends_on=found.depends_on)
 
 
 def _read_own_export(source: Source) -> Post | None:
@@ -411,12 +413,18 @@ _FILENAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
 _COMMENTS_LINK = re.compile(r"^\s*\[\d+ Comments?\]\((?P<link>[^)\s]+)\)\s*$", re.MULTILINE | re.IGNORECASE)
 
 
-def read_site_post(
-    meta: dict[str, Any], body: str, source: Source, is_html: bool
-) -> tuple[Post, int, tuple[Dependency, ...]] | None:
-    """A post from a static site's file, with the comments the site keeps beside it; how many
-    pingbacks and mentions were left out of them (as the WXR and HTML readers leave them out);
-    and the files and folders those comments were looked for in."""
+@dataclass(frozen=True)
+class SitePost:
+    post: Post
+    pings: int
+    """Pingbacks and mentions left out of the comments (as the WXR and HTML readers leave them out)."""
+    depends_on: tuple[Dependency, ...]
+    """The files and folders the comments were looked for in."""
+    unreadable_comments: int = 0
+
+
+def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: bool) -> SitePost | None:
+    """A post from a static site's file, with the comments the site keeps beside it."""
     from civicreader.textsafe import one_line
 
     path = source.path
@@ -436,7 +444,7 @@ def read_site_post(
         return None
     post_date = _as_date(when)
     slugs = _slug_candidates(meta, path, stem_match)
-    staticman_comments, staticman_looked_at = _staticman_comments(path, slugs)
+    staticman_comments, staticman_looked_at, unreadable = _staticman_comments(path, slugs)
     sibling_comments, sibling_pings, sibling_looked_at = _sibling_comments(path, slugs)
     section_comments, section_pings, section_looked_at = (
         _comment_section(path, comments_link.group("link")) if comments_link else ((), 0, ())
@@ -457,7 +465,8 @@ def read_site_post(
         comments=comments,
         sources=(source.display,),
     )
-    return post, sibling_pings + section_pings, staticman_looked_at + sibling_looked_at + section_looked_at
+    looked_at = staticman_looked_at + sibling_looked_at + section_looked_at
+    return SitePost(post, sibling_pings + section_pings, looked_at, unreadable)
 
 
 def _slug_candidates(meta: dict[str, Any], path: Path, stem_match: re.Match | None) -> set[str]:
@@ -507,9 +516,10 @@ def _site_root(path: Path) -> Path:
     return path.parent
 
 
-def _staticman_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...], tuple[Dependency, ...]]:
-    """Jekyll/Staticman comment files, `_data/comments/<slug>/*.yml`, threaded by `replying_to`; and
-    the folders looked in (the one used and those before it, which would win if they appeared)."""
+def _staticman_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...], tuple[Dependency, ...], int]:
+    """Jekyll/Staticman comment files, `_data/comments/<slug>/*.yml`, threaded by `replying_to`; the
+    folders looked in (the one used and those before it, which would win if they appeared); and how
+    many comment files were not valid YAML."""
     import yaml
 
     comments = _site_root(path) / "_data" / "comments"
@@ -521,8 +531,9 @@ def _staticman_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...
             folder = comments / slug
             break
     if folder is None:
-        return (), tuple(looked_at)
+        return (), tuple(looked_at), 0
     entries = []
+    unreadable = 0
     for number, file in enumerate(sorted(folder.iterdir())[:MAX_NEIGHBOUR_FILES]):
         if file.suffix.lower() not in DATA_SUFFIXES:
             continue
@@ -530,6 +541,7 @@ def _staticman_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...
         try:
             data = load_yaml(text) if text else None
         except yaml.YAMLError:
+            unreadable += 1
             continue
         if not isinstance(data, dict) or _get(data, "hidden") in (True, "true", "yes"):
             continue
@@ -557,7 +569,7 @@ def _staticman_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment, ...
         Comment(entry[2].author, entry[2].date, entry[2].body, tuple(replies.get(position, ())))
         for position, entry in enumerate(top_level, start=1)
     ]
-    return tuple(threads + orphans), tuple(looked_at)
+    return tuple(threads + orphans), tuple(looked_at), unreadable
 
 
 SIBLING_COMMENTS = "markdown:comment-files"
