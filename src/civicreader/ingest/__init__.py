@@ -142,6 +142,8 @@ class Dependency:
 
 ABSENT = ""
 """The stamp and state of a dependency that is not there."""
+DIGEST_CHARS = 16
+"""Of a SHA-1 in hex: 64 bits tell a change apart, and the manifest holds one or more for every post."""
 
 
 def dependency_stamp(dependency: Dependency) -> str:
@@ -157,7 +159,7 @@ def dependency_stamp(dependency: Dependency) -> str:
         digest = hashlib.sha1()
         for name, size, mtime in _folder_files(path):
             digest.update(f"{name}\0{size}\0{mtime}\0".encode("utf-8", "surrogateescape"))
-        return "folder:" + digest.hexdigest()
+        return digest.hexdigest()[:DIGEST_CHARS]
     except OSError:
         return ABSENT
 
@@ -175,7 +177,7 @@ def dependency_state(dependency: Dependency) -> str:
                 if not suffixes or name.lower().endswith(suffixes):
                     content = _file_digest(os.path.join(path, name))
                     digest.update(f"{name}\0{content}\0".encode("utf-8", "surrogateescape"))
-            return digest.hexdigest()
+            return digest.hexdigest()[:DIGEST_CHARS]
     except OSError:
         return ABSENT
     reader, _, _ = dependency.kind.partition(":")
@@ -195,7 +197,7 @@ def _folder_files(path: str) -> list[tuple[str, int, int]]:
 
 def _file_digest(path: str) -> str:
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha1").hexdigest()
+        return hashlib.file_digest(handle, "sha1").hexdigest()[:DIGEST_CHARS]
 
 
 @dataclass(frozen=True)

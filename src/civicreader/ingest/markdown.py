@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from civicreader.ingest import FILE, FOLDER, HEAD_BYTES, Dependency, IngestError, Page, Source
+from civicreader.ingest import DIGEST_CHARS, FILE, FOLDER, HEAD_BYTES, Dependency, IngestError, Page, Source
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.model import Comment, Post, post_id
 
@@ -597,7 +597,7 @@ def dependency_state(dependency: Dependency) -> str:
     if dependency.kind != SIBLING_COMMENTS:
         raise ValueError(f"not a markdown dependency: {dependency.kind}")
     found = _sibling_entries(Path(dependency.path), dependency.detail)
-    return hashlib.sha1(repr(found).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha1(repr(found).encode("utf-8", "surrogatepass")).hexdigest()[:DIGEST_CHARS]
 
 
 @dataclass(frozen=True)
