@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from civicreader import paths
-from civicreader.ingest import Dependency, Page, Problem
+from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
 from civicreader.model import Post, normalise_key_text
 
 FORMAT_VERSION = 6
@@ -772,25 +772,28 @@ class _Looks:
     """Stamps and states of dependencies, each taken once per update: the posts of a folder share it."""
 
     def __init__(self, corpus: Path):
-        self._corpus = corpus
+        self._corpus = str(corpus)
         self._stamps: dict[tuple[str, str], str] = {}
         self._states: dict[tuple[str, str, tuple[str, ...]], str] = {}
+        self._folders: dict[str, bool] = {}
 
     def dependency(self, record: list) -> Dependency:
+        # os.path, not pathlib: this runs for every dependency of every page on every staleness check.
         path, kind, detail = record[0], record[1], tuple(record[2])
-        return Dependency(path if os.path.isabs(path) else str(self._corpus / path), kind, detail)
+        return Dependency(os.path.join(self._corpus, path), kind, detail)
 
     def stamp(self, dependency: Dependency) -> str:
-        from civicreader.ingest import dependency_stamp
-
         key = (dependency.path, dependency.kind)
         if key not in self._stamps:
-            self._stamps[key] = dependency_stamp(dependency)
+            # Most posts have no comment folder of their own, and most sites no `_data/comments`: one
+            # look at the parent answers for all of its would-be children.
+            parent = os.path.dirname(dependency.path)
+            if parent not in self._folders:
+                self._folders[parent] = os.path.isdir(parent)
+            self._stamps[key] = dependency_stamp(dependency) if self._folders[parent] else ABSENT
         return self._stamps[key]
 
     def state(self, dependency: Dependency) -> str:
-        from civicreader.ingest import dependency_state
-
         key = (dependency.path, dependency.kind, dependency.detail)
         if key not in self._states:
             self._states[key] = dependency_state(dependency)
