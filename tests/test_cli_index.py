@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from civicreader.cli import main
 from civicreader.index import Library
+from civicreader.paths import sample_corpus
 from tests.conftest import SEEDS, needs_shared
 from tests.index_corpus import POSTS, write_corpus, write_post
 
@@ -107,6 +108,14 @@ def test_show_prints_the_post_with_its_thread(corpus):
     # the reply sits deeper than the comment it answers
     indent = lambda line: len(line) - len(line.lstrip())  # noqa: E731
     assert indent(lines[owen]) > indent(lines[martha])
+
+
+def test_show_marks_a_comment_date_whose_year_was_inferred(tmp_path):
+    # The community transport post's comments give day and month only; their year comes from the post.
+    result = run("show", "2f60a55737f4", "--corpus", str(sample_corpus()), "--index", str(tmp_path / "index"))
+    assert result.exit_code == 0, result.output
+    sarah = next(line for line in result.stdout.splitlines() if line.strip().startswith("Sarah Lund"))
+    assert sarah.strip().endswith("(year inferred)")
 
 
 def test_show_json_is_the_post_as_parse_gives_it(corpus):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -52,15 +53,23 @@ moments = st.datetimes(
     min_value=datetime(1990, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.none() | st.just(UTC)
 )
 
+def only_dates_inferred(comment: Comment) -> Comment:
+    return comment if comment.date else replace(comment, date_inferred=False)
+
+
 comment_trees = st.recursive(
-    st.builds(Comment, author=names, date=st.none() | moments, body=paragraphs.map(tuple), replies=st.just(())),
+    st.builds(
+        Comment, author=names, date=st.none() | moments, body=paragraphs.map(tuple), replies=st.just(()),
+        date_inferred=st.booleans(),
+    ).map(only_dates_inferred),
     lambda children: st.builds(
         Comment,
         author=names,
         date=st.none() | moments,
         body=paragraphs.map(tuple),
         replies=st.lists(children, max_size=4).map(tuple),
-    ),
+        date_inferred=st.booleans(),
+    ).map(only_dates_inferred),
     max_leaves=25,
 )
 
@@ -128,6 +137,16 @@ def test_file_has_front_matter_heading_body_and_indented_thread():
     assert "  Where does \\*this\\* leave us?" in lines
     assert "  - **Ann Other** · 2011-05-18 09:05" in lines
     assert "    Agreed, with one caveat." in lines
+
+
+def test_a_comment_date_with_an_inferred_year_says_so_and_reads_back_inferred():
+    when = datetime(2010, 12, 28, 15, 4)
+    post = make_post(comments=(Comment("Joe", when, ("Late reply.",), date_inferred=True),
+                               Comment("Sue", when, ("Dated in full.",))))
+    lines = render_markdown(post).split("\n")
+    assert "- **Joe** · 2010-12-28 15:04 (year inferred)" in lines
+    assert "- **Sue** · 2010-12-28 15:04" in lines
+    assert [comment.date_inferred for comment in read_back(render_markdown(post)).comments] == [True, False]
 
 
 def test_comment_without_author_or_date_is_still_an_item():

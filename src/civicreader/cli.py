@@ -369,6 +369,8 @@ def print_post(post) -> None:
         console.print(Text(f"{post.comment_count} comments", style="bold"))
     for depth, comment in post.walk_comments():
         stamp = comment.date.strftime("%Y-%m-%d %H:%M") if comment.date else "undated"
+        if comment.date_inferred:
+            stamp += " (year inferred)"
         indent = (0, 0, 0, 2 + 4 * depth)
         console.print()
         heading = Text.assemble((one_line(comment.author) or "anonymous", "bold"), "  ", (stamp, "dim"))

@@ -21,6 +21,7 @@ from civicreader.ingest.markdown import (
     EXPORT_FORMAT_KEY,
     INDENT,
     NO_NAME,
+    YEAR_INFERRED,
 )
 from civicreader.model import Comment, Post
 
@@ -94,7 +95,8 @@ def comment_header(comment: Comment) -> str:
     who = f"**{escape_inline(author)}**" if author else NO_NAME
     if comment.date is None:
         return who
-    return f"{who}{AUTHOR_DATE_SEPARATOR}{format_comment_date(comment.date)}"
+    inferred = YEAR_INFERRED if comment.date_inferred else ""
+    return f"{who}{AUTHOR_DATE_SEPARATOR}{format_comment_date(comment.date)}{inferred}"
 
 
 def front_matter(post: Post) -> str:

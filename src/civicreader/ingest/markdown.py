@@ -54,6 +54,8 @@ EXPORT_FORMAT_KEY = "civicreader_export"
 COMMENTS_HEADING = "## Comments"
 NO_NAME = "*(no name)*"
 AUTHOR_DATE_SEPARATOR = " · "
+YEAR_INFERRED = " (year inferred)"
+"""After a comment's date whose year the page did not give."""
 INDENT = "  "
 
 MAX_LIST_ITEMS = 1000
@@ -891,7 +893,7 @@ def _read_comments(lines: list[str], position: int, depth: int) -> tuple[tuple[C
             position += 1
         if position >= len(lines) or not lines[position].startswith(marker):
             return tuple(comments), start
-        author, when = _parse_header(lines[position][len(marker) :])
+        author, when, inferred = _parse_header(lines[position][len(marker) :])
         position += 1
         body: list[str] = []
         while True:
@@ -904,19 +906,25 @@ def _read_comments(lines: list[str], position: int, depth: int) -> tuple[tuple[C
                 break
             position = _read_paragraph(lines, probe, text_indent, body)
         replies, position = _read_comments(lines, position, depth + 1)
-        comments.append(Comment(author=author, date=when, body=tuple(body), replies=replies))
+        comments.append(
+            Comment(author=author, date=when, body=tuple(body), replies=replies, date_inferred=inferred)
+        )
 
 
-def _parse_header(text: str) -> tuple[str, datetime | None]:
+def _parse_header(text: str) -> tuple[str, datetime | None, bool]:
+    """(author, date, whether the date's year was inferred) from an exported comment's first line."""
     match = _HEADER.match(text) or _NO_NAME_HEADER.match(text)
     if not match:
-        return unescape(text), None
+        return unescape(text), None, False
     author = unescape(match.group("author")) if "author" in match.groupdict() else ""
-    stamp = match.group("date")
+    stamp = (match.group("date") or "").strip()
+    inferred = stamp.endswith(YEAR_INFERRED.strip())
+    if inferred:
+        stamp = stamp[: -len(YEAR_INFERRED.strip())]
     when = None
     if stamp:
         try:
             when = datetime.fromisoformat(stamp.strip())
         except ValueError:
             when = None
-    return author, when
+    return author, when, inferred and when is not None
