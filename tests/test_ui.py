@@ -363,6 +363,30 @@ async def test_opening_a_post_from_the_results_list(built_index):
 
 
 @pilot_test
+async def test_the_last_row_fetches_the_next_page_of_results_after_the_ones_shown(built_index, monkeypatch):
+    from civicreader.ui import main_screen
+    from civicreader.ui.results_list import MORE_ID, ResultsList
+
+    monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"allotment")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        first_page = [hit.id for hit in results.hits]
+        assert len(first_page) == 2
+        assert results.get_option_at_index(results.option_count - 1).id == MORE_ID
+        assert "▾ 1 more result (Enter)" in screen_text(app)
+        await pilot.press("down", "G", "enter")
+        await settle(pilot)
+        assert [hit.id for hit in results.hits][:2] == first_page and len(results.hits) == 3
+        assert results.option_count == 3, "three hits, no row for more"
+        assert results.highlighted == 2, "the cursor stays where it was: on the first new hit"
+        assert "more result" not in screen_text(app)
+
+
+@pilot_test
 async def test_a_malformed_query_gets_an_inline_message_and_keeps_the_last_results(built_index):
     from civicreader.ui.results_list import ResultsList
 
@@ -452,6 +476,42 @@ async def test_comments_are_threaded_and_indented_by_depth_and_fold(built_index)
         await pilot.press("c")
         await pilot.pause()
         assert [view.display for view in views] == [True, True, False, False, True], "inner fold kept"
+
+
+@pilot_test
+async def test_c_folds_the_marked_thread_the_first_with_a_header_in_view_else_the_one_the_view_is_inside(built_index):
+    from civicreader.ui.reading_pane import CommentView, ReadingPane
+
+    app = make_app(built_index)
+    async with app.run_test(size=(100, 14)) as pilot:  # a pane six lines high: the thread needs scrolling
+        await settle(pilot)
+        await open_allotment_post(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        _hilda, ravi, hilda_again, owen, _priya = views = list(app.screen.query(CommentView))
+
+        def marked() -> list[CommentView]:
+            return [view for view in views if view.has_class("fold-target")]
+
+        reader.scroll_to(y=ravi.virtual_region.y, animate=False)  # Hilda's header just above the view
+        await pilot.pause()
+        assert marked() == [ravi]
+        await pilot.press("c")
+        await pilot.pause()
+        assert [view.display for view in views] == [True, True, False, False, True]
+        await pilot.press("c")
+        await pilot.pause()
+        assert all(view.display for view in views)
+
+        # Inside Hilda's second comment's thread, its header gone by: no header with replies in view.
+        reader.scroll_to(y=owen.virtual_region.y, animate=False)
+        await pilot.pause()
+        assert reader.scroll_y > hilda_again.virtual_region.y
+        assert marked() == [hilda_again]
+        await pilot.press("c")
+        await settle(pilot)
+        assert [view.display for view in views] == [True, True, True, False, True]
+        assert hilda_again.folded
+        assert reader.scroll_y <= hilda_again.virtual_region.y < reader.scroll_y + reader.size.height, "header shown"
 
 
 @pilot_test
@@ -670,6 +730,59 @@ async def test_a_stale_index_is_shown_at_once_then_updated(tmp_path):
         order = [kind for kind in posted if kind in (LibraryOpened, IndexingStarted, IndexingFinished)]
         assert order == [LibraryOpened, IndexingStarted, IndexingFinished]
         assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4"
+
+
+@pilot_test
+async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_and_the_cursor(tmp_path, monkeypatch):
+    import threading
+
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.archive_tree import ArchiveTree
+
+    corpus = write_corpus(tmp_path / "corpus")
+    Library(corpus, tmp_path / "index").update()
+    seed_swap = {**POSTS[1], "title": "Seed swap on Saturday", "date": "2011-03-20 10:00:00", "comments": {}}
+    (corpus / "more.xml").write_text(wxr("Parish Pump", [seed_swap]), encoding="utf-8")
+    # The update waits until the reader has opened a branch or two, as a slow one on a big corpus would.
+    release = threading.Event()
+    update = Library.update
+
+    def slow_update(self, *args, **kwargs):
+        release.wait(30)
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "update", slow_update)
+    app = CivicReaderApp(corpus, tmp_path / "index")
+
+    async def tree_settled(pilot) -> None:
+        for _ in range(3):
+            # Not wait_for_complete(): given no workers, it waits for all of them, the held update too.
+            await asyncio.gather(*(worker.wait() for worker in app.workers if worker.group != "index"))
+            await pilot.pause()
+
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await tree_settled(pilot)
+            tree = app.screen.query_one(ArchiveTree)
+            for keys in (("j", "enter"), ("j", "j", "enter"), ("j", "j", "enter"), ("j",)):  # Parish Pump/2011/March
+                await pilot.press(*keys)
+                await tree_settled(pilot)
+            assert tree.cursor_node.label.plain == "2011-03-14 Notes from the allotment committee (5)"
+            release.set()
+            await settle(pilot)
+            labels = tree_labels(tree)
+            assert labels[1:7] == [
+                "Parish Pump 5",
+                "  2012 1",
+                "  2011 3",
+                "    April 1",
+                "    March 2",
+                "      2011-03-20 Seed swap on Saturday",
+            ]
+            assert labels[7] == "      2011-03-14 Notes from the allotment committee (5)"
+            assert tree.cursor_node.label.plain == "2011-03-14 Notes from the allotment committee (5)"
+    finally:
+        release.set()
 
 
 def test_a_missing_corpus_folder_is_one_line_on_stderr(tmp_path, capsys):

@@ -63,7 +63,7 @@ class CivicReaderApp(App):
             )
             yield SystemCommand(
                 "Fold thread",
-                "Fold or unfold the comment thread at the top of the post view (c)",
+                "Fold or unfold the comment thread marked by a bright bar in the post (c)",
                 lambda: screen.action_reader("toggle_thread"),
             )
 

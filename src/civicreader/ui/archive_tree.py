@@ -7,7 +7,7 @@ thread worker, so the tree is instant however large the archive is.
 from __future__ import annotations
 
 from calendar import month_name
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -59,6 +59,29 @@ class PostLeaf:
 
 Branch = BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch
 NodeData = Branch | PostLeaf
+
+
+@dataclass
+class Place:
+    """The open branches and the cursor, as paths from the top (see `node_path`)."""
+
+    expanded: set[tuple]
+    cursor: tuple | None
+    reopening: set[int] = field(default_factory=set)
+    """Ids of the nodes opened to put the place back, whose children are still loading."""
+
+
+def node_key(data: NodeData) -> object:
+    """What names a node across reloads: a post by its id (its comment count may have changed)."""
+    return ("post", data.summary.id) if isinstance(data, PostLeaf) else data
+
+
+def node_path(node: TreeNode[NodeData]) -> tuple:
+    path = []
+    while node.parent is not None:
+        path.append(node_key(node.data))
+        node = node.parent
+    return tuple(reversed(path))
 
 
 def counted(name: str, count: int, style: str = "") -> Text:
@@ -119,7 +142,9 @@ class ArchiveTree(Tree[NodeData]):
         """Set by the screen before `reload`."""
         self._loaded: set[int] = set()
         self._generation = 0
-        """Bumped whenever the tree is cleared, so late answers for old nodes are dropped."""
+        """Bumped whenever new content for the whole tree is asked for: answers for an older tree are dropped."""
+        self._place: Place | None = None
+        """Where the user was before a reload: put back as the branches load again."""
 
     def process_label(self, label) -> Text:
         # A plain str label would go through Rich's markup parser; only Text is accepted here.
@@ -129,17 +154,42 @@ class ArchiveTree(Tree[NodeData]):
 
     def show_message(self, message: str) -> None:
         """Replace the tree's content with a one-line note (while indexing, or when empty)."""
+        self._generation += 1
         self._clear()
         self.root.add_leaf(Text(message, "dim italic"))
 
     def _clear(self) -> None:
         self.clear()
         self._loaded.clear()
-        self._generation += 1
 
     def reload(self) -> None:
-        """Read the top level again (after the index changed); branches load when opened."""
+        """Read the index again (after it changed), keeping the open branches and the cursor where they were.
+
+        The old tree stays on screen until the new top level arrives; the branches that were open
+        open again as their children load, and the cursor goes back to its post or branch (or to the
+        nearest branch above it that is still there).
+        """
+        self._place = self._current_place()
+        self._generation += 1
         self._load_children(None, self._generation)
+
+    def show_top_level(self, children: list[tuple[Text, NodeData | None, bool]]) -> None:
+        """Fill the top level with children read by the caller's worker (`children_of(library, None)`)."""
+        self._generation += 1
+        self.post_message(self._ChildrenLoaded(None, children, self._generation))
+
+    def _current_place(self) -> Place:
+        expanded: set[tuple] = set()
+
+        def walk(node: TreeNode[NodeData]) -> None:
+            for child in node.children:
+                if child.is_expanded and child.data is not None:
+                    expanded.add(node_path(child))
+                    walk(child)
+
+        walk(self.root)
+        cursor = self.cursor_node
+        return Place(expanded, node_path(cursor) if cursor is not None and cursor.data is not None else None)
 
     @on(Tree.NodeExpanded)
     def _expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
@@ -160,14 +210,14 @@ class ArchiveTree(Tree[NodeData]):
             return
         try:
             with self.access as library:
-                children = list(self._children_of(library, node.data if node else None))
+                children = list(self.children_of(library, node.data if node else None))
         except IndexNotReady:
             return
         if not get_current_worker().is_cancelled:
             self.post_message(self._ChildrenLoaded(node, children, generation))
 
     @staticmethod
-    def _children_of(library, data: NodeData | None):
+    def children_of(library, data: NodeData | None):
         """(label, data, is_branch) for the children of a node, read from the index."""
         if data is None:
             blogs = library.blogs()
@@ -205,16 +255,35 @@ class ArchiveTree(Tree[NodeData]):
     def _add_children(self, message: _ChildrenLoaded) -> None:
         if message.generation != self._generation:
             return
+        place = self._place
         if message.node is None:
             self._clear()
             node = self.root
         else:
             node = message.node
             node.remove_children()
+            if place is not None and node.id not in place.reopening:
+                place = None  # the user opened this branch: leave the cursor alone
+        added = []
         for label, data, is_branch in message.children:
-            if is_branch:
-                node.add(label, data)
-            else:
-                node.add_leaf(label, data)
+            added.append(node.add(label, data) if is_branch else node.add_leaf(label, data))
+        if place is not None:
+            place.reopening.discard(node.id)
+            self._put_back(place, added)
         if node is self.root and self.cursor_line < 0 and self.root.children:
             self.cursor_line = 0
+
+    def _put_back(self, place: Place, added: list[TreeNode[NodeData]]) -> None:
+        """Reopen the branches among `added` that were open, and move the cursor to its old node or nearest."""
+        for child in added:
+            if child.data is None:
+                continue
+            path = node_path(child)
+            if place.cursor is not None and place.cursor[: len(path)] == path:
+                # Deeper matches arrive later and move it again; the exact node, if still there, wins.
+                self.call_after_refresh(self.move_cursor, child)
+            if path in place.expanded:
+                place.reopening.add(child.id)
+                child.expand()
+        if not place.reopening:
+            self._place = None

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import on
-from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import Select
 
 from civicreader.textsafe import one_line
@@ -44,18 +44,21 @@ class FacetBar(Horizontal):
         self.pending: dict[str, dict[str, int]] = {}
         self.timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
-        for name, prompt in FACETS:
-            yield Select[str]([], prompt=prompt, id=f"facet-{name}", compact=True)
+    def prepare(self) -> AwaitMount:
+        """Mount the (empty) selects, once: the first screen does not show them, so it need not wait for them."""
+        if self.children:
+            return self.mount_all(())
+        return self.mount_all(
+            Select[str]([], prompt=prompt, id=f"facet-{name}", compact=True) for name, prompt in FACETS
+        )
+
+    def selects(self) -> list[tuple[str, Select]]:
+        """(facet name, its select) for the selects mounted so far."""
+        return [(select.id.removeprefix("facet-"), select) for select in self.query_children(Select)]
 
     @property
     def filters(self) -> dict[str, str]:
-        chosen = {}
-        for name, _prompt in FACETS:
-            value = self.query_one(f"#facet-{name}", Select).value
-            if isinstance(value, str):
-                chosen[name] = value
-        return chosen
+        return {name: select.value for name, select in self.selects() if isinstance(select.value, str)}
 
     def show(self, facets: dict[str, dict[str, int]]) -> None:
         """Offer the facet values of the current results, once typing has paused.
@@ -68,30 +71,31 @@ class FacetBar(Horizontal):
             self.timer.stop()
         self.timer = self.set_timer(FACET_DELAY_SECONDS, self._apply)
 
-    def _apply(self) -> None:
+    async def _apply(self) -> None:
         self.timer = None
         facets, self.pending = self.pending, {}
-        for name, _prompt in FACETS:
-            select = self.query_one(f"#facet-{name}", Select)
-            counts = dict(facets.get(name) or {})
-            if counts == self.shown.get(name):
-                continue  # rebuilding a Select costs a layout; typing often leaves the facets as they were
-            self.shown[name] = counts
-            chosen = select.value
-            if isinstance(chosen, str):
-                counts.setdefault(chosen, 0)
-            with select.prevent(Select.Changed):
-                select.set_options(facet_options(counts, name))
+        await self.prepare()
+        # One layout for the three selects, not one each.
+        with self.app.batch_update():
+            for name, select in self.selects():
+                counts = dict(facets.get(name) or {})
+                if counts == self.shown.get(name):
+                    continue  # rebuilding a Select costs a layout; typing often leaves the facets as they were
+                self.shown[name] = counts
+                chosen = select.value
                 if isinstance(chosen, str):
-                    select.value = chosen
+                    counts.setdefault(chosen, 0)
+                with select.prevent(Select.Changed):
+                    select.set_options(facet_options(counts, name))
+                    if isinstance(chosen, str):
+                        select.value = chosen
 
     def clear(self) -> None:
         if self.timer is not None:
             self.timer.stop()
             self.timer = None
         self.shown = {}
-        for name, _prompt in FACETS:
-            select = self.query_one(f"#facet-{name}", Select)
+        for _name, select in self.selects():
             with select.prevent(Select.Changed):
                 select.clear()
 

@@ -62,7 +62,7 @@ KEYS = (
             ("space / b", "page down / up"),
             ("g / G", "top / bottom"),
             ("n / N", "next / previous match of the search"),
-            ("c", "fold or unfold the thread at the top of the view (or click a comment's header)"),
+            ("c", "fold or unfold the thread marked by a bright bar (or click a comment's header)"),
         ),
     ),
 )

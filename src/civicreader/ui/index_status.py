@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from civicreader.ui.text import line
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 
 class IndexStatus(Horizontal):
@@ -17,7 +22,6 @@ class IndexStatus(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="index-label", markup=False)
-        yield ProgressBar(id="index-progress", show_eta=False)
 
     def show_idle(self, label: Content) -> None:
         """What is open, when nothing is being indexed."""
@@ -25,16 +29,26 @@ class IndexStatus(Horizontal):
             self.query_one("#index-label", Static).update(label)
         self.idle_label = label
 
+    def _progress_bar(self) -> ProgressBar:
+        """The bar, mounted the first time indexing starts (most sessions never index: no need to build it)."""
+        from textual.widgets import ProgressBar
+
+        bars = self.query_children(ProgressBar)
+        if bars:
+            return bars.first()
+        bar = ProgressBar(id="index-progress", show_eta=False)
+        self.mount(bar)
+        return bar
+
     def start(self, message: str) -> None:
         self.query_one("#index-label", Static).update(Content(message))
-        bar = self.query_one(ProgressBar)
-        bar.update(total=None, progress=0)
+        self._progress_bar().update(total=None, progress=0)
         self.add_class("indexing")
 
     def progress(self, done: int, total: int, current: str) -> None:
         label = Content.assemble(f"Indexing {done:,}/{total:,} ", line(current, "dim"))
         self.query_one("#index-label", Static).update(label)
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        self._progress_bar().update(total=max(total, 1), progress=done)
 
     def finish(self) -> None:
         self.remove_class("indexing")

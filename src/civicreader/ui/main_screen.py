@@ -86,7 +86,8 @@ class MainScreen(Screen):
         tree.show_message("Opening the index…")
         self.query_one(IndexStatus).show_idle(Content.assemble("corpus ", (one_line(self.corpus.name), "bold")))
         self.set_focus(tree)
-        self.prepare_library()
+        # The first frame goes out before any work on the index (which competes for the GIL).
+        self.call_after_refresh(self.prepare_library)
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
@@ -103,8 +104,10 @@ class MainScreen(Screen):
         if usable:
             self.access.replace(reader)
             with self.access as library:
+                # Read here rather than in a worker of the tree's: one trip, and before the stale check.
+                top_level = list(ArchiveTree.children_of(library, None))
                 posts = sum(library.blogs().values())
-            self.post_message(LibraryOpened(posts))
+            self.post_message(LibraryOpened(posts, top_level))
             if not reader_is_stale(self.access):
                 return
         self.post_message(IndexingStarted(first_time=not usable))
@@ -140,8 +143,9 @@ class MainScreen(Screen):
 
     @on(LibraryOpened)
     def _library_opened(self, message: LibraryOpened) -> None:
-        self.query_one(ArchiveTree).reload()
+        self.query_one(ArchiveTree).show_top_level(message.top_level)
         self._show_post_count(message.posts)
+        self.call_after_refresh(self.query_one(FacetBar).prepare)
 
     @on(IndexingStarted)
     def _indexing_started(self, message: IndexingStarted) -> None:

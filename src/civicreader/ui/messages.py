@@ -22,6 +22,8 @@ class LibraryOpened(Message):
     """An index is there and can be read (it may still be brought up to date)."""
 
     posts: int
+    top_level: list
+    """The archive tree's top level, as `ArchiveTree.children_of` gives it."""
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The reading pane: the post's header, its paragraphs, then its comments, threaded.
 
 Matches of the search that opened the post are highlighted; `n` / `N` move through them.
-Threads fold with `c` (the comment at the top of the view) or a click on a comment's header.
+Threads fold with `c` (the thread marked in the view, see `fold_target`) or a click on a comment's header.
 """
 
 from __future__ import annotations
@@ -199,6 +199,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 (n for n, (view, _span) in enumerate(self.matches) if view.id != "post-title"), 0
             )
             self.call_after_refresh(self._go_to_match, first_outside_title)
+        self.call_after_refresh(self._mark_fold_target)
 
     @staticmethod
     def _meta(opened: OpenedPost) -> Content:
@@ -258,13 +259,52 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return None
         return self.current_match + 1, len(self.matches)
 
-    def action_toggle_thread(self) -> None:
+    def fold_target(self) -> CommentView | None:
+        """The thread `c` folds or unfolds; marked on screen, so the key does what the reader expects.
+
+        The first comment with replies whose header is in view; failing that, the thread the view is
+        inside: the innermost comment with replies that holds the first comment in view.
+        """
         top = self.scroll_y
+        bottom = top + self.scrollable_content_region.height
+        ancestors: list[CommentView] = []
+        inside: CommentView | None = None
+        first_in_view = True
         for view in self.query(CommentView):
-            if view.display and view.replies and view.virtual_region.bottom > top:
-                self._toggle(view)
-                return
-        self.notify("No thread with replies below this point.")
+            if not view.display:
+                continue
+            while ancestors and ancestors[-1].depth >= view.depth:
+                ancestors.pop()
+            region = view.virtual_region
+            if region.y >= bottom:
+                break
+            if region.bottom > top:
+                if view.replies and region.y >= top:
+                    return view
+                if first_in_view:
+                    first_in_view = False
+                    inside = next((thread for thread in reversed([*ancestors, view]) if thread.replies), None)
+            ancestors.append(view)
+        return inside
+
+    def _mark_fold_target(self) -> None:
+        target = self.fold_target()
+        for view in self.query(CommentView):
+            view.set_class(view is target, "fold-target")
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._mark_fold_target()
+
+    def action_toggle_thread(self) -> None:
+        target = self.fold_target()
+        if target is None:
+            self.notify("No thread with replies in view.")
+            return
+        self._toggle(target)
+        if target.virtual_region.y < self.scroll_y:
+            # Folding a thread that starts above the view: show its header, or the reader is lost.
+            self.call_after_refresh(self.scroll_to_widget, target, animate=False, top=True)
 
     @on(CommentView.ToggleRequested)
     def _toggle_requested(self, message: CommentView.ToggleRequested) -> None:
@@ -272,6 +312,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _toggle(self, view: CommentView) -> None:
         view.set_folded(not view.folded)
+        self.call_after_refresh(self._mark_fold_target)
         comments = list(self.query(CommentView))
         start = comments.index(view)
         hidden_below: int | None = view.depth if view.folded else None

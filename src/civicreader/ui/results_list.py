@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -70,17 +70,25 @@ class ResultsList(OptionList):
         self.hits: list = []
         self.total = 0
 
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        # The list's size is set by the layout (1fr, scrollbar always there), never by its rows: new
+        # results need a repaint of the list, not a layout of the whole screen and the full repaint after it.
+        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
+
     def show(self, hits, total: int, append: bool = False) -> None:
         """Show these hits (civicreader.index.Hit), or add them after the ones shown."""
         start = len(self.hits) if append else 0
         options: list[Option | None] = []
         for number, hit in enumerate(hits, start):
-            options += [Option(hit_prompt(hit), id=f"hit-{number}"), None]  # None: a rule between hits
+            if number:
+                options.append(None)  # a rule between hits, none under the last
+            options.append(Option(hit_prompt(hit), id=f"hit-{number}"))
         self.hits = [*self.hits, *hits] if append else list(hits)
         self.total = total
         if len(self.hits) < total:
-            remaining = f"▾ {total - len(self.hits):,} more results (Enter)"
-            options.append(Option(Content(remaining).stylize("italic"), id=MORE_ID))
+            left = total - len(self.hits)
+            remaining = f"▾ {left:,} more result{'' if left == 1 else 's'} (Enter)"
+            options += [None, Option(Content(remaining).stylize("italic"), id=MORE_ID)]
         # One call each: every call re-measures the whole list.
         if append:
             highlighted = self.highlighted

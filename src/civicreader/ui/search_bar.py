@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -18,6 +18,18 @@ from civicreader.textsafe import one_line
 PLACEHOLDER = (
     'Search (/): words, "a phrase", -word, a OR b, title: author: commenter: category: date:2011-03  (? for more)'
 )
+
+
+class QueryInput(Input):
+    """The query box. Its size never depends on its text, so an edit repaints it and nothing else.
+
+    Textual's Input asks for a layout of the whole screen on every keystroke (its virtual width
+    follows the text); here that layout and the full-screen paint after it cost more than the
+    search itself. The Input scrolls its text from `virtual_size`, which is still kept up to date.
+    """
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
 
 
 class SearchBar(Vertical):
@@ -71,7 +83,7 @@ class SearchBar(Vertical):
         self.suggestion: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
+        yield QueryInput(placeholder=PLACEHOLDER, id="query", select_on_focus=False)
         yield Static(id="search-status", markup=False)
 
     @property
