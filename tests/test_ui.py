@@ -292,6 +292,26 @@ async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(bui
 
 
 @pilot_test
+async def test_a_hit_in_the_title_shows_the_title_once_with_the_word_highlighted(built_index):
+    from civicreader.ui.results_list import ResultsList
+    from civicreader.ui.text import MATCH_STYLE
+
+    app = make_app(built_index)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"hedgerows")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        [hit] = results.hits
+        assert hit.matched_in == "title"
+        prompt = results.get_option_at_index(0).prompt
+        assert prompt.plain.count("The long read on hedgerows") == 1
+        assert "in the title" in prompt.plain
+        styled = [prompt.plain[span.start : span.end] for span in prompt.spans if span.style == MATCH_STYLE]
+        assert styled == ["hedgerows"]
+
+
+@pilot_test
 async def test_enter_in_the_search_bar_opens_the_top_hit_scrolled_to_the_first_match(built_index):
     from civicreader.ui.reading_pane import ReadingPane
 
@@ -703,7 +723,7 @@ async def test_a_missing_index_is_built_in_a_worker_with_progress_shown(tmp_path
 
     async with app.run_test(size=(120, 40), message_hook=watch) as pilot:
         await settle(pilot)
-        assert tree_while_indexing[0] == ["Building the index… (the archive appears when it is done)"]
+        assert tree_while_indexing[0] == ["Building the index; the archive follows."]
         kinds = [type(message) for message in unique(seen)]
         assert IndexingStarted in kinds and IndexingProgress in kinds and IndexingFinished in kinds
         assert LibraryOpened not in kinds

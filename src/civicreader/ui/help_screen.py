@@ -17,7 +17,7 @@ KEYS = (
         (
             ("/", "search: type, and the results follow as you type"),
             ("tab / shift+tab", "next / previous pane"),
-            ("escape", "back: from the post to the list, from the list to the search, then clear it"),
+            ("escape", "back: from the post to the list, then to the search, then clear it"),
             ("e", "export the open post to Markdown (E: overwrite an earlier export)"),
             ("t", "light / dark"),
             ("?", "this help"),
@@ -62,7 +62,7 @@ KEYS = (
             ("space / b", "page down / up"),
             ("g / G", "top / bottom"),
             ("n / N", "next / previous match of the search"),
-            ("c", "fold or unfold the thread marked by a bright bar (or click a comment's header)"),
+            ("c", "fold / unfold the thread marked by a bright bar (or click its header)"),
         ),
     ),
 )

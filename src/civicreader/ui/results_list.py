@@ -18,8 +18,13 @@ MORE_ID = "more-results"
 
 
 def hit_prompt(hit) -> Content:
-    """Three lines for one hit; all corpus text is literal."""
+    """Title, where and when, and the snippet (unless it is the title again); all corpus text is literal."""
     title = line(hit.title or "(untitled)", "bold")
+    snippet: Content | None = Content(hit.snippet.replace("\n", " "))
+    if hit.matched_in == "title" and title.plain == hit.snippet:
+        # A title match's snippet is the title itself: highlight the title rather than show it twice.
+        title = highlighted(title, hit.highlights)
+        snippet = None
     where = {"title": "in the title", "body": "", "comment": "in a comment"}.get(hit.matched_in, "")
     if hit.matched_in == "comment" and hit.commenter:
         where = f"in a comment by {hit.commenter}"
@@ -30,8 +35,10 @@ def hit_prompt(hit) -> Content:
             line(where, "italic $text-accent"),
         ]
     )
-    snippet = highlighted(Content(hit.snippet.replace("\n", " ")), hit.highlights)
-    return Content("\n").join([title, meta.stylize("dim"), snippet])
+    lines = [title, meta.stylize("dim")]
+    if snippet is not None:
+        lines.append(highlighted(snippet, hit.highlights))
+    return Content("\n").join(lines)
 
 
 class ResultsList(OptionList):
