@@ -917,12 +917,10 @@ class Library:
         if state is None or not self.exists():
             return True
         seen = 0
-        for file, _root in self._discover():
+        for file, _root, stat in self._discover():
             relative = self._relative(file)
             known = state.files.get(relative)
-            try:
-                stat = file.stat()
-            except OSError:
+            if stat is None:
                 return True
             if known is None or known[0] != stat.st_size or known[1] != stat.st_mtime_ns:
                 return True
@@ -947,10 +945,10 @@ class Library:
             dependencies=data.get("dependencies") or {},
         )
 
-    def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path]]:
-        from civicreader.ingest import discover
+    def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path, os.stat_result | None]]:
+        from civicreader.ingest import discover_with_stats
 
-        return discover([self.corpus], passed_over)
+        return discover_with_stats([self.corpus], passed_over)
 
     def _relative(self, file: Path) -> str:
         # String slicing, not Path.relative_to: this runs for every file on every update.
@@ -1036,14 +1034,12 @@ class Library:
         added = changed = unchanged = 0
         seen: dict[str, tuple[Path, Path]] = {}
         to_read: list[tuple[str, Path, Path]] = []
-        for number, (file, root) in enumerate(found, 1):
+        for number, (file, root, stat) in enumerate(found, 1):
             if cancel.is_set():
                 raise UpdateCancelled("indexing was cancelled; the index is as it was")
             relative = self._relative(file)
             seen[relative] = (file, root)
-            try:
-                stat = file.stat()
-            except OSError:
+            if stat is None:
                 continue
             known = files.get(relative)
             if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and relative in pages:

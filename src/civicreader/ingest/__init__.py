@@ -300,7 +300,18 @@ def discover(paths: Iterable[Path], passed_over: list[Problem] | None = None) ->
     Inside folders, only regular files are yielded: opening a named pipe would block for ever, and
     a symlink loop or a dangling link has nothing to read. Those go into `passed_over`, if given.
     """
-    seen: set[Path] = set()
+    for file, root, _ in discover_with_stats(paths, passed_over):
+        yield file, root
+
+
+def discover_with_stats(
+    paths: Iterable[Path], passed_over: list[Problem] | None = None
+) -> Iterator[tuple[Path, Path, os.stat_result | None]]:
+    """As `discover`, with each file's `os.stat` (None for a named file that cannot be looked at).
+
+    One stat a file, on plain strings: a walk over 20,000 files was mostly pathlib and stat calls.
+    """
+    seen: set[str] = set()
     for given in paths:
         if given.is_dir():
             root = given
@@ -309,28 +320,29 @@ def discover(paths: Iterable[Path], passed_over: list[Problem] | None = None) ->
                 for name in sorted(filenames):
                     if name.startswith(".") or name in SKIPPED_NAMES:
                         continue
-                    file = Path(folder) / name
-                    if file in seen:
+                    path = os.path.join(folder, name)
+                    if path in seen:
                         continue
-                    seen.add(file)
-                    reason = _not_readable_reason(file)
+                    seen.add(path)
+                    try:
+                        info = os.stat(path)
+                    except OSError as error:
+                        reason = f"a link that leads nowhere ({error.strerror or error}); not followed"
+                        info = None
+                    else:
+                        reason = None if stat.S_ISREG(info.st_mode) else NOT_A_FILE
                     if reason:
                         if passed_over is not None:
-                            passed_over.append(Problem(str(file), reason))
+                            passed_over.append(Problem(path, reason))
                         continue
-                    yield file, root
-        else:
-            if given not in seen:
-                seen.add(given)
-                yield given, given.parent
-
-
-def _not_readable_reason(file: Path) -> str | None:
-    try:
-        mode = file.stat().st_mode
-    except OSError as error:
-        return f"a link that leads nowhere ({error.strerror or error}); not followed"
-    return None if stat.S_ISREG(mode) else NOT_A_FILE
+                    yield Path(path), root, info
+        elif str(given) not in seen:
+            seen.add(str(given))
+            try:
+                info = given.stat()
+            except OSError:
+                info = None
+            yield given, given.parent, info
 
 
 def read_paths(paths: Iterable[Path]) -> tuple[list[Page], list[Problem]]:
