@@ -22,6 +22,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
@@ -240,12 +241,10 @@ def blog_for(path: Path, root: Path) -> str:
     return one_line(os.fsencode(name).decode("utf-8", "replace")) or "corpus"
 
 
+@lru_cache(maxsize=1)
 def _readers():
-    return [import_module(f"civicreader.ingest.{name}") for name in READER_MODULES if _exists(name)]
-
-
-def _exists(name: str) -> bool:
-    return (Path(__file__).parent / f"{name}.py").exists()
+    # Imported on first use: a command that reads no file (search, show) never loads lxml or feedparser.
+    return [import_module(f"civicreader.ingest.{name}") for name in READER_MODULES]
 
 
 def read_file(path: Path, root: Path) -> Page | Problem:
