@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -193,6 +195,28 @@ def test_a_library_sees_another_writers_commit(library, corpus, monkeypatch):
     Library(library.corpus, library.index_dir).update()
     assert library.search("chancellor").total == 0
     assert library.blogs() == {"ledger": 3, "wards": 1}
+
+
+def test_the_tree_reads_the_saved_catalogue_without_loading_whoosh(library):
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from civicreader.index import Library\n"
+        f"library = Library(Path({str(library.corpus)!r}), Path({str(library.index_dir)!r}))\n"
+        "print(library.exists(), library.blogs(), library.categories()['Funding'])\n"
+        "print('whoosh' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert shown.splitlines() == ["True {'ledger': 4, 'wards': 1} 2", "False"]
+
+
+def test_a_tree_only_library_follows_another_writers_commit(library, corpus):
+    reader = Library(library.corpus, library.index_dir)
+    assert reader.blogs() == {"ledger": 4, "wards": 1}
+    (corpus / "ledger" / "review.txt").unlink()
+    Library(library.corpus, library.index_dir).update()
+    assert reader.blogs() == {"ledger": 3, "wards": 1}
+    assert reader.search("chancellor").total == 0
 
 
 def test_a_missing_corpus_is_a_clear_error(tmp_path):

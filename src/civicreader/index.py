@@ -13,6 +13,8 @@ What lives in an index folder:
   files, see `ingest.Dependency`) with a stamp and a digest of each: when one changes, the page is read again.
 * ``pages-<token>.pickle``: every file's parsed `Page` (or `Problem`), so an update re-reads only
   added and changed files, then re-merges all pages in memory and rewrites only the posts that differ.
+* ``catalogue.pickle``: the meta column of every live post for one Whoosh generation, so the archive
+  tree and the facets need neither Whoosh nor a pass over the column at start-up.
 * ``words.pickle``: how many posts use each unstemmed word; fuzzy terms, prefixes and did-you-mean
   are expanded against it (spelling on the stemmed fields would suggest stems).
 * ``FORMAT``: the layout version; an index in another layout is rebuilt, never misread.
@@ -71,6 +73,8 @@ SNIPPET_FIELD_ORDER = {"body": 2, "comment": 1, "title": 0}
 RARE_DOC_FREQUENCY = 3
 PARALLEL_READ_FILES = 400
 """Read in worker processes from this many changed files: below it, starting them costs more than it saves."""
+_TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
+"""Whoosh's table of contents for one committed generation of the index."""
 WORD_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
 """Whoosh's default tokenizer, so the word list and the index see the same words."""
 
@@ -881,6 +885,7 @@ class Library:
         self._searcher = None
         self._checked_at = 0.0
         self._catalogue: _Catalogue | None = None
+        self._catalogue_generation: int | None = None
         self._vocabulary: Vocabulary | None = None
         self._term_scores: _TermScores | None = None
 
@@ -898,12 +903,25 @@ class Library:
     def _words_path(self) -> Path:
         return self.index_dir / "words.pickle"
 
+    @property
+    def _catalogue_path(self) -> Path:
+        return self.index_dir / "catalogue.pickle"
+
+    def _committed_generation(self) -> int | None:
+        """The newest Whoosh generation on disk, from its table-of-contents file names (no Whoosh import)."""
+        try:
+            names = os.listdir(self._whoosh_dir)
+        except OSError:
+            return None
+        found = [_TOC_NAME.fullmatch(name) for name in names]
+        generations = [int(match.group(1)) for match in found if match]
+        return max(generations) if generations else None
+
     # ---- state
 
     def exists(self) -> bool:
-        from whoosh import index
-
-        return self._manifest_path.exists() and self._readable() and index.exists_in(str(self._whoosh_dir))
+        # Without importing Whoosh: the app asks this before its first screen.
+        return self._manifest_path.exists() and self._readable() and self._committed_generation() is not None
 
     def _readable(self) -> bool:
         """The index was written in the format this version reads (a small file, read on every open)."""
@@ -1129,6 +1147,8 @@ class Library:
                               cancel=cancel)
         pages_file = self._save_cache(_PageCache(pages, keys, post_pages))
         _atomic_write(self._words_path, pickle.dumps(vocabulary, protocol=pickle.HIGHEST_PROTOCOL))
+        if not nothing_to_do:
+            self._save_catalogue(whoosh_index)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus": str(self.corpus.resolve()),
@@ -1282,9 +1302,27 @@ class Library:
         self._drop_searcher()
 
     def _catalogue_for(self, searcher) -> _Catalogue:
-        if self._catalogue is None:
-            self._catalogue = _Catalogue.load(searcher.reader())
+        generation = searcher.reader().generation()
+        if self._catalogue is None or self._catalogue_generation != generation:
+            self._catalogue = self._stored_catalogue(generation) or _Catalogue.load(searcher.reader())
+            self._catalogue_generation = generation
         return self._catalogue
+
+    def _stored_catalogue(self, generation: int) -> _Catalogue | None:
+        """The catalogue the last update saved, if it describes this generation of the index."""
+        try:
+            stored_generation, catalogue = pickle.loads(self._catalogue_path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        if stored_generation != generation or not isinstance(catalogue, _Catalogue):
+            return None
+        return catalogue
+
+    def _save_catalogue(self, whoosh_index) -> None:
+        with whoosh_index.reader() as reader:
+            catalogue = _Catalogue.load(reader)
+            generation = reader.generation()
+        _atomic_write(self._catalogue_path, pickle.dumps((generation, catalogue), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:
@@ -1400,6 +1438,16 @@ class Library:
     # ---- the archive tree
 
     def _catalogue_or_none(self) -> _Catalogue | None:
+        """The catalogue for the tree: from the saved file while no searcher is open, so the app's
+        first screen needs neither Whoosh nor the index's column files."""
+        if self._searcher is None and self._readable():
+            generation = self._committed_generation()
+            if generation is not None and self._catalogue is not None and self._catalogue_generation == generation:
+                return self._catalogue
+            stored = self._stored_catalogue(generation) if generation is not None else None
+            if stored is not None:
+                self._catalogue, self._catalogue_generation = stored, generation
+                return stored
         searcher = self._open_searcher()
         return self._catalogue_for(searcher) if searcher is not None else None
 
@@ -1434,17 +1482,15 @@ class Library:
         return _newest_first(s for s in self._blog_posts(blog) if wanted(s))
 
     def categories(self) -> dict[str, int]:
-        searcher = self._open_searcher()
-        if searcher is None:
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
             return {}
-        catalogue = self._catalogue_for(searcher)
         return {name: len(docnums) for name, docnums in sorted(catalogue.by_category.items())}
 
     def posts_in_category(self, category: str) -> list[PostSummary]:
-        searcher = self._open_searcher()
-        if searcher is None:
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
             return []
-        catalogue = self._catalogue_for(searcher)
         return _newest_first(catalogue.summary(d) for d in catalogue.by_category.get(category, ()))
 
 
