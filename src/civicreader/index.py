@@ -42,7 +42,7 @@ import uuid
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -821,12 +821,70 @@ class _Looks:
         return any(self.stamp(self.dependency(record)) != record[3] for record in records)
 
 
+class _PackedPages(MutableMapping):
+    """relative path -> the file's Page, or the Problem that stopped it, each kept pickled until asked for.
+
+    An update re-merges a few of 20,000 pages; unpickling and pickling them all was most of its time.
+    """
+
+    def __init__(self, pages: Mapping[str, Page | Problem] = ()):
+        self._packed: dict[str, bytes] = {}
+        self._unpacked: dict[str, Page | Problem] = {}
+        self._changed: dict[str, Page | Problem] = dict(pages)
+        self._problems = {key for key, page in self._changed.items() if isinstance(page, Problem)}
+
+    def __getitem__(self, key: str) -> Page | Problem:
+        if key in self._changed:
+            return self._changed[key]
+        found = self._unpacked.get(key)
+        if found is None:
+            found = self._unpacked[key] = pickle.loads(self._packed[key])
+        return found
+
+    def __setitem__(self, key: str, page: Page | Problem) -> None:
+        self._packed.pop(key, None)
+        self._unpacked.pop(key, None)
+        self._changed[key] = page
+        if isinstance(page, Problem):
+            self._problems.add(key)
+        else:
+            self._problems.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        if self._changed.pop(key, None) is None and self._packed.pop(key, None) is None:
+            raise KeyError(key)
+        self._unpacked.pop(key, None)
+        self._problems.discard(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._packed or key in self._changed
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._packed
+        yield from self._changed
+
+    def __len__(self) -> int:
+        return len(self._packed) + len(self._changed)
+
+    def problems(self) -> list[Problem]:
+        return [self[key] for key in sorted(self._problems)]  # type: ignore[misc]
+
+    def __getstate__(self) -> tuple[dict[str, bytes], set[str]]:
+        for key, page in self._changed.items():
+            self._packed[key] = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        self._changed.clear()
+        return self._packed, self._problems
+
+    def __setstate__(self, state: tuple[dict[str, bytes], set[str]]) -> None:
+        self._packed, self._problems = state
+        self._unpacked, self._changed = {}, {}
+
+
 @dataclass
 class _PageCache:
     """What the last update read, so the next one re-reads and re-merges only what changed."""
 
-    pages: dict[str, Page | Problem] = field(default_factory=dict)
-    """relative path -> the file's Page, or the Problem that stopped it."""
+    pages: _PackedPages = field(default_factory=_PackedPages)
     keys: dict[str, frozenset[tuple]] = field(default_factory=dict)
     """relative path -> what links the page to others in merging: its post ids and (blog, title)s."""
     post_pages: dict[str, frozenset[str]] | None = field(default_factory=dict)
@@ -1133,7 +1191,7 @@ class Library:
         read_seconds = time.perf_counter() - started
         to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
         to_delete = [post_id for post_id in leaving if post_id not in new_digests]
-        problems = tuple(page for _, page in sorted(pages.items()) if isinstance(page, Problem)) + tuple(passed_over)
+        problems = tuple(pages.problems()) + tuple(passed_over)
 
         nothing_to_do = in_step and not to_write and not to_delete
         unmoved = files == (state.files if state else {}) and dependencies == (state.dependencies if state else {})
@@ -1243,7 +1301,11 @@ class Library:
             cache = pickle.loads((self.index_dir / state.pages_file).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None
-        return cache if isinstance(cache, _PageCache) else None
+        if not isinstance(cache, _PageCache):
+            return None
+        if isinstance(cache.pages, dict):  # written before pages were kept packed
+            cache.pages = _PackedPages(cache.pages)
+        return cache
 
     def _save_cache(self, cache: _PageCache) -> str:
         name = f"pages-{uuid.uuid4().hex[:12]}.pickle"
