@@ -101,14 +101,14 @@ async def measure(corpus: Path, index_dir: Path, texts: list[str]) -> Timings:
         await pilot.press("slash")
         for text in texts:
             await pilot.press("ctrl+u")  # clear the input
+            await settle(pilot)
             for key in text[:-1]:
-                await pilot.press(key)
+                type_key(app, key)
                 await asyncio.sleep(KEY_INTERVAL)
             calls.pop(text.strip(), None)
             frames.clear()
             started, started_cpu = time.perf_counter(), time.process_time()
-            # Not awaited: Pilot.press returns only once the app is idle, which is later than the paint.
-            last_key = asyncio.create_task(pilot.press(text[-1]))
+            type_key(app, text[-1])
             # Painted: the first frame made once the results were in the list. (Not call_after_refresh:
             # its callbacks wait for the screen's next idle, which can come tens of ms after the frame.)
             while not any(shown == text.strip() for _when, shown in frames):
@@ -120,9 +120,31 @@ async def measure(corpus: Path, index_dir: Path, texts: list[str]) -> Timings:
             timings.before_search.append(search_started - started)
             timings.in_search.append(search_ended - search_started)
             timings.after_search.append(painted_at - search_ended)
-            await last_key
-            await asyncio.sleep(KEY_INTERVAL)
+            await settle(pilot)
     return timings
+
+
+KEY_NAMES = {" ": "space", '"': "quotation_mark", "*": "asterisk", "-": "minus", "~": "tilde", ":": "colon"}
+
+
+def type_key(app, character: str) -> None:
+    """Send one key the way a terminal driver does: a Key event posted to the app, nothing awaited.
+
+    Not Pilot.press: after every key it posts a callback to each widget and waits for all of them,
+    work a real terminal never adds, and it lands right in the window being measured.
+    """
+    from textual import events
+
+    key = events.Key(KEY_NAMES.get(character, character), character)
+    key.set_sender(app)
+    app.post_message(key)
+
+
+async def settle(pilot) -> None:
+    """Between queries: let the workers finish and the facets (which wait for a pause in typing) follow."""
+    await pilot.app.workers.wait_for_complete()
+    await asyncio.sleep(0.4)
+    await pilot.pause()
 
 
 def main() -> None:

@@ -44,7 +44,8 @@ from civicreader.ui.search_bar import SearchBar
 
 SEARCH_DEBOUNCE_SECONDS = 0.02
 """Long enough to skip the searches a fast typist or a paste would waste, short enough not to notice."""
-RESULTS_PER_PAGE = 20
+RESULTS_PER_PAGE = 10
+"""Two screens of hits: each keystroke makes and lays out this many; the next page comes as the cursor nears the end."""
 PROGRESS_INTERVAL_SECONDS = 0.1
 
 

@@ -42,7 +42,7 @@ def hit_prompt(hit) -> Content:
 
 
 class ResultsList(OptionList):
-    """Posts `HitChosen` for Enter or a click on a hit, and `MoreWanted` for the last row."""
+    """Posts `HitChosen` for Enter or a click on a hit, and `MoreWanted` when the cursor nears the end."""
 
     BINDING_GROUP_TITLE = "Results"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +76,8 @@ class ResultsList(OptionList):
         super().__init__(id=id)
         self.hits: list = []
         self.total = 0
+        self._asked_from: int | None = None
+        """The offset of the last page asked for, so moving about near the end asks once."""
 
     def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         # The list's size is set by the layout (1fr, scrollbar always there), never by its rows: new
@@ -104,9 +106,22 @@ class ResultsList(OptionList):
             self.add_options(options)
             self.highlighted = highlighted
         else:
+            self._asked_from = None
             self.set_options(options)
             if options:
                 self.highlighted = 0
+
+    def _want_more(self) -> None:
+        offset = len(self.hits)
+        if offset < self.total and self._asked_from != offset:
+            self._asked_from = offset
+            self.post_message(self.MoreWanted(self, offset))
+
+    @on(OptionList.OptionHighlighted)
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        # The next page comes before the cursor gets there: reading down the list never stops at a "more" row.
+        if 0 < event.option_index >= len(self.hits) - 2:  # 0: where a new list starts, not a move
+            self._want_more()
 
     def top_hit_id(self) -> str | None:
         return self.hits[0].id if self.hits else None
@@ -115,7 +130,7 @@ class ResultsList(OptionList):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id == MORE_ID:
-            self.post_message(self.MoreWanted(self, len(self.hits)))
+            self._want_more()
         elif event.option.id and event.option.id.startswith("hit-"):
             hit = self.hits[int(event.option.id.removeprefix("hit-"))]
             self.post_message(self.HitChosen(self, hit.id))
