@@ -171,6 +171,20 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+async def search_for(pilot, query: str, *then: str) -> None:
+    """Press / and paste `query` (one search, where typing it makes one a key), then press `then`.
+
+    Typing key by key is what the search-as-you-type tests do; elsewhere it only makes the suite slower.
+    """
+    from textual import events
+
+    await pilot.press("slash")
+    pilot.app.post_message(events.Paste(query))
+    await settle(pilot)
+    if then:
+        await pilot.press(*then)
+
+
 def unique(messages):
     """Each message once: the hook sees a message again at every node it bubbles through."""
     return list({id(message): message for message in messages}.values())
@@ -280,7 +294,7 @@ async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(bui
     app = make_app(built_index)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"busy")
+        await search_for(pilot, "busy")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         [hit] = results.hits
@@ -299,7 +313,7 @@ async def test_a_hit_in_the_title_shows_the_title_once_with_the_word_highlighted
     app = make_app(built_index)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"hedgerows")
+        await search_for(pilot, "hedgerows")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         [hit] = results.hits
@@ -336,7 +350,7 @@ async def test_n_and_shift_n_step_through_the_matches_and_wrap(built_index):
     app = make_app(built_index)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"kingfisher", "enter")
+        await search_for(pilot, "kingfisher", "enter")
         await settle(pilot)
         reader = app.screen.query_one(ReadingPane)
 
@@ -368,7 +382,7 @@ async def test_opening_a_post_from_the_results_list(built_index):
     app = make_app(built_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"allotment")
+        await search_for(pilot, "allotment")
         await settle(pilot)
         await pilot.press("down")
         results = app.screen.query_one(ResultsList)
@@ -391,7 +405,7 @@ async def test_the_next_page_of_results_comes_as_the_cursor_nears_the_end_and_on
     app = make_app(built_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"allotment")
+        await search_for(pilot, "allotment")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
         first_page = [hit.id for hit in results.hits]
@@ -426,7 +440,7 @@ async def test_did_you_mean_is_offered_and_ctrl_y_takes_it(built_index):
     app = make_app(built_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"alotment")
+        await search_for(pilot, "alotment")
         await settle(pilot)
         assert "did you mean allotment" in screen_text(app)
         await pilot.press("ctrl+y")
@@ -444,7 +458,7 @@ async def test_choosing_a_facet_narrows_the_results(built_index):
     app = make_app(built_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"allotment")
+        await search_for(pilot, "allotment")
         await settle(pilot)
         await pilot.pause(0.5)  # the facets follow the results once typing pauses
         year = app.screen.query_one("#facet-year", Select)
@@ -463,7 +477,7 @@ async def test_choosing_a_facet_narrows_the_results(built_index):
 
 
 async def open_allotment_post(pilot):
-    await pilot.press("slash", *"committee", "enter")
+    await search_for(pilot, "committee", "enter")
     await settle(pilot)
 
 
@@ -694,7 +708,7 @@ async def test_searching_for_hostile_text_lists_it_literally(built_index):
     app = make_app(built_index)
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"hostile post")
+        await search_for(pilot, "hostile post")
         await settle(pilot)
         assert len(app.screen.query_one(ResultsList).hits) == len(HOSTILE_TITLES)
         shown = screen_text(app)
