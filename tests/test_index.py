@@ -219,6 +219,39 @@ def test_a_tree_only_library_follows_another_writers_commit(library, corpus):
     assert reader.search("chancellor").total == 0
 
 
+def test_a_first_build_written_by_two_processes_is_whole_and_updates(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr("civicreader.index.PARALLEL_WRITE_POSTS", 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    library = Library(corpus, tmp_path / "index")
+    assert library.update().posts == len(POSTS)
+    assert len(ids(library)) == len(POSTS)
+    assert library.search("chancellor").total == 1
+    assert library.blogs() == {"ledger": 4, "wards": 1}
+    (corpus / "ledger" / "review.txt").unlink()
+    assert library.update().removed == 1
+    assert library.search("chancellor").total == 0
+    assert len(ids(library)) == len(POSTS) - 1
+
+
+def test_a_failed_second_indexing_process_costs_only_time(corpus, tmp_path, monkeypatch):
+    from civicreader import index as index_module
+
+    class DeadWorker:
+        def segment(self, cancel):
+            raise index_module._SegmentWorkerFailed("the second indexing process stopped (-9)")
+
+        def stop(self):
+            pass
+
+    monkeypatch.setattr(index_module, "PARALLEL_WRITE_POSTS", 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr(index_module, "_start_segment_worker", lambda *args: DeadWorker())
+    library = Library(corpus, tmp_path / "index")
+    assert library.update().posts == len(POSTS)
+    assert len(ids(library)) == len(POSTS)
+    assert library.search("chancellor").total == 1
+
+
 def test_a_missing_corpus_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no corpus folder"):
         Library(tmp_path / "nowhere", tmp_path / "index").update()

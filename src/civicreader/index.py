@@ -71,6 +71,8 @@ SNIPPET_CHARS = 220
 SNIPPET_FIELD_ORDER = {"body": 2, "comment": 1, "title": 0}
 """Where a snippet comes from when fields hold as many of the query's words."""
 RARE_DOC_FREQUENCY = 3
+PARALLEL_WRITE_POSTS = 1000
+"""A first build of this many posts is indexed by two processes (below it, starting one costs more)."""
 PARALLEL_READ_FILES = 400
 """Read in worker processes from this many changed files: below it, starting them costs more than it saves."""
 _TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
@@ -1239,6 +1241,12 @@ class Library:
         return [stored, dependency.kind, list(dependency.detail), looks.stamp(dependency), looks.state(dependency)]
 
     def _write_posts(self, whoosh_index, to_write, to_delete, digests, *, fresh, progress, cancel) -> None:
+        if fresh and len(to_write) >= PARALLEL_WRITE_POSTS and (os.cpu_count() or 1) >= 2:
+            try:
+                self._write_new_posts_in_two(whoosh_index, to_write, digests, progress, cancel)
+                return
+            except _SegmentWorkerFailed:
+                pass  # the index is as it was: write them all here
         # Not compound: Whoosh opens a compound segment by copying each part out of its memory map, so a
         # searcher over 20,000 posts held 413 MB and took 0.3 s to open; as separate files, 60 MB and 0.13 s.
         writer = whoosh_index.writer(limitmb=256, compound=False)
@@ -1262,6 +1270,38 @@ class Library:
             writer.cancel()
             raise
         writer.commit()
+
+    def _write_new_posts_in_two(self, whoosh_index, to_write, digests, progress, cancel) -> None:
+        """A first build on two cores: a worker process writes half the posts as a segment of its own
+        while this one writes the other half; one commit then lists both. Whoosh alone indexes on one
+        core, and indexing is most of a first build."""
+        writer = whoosh_index.writer(limitmb=256, compound=False)
+        half = len(to_write) // 2
+        mine, theirs = to_write[:half], to_write[half:]
+        worker = None
+        try:
+            documents = pickle.dumps([_document(post, digests[post.id]) for post in theirs])
+            worker = _start_segment_worker(str(self._whoosh_dir), documents)
+            total = len(to_write)
+            progress(0, total, "indexing posts")
+            for number, post in enumerate(mine, 1):
+                if number % 200 == 0:
+                    if cancel.is_set():
+                        raise UpdateCancelled("indexing was cancelled; the index is as it was")
+                    progress(number, total, "indexing posts")
+                writer.add_document(**_document(post, digests[post.id]))
+            progress(len(mine), total, "indexing posts (the other half in a second process)")
+            segments = writer._merge_segments(None, None, None)
+            segments.append(writer._finalize_segment())
+            segments.append(worker.segment(cancel))
+            progress(total, total, "indexing posts")
+        except BaseException:
+            if worker is not None:
+                worker.stop()
+            writer.cancel()
+            raise
+        writer._commit_toc(segments)
+        writer._finish()
 
     def _load_words(self) -> dict[str, int] | None:
         try:
@@ -1829,6 +1869,69 @@ def _read_pages(to_read: list[tuple[str, Path, Path]], cancel: threading.Event) 
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+
+
+class _SegmentWorkerFailed(Exception):
+    """The process writing half a first build died or failed: the whole build is written in one process."""
+
+
+class _SegmentWorker:
+    """A process writing one new segment of the index (spawned: the caller may be a thread of the UI)."""
+
+    def __init__(self, whoosh_dir: str, documents: bytes):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._results, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_write_segment, args=(whoosh_dir, documents, sender), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def segment(self, cancel: threading.Event):
+        """The finished segment (Whoosh's description of it), waiting for it; raises _SegmentWorkerFailed."""
+        try:
+            while not self._results.poll(0.2):
+                if cancel.is_set():
+                    raise UpdateCancelled("indexing was cancelled; the index is as it was")
+                if not self._process.is_alive() and not self._results.poll():
+                    raise _SegmentWorkerFailed(f"the second indexing process stopped ({self._process.exitcode})")
+            status, payload = self._results.recv()
+        except (EOFError, OSError) as error:
+            raise _SegmentWorkerFailed(f"the second indexing process stopped: {error}") from None
+        finally:
+            self.stop()
+        if status != "ok":
+            raise _SegmentWorkerFailed(payload)
+        return pickle.loads(payload)
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._results.close()
+
+
+def _start_segment_worker(whoosh_dir: str, documents: bytes) -> _SegmentWorker:
+    return _SegmentWorker(whoosh_dir, documents)
+
+
+def _write_segment(whoosh_dir: str, documents: bytes, results) -> None:
+    """In the worker: index the documents into a new segment and send back its description; the files
+    stay unlisted until the parent's commit names them (or its next commit sweeps them away)."""
+    try:
+        from whoosh import index
+        from whoosh.writing import SegmentWriter
+
+        # Not locked: the parent holds the index's lock for both. Not finished either: that would remove
+        # the temporary folder the parent's writer shares.
+        writer = SegmentWriter(index.open_dir(whoosh_dir), _lk=False, limitmb=128, compound=False)
+        for document in pickle.loads(documents):
+            writer.add_document(**document)
+        results.send(("ok", pickle.dumps(writer._finalize_segment())))
+    except BaseException as error:  # said to the parent, which writes these posts itself instead
+        results.send(("failed", f"{type(error).__name__}: {error}"))
+    finally:
+        results.close()
 
 
 def _read_one(job: tuple[Path, Path]) -> Page | Problem:
