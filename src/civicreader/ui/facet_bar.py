@@ -15,6 +15,7 @@ from textual.widgets import Select
 from civicreader.textsafe import one_line
 
 FACET_DELAY_SECONDS = 0.25
+"""How long typing must pause before a chosen facet's label shows its new count."""
 FACETS = (("year", "any year"), ("blog", "any blog"), ("category", "any category"))
 
 
@@ -24,6 +25,59 @@ def facet_options(counts: dict[str, int], name: str) -> list[tuple[Content, str]
     else:
         ordered = sorted(counts, key=lambda value: (-counts[value], value.casefold()))
     return [(Content.assemble(one_line(value), (f" {counts[value]:,}", "dim")), value) for value in ordered]
+
+
+class FacetSelect(Select[str]):
+    """One facet's values, brought up to date only when someone looks.
+
+    Every keystroke brings new counts, but rebuilding a Select costs a layout of the whole screen
+    (tens of ms, enough to hold up the next results). So the counts wait until the select is
+    focused (by a click or Tab, before it opens), or, when a value is chosen and its label shows
+    a count, until typing pauses.
+    """
+
+    def __init__(self, facet: str, prompt: str, waiting: dict[str, int] | None = None) -> None:
+        super().__init__([], prompt=prompt, id=f"facet-{facet}", compact=True)
+        self.facet = facet
+        self.waiting = waiting
+        """Counts not yet shown; None when the options are up to date."""
+        self.shown: dict[str, int] | None = None
+        self.timer: Timer | None = None
+
+    def offer(self, counts: dict[str, int]) -> None:
+        self.waiting = counts
+        if self.has_focus:
+            self.bring_up_to_date()
+        elif isinstance(self.value, str):
+            if self.timer is not None:
+                self.timer.stop()
+            self.timer = self.set_timer(FACET_DELAY_SECONDS, self.bring_up_to_date)
+
+    def bring_up_to_date(self) -> None:
+        self.timer = None
+        counts, self.waiting = self.waiting, None
+        if counts is None or counts == self.shown:
+            return
+        self.shown = counts
+        chosen = self.value
+        if isinstance(chosen, str):
+            counts = {chosen: 0, **counts}
+        with self.prevent(Select.Changed):
+            self.set_options(facet_options(counts, self.facet))
+            if isinstance(chosen, str):
+                self.value = chosen
+
+    def on_focus(self) -> None:
+        self.bring_up_to_date()
+
+    def forget(self) -> None:
+        """No results: no value chosen, nothing waiting."""
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
+        self.waiting = None
+        with self.prevent(Select.Changed):
+            self.clear()
 
 
 class FacetBar(Horizontal):
@@ -40,64 +94,33 @@ class FacetBar(Horizontal):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.shown: dict[str, dict[str, int]] = {}
-        self.pending: dict[str, dict[str, int]] = {}
-        self.timer: Timer | None = None
+        self.latest: dict[str, dict[str, int]] = {}
 
     def prepare(self) -> AwaitMount:
-        """Mount the (empty) selects, once: the first screen does not show them, so it need not wait for them."""
+        """Mount the selects, once: the first screen does not show them, so it need not wait for them."""
         if self.children:
             return self.mount_all(())
-        return self.mount_all(
-            Select[str]([], prompt=prompt, id=f"facet-{name}", compact=True) for name, prompt in FACETS
-        )
+        return self.mount_all(FacetSelect(name, prompt, self.latest.get(name)) for name, prompt in FACETS)
 
-    def selects(self) -> list[tuple[str, Select]]:
-        """(facet name, its select) for the selects mounted so far."""
-        return [(select.id.removeprefix("facet-"), select) for select in self.query_children(Select)]
+    def selects(self) -> list[FacetSelect]:
+        return list(self.query_children(FacetSelect))
 
     @property
     def filters(self) -> dict[str, str]:
-        return {name: select.value for name, select in self.selects() if isinstance(select.value, str)}
+        return {select.facet: select.value for select in self.selects() if isinstance(select.value, str)}
 
     def show(self, facets: dict[str, dict[str, int]]) -> None:
-        """Offer the facet values of the current results, once typing has paused.
-
-        Rebuilding three Selects costs three layouts; done on every keystroke it would delay the
-        results themselves, so it waits until the results have stood still for a moment.
-        """
-        self.pending = facets
-        if self.timer is not None:
-            self.timer.stop()
-        self.timer = self.set_timer(FACET_DELAY_SECONDS, self._apply)
-
-    async def _apply(self) -> None:
-        self.timer = None
-        facets, self.pending = self.pending, {}
-        await self.prepare()
-        # One layout for the three selects, not one each.
-        with self.app.batch_update():
-            for name, select in self.selects():
-                counts = dict(facets.get(name) or {})
-                if counts == self.shown.get(name):
-                    continue  # rebuilding a Select costs a layout; typing often leaves the facets as they were
-                self.shown[name] = counts
-                chosen = select.value
-                if isinstance(chosen, str):
-                    counts.setdefault(chosen, 0)
-                with select.prevent(Select.Changed):
-                    select.set_options(facet_options(counts, name))
-                    if isinstance(chosen, str):
-                        select.value = chosen
+        """The facet values of the current results (the selects show them when looked at)."""
+        self.latest = facets
+        if not self.children:
+            self.prepare()
+        for select in self.selects():
+            select.offer(dict(facets.get(select.facet) or {}))
 
     def clear(self) -> None:
-        if self.timer is not None:
-            self.timer.stop()
-            self.timer = None
-        self.shown = {}
-        for _name, select in self.selects():
-            with select.prevent(Select.Changed):
-                select.clear()
+        self.latest = {}
+        for select in self.selects():
+            select.forget()
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
