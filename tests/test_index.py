@@ -210,6 +210,14 @@ def test_the_tree_reads_the_saved_catalogue_without_loading_whoosh(library):
     assert shown.splitlines() == ["True {'ledger': 4, 'wards': 1} 2", "False"]
 
 
+def test_prepare_search_opens_the_searcher_and_is_harmless_without_an_index(library, tmp_path):
+    Library(library.corpus, tmp_path / "no-index").prepare_search()
+    ready = Library(library.corpus, library.index_dir)
+    ready.prepare_search()
+    assert ready._searcher is not None
+    assert ready.search("chancellor").total == 1
+
+
 def test_a_tree_only_library_follows_another_writers_commit(library, corpus):
     reader = Library(library.corpus, library.index_dir)
     assert reader.blogs() == {"ledger": 4, "wards": 1}

@@ -511,6 +511,17 @@ async def test_comments_are_threaded_and_indented_by_depth_and_fold(built_index)
         assert [view.display for view in views] == [True, True, False, False, True], "inner fold kept"
 
 
+def test_a_comment_date_whose_year_was_inferred_is_marked_as_a_posts_is():
+    from datetime import datetime
+
+    from civicreader.ui.text import comment_date
+
+    when = datetime(2010, 12, 28, 15, 4)
+    assert comment_date(when, inferred=True) == "28 Dec 2010*, 15:04"
+    assert comment_date(when) == "28 Dec 2010, 15:04"
+    assert comment_date(None, inferred=True) == "undated"
+
+
 @pilot_test
 async def test_c_folds_the_marked_thread_the_first_with_a_header_in_view_else_the_one_the_view_is_inside(built_index):
     from civicreader.ui.reading_pane import CommentView, ReadingPane

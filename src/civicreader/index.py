@@ -1523,6 +1523,15 @@ class Library:
                 corrected = re.sub(rf"(?<![\w:~*]){re.escape(word)}(?![\w~*])", better, corrected, flags=re.I)
         return corrected if corrected != query else None
 
+    def prepare_search(self) -> None:
+        """Open what searching needs (Whoosh, the searcher, the catalogue) ahead of the first query.
+
+        The archive tree does without them, so an app can show it first and call this in the background.
+        """
+        searcher = self._open_searcher()
+        if searcher is not None:
+            self._catalogue_for(searcher)
+
     def get(self, post_id: str) -> Post | None:
         searcher = self._open_searcher()
         if searcher is None:

@@ -114,7 +114,8 @@ class CommentView(Block):
 
     def _header(self) -> Content:
         mark = "▸ " if self.folded else ("▾ " if self.replies else "• ")
-        parts = [line(self.comment.author or "anonymous", "bold"), Content(comment_date(self.comment.date))]
+        when = comment_date(self.comment.date, self.comment.date_inferred)
+        parts = [line(self.comment.author or "anonymous", "bold"), Content(when)]
         if self.depth > MAX_INDENT_LEVEL:
             parts.append(Content(f"reply level {self.depth}"))
         if self.folded:

@@ -55,10 +55,11 @@ def short_date(when: date | None, inferred: bool = False) -> str:
     return text + "*" if inferred else text
 
 
-def comment_date(when: datetime | None) -> str:
+def comment_date(when: datetime | None, inferred: bool = False) -> str:
+    """ "28 Dec 2010, 15:04"; a year the page did not give is marked as a post's is ("2010*")."""
     if when is None:
         return "undated"
-    text = f"{when.day} {when:%b %Y}"
+    text = f"{when.day} {when:%b %Y}" + ("*" if inferred else "")
     if when.hour or when.minute:
         text += f", {when:%H:%M}"
     return text
