@@ -164,6 +164,18 @@ def test_snippets_highlight_the_matched_words_and_say_where(library):
     assert "\n" not in hit.snippet
 
 
+@pytest.mark.parametrize("query", ["outcomes", "commissioners", "spreadsheet", "chancellor", "localism"])
+def test_a_snippet_is_one_line_with_single_spaces_and_its_marks_on_the_words(library, query):
+    hits = library.search(query).hits
+    assert hits
+    for hit in hits:
+        assert "\n" not in hit.snippet and "  " not in hit.snippet, hit.snippet
+        assert hit.highlights
+        for start, end in hit.highlights:
+            assert hit.snippet[start:end].isalpha()
+            assert hit.snippet[start:end].lower()[:5] == query[:5]
+
+
 def test_a_stemmed_match_highlights_the_word_as_written(library):
     [hit, *_] = library.search("body:commissioner").hits
     assert hit.matched_in == "body"

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
@@ -2074,11 +2074,17 @@ def _excerpt(text: str, anchor: int, places: list[tuple[int, int, str]]):
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start + SNIPPET_CHARS // 2 else end
-    body = re.sub(r"\s", " ", text[start:end])
+    raw = text[start:end]
+    # A paragraph break or a run of spaces becomes one space ("run  The" read as a typo); the marks
+    # move with the text: kept_before[i] is where raw[i] lands.
+    kept = [not (ch.isspace() and i and raw[i - 1].isspace()) for i, ch in enumerate(raw)]
+    kept_before = [0, *accumulate(kept)]
+    body = "".join(" " if ch.isspace() else ch for ch, keep in zip(raw, kept, strict=True) if keep)
     prefix = "…" if start else ""
     suffix = "…" if end < len(text) else ""
-    shift = len(prefix) - start
     marks = tuple(
-        (begin + shift, finish + shift) for begin, finish, _ in places if begin >= start and finish <= end
+        (len(prefix) + kept_before[begin - start], len(prefix) + kept_before[finish - start])
+        for begin, finish, _ in places
+        if begin >= start and finish <= end
     )
     return prefix + body + suffix, marks
