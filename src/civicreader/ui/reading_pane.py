@@ -246,13 +246,13 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if self.matches:
             self._go_to_match(0 if self.current_match is None else self.current_match + 1)
         else:
-            self.notify("No matches in this post: open it from a search to step through them.")
+            self.notify("No words of a search to step through in this post.")
 
     def action_previous_match(self) -> None:
         if self.matches:
             self._go_to_match(-1 if self.current_match is None else self.current_match - 1)
         else:
-            self.notify("No matches in this post: open it from a search to step through them.")
+            self.notify("No words of a search to step through in this post.")
 
     def match_position(self) -> tuple[int, int] | None:
         """(current, total) for a status line, 1-based."""
