@@ -279,6 +279,20 @@ def test_many_files_are_read_in_worker_processes_with_the_same_result(corpus, tm
         assert parallel.get(post_id) == serial.get(post_id)
 
 
+def test_when_no_worker_process_can_start_the_files_are_read_here(corpus, tmp_path, monkeypatch):
+    # A spawned worker imports the parent's __main__ again; one that cannot (a script piped to python)
+    # must not turn every file into a bad file.
+    main = sys.modules["__main__"]
+    monkeypatch.setattr(main, "__spec__", None, raising=False)
+    monkeypatch.setattr(main, "__file__", str(tmp_path / "gone.py"), raising=False)
+    monkeypatch.setattr("civicreader.index.PARALLEL_READ_FILES", 2)
+    monkeypatch.setattr("civicreader.index.PARALLEL_WRITE_POSTS", 2)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    report = Library(corpus, tmp_path / "index").update()
+    assert report.problems == ()
+    assert report.posts == len(POSTS)
+
+
 def all_posts(library) -> dict:
     return {post_id: library.get(post_id) for post_id in ids(library)}
 

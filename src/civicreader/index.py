@@ -1838,12 +1838,14 @@ def _without(scores: dict[int, float], unwanted: list[dict[int, float]]) -> dict
     return scores
 
 
-def _read_pages(to_read: list[tuple[str, Path, Path]], cancel: threading.Event) -> Iterator[tuple[str, Page | Problem]]:
+def _read_pages(
+    to_read: list[tuple[str, Path, Path]], cancel: threading.Event, parallel: bool = True
+) -> Iterator[tuple[str, Page | Problem]]:
     """Read files into pages, in several processes when there are many (parsing is most of a first build)."""
     from civicreader.ingest import read_file
 
     workers = min(os.cpu_count() or 1, 4)
-    if len(to_read) < PARALLEL_READ_FILES or workers < 2:
+    if not parallel or len(to_read) < PARALLEL_READ_FILES or workers < 2:
         for relative, file, root in to_read:
             if cancel.is_set():
                 raise UpdateCancelled("indexing was cancelled; the index is as it was")
@@ -1855,22 +1857,30 @@ def _read_pages(to_read: list[tuple[str, Path, Path]], cancel: threading.Event) 
 
     remaining = list(to_read)
     chunksize = 32
+    # spawn, not fork: the caller may be a thread of the UI.
+    context = multiprocessing.get_context("spawn")
+    read_any = False
     while remaining:
         done = 0
-        # spawn, not fork: the caller may be a thread of the UI.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             try:
                 jobs = pool.map(_read_one, [(file, root) for _, file, root in remaining], chunksize=chunksize)
                 for (relative, _, _), page in zip(remaining, jobs, strict=True):
                     if cancel.is_set():
                         raise UpdateCancelled("indexing was cancelled; the index is as it was")
                     done += 1
+                    read_any = True
                     yield relative, page
                 remaining = []
             except BrokenProcessPool:
+                remaining = remaining[done:]
+                if not read_any and not _workers_can_start(context):
+                    # Not a file's fault: no worker can start here (a parent whose __main__ cannot be
+                    # imported again, say). Read in this process, as for a few files.
+                    yield from _read_pages(remaining, cancel, parallel=False)
+                    return
                 # A worker died (out of memory, a crash in a C library): read the rest one file a
                 # job, so the next death names its file, which is then skipped as a bad file.
-                remaining = remaining[done:]
                 if chunksize == 1:
                     relative, file, _ = remaining.pop(0)
                     yield relative, Problem(str(file), "reading it stopped the process reading it (out of memory?)")
@@ -1941,6 +1951,19 @@ def _write_segment(whoosh_dir: str, documents: bytes, results) -> None:
         results.send(("failed", f"{type(error).__name__}: {error}"))
     finally:
         results.close()
+
+
+def _workers_can_start(context) -> bool:
+    """Whether a worker process can run at all: one that has nothing to read."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            pool.submit(os.getpid).result(timeout=60)
+        return True
+    except (BrokenProcessPool, TimeoutError, OSError):
+        return False
 
 
 def _read_one(job: tuple[Path, Path]) -> Page | Problem:
