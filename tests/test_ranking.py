@@ -23,6 +23,8 @@ QUERIES = [
     "comment:thanks",
     "commenter:sowden",
     "author:okafor",
+    "author:okaf*",
+    "commenter:sow*",
     "category:commissioning",
     "blog:stacks",
     "volunt*",

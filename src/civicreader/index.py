@@ -1660,6 +1660,10 @@ class _TermScores:
             return dict(zip(docnums, scores, strict=True))
         return {docnum: score * boost for docnum, score in zip(docnums, scores, strict=True)}
 
+    def by_whoosh(self, node) -> dict[int, float]:
+        """Scores of a query kind the evaluator does not combine itself, from Whoosh's own matchers."""
+        return {docnum: score for score, docnum in self._searcher.search(node, limit=None).top_n}
+
     def holds(self, field: str, text: str, docnum: int) -> bool:
         docnums = self._cache.get((field, text), (None,))[0]
         if docnums is None:
@@ -1775,13 +1779,13 @@ class _Evaluator:
             return _without(dict.fromkeys(self._everything, 0.0), [self.scores(node.query)])
         if isinstance(node, wq.Every):
             return dict.fromkeys(self._everything, 0.0)
-        if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
+        if isinstance(node, type(wq.NullQuery)):
             return {}
         if isinstance(node, wq.Phrase):
             return self._phrase(node)
         if isinstance(node, wq.NumericRange) and node.fieldname == "day":
             return self._days(node)
-        return self._by_whoosh(node)
+        return self._terms.by_whoosh(node)
 
     def _days(self, node) -> dict[int, float]:
         """Dates from the catalogue: Whoosh expands a numeric range into many terms, slowly."""
@@ -1803,10 +1807,6 @@ class _Evaluator:
             if ends:
                 found[docnum] = candidates[docnum] * node.boost
         return found
-
-    def _by_whoosh(self, node) -> dict[int, float]:
-        results = self._terms._searcher.search(node, limit=None)
-        return {docnum: score for score, docnum in ((item[0], item[1]) for item in results.top_n)}
 
     @staticmethod
     def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:
