@@ -511,6 +511,23 @@ async def test_comments_are_threaded_and_indented_by_depth_and_fold(built_index)
         assert [view.display for view in views] == [True, True, False, False, True], "inner fold kept"
 
 
+@pilot_test
+async def test_a_commenter_search_steps_through_that_persons_comments(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "commenter:marsh", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        assert [view.comment.author for view, _span in reader.matches] == ["Hilda Marsh", "Hilda Marsh"]
+        first = reader.match_position()
+        await pilot.press("n")
+        await pilot.pause()
+        assert reader.match_position() == (first[0] % 2 + 1, 2)
+
+
 def test_a_comment_date_whose_year_was_inferred_is_marked_as_a_posts_is():
     from datetime import datetime
 

@@ -307,9 +307,9 @@ class MainScreen(Screen):
         )
 
     def _open_top_hit(self) -> None:
-        top = self.query_one(ResultsList).top_hit_id()
+        top = self.query_one(ResultsList).top_hit()
         if top:
-            self.open_post(top, self.terms)
+            self.open_post(top.id, self.terms, top.commenter)
         else:
             self.notify("Nothing matches this search.", severity="warning")
 
@@ -322,14 +322,16 @@ class MainScreen(Screen):
 
     @on(ResultsList.HitChosen)
     def _hit_chosen(self, message: ResultsList.HitChosen) -> None:
-        self.open_post(message.post_id, self.terms)
+        self.open_post(message.post_id, self.terms, message.commenter)
 
     @on(ArchiveTree.PostChosen)
     def _post_chosen(self, message: ArchiveTree.PostChosen) -> None:
         self.open_post(message.post_id, ())
 
     @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
-    def open_post(self, post_id: str, terms: tuple[str, ...]) -> None:
+    def open_post(self, post_id: str, terms: tuple[str, ...], commenter: str | None = None) -> None:
+        """Open a post; `terms` are marked for n / N, and so are the comments of `commenter` (the one a
+        hit matched in) when none of them holds a term: `commenter:taylor` has no words to mark."""
         worker = get_current_worker()
         try:
             with self.access as library:
@@ -345,6 +347,14 @@ class MainScreen(Screen):
                             matches[key] = list(spans)
         except IndexNotReady:
             return
+        if commenter:
+            theirs = {
+                ("comment", number): comment
+                for number, (_depth, comment) in enumerate(post.walk_comments())
+                if comment.author == commenter and comment.body
+            }
+            if not any(key in matches for key in theirs):
+                matches.update({key: [(0, len(comment.body[0]))] for key, comment in theirs.items()})
         sources = tuple(self._display_path(source) for source in post.sources)
         if not worker.is_cancelled:
             self.post_message(PostLoaded(OpenedPost(post, matches, sources)))

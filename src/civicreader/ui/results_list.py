@@ -58,6 +58,8 @@ class ResultsList(OptionList):
     class HitChosen(Message):
         results: ResultsList
         post_id: str
+        commenter: str | None = None
+        """Whose comment the hit matched in, when it did."""
 
         @property
         def control(self) -> ResultsList:
@@ -123,8 +125,9 @@ class ResultsList(OptionList):
         if 0 < event.option_index >= len(self.hits) - 2:  # 0: where a new list starts, not a move
             self._want_more()
 
-    def top_hit_id(self) -> str | None:
-        return self.hits[0].id if self.hits else None
+    def top_hit(self):
+        """The first hit (civicreader.index.Hit), or None."""
+        return self.hits[0] if self.hits else None
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -133,4 +136,4 @@ class ResultsList(OptionList):
             self._want_more()
         elif event.option.id and event.option.id.startswith("hit-"):
             hit = self.hits[int(event.option.id.removeprefix("hit-"))]
-            self.post_message(self.HitChosen(self, hit.id))
+            self.post_message(self.HitChosen(self, hit.id, hit.commenter))
