@@ -185,6 +185,13 @@ async def search_for(pilot, query: str, *then: str) -> None:
         await pilot.press(*then)
 
 
+def highlighted_words(prompt) -> list[str]:
+    """The parts of a result's prompt painted as matched words."""
+    from civicreader.ui.text import MATCH_STYLE
+
+    return [prompt.plain[span.start : span.end] for span in prompt.spans if span.style == MATCH_STYLE]
+
+
 def unique(messages):
     """Each message once: the hook sees a message again at every node it bubbles through."""
     return list({id(message): message for message in messages}.values())
@@ -289,8 +296,6 @@ async def test_search_as_you_type_follows_each_keystroke_and_clearing_returns_to
 @pilot_test
 async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(built_index):
     from civicreader.ui.results_list import ResultsList
-    from civicreader.ui.text import MATCH_STYLE
-
     app = make_app(built_index)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -301,15 +306,13 @@ async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(bui
         assert (hit.matched_in, hit.commenter) == ("comment", "Priya")
         assert "in a comment by Priya" in screen_text(app)
         prompt = results.get_option_at_index(0).prompt
-        styled = [prompt.plain[span.start : span.end] for span in prompt.spans if span.style == MATCH_STYLE]
+        styled = highlighted_words(prompt)
         assert styled == ["busy"]
 
 
 @pilot_test
 async def test_a_hit_in_the_title_shows_the_title_once_with_the_word_highlighted(built_index):
     from civicreader.ui.results_list import ResultsList
-    from civicreader.ui.text import MATCH_STYLE
-
     app = make_app(built_index)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -321,7 +324,7 @@ async def test_a_hit_in_the_title_shows_the_title_once_with_the_word_highlighted
         prompt = results.get_option_at_index(0).prompt
         assert prompt.plain.count("The long read on hedgerows") == 1
         assert "in the title" in prompt.plain
-        styled = [prompt.plain[span.start : span.end] for span in prompt.spans if span.style == MATCH_STYLE]
+        styled = highlighted_words(prompt)
         assert styled == ["hedgerows"]
 
 
