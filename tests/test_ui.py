@@ -433,6 +433,23 @@ async def test_moving_down_a_list_longer_than_the_pane_keeps_the_cursor_in_view(
 
 
 @pilot_test
+async def test_the_hits_that_replace_the_more_row_under_the_cursor_are_brought_into_view(built_index, monkeypatch):
+    from civicreader.ui import main_screen
+    from civicreader.ui.results_list import ResultsList
+
+    monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
+    app = make_app(built_index)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment", "down", "G")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        assert len(results.hits) == 3 and results.cursor == 2
+        shown = screen_text(app)
+        assert all(line in shown for line in results.row_text(2).splitlines()), "the whole hit, not its first line"
+
+
+@pilot_test
 async def test_once_up_the_app_keeps_full_garbage_collections_out_of_typing_and_leaves_python_as_it_was(built_index):
     import gc
 

@@ -243,7 +243,9 @@ class ResultsList(ScrollView, can_focus=True):
         if self.cursor is not None:
             self.cursor = min(self.cursor, self.rows - 1)
         self._lay_out()
-        if not append:
+        if append:
+            self._scroll_to_cursor()  # the cursor may have been on the "more" row these hits replace
+        else:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
