@@ -404,6 +404,8 @@ async def test_clicking_a_hit_opens_that_post(built_index):
         second_title = results.row_text(1).splitlines()[0]
         [row] = [y for y, line in enumerate(screen_text(app).splitlines()) if second_title in line]
         column = screen_text(app).splitlines()[row].index(second_title)
+        await pilot.hover(offset=(column + 2, row))
+        assert results.hovered == 1, "the hit under the pointer is picked out"
         await pilot.click(offset=(column + 2, row))
         await settle(pilot)
         assert app.screen.query_one(ReadingPane).opened.post.id == results.hits[1].id

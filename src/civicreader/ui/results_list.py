@@ -232,7 +232,8 @@ class ResultsList(ScrollView, can_focus=True):
         self.total = 0
         self.cursor: int | None = None
         """The row under the cursor: a hit's index, or len(hits) for the "more" row."""
-        self._hover: int | None = None
+        self.hovered: int | None = None
+        """The row under the mouse pointer."""
         self._lines: list[_Line] = []
         self._first_line: list[int] = []
         """Each row's first line."""
@@ -265,7 +266,7 @@ class ResultsList(ScrollView, can_focus=True):
             self.hits = list(hits)
             self._asked_from = None
             self.cursor = 0 if self.hits else None
-            self._hover = None
+            self.hovered = None
         self.total = total
         if self.cursor is not None:
             self.cursor = min(self.cursor, self.rows - 1)
@@ -346,7 +347,7 @@ class ResultsList(ScrollView, can_focus=True):
         line = self._lines[number]
         if line.row < 0:
             return Strip([Segment("─" * paint.width, paint.rule)], paint.width)
-        base = paint.cursor if line.row == self.cursor else paint.hover if line.row == self._hover else paint.hit
+        base = paint.cursor if line.row == self.cursor else paint.hover if line.row == self.hovered else paint.hit
         segments = [Segment(" ", base)]
         segments += [Segment(part, base + paint.roles[role]) for part, role in line.pieces]
         return Strip(segments).extend_cell_length(paint.width, base)
@@ -454,7 +455,7 @@ class ResultsList(ScrollView, can_focus=True):
         self._hover_over(None)
 
     def _hover_over(self, row: int | None) -> None:
-        if row != self._hover:
-            previous, self._hover = self._hover, row
+        if row != self.hovered:
+            previous, self.hovered = self.hovered, row
             self._refresh_row(previous)
             self._refresh_row(row)
