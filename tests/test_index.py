@@ -210,6 +210,27 @@ def test_the_tree_reads_the_saved_catalogue_without_loading_whoosh(library):
     assert shown.splitlines() == ["True {'ledger': 4, 'wards': 1} 2", "False"]
 
 
+def test_the_archives_first_level_is_read_from_the_outline_alone(library):
+    # Without the catalogue (which grows with the archive) the first level can only come from the outline.
+    (library.index_dir / "catalogue.pickle").unlink()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from civicreader.index import Library\n"
+        f"library = Library(Path({str(library.corpus)!r}), Path({str(library.index_dir)!r}))\n"
+        "print(library.blogs(), library.categories()['Funding'])\n"
+        "print('whoosh' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert shown.splitlines() == ["{'ledger': 4, 'wards': 1} 2", "False"]
+
+
+def test_an_outline_of_another_generation_is_not_believed(library):
+    outline = library.index_dir / "outline.json"
+    outline.write_text('{"generation": -1, "blogs": {"ghosts": 9}, "categories": {}}', encoding="ascii")
+    assert Library(library.corpus, library.index_dir).blogs() == {"ledger": 4, "wards": 1}
+
+
 def test_prepare_search_opens_the_searcher_and_is_harmless_without_an_index(library, tmp_path):
     Library(library.corpus, tmp_path / "no-index").prepare_search()
     ready = Library(library.corpus, library.index_dir)

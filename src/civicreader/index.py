@@ -967,6 +967,10 @@ class Library:
     def _catalogue_path(self) -> Path:
         return self.index_dir / "catalogue.pickle"
 
+    @property
+    def _outline_path(self) -> Path:
+        return self.index_dir / "outline.json"
+
     def _committed_generation(self) -> int | None:
         """The newest Whoosh generation on disk, from its table-of-contents file names (no Whoosh import)."""
         try:
@@ -1425,6 +1429,34 @@ class Library:
             catalogue = _Catalogue.load(reader)
             generation = reader.generation()
         _atomic_write(self._catalogue_path, pickle.dumps((generation, catalogue), protocol=pickle.HIGHEST_PROTOCOL))
+        outline = {
+            "generation": generation,
+            "blogs": {blog: len(docnums) for blog, docnums in sorted(catalogue.by_blog.items())},
+            "categories": {name: len(docnums) for name, docnums in sorted(catalogue.by_category.items())},
+        }
+        _atomic_write(self._outline_path, json.dumps(outline, ensure_ascii=True).encode("ascii"))
+
+    def _stored_outline(self) -> dict[str, dict[str, int]] | None:
+        """The blogs and categories with their counts, as the last update saved them, while nothing bigger is read.
+
+        The archive's first level needs only these: read from a file that grows with the number of
+        blogs and categories, not of posts, the first screen does not slow down as an archive grows
+        (the catalogue it would otherwise load takes 0.17 s at 20,000 posts). None when the catalogue
+        is in memory, when a searcher is open, or when the file does not describe the index as it is now
+        (an index written before outlines were).
+        """
+        if self._searcher is not None or not self._readable():
+            return None
+        generation = self._committed_generation()
+        if generation is None or (self._catalogue is not None and self._catalogue_generation == generation):
+            return None
+        try:
+            outline = json.loads(self._outline_path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(outline, dict) or outline.get("generation") != generation:
+            return None
+        return {"blogs": dict(outline.get("blogs") or {}), "categories": dict(outline.get("categories") or {})}
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:
@@ -1569,6 +1601,8 @@ class Library:
         return [catalogue.summary(docnum) for docnum in catalogue.by_blog.get(blog, ())]
 
     def blogs(self) -> dict[str, int]:
+        if (outline := self._stored_outline()) is not None:
+            return outline["blogs"]
         catalogue = self._catalogue_or_none()
         if catalogue is None:
             return {}
@@ -1593,6 +1627,8 @@ class Library:
         return _newest_first(s for s in self._blog_posts(blog) if wanted(s))
 
     def categories(self) -> dict[str, int]:
+        if (outline := self._stored_outline()) is not None:
+            return outline["categories"]
         catalogue = self._catalogue_or_none()
         if catalogue is None:
             return {}
