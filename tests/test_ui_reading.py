@@ -1,0 +1,166 @@
+"""What a reader sees of a post and the archive at the sizes people use (80x24 up to 200x50).
+
+A corpus written here with the shapes that used to read badly: a file deep in folders with a long
+name, titles longer than the archive pane, a thread deep enough that its headers no longer fit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from civicreader.index import Library
+from tests.test_ui import make_app, pilot_test, screen_text, search_for, settle, wxr
+
+DEEP_FOLDER = "saved-by-the-parish-clerk/exports-from-the-old-site/weekly"
+EXPORT_NAME = "harbour-users-association-full-export-with-every-comment.xml"
+LONG_TITLE = "What the harbour dredging consultation did and did not ask the mooring holders"
+
+# (author, date, paragraphs, parent id or 0): each reply one level deeper than the last.
+HARBOUR_COMMENTS = {
+    1: ("Morwenna Tregothnan-Pascoe", "2012-05-02 08:15:00", ["The silt survey was done at neap tide."], 0),
+    2: ("Jory Penhaligon-Rowe", "2012-05-02 09:40:00", ["Which flatters the depth by a good foot."], 1),
+    3: ("Morwenna Tregothnan-Pascoe", "2012-05-02 10:05:00", ["Exactly the point I made at the meeting."], 2),
+    4: ("Harbourmaster's office", "2012-05-03 16:20:00", ["A spring-tide survey is booked for June."], 3),
+    5: ("Kitto", "2012-05-04 12:00:00", ["Will the results be published before the vote?"], 0),
+}
+
+HARBOUR_POSTS = [
+    {
+        "title": LONG_TITLE,
+        "date": "2012-05-01 19:00:00",
+        "author": "Elowen Carne",
+        "categories": ["Harbour"],
+        "tags": ["dredging"],
+        "body": [
+            "The consultation paper runs to forty pages and asks nine questions.",
+            "None of the nine asks how often a boat touches the bottom at low water.",
+        ],
+        "comments": HARBOUR_COMMENTS,
+    },
+]
+
+
+@pytest.fixture(scope="session")
+def harbour_index(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("ui-reading")
+    corpus = base / "corpus"
+    folder = corpus / DEEP_FOLDER
+    folder.mkdir(parents=True)
+    (folder / EXPORT_NAME).write_text(wxr("Harbour Users", HARBOUR_POSTS), encoding="utf-8")
+    index_dir = base / "index"
+    library = Library(corpus, index_dir)
+    report = library.update()
+    library.close()
+    assert not report.problems, report.problems
+    return corpus, index_dir
+
+
+def lines_with(app, text: str) -> list[str]:
+    return [line for line in screen_text(app).splitlines() if text in line]
+
+
+async def open_harbour_post(pilot) -> None:
+    await search_for(pilot, "dredging", "enter")
+    await settle(pilot)
+
+
+# ---------------------------------------------------------------- the post's header
+
+
+@pilot_test
+async def test_a_long_source_path_stays_on_one_line_cut_in_the_middle_and_y_copies_it_whole(harbour_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        [source_line] = lines_with(app, "source:")
+        # The end of the file name and the folder it starts in are both on the line, the middle elided.
+        assert "…" in source_line
+        assert "saved-by" in source_line and "comment.xml" in source_line
+        assert not lines_with(app, "every-comment"), "no piece of the name wrapped onto a line of its own"
+
+        relative = f"{DEEP_FOLDER}/{EXPORT_NAME}"
+        assert app.screen.query_one("#post-sources").tooltip.plain == relative
+
+        await pilot.press("y")
+        await pilot.pause()
+        corpus, _index = harbour_index
+        assert app.clipboard == str(corpus / relative)
+        assert app.screen.query_one(ReadingPane).opened.post.sources == (str(corpus / relative),)
+
+
+@pilot_test
+async def test_a_wide_pane_keeps_the_file_name_whole_and_cuts_only_folders(harbour_index):
+    app = make_app(harbour_index)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        [source_line] = lines_with(app, "source:")
+        assert f"source: {DEEP_FOLDER[:20]}" in source_line and f"…/{EXPORT_NAME}" in source_line
+
+
+# ---------------------------------------------------------------- comments
+
+
+@pilot_test
+async def test_a_comment_header_too_wide_for_the_pane_breaks_between_name_and_date_not_inside_them(harbour_index):
+    from civicreader.ui.reading_pane import CommentView, ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        views = list(app.screen.query(CommentView))
+        deep = views[2]  # Morwenna again, two levels in: her name and the date no longer fit on one line
+        reader.scroll_to_widget(deep, animate=False, top=True)
+        await pilot.pause()
+        assert lines_with(app, "Morwenna Tregothnan-Pascoe")
+        [date_line] = lines_with(app, "2 May 2012, 10:05")
+        assert "Morwenna" not in date_line, "the header took two lines here: it should break before the date"
+
+        await pilot.click(views[1], offset=(3, 0))  # Jory's header: fold the replies below it
+        await pilot.pause()
+        reader.scroll_to_widget(views[1], animate=False, top=True)
+        await pilot.pause()
+        assert lines_with(app, "2 replies folded"), "the fold note is whole on its line"
+        assert lines_with(app, "2 May 2012, 09:40")
+
+
+@pilot_test
+async def test_a_header_that_fits_stays_on_one_line(harbour_index):
+    app = make_app(harbour_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        assert lines_with(app, "Morwenna Tregothnan-Pascoe · 2 May 2012, 08:15")
+        assert lines_with(app, "Kitto · 4 May 2012, 12:00")
+
+
+# ---------------------------------------------------------------- the archive
+
+
+@pilot_test
+async def test_a_title_too_long_for_the_archive_pane_ends_in_an_ellipsis_and_keeps_its_comment_count(
+    harbour_index,
+):
+    from civicreader.ui.archive_tree import ArchiveTree
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "j", "enter", "j", "enter")  # Harbour Users, 2012, May
+        await settle(pilot)
+        pane = app.screen.query_one(ArchiveTree).content_region
+        [post_line] = lines_with(app, "2012-05-01")
+        in_tree = post_line[pane.x : pane.right]
+        assert "What" in in_tree
+        assert in_tree.rstrip().endswith("… (5)")
