@@ -6,6 +6,7 @@ name, titles longer than the archive pane, a thread deep enough that its headers
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -127,9 +128,9 @@ async def test_a_comment_header_too_wide_for_the_pane_breaks_between_name_and_da
         [date_line] = lines_with(app, "2 May 2012, 10:05")
         assert "Morwenna" not in date_line, "the header took two lines here: it should break before the date"
 
-        await pilot.click(views[1], offset=(3, 0))  # Jory's header: fold the replies below it
-        await pilot.pause()
         reader.scroll_to_widget(views[1], animate=False, top=True)
+        await pilot.pause()
+        await pilot.click(views[1], offset=(3, 0))  # Jory's header: fold the replies below it
         await pilot.pause()
         assert lines_with(app, "2 replies folded"), "the fold note is whole on its line"
         assert lines_with(app, "2 May 2012, 09:40")
@@ -164,3 +165,69 @@ async def test_a_title_too_long_for_the_archive_pane_ends_in_an_ellipsis_and_kee
         in_tree = post_line[pane.x : pane.right]
         assert "What" in in_tree
         assert in_tree.rstrip().endswith("… (5)")
+
+
+@pilot_test
+async def test_on_a_wide_terminal_the_text_keeps_a_readable_measure(harbour_index):
+    from civicreader.ui.reading_pane import CommentView, ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        assert reader.content_region.width > 110
+        for view in [*reader.query(".paragraph"), *reader.query(CommentView), reader.query_one("#post-meta")]:
+            assert view.region.width <= 100
+
+
+# ---------------------------------------------------------------- keys: the footer and the help
+
+
+@pilot_test
+async def test_at_80_columns_the_reading_footer_still_shows_where_the_keys_are(harbour_index):
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "consultation", "enter")  # in the title and in the first paragraph
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "n/N Matches" in footer and "c Fold thread" in footer and "? Keys" in footer
+        reader = app.screen.query_one("ReadingPane")
+        assert reader.match_position() == (2, 2)
+        await pilot.press("N")  # still a key, though the footer names it beside n
+        await pilot.pause()
+        assert reader.match_position() == (1, 2)
+
+
+@pilot_test
+async def test_help_on_a_small_terminal_says_how_to_close_it_and_wraps_meanings_beside_their_keys(harbour_index):
+    from civicreader.ui.help_screen import HelpScreen
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        lines = screen_text(app).splitlines()
+        assert any("escape, ? or q: close" in line for line in lines), "visible without scrolling"
+        [escape_line] = [number for number, line in enumerate(lines) if "back: from the post" in line]
+        key_column = lines[escape_line].index("back: from the post")
+        continued = lines[escape_line + 1]
+        assert continued[key_column:].startswith("the search")
+        assert not continued[: key_column - 1].strip("│ ▊"), "a wrapped meaning starts in its column"
+
+
+@pilot_test
+async def test_every_comment_is_set_apart_by_a_blank_line_replies_and_a_new_thread_after_them_too(harbour_index):
+    from civicreader.ui.reading_pane import CommentView
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        views = list(app.screen.query(CommentView))
+        assert [view.depth for view in views] == [0, 1, 2, 3, 0]
+        for above, below in pairwise(views):
+            assert below.virtual_region.y == above.virtual_region.bottom + 1, (above.comment.author, below.depth)

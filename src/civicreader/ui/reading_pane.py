@@ -198,8 +198,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False),
         Binding("space", "page_down", "Page down", show=False),
         Binding("b", "page_up", "Page up", show=False),
-        Binding("n", "next_match", "Next match"),
-        Binding("N", "previous_match", "Prev match"),
+        # One footer entry for the pair: at 80 columns the footer has no room for both and `? Keys`.
+        Binding("n", "next_match", "Matches", key_display="n/N"),
+        Binding("N", "previous_match", "Prev match", show=False),
         Binding("c", "toggle_thread", "Fold thread"),
         Binding("y", "copy_sources", "Copy source paths", show=False),
     ]
