@@ -231,3 +231,41 @@ async def test_every_comment_is_set_apart_by_a_blank_line_replies_and_a_new_thre
         assert [view.depth for view in views] == [0, 1, 2, 3, 0]
         for above, below in pairwise(views):
             assert below.virtual_region.y == above.virtual_region.bottom + 1, (above.comment.author, below.depth)
+
+
+def contrast(first, second) -> float:
+    """The WCAG contrast ratio of two opaque textual Colors."""
+
+    def luminance(color) -> float:
+        def channel(value: int) -> float:
+            value /= 255
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+@pilot_test
+async def test_thread_bars_and_the_fold_target_bar_can_be_seen_in_both_themes(harbour_index):
+    from civicreader.ui.reading_pane import CommentView, ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        views = list(app.screen.query(CommentView))
+        target = next(view for view in views if view.has_class("fold-target"))
+        other = next(view for view in views if not view.has_class("fold-target"))
+        for theme in ("dark", "light"):
+            assert app.current_theme.dark == (theme == "dark")
+            background = reader.styles.background
+            bar = background + other.styles.border_left[1]
+            marked = background + target.styles.border_left[1]
+            assert contrast(bar, background) >= 2, (theme, bar, background)
+            assert contrast(marked, background) >= 2.8, (theme, marked, background)
+            assert marked != bar
+            await pilot.press("t")
+            await pilot.pause()
