@@ -269,3 +269,31 @@ async def test_thread_bars_and_the_fold_target_bar_can_be_seen_in_both_themes(ha
             assert marked != bar
             await pilot.press("t")
             await pilot.pause()
+
+
+# ---------------------------------------------------------------- keys typed ahead
+
+
+async def burst(pilot, text: str) -> None:
+    """Keys as a terminal delivers a quick burst: all queued before the app has handled the first."""
+    from textual import events
+
+    names = {"/": "slash", " ": "space"}
+    for character in text:
+        pilot.app.post_message(events.Key(names.get(character, character), character))
+    await settle(pilot)
+
+
+@pilot_test
+async def test_keys_typed_right_after_slash_land_in_the_search_bar(harbour_index):
+    from civicreader.ui.search_bar import SearchBar
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "/harbour")
+        bar = app.screen.query_one(SearchBar)
+        assert bar.query_text == "harbour"
+        assert app.focused is bar.input
+        await burst(pilot, "/x")  # in the search bar, a / is a character of the query
+        assert bar.query_text == "harbour/x"

@@ -46,7 +46,7 @@ class CivicReaderApp(App):
         yield SystemCommand("Help", "Every key and the query language (?)", self.action_help)
         yield SystemCommand("Light / dark", "Switch between the light and dark theme (t)", self.action_toggle_theme)
         if isinstance(screen, MainScreen):
-            yield SystemCommand("Search", "Go to the search bar (/)", screen.action_focus_search)
+            yield SystemCommand("Search", "Go to the search bar (/)", screen.focus_search)
             yield SystemCommand("Export post", "Export the open post to Markdown (e)", screen.action_export)
             yield SystemCommand(
                 "Export post, overwrite",

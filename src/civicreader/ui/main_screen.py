@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -51,7 +52,9 @@ PROGRESS_INTERVAL_SECONDS = 0.1
 
 class MainScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search"),
+        # Priority: the app runs it as the key arrives, so the keys typed after it (a burst: a fast
+        # typist, or keys held up while the index opens) go to the search bar, not to the pane that had focus.
+        Binding("slash", "focus_search", "Search", priority=True),
         Binding("escape", "back", "Back", show=False),
         Binding("e", "export", "Export"),
         Binding("E", "export(True)", "Export, overwrite", show=False),
@@ -410,8 +413,13 @@ class MainScreen(Screen):
 
     # ---- moving around ----
 
-    def action_focus_search(self) -> None:
+    def focus_search(self) -> None:
         self.set_focus(self.query_one(SearchBar).input)
+
+    def action_focus_search(self) -> None:
+        if self.focused is self.query_one(SearchBar).input:
+            raise SkipAction()  # a / typed in the query is part of it
+        self.focus_search()
 
     def action_back(self) -> None:
         focused = self.focused
