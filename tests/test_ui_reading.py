@@ -297,3 +297,28 @@ async def test_keys_typed_right_after_slash_land_in_the_search_bar(harbour_index
         assert app.focused is bar.input
         await burst(pilot, "/x")  # in the search bar, a / is a character of the query
         assert bar.query_text == "harbour/x"
+
+
+# ---------------------------------------------------------------- the index status
+
+
+@pilot_test
+async def test_building_the_index_reports_one_file_and_one_unreadable_file_in_the_singular(tmp_path):
+    from civicreader.ui.app import CivicReaderApp
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.xml").write_text(wxr("Harbour Users", HARBOUR_POSTS), encoding="utf-8")
+    (corpus / "broken.xml").write_text(
+        '<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><wp:wxr_version>1.2</wp:wxr_version>'
+        "<no-channel-here/></rss>",
+        encoding="utf-8",
+    )
+    app = CivicReaderApp(corpus, tmp_path / "index")
+    said = []
+    app.notify = lambda message, **kwargs: said.append(message)  # what the user would read
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("Index ready: 1 post (2 files read)" in message for message in said), said
+        assert any("1 file could not be read:" in message for message in said), said
+        assert lines_with(app, " 1 post in corpus")

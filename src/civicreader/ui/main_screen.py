@@ -185,15 +185,13 @@ class MainScreen(Screen):
         self.query_one(IndexStatus).finish()
         self._show_post_count(report.posts)
         changes = report.added + report.changed + report.removed
-        self.notify(
-            f"Index ready: {report.posts:,} posts ({changes:,} files read) in {report.seconds:.1f} s.",
-            markup=False,
-        )
+        posts, files = counted(report.posts, "post"), counted(changes, "file")
+        self.notify(f"Index ready: {posts} ({files} read) in {report.seconds:.1f} s.", markup=False)
         if report.problems:
             listed = "\n".join(one_line(str(problem)) for problem in report.problems[:3])
             more = f"\n…and {len(report.problems) - 3:,} more" if len(report.problems) > 3 else ""
             self.notify(
-                f"{len(report.problems):,} files could not be read:\n{listed}{more}",
+                f"{counted(len(report.problems), 'file')} could not be read:\n{listed}{more}",
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -209,7 +207,7 @@ class MainScreen(Screen):
         self.notify(message.reason, severity="error", timeout=10, markup=False)
 
     def _show_post_count(self, posts: int) -> None:
-        label = Content.assemble((f"{posts:,} posts", "bold"), " in ", one_line(self.corpus.name))
+        label = Content.assemble((counted(posts, "post"), "bold"), " in ", one_line(self.corpus.name))
         self.query_one(IndexStatus).show_idle(label)
 
     # ---- search as you type ----
@@ -465,6 +463,11 @@ class MainScreen(Screen):
                 self.query_one(IndexStatus).finish()
                 if not self.access.ready:
                     self.query_one(ArchiveTree).show_message("No index: it could not be built (see the message).")
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 file', '2 files', '1,204 posts'."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def reader_is_stale(access: LibraryAccess) -> bool:
