@@ -137,13 +137,27 @@ async def test_a_comment_header_too_wide_for_the_pane_breaks_between_name_and_da
 
 
 @pilot_test
-async def test_a_header_that_fits_stays_on_one_line(harbour_index):
+async def test_a_header_that_fits_stays_on_one_line_and_is_laid_out_again_when_the_terminal_narrows(harbour_index):
+    from civicreader.ui.reading_pane import CommentView, ReadingPane
+
     app = make_app(harbour_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await open_harbour_post(pilot)
         assert lines_with(app, "Morwenna Tregothnan-Pascoe · 2 May 2012, 08:15")
         assert lines_with(app, "Kitto · 4 May 2012, 12:00")
+
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        deep = list(app.screen.query(CommentView))[2]
+        app.screen.query_one(ReadingPane).scroll_to_widget(deep, animate=False, top=True)
+        await pilot.pause()
+        [date_line] = lines_with(app, "2 May 2012, 10:05")
+        assert "Morwenna" not in date_line
+
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert lines_with(app, "Morwenna Tregothnan-Pascoe · 2 May 2012, 10:05")
 
 
 # ---------------------------------------------------------------- the archive
