@@ -292,7 +292,7 @@ async def burst(pilot, text: str) -> None:
     """Keys as a terminal delivers a quick burst: all queued before the app has handled the first."""
     from textual import events
 
-    names = {"/": "slash", " ": "space"}
+    names = {"/": "slash", " ": "space", "]": "right_square_bracket", "[": "left_square_bracket"}
     for character in text:
         pilot.app.post_message(events.Key(names.get(character, character), character))
     await settle(pilot)
@@ -336,3 +336,31 @@ async def test_building_the_index_reports_one_file_and_one_unreadable_file_in_th
         assert any("Index ready: 1 post (2 files read)" in message for message in said), said
         assert any("1 file could not be read:" in message for message in said), said
         assert lines_with(app, " 1 post in corpus")
+
+
+@pilot_test
+async def test_brackets_put_the_next_or_previous_comment_at_the_top_skipping_folded_replies(harbour_index):
+    from civicreader.ui.reading_pane import CommentView, ReadingPane
+
+    notes = []
+    app = make_app(harbour_index)
+    app.notify = lambda message, **kwargs: notes.append(message)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        views = list(app.screen.query(CommentView))
+        await pilot.press("g", "right_square_bracket")
+        await pilot.pause()
+        assert reader.scroll_y == views[0].virtual_region.y
+        await burst(pilot, "]]")  # as fast as a key held down: each goes on from the last
+        assert reader.scroll_y == min(views[2].virtual_region.y, reader.max_scroll_y)
+        await burst(pilot, "[[[")
+        assert reader.scroll_y == views[0].virtual_region.y
+        assert notes == ["No comments above."]
+
+        await pilot.press("c")  # folds the thread at the top: Morwenna's, three replies
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert reader.scroll_y == min(views[4].virtual_region.y, reader.max_scroll_y)

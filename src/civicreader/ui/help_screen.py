@@ -62,6 +62,7 @@ KEYS = (
             ("space / b", "page down / up"),
             ("g / G", "top / bottom"),
             ("n / N", "next / previous match of the search"),
+            ("] / [", "next / previous comment (its header to the top)"),
             ("c", "fold / unfold the thread marked by a bright bar (or click its header)"),
             ("y", "copy the post's source files, full paths (the header cuts them to fit)"),
         ),

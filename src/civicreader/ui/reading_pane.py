@@ -202,6 +202,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("n", "next_match", "Matches", key_display="n/N"),
         Binding("N", "previous_match", "Prev match", show=False),
         Binding("c", "toggle_thread", "Fold thread"),
+        Binding("right_square_bracket", "next_comment", "Next comment", show=False),
+        Binding("left_square_bracket", "previous_comment", "Previous comment", show=False),
         Binding("y", "copy_sources", "Copy source paths", show=False),
     ]
 
@@ -305,6 +307,26 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self._go_to_match(-1 if self.current_match is None else self.current_match - 1)
         else:
             self.notify("No words of a search to step through in this post.")
+
+    def _shown_comments(self) -> list[CommentView]:
+        return [view for view in self.query(CommentView) if view.display]
+
+    def action_next_comment(self) -> None:
+        """Put the next comment's header at the top: a long comment is skipped, not paged through."""
+        top = round(self.scroll_y)
+        following = [view for view in self._shown_comments() if view.virtual_region.y > top]
+        if following and top < self.max_scroll_y:
+            self.scroll_to(y=following[0].virtual_region.y, animate=False, immediate=True)
+        else:
+            self.notify("No more comments below." if self.query(CommentView) else "This post has no comments.")
+
+    def action_previous_comment(self) -> None:
+        top = round(self.scroll_y)
+        earlier = [view for view in self._shown_comments() if view.virtual_region.y < top]
+        if earlier:
+            self.scroll_to(y=earlier[-1].virtual_region.y, animate=False, immediate=True)
+        else:
+            self.notify("No comments above." if self.query(CommentView) else "This post has no comments.")
 
     def action_copy_sources(self) -> None:
         paths = [one_line(path) for path in self.opened.post.sources] if self.opened else []
