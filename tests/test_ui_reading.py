@@ -364,3 +364,22 @@ async def test_brackets_put_the_next_or_previous_comment_at_the_top_skipping_fol
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert reader.scroll_y == min(views[4].virtual_region.y, reader.max_scroll_y)
+
+
+@pilot_test
+async def test_the_source_path_reads_clearly_in_both_themes(harbour_index):
+    from textual.color import Color
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        sources = app.screen.query_one("#post-sources")
+        for theme in ("dark", "light"):
+            assert app.current_theme.dark == (theme == "dark")
+            [path] = [segment for segment in sources.render_line(0) if ".xml" in segment.text]
+            assert not path.style.dim
+            ink, paper = Color.from_rich_color(path.style.color), Color.from_rich_color(path.style.bgcolor)
+            assert contrast(ink, paper) >= 4.5, (theme, ink, paper)
+            await pilot.press("t")
+            await pilot.pause()

@@ -178,7 +178,7 @@ class SourceList(Widget):
         label = "source: " if len(self.sources) == 1 else "sources: "
         room = max(self.content_size.width - len(label), 1)
         lines = [
-            Content.assemble((label if number == 0 else " " * len(label), "dim"), (shortened_path(source, room), "dim"))
+            Content.assemble((label if number == 0 else " " * len(label), "dim"), shortened_path(source, room))
             for number, source in enumerate(self.sources)
         ]
         return Content("\n").join(lines)
