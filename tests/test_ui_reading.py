@@ -383,3 +383,25 @@ async def test_the_source_path_reads_clearly_in_both_themes(harbour_index):
             assert contrast(ink, paper) >= 4.5, (theme, ink, paper)
             await pilot.press("t")
             await pilot.pause()
+
+
+@pilot_test
+async def test_once_the_title_scrolls_away_it_shows_on_the_frame(harbour_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        frame_top = reader.region.y
+        await pilot.press("g")
+        await pilot.pause()
+        assert "What the harbour" not in screen_text(app).splitlines()[frame_top]
+        await pilot.press("G")
+        await pilot.pause()
+        top_border = screen_text(app).splitlines()[frame_top]
+        assert "What the harbour dredging" in top_border and "…" in top_border  # cut to the frame's width
+        await pilot.press("g")
+        await pilot.pause()
+        assert reader.border_title is None

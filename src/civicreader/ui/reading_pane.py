@@ -225,6 +225,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.matches = []
         self.current_match = None
         self.border_subtitle = None
+        self.border_title = None
         post = opened.post
         blocks: list[Static] = [
             Block(line(post.title or "(untitled)"), opened.matches.get(("title",), []), id="post-title")
@@ -379,6 +380,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._mark_fold_target()
+        self._title_on_frame()
+
+    def _title_on_frame(self) -> None:
+        """Once the title has scrolled away, it goes on the pane's frame: deep in a thread, the reader
+        still sees which post it is."""
+        titles = self.query("#post-title")
+        scrolled_past = bool(titles) and self.scroll_y >= titles.first().virtual_region.bottom
+        self.border_title = line(self.opened.post.title or "(untitled)") if scrolled_past and self.opened else None
 
     def action_toggle_thread(self) -> None:
         target = self.fold_target()
