@@ -405,3 +405,26 @@ async def test_once_the_title_scrolls_away_it_shows_on_the_frame(harbour_index):
         await pilot.press("g")
         await pilot.pause()
         assert reader.border_title is None
+
+
+@pilot_test
+async def test_the_archive_keeps_its_guides_visible_and_its_cursor_row_undimmed_in_both_themes(harbour_index):
+    from textual.color import Color
+
+    from civicreader.ui.archive_tree import ArchiveTree
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "j", "enter", "j", "enter", "j")  # the cursor on the post
+        await settle(pilot)
+        tree = app.screen.query_one(ArchiveTree)
+        for theme in ("dark", "light"):
+            assert app.current_theme.dark == (theme == "dark")
+            paper = tree.styles.background
+            guides = Color.from_rich_color(tree.get_component_rich_style("tree--guides", partial=True).color)
+            assert contrast(guides, paper) >= 1.8, (theme, guides, paper)
+            cursor_row = tree.render_line(tree.cursor_line - round(tree.scroll_y))
+            assert [segment.text for segment in cursor_row if segment.style and segment.style.dim] == []
+            await pilot.press("t")
+            await pilot.pause()
