@@ -428,3 +428,33 @@ async def test_the_archive_keeps_its_guides_visible_and_its_cursor_row_undimmed_
             assert [segment.text for segment in cursor_row if segment.style and segment.style.dim] == []
             await pilot.press("t")
             await pilot.pause()
+
+
+@pilot_test
+async def test_the_command_palette_copies_the_source_paths_too(harbour_index):
+    app = make_app(harbour_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        await pilot.press("ctrl+p", *"Copy source paths")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        corpus, _index = harbour_index
+        assert app.clipboard == str(corpus / DEEP_FOLDER / EXPORT_NAME)
+
+
+@pilot_test
+async def test_the_command_palette_steps_to_the_next_match(harbour_index):
+    app = make_app(harbour_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "consultation", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one("ReadingPane")
+        assert reader.match_position() == (2, 2)
+        await pilot.press("ctrl+p", *"Next match")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader.match_position() == (1, 2)

@@ -62,6 +62,21 @@ class CivicReaderApp(App):
                 lambda: screen.action_reader("previous_match"),
             )
             yield SystemCommand(
+                "Next comment",
+                "Put the next comment's header at the top of the post (])",
+                lambda: screen.action_reader("next_comment"),
+            )
+            yield SystemCommand(
+                "Previous comment",
+                "Put the previous comment's header at the top of the post ([)",
+                lambda: screen.action_reader("previous_comment"),
+            )
+            yield SystemCommand(
+                "Copy source paths",
+                "Copy the full paths of the open post's files to the clipboard (y)",
+                lambda: screen.action_reader("copy_sources"),
+            )
+            yield SystemCommand(
                 "Fold thread",
                 "Fold or unfold the comment thread marked by a bright bar in the post (c)",
                 lambda: screen.action_reader("toggle_thread"),

@@ -445,8 +445,12 @@ class MainScreen(Screen):
             self.set_focus(self.query_one(ArchiveTree))
 
     def action_reader(self, action: str) -> None:
-        """Run a reading-pane action from anywhere (the command palette)."""
-        self.query_one(ReadingPane).run_action(action)
+        """Run a reading-pane action from anywhere (the command palette).
+
+        Called, not sent through `run_action`: that is a coroutine, and the palette's callbacks
+        dropped it unawaited, so these commands did nothing.
+        """
+        getattr(self.query_one(ReadingPane), f"action_{action}")()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
