@@ -458,3 +458,24 @@ async def test_the_command_palette_steps_to_the_next_match(harbour_index):
         await pilot.press("enter")
         await pilot.pause()
         assert reader.match_position() == (1, 2)
+
+
+@pilot_test
+async def test_a_click_on_any_line_of_a_header_broken_over_two_folds_its_thread(harbour_index):
+    from civicreader.ui.reading_pane import CommentView, ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_harbour_post(pilot)
+        views = list(app.screen.query(CommentView))
+        jory = views[1]
+        app.screen.query_one(ReadingPane).scroll_to_widget(jory, animate=False, top=True)
+        await pilot.pause()
+        assert jory.header_lines == 2
+        await pilot.click(jory, offset=(5, 1))  # the date, on the header's second line
+        await pilot.pause()
+        assert jory.folded and [view.display for view in views] == [True, True, False, False, True]
+        await pilot.click(jory, offset=(5, jory.header_lines))  # the body's first line: not the header
+        await pilot.pause()
+        assert jory.folded

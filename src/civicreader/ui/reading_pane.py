@@ -156,8 +156,13 @@ class CommentView(Block):
             return  # it fits as it was built: no need to lay the comment out again
         self._rebuild()
 
+    @property
+    def header_lines(self) -> int:
+        """How many lines the header takes: more than one where the pane is too narrow for it."""
+        return self.base_text.plain[: self.text_start - 1].count("\n") + 1
+
     def on_click(self, event: Click) -> None:
-        if event.y == 0 and self.replies:
+        if event.y < self.header_lines and self.replies:
             self.post_message(self.ToggleRequested(self))
 
 
