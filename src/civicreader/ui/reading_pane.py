@@ -340,8 +340,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self.notify("No post open, or it names no file.")
             return
         self.app.copy_to_clipboard("\n".join(paths))
-        what = "its path" if len(paths) == 1 else f"{len(paths)} paths"
-        self.notify(f"The post's source files: {what} copied to the clipboard.")
+        what = "The file's path" if len(paths) == 1 else f"The paths of its {len(paths)} files"
+        self.notify(f"{what} copied to the clipboard (where the terminal lets an app set it).")
 
     def match_position(self) -> tuple[int, int] | None:
         """(current, total) for a status line, 1-based."""
