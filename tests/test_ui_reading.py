@@ -426,6 +426,12 @@ async def test_the_archive_keeps_its_guides_visible_and_its_cursor_row_undimmed_
             assert contrast(guides, paper) >= 1.8, (theme, guides, paper)
             cursor_row = tree.render_line(tree.cursor_line - round(tree.scroll_y))
             assert [segment.text for segment in cursor_row if segment.style and segment.style.dim] == []
+            await pilot.press("k")  # off the post: its row is dimmed again
+            await pilot.pause()
+            post_row = tree.render_line(tree.cursor_line + 1 - round(tree.scroll_y))
+            assert "2012-05-01" in [segment.text for segment in post_row if segment.style and segment.style.dim]
+            await pilot.press("j")
+            await pilot.pause()
             await pilot.press("t")
             await pilot.pause()
 
