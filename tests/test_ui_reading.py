@@ -485,3 +485,21 @@ async def test_a_click_on_any_line_of_a_header_broken_over_two_folds_its_thread(
         await pilot.click(jory, offset=(5, jory.header_lines))  # the body's first line: not the header
         await pilot.pause()
         assert jory.folded
+
+
+@pilot_test
+async def test_the_file_being_indexed_shows_on_the_status_line_cut_to_fit_before_the_bar(harbour_index):
+    from civicreader.ui.index_status import IndexStatus
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one(IndexStatus)
+        status.start("Updating the index…")
+        await pilot.pause()
+        status.progress(12, 116, f"{DEEP_FOLDER}/{EXPORT_NAME}")
+        await pilot.pause()
+        [status_line] = lines_with(app, "Indexing 12/116")
+        name_end = status_line.index("comment.xml") + len("comment.xml")
+        assert "saved-by" in status_line and "…" in status_line
+        assert status_line[name_end] == " " and status_line[name_end + 1] in "━╺╸", "a gap, then the bar"
