@@ -90,7 +90,8 @@ def shortened_path(path: str, width: int) -> str:
     """`path` in at most `width` cells, cut in the middle with an ellipsis when it is longer.
 
     The file name is kept whole when it fits ('blog/…/the-post.txt', or '…/the-post.txt'); otherwise
-    both ends of the path are kept, so the folder a file came from and its extension still show.
+    both ends of the name are kept ('…/2011-04-12-los…the-drivers.md'), so files that share a folder
+    and differ in their names still look different.
     """
     from rich.cells import cell_len
 
@@ -103,8 +104,11 @@ def shortened_path(path: str, width: int) -> str:
     if folder and room >= 0:
         # A stub of a folder name ('w…') says less than none ('…/name.txt').
         return (cut_to_cells(folder, room) if room >= 4 else "") + ELLIPSIS + slash + name
-    head = (width - 1) // 2
-    return cut_to_cells(path, head) + ELLIPSIS + cut_to_cells(path, width - 1 - head, from_end=True)
+    # The name alone is too long: its two ends tell files apart better than the folder they share.
+    lead = ELLIPSIS + slash if folder and width > 12 else ""
+    room = width - cell_len(lead) - 1
+    head = room // 2
+    return lead + cut_to_cells(name, head) + ELLIPSIS + cut_to_cells(name, room - head, from_end=True)
 
 
 def packed(
