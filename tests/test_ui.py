@@ -185,13 +185,6 @@ async def search_for(pilot, query: str, *then: str) -> None:
         await pilot.press(*then)
 
 
-def highlighted_words(prompt) -> list[str]:
-    """The parts of a result's prompt painted as matched words."""
-    from civicreader.ui.text import MATCH_STYLE
-
-    return [prompt.plain[span.start : span.end] for span in prompt.spans if span.style == MATCH_STYLE]
-
-
 def unique(messages):
     """Each message once: the hook sees a message again at every node it bubbles through."""
     return list({id(message): message for message in messages}.values())
@@ -305,9 +298,7 @@ async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(bui
         [hit] = results.hits
         assert (hit.matched_in, hit.commenter) == ("comment", "Priya")
         assert "in a comment by Priya" in screen_text(app)
-        prompt = results.get_option_at_index(0).prompt
-        styled = highlighted_words(prompt)
-        assert styled == ["busy"]
+        assert results.row_pieces(0, "match") == ["busy"]
 
 
 @pilot_test
@@ -321,11 +312,11 @@ async def test_a_hit_in_the_title_shows_the_title_once_with_the_word_highlighted
         results = app.screen.query_one(ResultsList)
         [hit] = results.hits
         assert hit.matched_in == "title"
-        prompt = results.get_option_at_index(0).prompt
-        assert prompt.plain.count("The long read on hedgerows") == 1
-        assert "in the title" in prompt.plain
-        styled = highlighted_words(prompt)
-        assert styled == ["hedgerows"]
+        shown = results.row_text(0)
+        assert shown.count("The long read on hedgerows") == 1
+        assert "in the title" in shown
+        assert results.row_pieces(0, "title-match") == ["hedgerows"]
+        assert results.row_pieces(0, "match") == [], "no snippet repeating the title"
 
 
 @pilot_test
@@ -400,9 +391,82 @@ async def test_opening_a_post_from_the_results_list(built_index):
 
 
 @pilot_test
+async def test_clicking_a_hit_opens_that_post(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        second_title = results.row_text(1).splitlines()[0]
+        [row] = [y for y, line in enumerate(screen_text(app).splitlines()) if second_title in line]
+        column = screen_text(app).splitlines()[row].index(second_title)
+        await pilot.click(offset=(column + 2, row))
+        await settle(pilot)
+        assert app.screen.query_one(ReadingPane).opened.post.id == results.hits[1].id
+
+
+@pilot_test
+async def test_moving_down_a_list_longer_than_the_pane_keeps_the_cursor_in_view(built_index):
+    from civicreader.ui.results_list import ResultsList
+
+    app = make_app(built_index)
+    async with app.run_test(size=(100, 18)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment", "down")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        first, last = (results.row_text(row).splitlines()[0] for row in (0, len(results.hits) - 1))
+        assert first in screen_text(app) and last not in screen_text(app)
+        await pilot.press("G")
+        await settle(pilot)
+        assert results.cursor == len(results.hits) - 1
+        assert last in screen_text(app) and first not in screen_text(app)
+        await pilot.press("g")
+        await settle(pilot)
+        assert results.cursor == 0 and first in screen_text(app)
+        await pilot.press("space")
+        assert results.cursor > 0, "a page down moves the cursor a screen on"
+
+
+@pilot_test
+async def test_the_hits_that_replace_the_more_row_under_the_cursor_are_brought_into_view(built_index, monkeypatch):
+    from civicreader.ui import main_screen
+    from civicreader.ui.results_list import ResultsList
+
+    monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
+    app = make_app(built_index)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment", "down", "G")
+        await settle(pilot)
+        results = app.screen.query_one(ResultsList)
+        assert len(results.hits) == 3 and results.cursor == 2
+        shown = screen_text(app)
+        assert all(line in shown for line in results.row_text(2).splitlines()), "the whole hit, not its first line"
+
+
+@pilot_test
+async def test_once_up_the_app_keeps_full_garbage_collections_out_of_typing_and_leaves_python_as_it_was(built_index):
+    import gc
+
+    thresholds = gc.get_threshold()
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0, "what the app holds once up is frozen"
+        assert gc.get_threshold()[2] > thresholds[2]
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
+
+
+@pilot_test
 async def test_the_next_page_of_results_comes_as_the_cursor_nears_the_end_and_once(built_index, monkeypatch):
     from civicreader.ui import main_screen
-    from civicreader.ui.results_list import MORE_ID, ResultsList
+    from civicreader.ui.results_list import ResultsList
 
     monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
     app = make_app(built_index)
@@ -413,13 +477,13 @@ async def test_the_next_page_of_results_comes_as_the_cursor_nears_the_end_and_on
         results = app.screen.query_one(ResultsList)
         first_page = [hit.id for hit in results.hits]
         assert len(first_page) == 2
-        assert results.get_option_at_index(results.option_count - 1).id == MORE_ID
+        assert results.rows == 3 and results.has_more
         assert "▾ 1 more result (Enter)" in screen_text(app)
         await pilot.press("down", "j", "G", "k", "j")  # to the second hit and about: the next page is asked for once
         await settle(pilot)
         ids = [hit.id for hit in results.hits]
         assert ids[:2] == first_page and len(ids) == 3 and len(set(ids)) == 3
-        assert results.option_count == 3, "three hits, no row for more"
+        assert results.rows == 3 and not results.has_more, "three hits, no row for more"
         assert "more result" not in screen_text(app)
 
 

@@ -34,3 +34,14 @@ def strip_controls(text: str) -> str:
 def one_line(text: str) -> str:
     """Controls stripped and every run of white space (newlines too) made one space."""
     return " ".join(strip_controls(text).split())
+
+
+def blank_controls(text: str) -> str:
+    """One line with what `strip_controls` removes made spaces, so offsets into `text` still hold.
+
+    For text shown with marks at known offsets (a search snippet and its matched words).
+    """
+    blanked = _ESCAPES.sub(lambda escape: " " * len(escape.group()), text)
+    blanked = _CONTROLS.sub(" ", blanked)
+    blanked = _SURROGATES.sub("\ufffd", blanked)
+    return blanked.replace("\n", " ").replace("\t", " ").replace("\r", " ")

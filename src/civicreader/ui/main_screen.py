@@ -17,10 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from civicreader.textsafe import one_line
+from civicreader.ui import heap
 from civicreader.ui.archive_tree import ArchiveTree
 from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
@@ -70,6 +72,7 @@ class MainScreen(Screen):
         self.terms: tuple[str, ...] = ()
         self.open_top_hit_when_ready = False
         self.shown_request: SearchRequest | None = None
+        self.collect_timer: Timer | None = None
         """The search whose results are on screen (the bench and tests wait for it)."""
 
     def compose(self) -> ComposeResult:
@@ -95,6 +98,7 @@ class MainScreen(Screen):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+        heap.release()
 
     # ---- the index: open it, and build or update it when the corpus changed ----
 
@@ -164,6 +168,7 @@ class MainScreen(Screen):
                 library.prepare_search()
         except IndexNotReady:
             return
+        heap.freeze_what_lasts()
 
     @on(IndexingStarted)
     def _indexing_started(self, message: IndexingStarted) -> None:
@@ -215,6 +220,10 @@ class MainScreen(Screen):
     @on(SearchBar.QueryChanged)
     def _query_changed(self, message: SearchBar.QueryChanged) -> None:
         self._search(message.query, self.query_one(FacetBar).filters)
+        # Typing makes garbage; it is collected once the keys rest, not between two of them.
+        if self.collect_timer is not None:
+            self.collect_timer.stop()
+        self.collect_timer = self.set_timer(heap.PAUSE_SECONDS, heap.collect)
 
     @on(FacetBar.FiltersChanged)
     def _filters_changed(self, message: FacetBar.FiltersChanged) -> None:
