@@ -394,14 +394,14 @@ async def test_once_the_title_scrolls_away_it_shows_on_the_frame(harbour_index):
         await open_harbour_post(pilot)
         reader = app.screen.query_one(ReadingPane)
         frame_top = reader.region.y
-        await pilot.press("g")
+        reader.scroll_home(animate=False)
         await pilot.pause()
         assert "What the harbour" not in screen_text(app).splitlines()[frame_top]
-        await pilot.press("G")
+        reader.scroll_end(animate=False)
         await pilot.pause()
         top_border = screen_text(app).splitlines()[frame_top]
         assert "What the harbour dredging" in top_border and "…" in top_border  # cut to the frame's width
-        await pilot.press("g")
+        reader.scroll_home(animate=False)
         await pilot.pause()
         assert reader.border_title is None
 
@@ -435,22 +435,20 @@ async def test_the_archive_keeps_its_guides_visible_and_its_cursor_row_undimmed_
             await pilot.pause()
 
 
-@pilot_test
-async def test_the_command_palette_copies_the_source_paths_too(harbour_index):
-    app = make_app(harbour_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await open_harbour_post(pilot)
-        await pilot.press("ctrl+p", *"Copy source paths")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
-        corpus, _index = harbour_index
-        assert app.clipboard == str(corpus / DEEP_FOLDER / EXPORT_NAME)
+async def run_from_palette(pilot, command: str) -> None:
+    """Open the command palette, paste the command's name (typing it is slower), run the top match."""
+    from textual import events
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    pilot.app.screen.focused.post_message(events.Paste(command))
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 @pilot_test
-async def test_the_command_palette_steps_to_the_next_match(harbour_index):
+async def test_the_command_palette_steps_to_the_next_match_and_copies_the_source_paths(harbour_index):
     app = make_app(harbour_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -458,11 +456,13 @@ async def test_the_command_palette_steps_to_the_next_match(harbour_index):
         await settle(pilot)
         reader = app.screen.query_one("ReadingPane")
         assert reader.match_position() == (2, 2)
-        await pilot.press("ctrl+p", *"Next match")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_from_palette(pilot, "Next match")
         assert reader.match_position() == (1, 2)
+
+        await run_from_palette(pilot, "Copy source paths")
+        await pilot.pause()
+        corpus, _index = harbour_index
+        assert app.clipboard == str(corpus / DEEP_FOLDER / EXPORT_NAME)
 
 
 @pilot_test
