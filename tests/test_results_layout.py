@@ -109,3 +109,28 @@ def test_blanking_controls_keeps_every_offset_and_leaves_nothing_a_terminal_acts
     assert len(blanked) == len(text)
     assert strip_controls(blanked) == blanked.replace("\r", "")
     assert "\n" not in blanked
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["rota", "tenants", "ministerialisation", "a", "board", "漢字"]), max_size=70),
+    marked=st.integers(0, 69),
+    width=st.integers(8, 50),
+)
+def test_a_long_snippet_shows_a_few_lines_and_always_its_first_marked_word(words, marked, width):
+    from civicreader.ui.results_list import SNIPPET_LINES, hit_lines
+
+    snippet = " ".join(words)
+    spans: tuple[tuple[int, int], ...] = ()
+    if marked < len(words):
+        start = len(" ".join(words[:marked])) + (1 if marked else 0)
+        spans = ((start, start + len(words[marked])),)
+    lines = hit_lines(hit(snippet=snippet, highlights=spans), width)
+    title_and_meta = len(wrap_pieces([("Tenants and the [bold]estate[/bold]", "title")], width)) + len(
+        wrap_pieces(hit_pieces(hit())[1], width)
+    )
+    snippet_shown = lines[title_and_meta:]
+    assert len(snippet_shown) <= SNIPPET_LINES
+    assert all(cell_len("".join(part for part, _role in line)) <= width for line in lines)
+    if spans:
+        assert "".join(roles(snippet_shown, "match")) == words[marked], "the first marked word, whole"

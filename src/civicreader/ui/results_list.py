@@ -28,6 +28,8 @@ from civicreader.ui.text import short_date
 Piece = tuple[str, str]
 """Some text and the name of its role: "title", "meta", "where", "snippet", "match", "more"."""
 
+SNIPPET_LINES = 4
+"""A snippet shows this many lines at most: a narrow pane still holds several hits."""
 ROLES = ("title", "title-match", "meta", "where", "snippet", "match", "more")
 WHERE = {"title": "in the title", "body": "", "comment": "in a comment"}
 _WORD = re.compile(r"\S+")
@@ -131,6 +133,31 @@ def hit_pieces(hit) -> list[list[Piece]]:
     if not title_match and snippet.strip():
         lines.append(pieces_of(snippet, hit.highlights, "snippet", "match"))
     return lines
+
+
+def hit_lines(hit, width: int) -> list[list[Piece]]:
+    """A hit wrapped to `width` cells: its title, date and where, then the snippet's lines around its first match."""
+    lines: list[list[Piece]] = []
+    for pieces in hit_pieces(hit):
+        is_snippet = any(role in ("snippet", "match") for _part, role in pieces)
+        lines += snippet_lines(pieces, width) if is_snippet else wrap_pieces(pieces, width)
+    return lines
+
+
+def snippet_lines(pieces: list[Piece], width: int) -> list[list[Piece]]:
+    """At most SNIPPET_LINES lines of a snippet, from the line before its first match; cuts marked with "…"."""
+    lines = wrap_pieces(pieces, width)
+    if len(lines) <= SNIPPET_LINES:
+        return lines
+    lines = wrap_pieces(pieces, max(1, width - 1))  # a cell kept for the "…" where lines are left out
+    first_match = next((number for number, line in enumerate(lines) if any(role == "match" for _, role in line)), 0)
+    start = max(0, min(first_match - 1, len(lines) - SNIPPET_LINES))
+    shown = [list(line) for line in lines[start : start + SNIPPET_LINES]]
+    if start > 0:
+        shown[0].insert(0, ("…", "snippet"))
+    if start + SNIPPET_LINES < len(lines):
+        shown[-1].append(("…", "snippet"))
+    return shown
 
 
 @dataclass(frozen=True)
@@ -278,8 +305,7 @@ class ResultsList(ScrollView, can_focus=True):
             if row:
                 lines.append(_Line(-1, ()))
             first_line.append(len(lines))
-            for logical in hit_pieces(hit):
-                lines += [_Line(row, tuple(pieces)) for pieces in wrap_pieces(logical, width)]
+            lines += [_Line(row, tuple(pieces)) for pieces in hit_lines(hit, width)]
         if self.has_more:
             left = self.total - len(self.hits)
             more = f"▾ {left:,} more result{'' if left == 1 else 's'} (Enter)"
