@@ -46,7 +46,7 @@ class CivicReaderApp(App):
         yield SystemCommand("Help", "Every key and the query language (?)", self.action_help)
         yield SystemCommand("Light / dark", "Switch between the light and dark theme (t)", self.action_toggle_theme)
         if isinstance(screen, MainScreen):
-            yield SystemCommand("Search", "Go to the search bar (/)", screen.action_focus_search)
+            yield SystemCommand("Search", "Go to the search bar (/)", screen.focus_search)
             yield SystemCommand("Export post", "Export the open post to Markdown (e)", screen.action_export)
             yield SystemCommand(
                 "Export post, overwrite",
@@ -60,6 +60,21 @@ class CivicReaderApp(App):
                 "Previous match",
                 "Go to the previous match in the post (N)",
                 lambda: screen.action_reader("previous_match"),
+            )
+            yield SystemCommand(
+                "Next comment",
+                "Put the next comment's header at the top of the post (])",
+                lambda: screen.action_reader("next_comment"),
+            )
+            yield SystemCommand(
+                "Previous comment",
+                "Put the previous comment's header at the top of the post ([)",
+                lambda: screen.action_reader("previous_comment"),
+            )
+            yield SystemCommand(
+                "Copy source paths",
+                "Copy the full paths of the open post's files to the clipboard (y)",
+                lambda: screen.action_reader("copy_sources"),
             )
             yield SystemCommand(
                 "Fold thread",

@@ -93,11 +93,42 @@ def post_label(summary) -> Text:
     label = Text.assemble(
         (short_date(summary.date, summary.date_inferred), "dim"), " ", one_line(summary.title) or "(untitled)"
     )
-    if summary.comment_count:
-        label.append(f" ({summary.comment_count})", "dim")
-    if summary.excerpt:
-        label.append(" [excerpt]", "dim italic")
+    label.append_text(post_label_end(summary))
     return label
+
+
+def post_label_end(summary) -> Text:
+    """What follows a post's title in its label: the comment count, a mark for an excerpt."""
+    end = Text()
+    if summary.comment_count:
+        end.append(f" ({summary.comment_count})", "dim")
+    if summary.excerpt:
+        end.append(" [excerpt]", "dim italic")
+    return end
+
+
+def label_end_length(data: NodeData | None, label: Text) -> int:
+    """How many characters at the end of a label must stay when it is cut to fit: its count(s)."""
+    if isinstance(data, PostLeaf):
+        return len(post_label_end(data.summary).plain)
+    if data is None:
+        return 0
+    return len(label.plain) - label.plain.rfind(" ")
+
+
+def fitted(label: Text, width: int, keep_end: int) -> Text:
+    """`label` in `width` cells: cut before its last `keep_end` characters, with an ellipsis, when too long."""
+    if label.cell_len <= width:
+        return label
+    end = label[len(label.plain) - keep_end :] if keep_end else Text()
+    if end.cell_len >= width - 1:
+        # Too narrow for the name and the count: the start of the label is what tells nodes apart.
+        head = label.copy()
+        head.truncate(width, overflow="ellipsis")
+        return head
+    head = label[: len(label.plain) - keep_end]
+    head.truncate(width - end.cell_len, overflow="ellipsis")
+    return Text.assemble(head, end)
 
 
 class ArchiveTree(Tree[NodeData]):
@@ -145,6 +176,22 @@ class ArchiveTree(Tree[NodeData]):
         """Bumped whenever new content for the whole tree is asked for: answers for an older tree are dropped."""
         self._place: Place | None = None
         """Where the user was before a reload: put back as the branches load again."""
+
+    def render_label(self, node: TreeNode[NodeData], base_style, style) -> Text:
+        """The label, cut with an ellipsis where the pane is too narrow (keeping its count), not cropped mid-word."""
+        label = super().render_label(node, base_style, style)
+        if node is self.cursor_node:
+            # Dim on the cursor's bar (dates, counts) fell to about 2.5:1 in the dark theme.
+            label.stylize("not dim")
+        depth = 0
+        ancestor = node.parent
+        while ancestor is not None and ancestor is not self.root:
+            depth += 1
+            ancestor = ancestor.parent
+        # Room for a vertical scrollbar is kept whether or not it shows: a label that fitted must not
+        # be cropped when the list grows long enough to need one.
+        room = self.size.width - depth * self.guide_depth - self.styles.scrollbar_size_vertical
+        return fitted(label, max(room, 1), label_end_length(node.data, label))
 
     def process_label(self, label) -> Text:
         # A plain str label would go through Rich's markup parser; only Text is accepted here.

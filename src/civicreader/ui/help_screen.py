@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -62,23 +62,27 @@ KEYS = (
             ("space / b", "page down / up"),
             ("g / G", "top / bottom"),
             ("n / N", "next / previous match of the search"),
+            ("] / [", "next / previous comment (its header to the top)"),
             ("c", "fold / unfold the thread marked by a bright bar (or click its header)"),
+            ("y", "copy the post's source files, full paths (the header cuts them to fit)"),
         ),
     ),
 )
 
 
-def help_text() -> Content:
-    lines: list[Content] = []
+def help_rows() -> ComposeResult:
+    """A row per key: the meaning wraps in its own column, so a narrow terminal keeps the keys readable."""
     for group, keys in KEYS:
-        lines.append(Content(group).stylize("bold $text-accent"))
+        yield Static(Content(group).stylize("bold $text-accent"), classes="help-group")
         for key, meaning in keys:
-            lines.append(Content.assemble((f"  {key:<24}", "bold"), " ", meaning))
-        lines.append(Content(""))
-    lines.append(Content("A * after a date: the page gave no year, so it was inferred.").stylize("dim"))
-    lines.append(Content("(5) after a title in the archive: the post has 5 comments.").stylize("dim"))
-    lines.append(Content("Press escape, ? or q to close.").stylize("dim italic"))
-    return Content("\n").join(lines)
+            with Horizontal(classes="help-row"):
+                yield Static(Content(key).stylize("bold"), classes="help-key")
+                yield Static(Content(meaning), classes="help-meaning")
+    notes = [
+        "A * after a date: the page gave no year, so it was inferred.",
+        "(5) after a title in the archive: the post has 5 comments.",
+    ]
+    yield Static(Content("\n".join(notes)).stylize("dim"), classes="help-notes")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -89,9 +93,12 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
+        scroller = VerticalScroll(id="help")
+        # On the frame, not at the end of the text: a short terminal shows it without scrolling.
+        scroller.border_subtitle = "escape, ? or q: close · j / k: scroll"
+        with scroller:
             yield Static(Content("civicreader: keys").stylize("bold"), id="help-title")
-            yield Static(help_text(), id="help-keys")
+            yield from help_rows()
 
     def action_scroll(self, direction: str) -> None:
         scroller = self.query_one("#help", VerticalScroll)

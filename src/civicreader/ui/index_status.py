@@ -9,7 +9,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from civicreader.ui.text import line
+from civicreader.textsafe import one_line
+from civicreader.ui.text import shortened_path
 
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
@@ -46,8 +47,13 @@ class IndexStatus(Horizontal):
         self.add_class("indexing")
 
     def progress(self, done: int, total: int, current: str) -> None:
-        label = Content.assemble(f"Indexing {done:,}/{total:,} ", line(current, "dim"))
-        self.query_one("#index-label", Static).update(label)
+        label = self.query_one("#index-label", Static)
+        counts = f"Indexing {done:,}/{total:,} "
+        # Cut in the middle to the room left: a path longer than the line wrapped out of sight
+        # (a line of its own, under the status line), or ran into the bar with no gap.
+        room = label.content_size.width - len(counts) - 1
+        path = shortened_path(one_line(current), room) if room > 0 else ""
+        label.update(Content.assemble(counts, (path, "dim")))
         self._progress_bar().update(total=max(total, 1), progress=done)
 
     def finish(self) -> None:

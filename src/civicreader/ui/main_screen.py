@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -53,7 +54,9 @@ PROGRESS_INTERVAL_SECONDS = 0.1
 
 class MainScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search"),
+        # Priority: the app runs it as the key arrives, so the keys typed after it (a burst: a fast
+        # typist, or keys held up while the index opens) go to the search bar, not to the pane that had focus.
+        Binding("slash", "focus_search", "Search", priority=True),
         Binding("escape", "back", "Back", show=False),
         Binding("e", "export", "Export"),
         Binding("E", "export(True)", "Export, overwrite", show=False),
@@ -187,15 +190,13 @@ class MainScreen(Screen):
         self.query_one(IndexStatus).finish()
         self._show_post_count(report.posts)
         changes = report.added + report.changed + report.removed
-        self.notify(
-            f"Index ready: {report.posts:,} posts ({changes:,} files read) in {report.seconds:.1f} s.",
-            markup=False,
-        )
+        posts, files = counted(report.posts, "post"), counted(changes, "file")
+        self.notify(f"Index ready: {posts} ({files} read) in {report.seconds:.1f} s.", markup=False)
         if report.problems:
             listed = "\n".join(one_line(str(problem)) for problem in report.problems[:3])
             more = f"\n…and {len(report.problems) - 3:,} more" if len(report.problems) > 3 else ""
             self.notify(
-                f"{len(report.problems):,} files could not be read:\n{listed}{more}",
+                f"{counted(len(report.problems), 'file')} could not be read:\n{listed}{more}",
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -211,7 +212,7 @@ class MainScreen(Screen):
         self.notify(message.reason, severity="error", timeout=10, markup=False)
 
     def _show_post_count(self, posts: int) -> None:
-        label = Content.assemble((f"{posts:,} posts", "bold"), " in ", one_line(self.corpus.name))
+        label = Content.assemble((counted(posts, "post"), "bold"), " in ", one_line(self.corpus.name))
         self.query_one(IndexStatus).show_idle(label)
 
     # ---- search as you type ----
@@ -419,8 +420,13 @@ class MainScreen(Screen):
 
     # ---- moving around ----
 
-    def action_focus_search(self) -> None:
+    def focus_search(self) -> None:
         self.set_focus(self.query_one(SearchBar).input)
+
+    def action_focus_search(self) -> None:
+        if self.focused is self.query_one(SearchBar).input:
+            raise SkipAction()  # a / typed in the query is part of it
+        self.focus_search()
 
     def action_back(self) -> None:
         focused = self.focused
@@ -448,8 +454,12 @@ class MainScreen(Screen):
             self.set_focus(self.query_one(ArchiveTree))
 
     def action_reader(self, action: str) -> None:
-        """Run a reading-pane action from anywhere (the command palette)."""
-        self.query_one(ReadingPane).run_action(action)
+        """Run a reading-pane action from anywhere (the command palette).
+
+        Called, not sent through `run_action`: that is a coroutine, and the palette's callbacks
+        dropped it unawaited, so these commands did nothing.
+        """
+        getattr(self.query_one(ReadingPane), f"action_{action}")()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -466,6 +476,11 @@ class MainScreen(Screen):
                 self.query_one(IndexStatus).finish()
                 if not self.access.ready:
                     self.query_one(ArchiveTree).show_message("No index: it could not be built (see the message).")
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 file', '2 files', '1,204 posts'."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def reader_is_stale(access: LibraryAccess) -> bool:

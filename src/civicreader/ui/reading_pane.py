@@ -13,11 +13,13 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.events import Click
+from textual.events import Click, Resize
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from civicreader.model import Comment, Post
+from civicreader.textsafe import one_line
 from civicreader.ui.text import (
     CURRENT_MATCH_STYLE,
     MATCH_STYLE,
@@ -26,7 +28,9 @@ from civicreader.ui.text import (
     highlighted,
     joined,
     line,
+    packed,
     post_date,
+    shortened_path,
 )
 
 MAX_INDENT_LEVEL = 8
@@ -67,11 +71,14 @@ class Block(Static):
         self.spans = spans
         self.text_start = text_start
         """Where the searchable text starts inside `text` (after a comment's header)."""
+        self.current: tuple[int, int] | None = None
+        """The span painted as the current match, if it is in this block."""
 
     def on_mount(self) -> None:
         self.paint()
 
     def paint(self, current: tuple[int, int] | None = None) -> None:
+        self.current = current
         content = highlighted(
             self.base_text, (span for span in self.spans if span != current), MATCH_STYLE, -self.text_start
         )
@@ -103,16 +110,19 @@ class CommentView(Block):
         self.depth = depth
         self.replies = replies
         self.folded = False
+        self.body = block(comment_text(comment))
+        self.header_width: int | None = None
+        """The width the header is laid out for; None: not known yet, all on one line."""
         header = self._header()
-        body = block(comment_text(comment))
         super().__init__(
-            Content("\n").join([header, body]) if body.plain else header,
+            self._with_body(header),
             spans,
             text_start=len(header.plain) + 1,
             classes=f"comment depth-{min(depth, MAX_INDENT_LEVEL)}",
         )
 
     def _header(self) -> Content:
+        """Author, date and notes; too narrow for one line, it breaks between them, not inside a date."""
         mark = "▸ " if self.folded else ("▾ " if self.replies else "• ")
         when = comment_date(self.comment.date, self.comment.date_inferred)
         parts = [line(self.comment.author or "anonymous", "bold"), Content(when)]
@@ -120,20 +130,66 @@ class CommentView(Block):
             parts.append(Content(f"reply level {self.depth}"))
         if self.folded:
             parts.append(Content(f"{self.replies} {'reply' if self.replies == 1 else 'replies'} folded"))
-        return Content.assemble((mark, "$text-accent"), joined(parts))
+        return packed(parts, self.header_width, lead=Content(mark).stylize("$text-accent"))
+
+    def _with_body(self, header: Content) -> Content:
+        return Content("\n").join([header, self.body]) if self.body.plain else header
+
+    def _rebuild(self) -> None:
+        header = self._header()
+        self.base_text = self._with_body(header)
+        self.text_start = len(header.plain) + 1
+        self.paint(self.current)
 
     def set_folded(self, folded: bool) -> None:
         self.folded = folded
-        header = self._header()
-        body = self.base_text.plain[self.text_start :] if len(self.base_text.plain) > self.text_start else ""
-        self.base_text = Content("\n").join([header, block(body)]) if body else header
-        self.text_start = len(header.plain) + 1
         self.set_class(folded, "folded")
-        self.paint()
+        self._rebuild()
+
+    def on_resize(self, event: Resize) -> None:
+        width = self.content_size.width
+        if width == self.header_width:
+            return
+        one_line_header = self.header_width is None
+        self.header_width = width
+        if one_line_header and len(self._header().plain.split("\n")) == 1:
+            return  # it fits as it was built: no need to lay the comment out again
+        self._rebuild()
+
+    @property
+    def header_lines(self) -> int:
+        """How many lines the header takes: more than one where the pane is too narrow for it."""
+        return self.base_text.plain[: self.text_start - 1].count("\n") + 1
 
     def on_click(self, event: Click) -> None:
-        if event.y == 0 and self.replies:
+        if event.y < self.header_lines and self.replies:
             self.post_message(self.ToggleRequested(self))
+
+
+class SourceList(Widget):
+    """The post's files, one a line, each cut in the middle to fit the pane (never wrapped inside a name).
+
+    The tooltip holds them whole; `y` copies them, and an export lists them in its front matter.
+    """
+
+    DEFAULT_CSS = "SourceList { height: auto; }"
+
+    def __init__(self, sources: tuple[str, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.sources = tuple(one_line(source) for source in sources)
+        self.tooltip = Content("\n".join(self.sources))
+
+    def render(self) -> Content:
+        label = "source: " if len(self.sources) == 1 else "sources: "
+        room = max(self.content_size.width - len(label), 1)
+        lines = [
+            Content.assemble((label if number == 0 else " " * len(label), "dim"), shortened_path(source, room))
+            for number, source in enumerate(self.sources)
+        ]
+        return Content("\n").join(lines)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.sources)
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -147,9 +203,13 @@ class ReadingPane(VerticalScroll, can_focus=True):
         Binding("G", "scroll_end", "Bottom", show=False),
         Binding("space", "page_down", "Page down", show=False),
         Binding("b", "page_up", "Page up", show=False),
-        Binding("n", "next_match", "Next match"),
-        Binding("N", "previous_match", "Prev match"),
+        # One footer entry for the pair: at 80 columns the footer has no room for both and `? Keys`.
+        Binding("n", "next_match", "Matches", key_display="n/N"),
+        Binding("N", "previous_match", "Prev match", show=False),
         Binding("c", "toggle_thread", "Fold thread"),
+        Binding("right_square_bracket", "next_comment", "Next comment", show=False),
+        Binding("left_square_bracket", "previous_comment", "Previous comment", show=False),
+        Binding("y", "copy_sources", "Copy source paths", show=False),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -170,11 +230,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.matches = []
         self.current_match = None
         self.border_subtitle = None
+        self.border_title = None
         post = opened.post
         blocks: list[Static] = [
             Block(line(post.title or "(untitled)"), opened.matches.get(("title",), []), id="post-title")
         ]
-        blocks.append(Static(self._meta(opened), id="post-meta"))
+        blocks.append(Static(self._meta(opened), id="post-meta", classes="above-sources" if opened.sources else ""))
+        if opened.sources:
+            blocks.append(SourceList(opened.sources, id="post-sources"))
         if post.excerpt:
             blocks.append(
                 Static(Content("Only an excerpt: no page held the full text.").stylize("italic"), classes="notice")
@@ -222,9 +285,6 @@ class ReadingPane(VerticalScroll, can_focus=True):
             labels.append(Content.assemble(("tags: ", "dim"), line(", ".join(post.tags))))
         if labels:
             lines.append(joined(labels))
-        if opened.sources:
-            label = "source: " if len(opened.sources) == 1 else "sources: "
-            lines.append(Content.assemble((label, "dim"), line(", ".join(opened.sources), "dim")))
         return Content("\n").join(lines)
 
     def _go_to_match(self, index: int) -> None:
@@ -253,6 +313,35 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self._go_to_match(-1 if self.current_match is None else self.current_match - 1)
         else:
             self.notify("No words of a search to step through in this post.")
+
+    def _shown_comments(self) -> list[CommentView]:
+        return [view for view in self.query(CommentView) if view.display]
+
+    def action_next_comment(self) -> None:
+        """Put the next comment's header at the top: a long comment is skipped, not paged through."""
+        top = round(self.scroll_y)
+        following = [view for view in self._shown_comments() if view.virtual_region.y > top]
+        if following and top < self.max_scroll_y:
+            self.scroll_to(y=following[0].virtual_region.y, animate=False, immediate=True)
+        else:
+            self.notify("No more comments below." if self.query(CommentView) else "This post has no comments.")
+
+    def action_previous_comment(self) -> None:
+        top = round(self.scroll_y)
+        earlier = [view for view in self._shown_comments() if view.virtual_region.y < top]
+        if earlier:
+            self.scroll_to(y=earlier[-1].virtual_region.y, animate=False, immediate=True)
+        else:
+            self.notify("No comments above." if self.query(CommentView) else "This post has no comments.")
+
+    def action_copy_sources(self) -> None:
+        paths = [one_line(path) for path in self.opened.post.sources] if self.opened else []
+        if not paths:
+            self.notify("No post open, or it names no file.")
+            return
+        self.app.copy_to_clipboard("\n".join(paths))
+        what = "The file's path" if len(paths) == 1 else f"The paths of its {len(paths)} files"
+        self.notify(f"{what} copied to the clipboard (where the terminal lets an app set it).")
 
     def match_position(self) -> tuple[int, int] | None:
         """(current, total) for a status line, 1-based."""
@@ -296,6 +385,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._mark_fold_target()
+        self._title_on_frame()
+
+    def _title_on_frame(self) -> None:
+        """Once the title has scrolled away, it goes on the pane's frame: deep in a thread, the reader
+        still sees which post it is."""
+        titles = self.query("#post-title")
+        scrolled_past = bool(titles) and self.scroll_y >= titles.first().virtual_region.bottom
+        self.border_title = line(self.opened.post.title or "(untitled)") if scrolled_past and self.opened else None
 
     def action_toggle_thread(self) -> None:
         target = self.fold_target()

@@ -67,3 +67,65 @@ def comment_date(when: datetime | None, inferred: bool = False) -> str:
 
 def joined(parts: Iterable[Content], separator: str = " · ", style: str = "dim") -> Content:
     return Content(separator).stylize(style).join(part for part in parts if part.plain)
+
+
+ELLIPSIS = "…"
+
+
+def cut_to_cells(text: str, width: int, *, from_end: bool = False) -> str:
+    """The start (or end) of `text` that fits in `width` terminal cells (wide characters count two)."""
+    from rich.cells import cell_len
+
+    kept: list[str] = []
+    used = 0
+    for char in reversed(text) if from_end else text:
+        used += cell_len(char)
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(reversed(kept)) if from_end else "".join(kept)
+
+
+def shortened_path(path: str, width: int) -> str:
+    """`path` in at most `width` cells, cut in the middle with an ellipsis when it is longer.
+
+    The file name is kept whole when it fits ('blog/…/the-post.txt', or '…/the-post.txt'); otherwise
+    both ends of the name are kept ('…/2011-04-12-los…the-drivers.md'), so files that share a folder
+    and differ in their names still look different.
+    """
+    from rich.cells import cell_len
+
+    if cell_len(path) <= width:
+        return path
+    if width <= 1:
+        return ELLIPSIS[:width]
+    folder, slash, name = path.rpartition("/")
+    room = width - 1 - cell_len(slash + name)
+    if folder and room >= 0:
+        # A stub of a folder name ('w…') says less than none ('…/name.txt').
+        return (cut_to_cells(folder, room) if room >= 4 else "") + ELLIPSIS + slash + name
+    # The name alone is too long: its two ends tell files apart better than the folder they share.
+    lead = ELLIPSIS + slash if folder and width > 12 else ""
+    room = width - cell_len(lead) - 1
+    head = room // 2
+    return lead + cut_to_cells(name, head) + ELLIPSIS + cut_to_cells(name, room - head, from_end=True)
+
+
+def packed(
+    parts: Iterable[Content], width: int | None, *, lead: Content | None = None, separator: str = " · "
+) -> Content:
+    """`lead` then `parts` joined by `separator` on one line; where the next part would not fit in
+    `width`, it starts a new line, indented as far as `lead`: lines break between parts, never inside one."""
+    from rich.cells import cell_len
+
+    lead = lead or Content("")
+    indent = " " * cell_len(lead.plain)
+    lines: list[Content] = []
+    for part in (part for part in parts if part.plain):
+        if not lines:
+            lines.append(Content.assemble(lead, part))
+        elif width is None or cell_len(lines[-1].plain) + cell_len(separator) + cell_len(part.plain) <= width:
+            lines[-1] = Content.assemble(lines[-1], (separator, "dim"), part)
+        else:
+            lines.append(Content.assemble(indent, part))
+    return Content("\n").join(lines) if lines else lead
