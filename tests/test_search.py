@@ -189,6 +189,14 @@ def test_a_commenter_query_shows_that_commenters_words(library):
     assert hit.snippet.startswith("Volunteering")
 
 
+def test_a_hit_that_matched_elsewhere_still_names_the_commenter_the_query_asked_for(library):
+    # So the app opens the post with that person's comments to step through, as well as the title's words.
+    [hit] = library.search("commenter:bloggs title:spending").hits
+    assert (hit.matched_in, hit.commenter) == ("title", "Joe Bloggs")
+    [hit] = library.search("title:spending").hits
+    assert hit.commenter is None
+
+
 def test_a_title_match_says_so(library):
     [hit] = library.search("title:winter").hits
     assert hit.matched_in == "title"

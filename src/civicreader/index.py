@@ -52,7 +52,7 @@ from typing import Any
 
 from civicreader import paths
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
-from civicreader.model import Post, normalise_key_text
+from civicreader.model import Comment, Post, normalise_key_text
 
 FORMAT_VERSION = 6
 """5: segments as separate files, not one compound file (see _write_posts). 6: the manifest records
@@ -2083,19 +2083,28 @@ def _snippet(post: Post, highlight: dict[str, set[str]], commenter_words: Sequen
         begin, end, commenter = max(parts, key=matched_words)
         text = text[begin:end]
         places = [(start - begin, stop - begin, term) for start, stop, term in places if begin <= start < end]
+    else:
+        # The words matched elsewhere, but the query also named a commenter: say whose comments those are.
+        commenter = next((comment.author for comment in _commenters_comments(post, commenter_words)), None)
     start = _best_window(places)
     snippet, marks = _excerpt(text, start, places)
     return snippet, marks, where, commenter
 
 
-def _unhighlighted_snippet(post: Post, commenter_words: Sequence[str]):
-    """No words matched in the text (a date, field or NOT query): the comment of a matched commenter, or the start."""
-    if commenter_words:
-        wanted = set(commenter_words)
+def _commenters_comments(post: Post, commenter_words: Sequence[str]) -> Iterator[Comment]:
+    """The comments whose author's name holds one of `commenter_words` (as `commenter:` matches them)."""
+    wanted = set(commenter_words)
+    if wanted:
         for _, comment in post.walk_comments():
             if wanted & {token.text for token in _plain_analyzer()(comment.author)}:
-                snippet, _ = _excerpt("\n\n".join(comment.body), 0, [])
-                return snippet, (), "comment", comment.author
+                yield comment
+
+
+def _unhighlighted_snippet(post: Post, commenter_words: Sequence[str]):
+    """No words matched in the text (a date, field or NOT query): the comment of a matched commenter, or the start."""
+    for comment in _commenters_comments(post, commenter_words):
+        snippet, _ = _excerpt("\n\n".join(comment.body), 0, [])
+        return snippet, (), "comment", comment.author
     if post.body:
         snippet, _ = _excerpt(body_text(post), 0, [])
         return snippet, (), "body", None
