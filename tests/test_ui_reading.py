@@ -174,7 +174,7 @@ async def test_a_title_too_long_for_the_archive_pane_ends_in_an_ellipsis_and_kee
         await pilot.press("enter", "j", "enter", "j", "enter")  # Harbour Users, 2012, May
         await settle(pilot)
         pane = app.screen.query_one(ArchiveTree).content_region
-        [post_line] = lines_with(app, "2012-05-01")
+        [post_line] = lines_with(app, "What")
         in_tree = post_line[pane.x : pane.right]
         assert "What" in in_tree
         assert in_tree.rstrip().endswith("… (5)")
@@ -428,7 +428,7 @@ async def test_the_archive_keeps_its_guides_visible_and_its_cursor_row_undimmed_
             await pilot.press("k")  # off the post: its row is dimmed again
             await pilot.pause()
             post_row = tree.render_line(tree.cursor_line + 1 - round(tree.scroll_y))
-            assert "2012-05-01" in [segment.text for segment in post_row if segment.style and segment.style.dim]
+            assert " 1" in [segment.text for segment in post_row if segment.style and segment.style.dim], "the day"
             await pilot.press("j")
             await pilot.pause()
             await pilot.press("t")

@@ -89,10 +89,12 @@ def counted(name: str, count: int, style: str = "") -> Text:
     return Text.assemble((one_line(name) or "(unnamed)", style), (f" {count:,}", "dim"))
 
 
-def post_label(summary) -> Text:
-    label = Text.assemble(
-        (short_date(summary.date, summary.date_inferred), "dim"), " ", one_line(summary.title) or "(untitled)"
-    )
+def post_label(summary, day_only: bool = False) -> Text:
+    """Date, title and comment count; `day_only` under a month's branch, which says the year and month."""
+    when = short_date(summary.date, summary.date_inferred)
+    if day_only and summary.date is not None:
+        when = f"{summary.date.day:>2}" + ("*" if summary.date_inferred else "")
+    label = Text.assemble((when, "dim"), " ", one_line(summary.title) or "(untitled)")
     label.append_text(post_label_end(summary))
     return label
 
@@ -289,7 +291,7 @@ class ArchiveTree(Tree[NodeData]):
                 yield counted(month_name[month], months[month]), MonthBranch(data.blog, data.year, month), True
         elif isinstance(data, MonthBranch):
             for summary in library.posts_in(data.blog, data.year, data.month):
-                yield post_label(summary), PostLeaf(summary), False
+                yield post_label(summary, day_only=True), PostLeaf(summary), False
         elif isinstance(data, CategoriesBranch):
             categories = library.categories()
             for category in sorted(categories, key=str.casefold):
