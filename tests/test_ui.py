@@ -833,7 +833,7 @@ async def test_a_missing_index_is_built_in_a_worker_with_progress_shown(tmp_path
 
     async with app.run_test(size=(120, 40), message_hook=watch) as pilot:
         await settle(pilot)
-        assert tree_while_indexing[0] == ["Building the index; the archive follows."]
+        assert tree_while_indexing[0] == ["Building the index…"]
         kinds = [type(message) for message in unique(seen)]
         assert IndexingStarted in kinds and IndexingProgress in kinds and IndexingFinished in kinds
         assert LibraryOpened not in kinds

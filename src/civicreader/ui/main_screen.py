@@ -173,7 +173,7 @@ class MainScreen(Screen):
     @on(IndexingStarted)
     def _indexing_started(self, message: IndexingStarted) -> None:
         if message.first_time:
-            self.query_one(ArchiveTree).show_message("Building the index; the archive follows.")
+            self.query_one(ArchiveTree).show_message("Building the index…")
             self.query_one(IndexStatus).start("Building the index for this corpus…")
         else:
             self.query_one(IndexStatus).start("The corpus changed: updating the index…")
