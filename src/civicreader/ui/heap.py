@@ -26,11 +26,14 @@ _thresholds_before: tuple[int, ...] | None = None
 
 
 def freeze_what_lasts() -> None:
-    """Collect, then freeze every object alive now (the app, its styles, the open index). Once."""
+    """Freeze every object alive now (the app, its styles, the open index). Once.
+
+    No collection first: it would hold the interpreter for 50-100 ms just as the first screen is
+    painted, to free the little garbage start-up leaves (a few thousand objects, kept instead).
+    """
     global _thresholds_before
     if not gc.isenabled() or gc.get_freeze_count():
         return
-    gc.collect()
     gc.freeze()
     _thresholds_before = gc.get_threshold()
     gc.set_threshold(*AUTOMATIC_THRESHOLDS)
