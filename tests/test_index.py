@@ -225,6 +225,13 @@ def test_the_archives_first_level_is_read_from_the_outline_alone(library):
     assert shown.splitlines() == ["{'ledger': 4, 'wards': 1} 2", "False"]
 
 
+def test_an_index_written_before_outlines_gets_one_at_its_next_update(library):
+    (library.index_dir / "outline.json").unlink()
+    report = Library(library.corpus, library.index_dir).update()
+    assert report.added == report.changed == report.removed == 0
+    assert (library.index_dir / "outline.json").exists()
+
+
 def test_an_outline_of_another_generation_is_not_believed(library):
     outline = library.index_dir / "outline.json"
     outline.write_text('{"generation": -1, "blogs": {"ghosts": 9}, "categories": {}}', encoding="ascii")

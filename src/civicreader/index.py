@@ -1211,7 +1211,7 @@ class Library:
                               cancel=cancel)
         pages_file = self._save_cache(_PageCache(pages, keys, post_pages))
         _atomic_write(self._words_path, pickle.dumps(vocabulary, protocol=pickle.HIGHEST_PROTOCOL))
-        if not nothing_to_do:
+        if not nothing_to_do or not self._outline_path.exists():  # an index written before outlines gets one
             self._save_catalogue(whoosh_index)
         manifest = {
             "format": FORMAT_VERSION,
