@@ -1201,7 +1201,7 @@ class Library:
 
         nothing_to_do = in_step and not to_write and not to_delete
         unmoved = files == (state.files if state else {}) and dependencies == (state.dependencies if state else {})
-        if nothing_to_do and not touched and unmoved:
+        if nothing_to_do and not touched and unmoved and self._outline_path.exists():
             seconds = time.perf_counter() - started
             return UpdateReport(0, 0, 0, unchanged, len(new_digests), problems, seconds, read_seconds=read_seconds)
 
