@@ -320,6 +320,8 @@ class ResultsList(ScrollView, can_focus=True):
             lines.append(_Line(len(self.hits), ((more, "more"),)))
         self._lines, self._first_line = lines, first_line
         self.virtual_size = Size(self.scrollable_content_region.width, len(lines))
+        # The layout this change would ask for is skipped (see refresh), so the scrollbar is told here,
+        # as Textual's OptionList does.
         self._scroll_update(self.virtual_size)
 
     def _text_width(self) -> int:
