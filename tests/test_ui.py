@@ -683,15 +683,15 @@ async def test_e_exports_the_open_post_and_says_where_then_refuses_to_overwrite_
         [written] = list(out.iterdir())
         assert written.name == "2011-03-14-notes-from-the-allotment-committee.md"
         assert "Notes from the allotment committee" in written.read_text(encoding="utf-8")
-        assert notes[-1] == f"Exported to {written}"
+        assert notes[-1] == f"Exported {written.name}\nto {out}"
         written.write_text("an older export", encoding="utf-8")
         await pilot.press("e")
         await settle(pilot)
-        assert notes[-1] == f"{written} already exists: press E to overwrite it"
+        assert notes[-1] == f"{written.name} is already in {out}: press E to overwrite it"
         assert written.read_text(encoding="utf-8") == "an older export"
         await pilot.press("E")
         await settle(pilot)
-        assert notes[-1] == f"Exported to {written}"
+        assert notes[-1] == f"Exported {written.name}\nto {out}"
         assert "Hilda Marsh" in written.read_text(encoding="utf-8")
 
 

@@ -401,7 +401,7 @@ class MainScreen(Screen):
         target = folder.expanduser() / export_filename(post)
         if not overwrite and target.exists():
             # export_post would refuse too, but its message names the CLI's --force.
-            self.post_message(ExportFailed(f"{target} already exists: press E to overwrite it"))
+            self.post_message(ExportFailed(f"{target.name} is already in {target.parent}: press E to overwrite it"))
             return
         try:
             path = export_post(post, folder, force=overwrite)
@@ -412,7 +412,8 @@ class MainScreen(Screen):
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:
-        self.notify(f"Exported to {message.path}", title="Export", markup=False)
+        # The file's name on a line of its own: a toast wraps a long path wherever it runs out of room.
+        self.notify(f"Exported {message.path.name}\nto {message.path.parent}", title="Export", markup=False)
 
     @on(ExportFailed)
     def _export_failed(self, message: ExportFailed) -> None:
