@@ -897,7 +897,7 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
             for keys in (("j", "enter"), ("j", "j", "enter"), ("j", "j", "enter"), ("j",)):  # Parish Pump/2011/March
                 await pilot.press(*keys)
                 await tree_settled(pilot)
-            assert tree.cursor_node.label.plain == "2011-03-14 Notes from the allotment committee (5)"
+            assert tree.cursor_node.label.plain == "14 Notes from the allotment committee (5)"
             release.set()
             await settle(pilot)
             labels = tree_labels(tree)
@@ -907,10 +907,10 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
                 "  2011 3",
                 "    April 1",
                 "    March 2",
-                "      2011-03-20 Seed swap on Saturday",
+                "      20 Seed swap on Saturday",
             ]
-            assert labels[7] == "      2011-03-14 Notes from the allotment committee (5)"
-            assert tree.cursor_node.label.plain == "2011-03-14 Notes from the allotment committee (5)"
+            assert labels[7] == "      14 Notes from the allotment committee (5)"
+            assert tree.cursor_node.label.plain == "14 Notes from the allotment committee (5)"
     finally:
         release.set()
 
