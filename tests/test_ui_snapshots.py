@@ -75,3 +75,12 @@ def test_help_screen(snap_compare, built_index):
         await settle(pilot)
 
     assert snap_compare(make_app(built_index), run_before=run_before, terminal_size=(120, 60))
+
+
+def test_results_with_the_cursor_in_the_light_theme(snap_compare, built_index):
+    async def run_before(pilot):
+        await ready(pilot)
+        await pilot.press("slash", *"allotment", "down", "j", "t")
+        await settle(pilot)
+
+    assert snap_compare(make_app(built_index), run_before=run_before, terminal_size=SIZE)

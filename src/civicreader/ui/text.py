@@ -14,8 +14,9 @@ from textual.content import Content
 from civicreader.textsafe import one_line, strip_controls
 
 # A highlighter's amber behind the words, not amber words: amber text on the light theme's grey was
-# 3.0:1; text on the muted amber is about 10:1 in both themes, black on full amber about 10:1.
-MATCH_STYLE = "bold $text on $warning-muted"
+# 3.0:1. The theme's foreground on the muted amber is 10.9:1 (light) and 7.5:1 (dark), black on full
+# amber 10.7:1. ($text would be "auto": white on the light theme's muted amber.)
+MATCH_STYLE = "bold $foreground on $warning-muted"
 CURRENT_MATCH_STYLE = "bold black on $warning"
 
 
