@@ -6,7 +6,9 @@ Threads fold with `c` (the thread marked in the view, see `fold_target`) or a cl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -15,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Click, Resize
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
 from civicreader.model import Comment, Post
@@ -38,7 +40,7 @@ MAX_INDENT_LEVEL = 8
 
 FIRST_BATCH = 24
 """Comments mounted with the post: more than fill a tall pane (each takes three lines or more)."""
-BATCH = 40
+BATCH = 25
 """Comments mounted a frame after the last batch, until the thread is all there."""
 
 BlockKey = tuple
@@ -294,25 +296,31 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if opened is not self.opened or not self._pending:
             return  # another post was opened meanwhile, or an action mounted the rest
         batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
-        self._mount_comments(batch)
+        mounting = self._mount_comments(batch)
         if self._pending:
-            self.call_after_refresh(self._mount_next_batch, opened)
+            self.call_next(self._after_mount, mounting, partial(self._mount_next_batch, opened))
 
-    def _mount_comments(self, views: list[CommentView]) -> None:
+    def _mount_comments(self, views: list[CommentView]) -> AwaitMount:
         if any(view.folded for view in self.comment_views):
             self._apply_folds()
-        self.mount_all(views)
+        return self.mount_all(views)
 
-    def _mount_through(self, view: CommentView | None = None) -> bool:
-        """Mount the waiting comments down to `view` (all of them when None); True if any were waiting."""
-        if view is not None and view not in self._pending:
-            return False
-        if not self._pending:
+    def _mount_through(self, view: CommentView | None, then: Callable[[], object]) -> bool:
+        """Mount the waiting comments down to `view` (all of them when None), then call `then` once they
+        are laid out. False, and nothing done, when there was nothing to wait for."""
+        if not self._pending or (view is not None and view not in self._pending):
             return False
         end = len(self._pending) if view is None else self._pending.index(view) + FIRST_BATCH
         batch, self._pending = self._pending[:end], self._pending[end:]
-        self._mount_comments(batch)
+        self.call_next(self._after_mount, self._mount_comments(batch), then)
+        if self._pending and self.opened:
+            self.call_next(self._after_mount, None, partial(self._mount_next_batch, self.opened))
         return True
+
+    async def _after_mount(self, mounting: AwaitMount | None, then: Callable[[], object]) -> None:
+        if mounting is not None:
+            await mounting
+        self.call_after_refresh(then)
 
     @staticmethod
     def _meta(opened: OpenedPost) -> Content:
@@ -345,14 +353,25 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.current_match = index
         self.border_subtitle = f"match {index + 1} of {len(self.matches)} (n / N)"
         view, span = self.matches[index]
-        if isinstance(view, CommentView) and self._mount_through(view):
-            self.call_after_refresh(self._go_to_match, index)  # once it has a place on the page
-            return
+        if isinstance(view, CommentView) and self._mount_through(view, partial(self._go_to_match, index)):
+            return  # it is painted and scrolled to once it has a place on the page
         view.paint(span)
+        self._scroll_to_match(index)
+
+    def _scroll_to_match(self, index: int, last_top: int | None = None, tries: int = 3) -> None:
+        """Scroll so the current match is in view; again after the next layout if the match moved,
+        as it does when comment headers above it are first laid out for the pane's width."""
+        if index != self.current_match:
+            return
+        view, span = self.matches[index]
         top = view.virtual_region.y + view.line_of(span[0])
+        if top == last_top:
+            return
         # A match on the first screen leaves the title in view; a later one goes a third of the way down.
         target = 0 if top < self.size.height - 2 else top - self.size.height // 3
-        self.scroll_to(y=target, animate=False)
+        self.scroll_to(y=target, animate=False, immediate=True)
+        if tries:
+            self.call_after_refresh(self._scroll_to_match, index, top, tries - 1)
 
     def action_next_match(self) -> None:
         if self.matches:
@@ -368,9 +387,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def action_scroll_end(self) -> None:
         """The end of the whole thread: the comments still waiting are mounted first."""
-        if self._mount_through():
-            self.call_after_refresh(super().action_scroll_end)
-        else:
+        if not self._mount_through(None, super().action_scroll_end):
             super().action_scroll_end()
 
     def _shown_comments(self) -> list[CommentView]:
@@ -382,9 +399,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         following = [view for view in self._shown_comments() if view.virtual_region.y > top]
         if following and top < self.max_scroll_y:
             self.scroll_to(y=following[0].virtual_region.y, animate=False, immediate=True)
-        elif self._mount_through():
-            self.call_after_refresh(self.action_next_comment)
-        else:
+        elif not self._mount_through(None, self.action_next_comment):
             self.notify("No more comments below." if self.query(CommentView) else "This post has no comments.")
 
     def action_previous_comment(self) -> None:
