@@ -233,6 +233,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.opened: OpenedPost | None = None
         self.matches: list[tuple[Block, tuple[int, int]]] = []
         self.current_match: int | None = None
+        self._held_match: tuple[int, float] | None = None
+        """(match, scroll offset) while the view is kept on that match as the page is laid out."""
         self.comment_views: list[CommentView] = []
         """Every comment of the open post in thread order, mounted or still waiting (see `_pending`)."""
         self._pending: list[CommentView] = []
@@ -249,6 +251,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.opened = opened
         self.matches = []
         self.current_match = None
+        self._held_match = None
         self.border_subtitle = None
         self.border_title = None
         post = opened.post
@@ -358,20 +361,28 @@ class ReadingPane(VerticalScroll, can_focus=True):
         view.paint(span)
         self._scroll_to_match(index)
 
-    def _scroll_to_match(self, index: int, last_top: int | None = None, tries: int = 3) -> None:
-        """Scroll so the current match is in view; again after the next layout if the match moved,
-        as it does when comment headers above it are first laid out for the pane's width."""
-        if index != self.current_match:
-            return
+    def _scroll_to_match(self, index: int) -> None:
         view, span = self.matches[index]
         top = view.virtual_region.y + view.line_of(span[0])
-        if top == last_top:
-            return
         # A match on the first screen leaves the title in view; a later one goes a third of the way down.
         target = 0 if top < self.size.height - 2 else top - self.size.height // 3
         self.scroll_to(y=target, animate=False, immediate=True)
-        if tries:
-            self.call_after_refresh(self._scroll_to_match, index, top, tries - 1)
+        self._held_match = (index, self.scroll_y)
+
+    def watch_virtual_size(self) -> None:
+        if self._held_match:
+            self.call_next(self._hold_match)
+
+    def _hold_match(self) -> None:
+        """Keep the current match where it was put while the page grows around it (comments mounted,
+        headers above it laid out again for the pane's width), until the reader scrolls away."""
+        if not self._held_match:
+            return
+        index, placed_at = self._held_match
+        if index != self.current_match or abs(self.scroll_y - placed_at) >= 1:
+            self._held_match = None
+        else:
+            self._scroll_to_match(index)
 
     def action_next_match(self) -> None:
         if self.matches:
