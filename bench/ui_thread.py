@@ -150,8 +150,12 @@ async def measure(corpus: Path, index_dir: Path, size: tuple[int, int], rounds: 
                     await settled(pilot, frames)
                     title = thread_title(comments)
                     first = next(
-                        when for when, shown, at_match in frames if shown == title and (at_match or not from_search)
+                        (when for when, shown, at_match in frames if shown == title and (at_match or not from_search)),
+                        None,
                     )
+                    if first is None:  # not seen with the pane emptied between openings; said, not hidden
+                        print(f"{comments} comments, search {from_search}: no frame showed the post", flush=True)
+                        continue
                     firsts, lasts = results.setdefault((comments, from_search), ([], []))
                     firsts.append(first - started)
                     lasts.append(frames[-1][0] - started)

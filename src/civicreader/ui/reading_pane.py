@@ -43,6 +43,9 @@ FIRST_BATCH = 24
 BATCH = 25
 """Comments mounted a frame after the last batch, until the thread is all there."""
 
+COMMENT_INDENT, READING_MEASURE, COMMENT_BAR = 2, 100, 2
+"""As styles.tcss lays comments out: columns of indent a level, the widest a block gets, the bar and its gap."""
+
 BlockKey = tuple
 """("title",), ("body", paragraph), or ("comment", n) with n in thread order."""
 
@@ -118,15 +121,22 @@ class CommentView(Block):
     class ToggleRequested(Message):
         comment: CommentView
 
-    def __init__(self, comment: Comment, depth: int, spans: list[tuple[int, int]], replies: int) -> None:
+    def __init__(
+        self,
+        comment: Comment,
+        depth: int,
+        spans: list[tuple[int, int]],
+        replies: int,
+        header_width: int | None = None,
+    ) -> None:
         self.comment = comment
         self.depth = depth
         self.replies = replies
         self.folded = False
         self.body: Content | None = None
         """The paragraphs, built when first painted: a long thread's comments wait to be mounted."""
-        self.header_width: int | None = None
-        """The width the header is laid out for; None: not known yet, all on one line."""
+        self.header_width = header_width
+        """The width the header is laid out for (a guess until the comment is laid out); None: all on one line."""
         super().__init__(Content(""), spans, classes=f"comment depth-{min(depth, MAX_INDENT_LEVEL)}")
 
     def paint(self, current: tuple[int, int] | None = None) -> None:
@@ -166,11 +176,9 @@ class CommentView(Block):
         width = self.content_size.width
         if width == self.header_width:
             return
-        one_line_header = self.header_width is None
         self.header_width = width
-        if one_line_header and len(self._header().plain.split("\n")) == 1:
-            return  # it fits as it was built: no need to lay the comment out again
-        self._rebuild()
+        if self._header().plain != self.base_text.plain[: self.text_start - 1]:
+            self._rebuild()  # only then: laying a long thread out again is what costs
 
     @property
     def header_lines(self) -> int:
@@ -273,7 +281,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 Static(Content(f"{len(comments)} comment{'s' if len(comments) != 1 else ''}"), id="comments-heading")
             )
         self.comment_views = [
-            CommentView(comment, depth, opened.matches.get(("comment", number), []), replies)
+            CommentView(
+                comment, depth, opened.matches.get(("comment", number), []), replies, self._comment_width(depth)
+            )
             for number, (depth, comment, replies) in enumerate(with_reply_counts(comments))
         ]
         for view in [*blocks, *self.comment_views]:
@@ -294,6 +304,16 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.call_after_refresh(self._mark_fold_target)
         if self._pending:
             self.call_after_refresh(self._mount_next_batch, opened)
+
+    def _comment_width(self, depth: int) -> int | None:
+        """The width a comment at `depth` will have, by the rules in styles.tcss (indent, measure, bar) and
+        with the scroll bar a thread shows: its header is built for it, not built again once laid out."""
+        if not self.size.width:
+            return None
+        room = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:
+            room -= self.styles.scrollbar_size_vertical
+        return min(room - COMMENT_INDENT * min(depth, MAX_INDENT_LEVEL), READING_MEASURE) - COMMENT_BAR
 
     def _mount_next_batch(self, opened: OpenedPost) -> None:
         if opened is not self.opened or not self._pending:
