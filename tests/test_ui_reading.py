@@ -6,6 +6,8 @@ name, titles longer than the archive pane, a thread deep enough that its headers
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -502,3 +504,167 @@ async def test_the_file_being_indexed_shows_on_the_status_line_cut_to_fit_before
         name_end = status_line.index("comment.xml") + len("comment.xml")
         assert "Indexing 12/116 …/harbour" in status_line
         assert status_line[name_end] == " " and status_line[name_end + 1] in "━╺╸", "a gap, then the bar"
+
+
+# ---------------------------------------------------------------- a long thread
+
+LONG_THREAD_SIZE = 564
+CROWDED_THREAD = 60
+"""The first thread: a question with 59 direct answers, longer than the comments shown with the post."""
+CHAIN = 12
+"""After it, chains of replies each one level deeper than the last, deeper than the indents go."""
+MARKED = (500, 510)
+"""The comments (1-based, in thread order) that hold the word searched for."""
+
+
+def long_thread_comments() -> dict:
+    comments = {}
+    for key in range(1, LONG_THREAD_SIZE + 1):
+        if key == 1 or (key > CROWDED_THREAD and (key - CROWDED_THREAD - 1) % CHAIN == 0):
+            parent = 0
+        elif key <= CROWDED_THREAD:
+            parent = 1
+        else:
+            parent = key - 1
+        words = f"Comment {key} weighs the ferry timetable against the tide tables once more."
+        paragraphs = [words, f"Second thoughts from commenter {key}, on the landing stage and the fares."]
+        if key in MARKED:
+            paragraphs.append("Nobody had counted the samphire growing on the slipway.")
+        when = (datetime(2012, 6, 1) + timedelta(hours=key)).strftime("%Y-%m-%d %H:%M:%S")  # thread order
+        comments[key] = (f"Ferry user {key}", when, paragraphs, parent)
+    return comments
+
+
+@pytest.fixture(scope="session")
+def long_thread_index(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("long-thread")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    post = {
+        "title": "Should the ferry run in winter",
+        "date": "2012-06-01 08:00:00",
+        "author": "Tamsin Hocking",
+        "categories": ["Transport"],
+        "tags": ["ferry"],
+        "body": ["The ferry company wants to stop the winter sailings.", "Here is what that would mean."],
+        "comments": long_thread_comments(),
+    }
+    (corpus / "ferry.xml").write_text(wxr("Ferry Watch", [post]), encoding="utf-8")
+    index_dir = base / "index"
+    library = Library(corpus, index_dir)
+    report = library.update()
+    library.close()
+    assert not report.problems, report.problems
+    return corpus, index_dir
+
+
+def comment_views(app) -> list:
+    """Every comment of the open post, mounted yet or not, in thread order."""
+    from civicreader.ui.reading_pane import ReadingPane
+
+    return app.screen.query_one(ReadingPane).comment_views
+
+
+def on_screen(app, view) -> bool:
+    """Whether some of `view` is in the reading pane's view."""
+    reader = app.screen.query_one("ReadingPane")
+    region = view.virtual_region
+    return view.is_mounted and region.y < reader.scroll_y + reader.size.height and region.bottom > reader.scroll_y
+
+
+@pilot_test
+async def test_a_search_opens_a_long_thread_at_its_match_500_comments_down_and_n_and_n_step_between(
+    long_thread_index,
+):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(long_thread_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "samphire", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        views = comment_views(app)
+        assert len(views) == LONG_THREAD_SIZE
+        first, second = (views[number - 1] for number in MARKED)
+        assert reader.match_position() == (1, 2)
+        assert on_screen(app, first) and lines_with(app, "samphire")
+        assert first.current is not None and second.current is None
+
+        await pilot.press("n")
+        await pilot.pause()
+        assert reader.match_position() == (2, 2)
+        assert on_screen(app, second) and second.current is not None and first.current is None
+        await pilot.press("N")
+        await pilot.pause()
+        assert reader.match_position() == (1, 2) and on_screen(app, first)
+
+
+@pilot_test
+async def test_g_reaches_the_last_comment_of_a_long_thread_and_folding_works_deep_in_it(long_thread_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(long_thread_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "j", "enter", "j", "enter", "j", "enter")  # Ferry Watch, 2012, June, the post
+        await pilot.press("G")  # at once: the thread may not all be there yet
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        assert reader.opened.post.title == "Should the ferry run in winter"
+        views = comment_views(app)
+        assert all(view.is_mounted for view in views)
+        assert reader.scroll_y == reader.max_scroll_y > 0
+        assert lines_with(app, f"Ferry user {LONG_THREAD_SIZE} ")
+        # The last chain, its first comment at the top of the view: c folds the whole chain.
+        last_chain = views[-CHAIN]
+        assert last_chain.depth == 0 and last_chain.replies == CHAIN - 1
+        reader.scroll_to_widget(last_chain, animate=False, top=True)
+        await pilot.pause()
+        assert last_chain.has_class("fold-target")
+        await pilot.press("c")
+        await settle(pilot)
+        assert last_chain.folded and not any(view.display for view in views[-CHAIN + 1 :])
+        assert lines_with(app, f"{CHAIN - 1} replies folded")
+        assert all(view.display for view in views[:-CHAIN])
+
+        # A reply deeper than the indents go says how deep it is; it sits no further right than level 8.
+        deepest = views[CROWDED_THREAD + CHAIN - 1]
+        assert deepest.depth == CHAIN - 1
+        reader.scroll_to_widget(deepest, animate=False, top=True)
+        await pilot.pause()
+        assert lines_with(app, f"reply level {CHAIN - 1}")
+        assert deepest.region.x == views[CROWDED_THREAD + 8].region.x > views[CROWDED_THREAD + 7].region.x
+
+        await pilot.press("g", "right_square_bracket")
+        await pilot.pause()
+        assert reader.scroll_y == views[0].virtual_region.y
+
+
+@pilot_test
+async def test_a_thread_folded_before_its_replies_are_all_mounted_keeps_them_hidden(long_thread_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(long_thread_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "j", "enter", "j", "enter", "j", "enter")
+        await app.workers.wait_for_complete()
+        reader = app.screen.query_one(ReadingPane)
+        while not reader.comment_views:
+            await asyncio.sleep(0.01)
+        crowded = comment_views(app)[0]
+        while not crowded.is_mounted:
+            await asyncio.sleep(0.01)
+        reader.scroll_to_widget(crowded, animate=False, top=True)
+        await pilot.pause()
+        await pilot.click(crowded, offset=(3, 0))  # its header: fold the 59 answers
+        await settle(pilot)
+        views = comment_views(app)
+        assert crowded.folded and all(view.is_mounted for view in views)
+        assert not any(view.display for view in views[1:CROWDED_THREAD])
+        assert all(view.display for view in views[CROWDED_THREAD:])
+        assert lines_with(app, f"{CROWDED_THREAD - 1} replies folded")
+        await pilot.press("right_square_bracket")  # the next comment shown: the first of the chains
+        await pilot.pause()
+        assert reader.scroll_y == min(views[CROWDED_THREAD].virtual_region.y, reader.max_scroll_y)

@@ -6,7 +6,9 @@ Threads fold with `c` (the thread marked in the view, see `fold_target`) or a cl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -15,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Click, Resize
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
 from civicreader.model import Comment, Post
@@ -35,6 +37,14 @@ from civicreader.ui.text import (
 
 MAX_INDENT_LEVEL = 8
 """Deeper replies line up at this level (their header says how deep they are)."""
+
+FIRST_BATCH = 24
+"""Comments mounted with the post: more than fill a tall pane (each takes three lines or more)."""
+BATCH = 25
+"""Comments mounted a frame after the last batch, until the thread is all there."""
+
+COMMENT_INDENT, READING_MEASURE, COMMENT_BAR = 2, 100, 2
+"""As styles.tcss lays comments out: columns of indent a level, the widest a block gets, the bar and its gap."""
 
 BlockKey = tuple
 """("title",), ("body", paragraph), or ("comment", n) with n in thread order."""
@@ -56,6 +66,12 @@ def block_texts(post: Post):
         yield ("body", number), paragraph
     for number, (_depth, comment) in enumerate(post.walk_comments()):
         yield ("comment", number), comment_text(comment)
+
+
+def with_reply_counts(comments: list[tuple[int, Comment]]):
+    """(depth, comment, how many replies sit under it at any depth) for a walked thread."""
+    for depth, comment in comments:
+        yield depth, comment, sum(1 for _ in comment.walk()) - 1
 
 
 def comment_text(comment: Comment) -> str:
@@ -105,21 +121,31 @@ class CommentView(Block):
     class ToggleRequested(Message):
         comment: CommentView
 
-    def __init__(self, comment: Comment, depth: int, spans: list[tuple[int, int]], replies: int) -> None:
+    def __init__(
+        self,
+        comment: Comment,
+        depth: int,
+        spans: list[tuple[int, int]],
+        replies: int,
+        header_width: int | None = None,
+    ) -> None:
         self.comment = comment
         self.depth = depth
         self.replies = replies
         self.folded = False
-        self.body = block(comment_text(comment))
-        self.header_width: int | None = None
-        """The width the header is laid out for; None: not known yet, all on one line."""
-        header = self._header()
-        super().__init__(
-            self._with_body(header),
-            spans,
-            text_start=len(header.plain) + 1,
-            classes=f"comment depth-{min(depth, MAX_INDENT_LEVEL)}",
-        )
+        self.body: Content | None = None
+        """The paragraphs, built when first painted: a long thread's comments wait to be mounted."""
+        self.header_width = header_width
+        """The width the header is laid out for (a guess until the comment is laid out); None: all on one line."""
+        super().__init__(Content(""), spans, classes=f"comment depth-{min(depth, MAX_INDENT_LEVEL)}")
+
+    def paint(self, current: tuple[int, int] | None = None) -> None:
+        if self.body is None:
+            self.body = block(comment_text(self.comment))
+            header = self._header()
+            self.base_text = self._with_body(header)
+            self.text_start = len(header.plain) + 1
+        super().paint(current)
 
     def _header(self) -> Content:
         """Author, date and notes; too narrow for one line, it breaks between them, not inside a date."""
@@ -150,11 +176,9 @@ class CommentView(Block):
         width = self.content_size.width
         if width == self.header_width:
             return
-        one_line_header = self.header_width is None
         self.header_width = width
-        if one_line_header and len(self._header().plain.split("\n")) == 1:
-            return  # it fits as it was built: no need to lay the comment out again
-        self._rebuild()
+        if self._header().plain != self.base_text.plain[: self.text_start - 1]:
+            self._rebuild()  # only then: laying a long thread out again is what costs
 
     @property
     def header_lines(self) -> int:
@@ -217,6 +241,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.opened: OpenedPost | None = None
         self.matches: list[tuple[Block, tuple[int, int]]] = []
         self.current_match: int | None = None
+        self._held_match: tuple[int, float] | None = None
+        """(match, scroll offset) while the view is kept on that match as the page is laid out."""
+        self.comment_views: list[CommentView] = []
+        """Every comment of the open post in thread order, mounted or still waiting (see `_pending`)."""
+        self._pending: list[CommentView] = []
+        """The comments not mounted yet, in order: they follow the mounted ones, a batch a frame."""
 
     def compose(self):
         yield Static(
@@ -229,6 +259,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.opened = opened
         self.matches = []
         self.current_match = None
+        self._held_match = None
         self.border_subtitle = None
         self.border_title = None
         post = opened.post
@@ -249,21 +280,70 @@ class ReadingPane(VerticalScroll, can_focus=True):
             blocks.append(
                 Static(Content(f"{len(comments)} comment{'s' if len(comments) != 1 else ''}"), id="comments-heading")
             )
-        for number, (depth, comment) in enumerate(comments):
-            replies = sum(1 for _ in comment.walk()) - 1
-            blocks.append(CommentView(comment, depth, opened.matches.get(("comment", number), []), replies))
-        for view in blocks:
+        self.comment_views = [
+            CommentView(
+                comment, depth, opened.matches.get(("comment", number), []), replies, self._comment_width(depth)
+            )
+            for number, (depth, comment, replies) in enumerate(with_reply_counts(comments))
+        ]
+        for view in [*blocks, *self.comment_views]:
             if isinstance(view, Block):
                 self.matches.extend((view, span) for span in sorted(view.spans))
+        first_match = next((n for n, (view, _span) in enumerate(self.matches) if view.id != "post-title"), None)
+        # The first screen (down to the first match) is mounted now; the rest a batch a frame after it,
+        # since laying out hundreds of comments at once kept a long thread blank for seconds.
+        first_screen = FIRST_BATCH
+        if first_match is not None and isinstance(self.matches[first_match][0], CommentView):
+            first_screen += self.comment_views.index(self.matches[first_match][0])
+        self._pending = self.comment_views[first_screen:]
         await self.remove_children()
-        await self.mount_all(blocks)
+        await self.mount_all([*blocks, *self.comment_views[:first_screen]])
         self.scroll_home(animate=False)
-        if self.matches:
-            first_outside_title = next(
-                (n for n, (view, _span) in enumerate(self.matches) if view.id != "post-title"), 0
-            )
-            self.call_after_refresh(self._go_to_match, first_outside_title)
+        if first_match is not None:
+            self.call_after_refresh(self._go_to_match, first_match)
         self.call_after_refresh(self._mark_fold_target)
+        if self._pending:
+            self.call_after_refresh(self._mount_next_batch, opened)
+
+    def _comment_width(self, depth: int) -> int | None:
+        """The width a comment at `depth` will have, by the rules in styles.tcss (indent, measure, bar) and
+        with the scroll bar a thread shows: its header is built for it, not built again once laid out."""
+        if not self.size.width:
+            return None
+        room = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:
+            room -= self.styles.scrollbar_size_vertical
+        return min(room - COMMENT_INDENT * min(depth, MAX_INDENT_LEVEL), READING_MEASURE) - COMMENT_BAR
+
+    def _mount_next_batch(self, opened: OpenedPost) -> None:
+        if opened is not self.opened or not self._pending:
+            return  # another post was opened meanwhile, or an action mounted the rest
+        batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
+        mounting = self._mount_comments(batch)
+        if self._pending:
+            self.call_next(self._after_mount, mounting, partial(self._mount_next_batch, opened))
+
+    def _mount_comments(self, views: list[CommentView]) -> AwaitMount:
+        if any(view.folded for view in self.comment_views):
+            self._apply_folds()
+        return self.mount_all(views)
+
+    def _mount_through(self, view: CommentView | None, then: Callable[[], object]) -> bool:
+        """Mount the waiting comments down to `view` (all of them when None), then call `then` once they
+        are laid out. False, and nothing done, when there was nothing to wait for."""
+        if not self._pending or (view is not None and view not in self._pending):
+            return False
+        end = len(self._pending) if view is None else self._pending.index(view) + FIRST_BATCH
+        batch, self._pending = self._pending[:end], self._pending[end:]
+        self.call_next(self._after_mount, self._mount_comments(batch), then)
+        if self._pending and self.opened:
+            self.call_next(self._after_mount, None, partial(self._mount_next_batch, self.opened))
+        return True
+
+    async def _after_mount(self, mounting: AwaitMount | None, then: Callable[[], object]) -> None:
+        if mounting is not None:
+            await mounting
+        self.call_after_refresh(then)
 
     @staticmethod
     def _meta(opened: OpenedPost) -> Content:
@@ -296,11 +376,33 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.current_match = index
         self.border_subtitle = f"match {index + 1} of {len(self.matches)} (n / N)"
         view, span = self.matches[index]
+        if isinstance(view, CommentView) and self._mount_through(view, partial(self._go_to_match, index)):
+            return  # it is painted and scrolled to once it has a place on the page
         view.paint(span)
+        self._scroll_to_match(index)
+
+    def _scroll_to_match(self, index: int) -> None:
+        view, span = self.matches[index]
         top = view.virtual_region.y + view.line_of(span[0])
         # A match on the first screen leaves the title in view; a later one goes a third of the way down.
         target = 0 if top < self.size.height - 2 else top - self.size.height // 3
-        self.scroll_to(y=target, animate=False)
+        self.scroll_to(y=target, animate=False, immediate=True)
+        self._held_match = (index, self.scroll_y)
+
+    def watch_virtual_size(self) -> None:
+        if self._held_match:
+            self.call_next(self._hold_match)
+
+    def _hold_match(self) -> None:
+        """Keep the current match where it was put while the page grows around it (comments mounted,
+        headers above it laid out again for the pane's width), until the reader scrolls away."""
+        if not self._held_match:
+            return
+        index, placed_at = self._held_match
+        if index != self.current_match or abs(self.scroll_y - placed_at) >= 1:
+            self._held_match = None
+        else:
+            self._scroll_to_match(index)
 
     def action_next_match(self) -> None:
         if self.matches:
@@ -314,6 +416,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
         else:
             self.notify("No words of a search to step through in this post.")
 
+    def action_scroll_end(self) -> None:
+        """The end of the whole thread: the comments still waiting are mounted first."""
+        if not self._mount_through(None, super().action_scroll_end):
+            super().action_scroll_end()
+
     def _shown_comments(self) -> list[CommentView]:
         return [view for view in self.query(CommentView) if view.display]
 
@@ -323,7 +430,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         following = [view for view in self._shown_comments() if view.virtual_region.y > top]
         if following and top < self.max_scroll_y:
             self.scroll_to(y=following[0].virtual_region.y, animate=False, immediate=True)
-        else:
+        elif not self._mount_through(None, self.action_next_comment):
             self.notify("No more comments below." if self.query(CommentView) else "This post has no comments.")
 
     def action_previous_comment(self) -> None:
@@ -411,14 +518,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def _toggle(self, view: CommentView) -> None:
         view.set_folded(not view.folded)
         self.call_after_refresh(self._mark_fold_target)
-        comments = list(self.query(CommentView))
-        start = comments.index(view)
-        hidden_below: int | None = view.depth if view.folded else None
-        for reply in comments[start + 1 :]:
-            if reply.depth <= view.depth:
-                break
-            if hidden_below is not None and reply.depth > hidden_below:
-                reply.display = False
-                continue
-            reply.display = True
-            hidden_below = reply.depth if reply.folded else None
+        self._apply_folds()
+
+    def _apply_folds(self) -> None:
+        """Hide every reply under a folded comment, mounted or waiting; an inner fold outlasts an outer one."""
+        folded_at: int | None = None
+        """The depth of the folded comment whose replies are being passed, if any."""
+        for view in self.comment_views:
+            if folded_at is not None and view.depth <= folded_at:
+                folded_at = None
+            view.display = folded_at is None
+            if folded_at is None and view.folded:
+                folded_at = view.depth
