@@ -619,7 +619,7 @@ async def test_g_reaches_the_last_comment_of_a_long_thread_and_folding_works_dee
         # The last chain, its first comment at the top of the view: c folds the whole chain.
         last_chain = views[-CHAIN]
         assert last_chain.depth == 0 and last_chain.replies == CHAIN - 1
-        reader.scroll_to_widget(last_chain, animate=False, top=True)
+        reader.scroll_to_widget(last_chain, animate=False, top=True, immediate=True)
         await pilot.pause()
         assert last_chain.has_class("fold-target")
         await pilot.press("c")
@@ -631,7 +631,7 @@ async def test_g_reaches_the_last_comment_of_a_long_thread_and_folding_works_dee
         # A reply deeper than the indents go says how deep it is; it sits no further right than level 8.
         deepest = views[CROWDED_THREAD + CHAIN - 1]
         assert deepest.depth == CHAIN - 1
-        reader.scroll_to_widget(deepest, animate=False, top=True)
+        reader.scroll_to_widget(deepest, animate=False, top=True, immediate=True)
         await pilot.pause()
         assert lines_with(app, f"reply level {CHAIN - 1}")
         assert deepest.region.x == views[CROWDED_THREAD + 8].region.x > views[CROWDED_THREAD + 7].region.x
@@ -656,7 +656,7 @@ async def test_a_thread_folded_before_its_replies_are_all_mounted_keeps_them_hid
         crowded = comment_views(app)[0]
         while not crowded.is_mounted:
             await asyncio.sleep(0.01)
-        reader.scroll_to_widget(crowded, animate=False, top=True)
+        reader.scroll_to_widget(crowded, animate=False, top=True, immediate=True)
         await pilot.pause()
         await pilot.click(crowded, offset=(3, 0))  # its header: fold the 59 answers
         await settle(pilot)
