@@ -72,8 +72,9 @@ class MainScreen(Screen):
         self.terms: tuple[str, ...] = ()
         self.open_top_hit_when_ready = False
         self.shown_request: SearchRequest | None = None
-        self.collect_timer: Timer | None = None
         """The search whose results are on screen (the bench and tests wait for it)."""
+        self.collect_timer: Timer | None = None
+        """Runs a garbage collection once typing rests (see ui/heap.py)."""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
