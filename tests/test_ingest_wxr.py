@@ -99,6 +99,25 @@ def test_fixture_excerpt_stands_in_for_missing_content_and_slashes_are_kept():
     assert "\\'" in post.title
 
 
+def test_wxr_1_0_tags_written_with_domain_tag_are_tags(tmp_path):
+    export = tmp_path / "old.xml"
+    export.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.0/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Old Parish News</title>'
+        "<item><title>Fete moved indoors</title><content:encoded>Rain again.</content:encoded>"
+        '<category><![CDATA[Events]]></category><category domain="category" nicename="events">'
+        '<![CDATA[Events]]></category><category domain="tag"><![CDATA[weather]]></category>'
+        '<category domain="tag" nicename="weather"><![CDATA[weather]]></category>'
+        '<category domain="tag"><![CDATA[fete]]></category>'
+        "<wp:post_date>2008-07-12 09:30:00</wp:post_date><wp:post_type>post</wp:post_type>"
+        "<wp:status>publish</wp:status></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (post,) = read_page(export).posts
+    assert post.categories == ("Events",)
+    assert post.tags == ("weather", "fete")
+
+
 def test_blank_line_or_byte_order_mark_before_the_declaration_is_read(tmp_path):
     data = (FIXTURES / "harbour-lane.wxr.xml").read_bytes()
     assert data.startswith(b"\n<?xml")

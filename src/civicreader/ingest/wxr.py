@@ -36,6 +36,8 @@ from civicreader.model import Comment, Post
 FORMAT = "wxr"
 
 DATE_NOTE = "from the export"
+TAG_DOMAINS = ("post_tag", "tag")
+"""`post_tag` since WXR 1.1; WXR 1.0 (WordPress 2.x) wrote `tag`."""
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -106,9 +108,10 @@ def _terms(item) -> tuple[tuple[str, ...], tuple[str, ...]]:
         name = unescape_once(element_text(element))
         if not name:
             continue
-        target = tags if element.get("domain") == "post_tag" else categories
-        if element.get("domain") not in (None, "", "category", "post_tag"):
+        domain = element.get("domain")
+        if domain not in (None, "", "category", *TAG_DOMAINS):
             continue  # custom taxonomies (series, formats) are not what readers browse by
+        target = tags if domain in TAG_DOMAINS else categories
         if name not in target:
             target.append(name)
     return tuple(categories), tuple(tags)
