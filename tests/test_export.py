@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from civicreader.export import ExportError, escape_paragraph, export_filename, export_post, render_markdown
+from civicreader.export import ExportError, export_filename, export_post
 from civicreader.ingest import Source, read_file
 from civicreader.ingest import markdown as markdown_reader
+from civicreader.ingest.markdown.export_format import escape_paragraph, render_markdown
 from civicreader.model import Comment, Post
 
 

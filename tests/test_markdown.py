@@ -15,6 +15,8 @@ from civicreader.cli import main
 from civicreader.dedupe import merge_pages
 from civicreader.ingest import IngestError, Problem, Source, read_file, read_paths
 from civicreader.ingest import markdown as markdown_reader
+from civicreader.ingest.markdown.export_format import unescape
+from civicreader.ingest.markdown.front_matter import MAX_LIST_ITEMS
 from civicreader.model import post_id
 from tests.conftest import CORPORA
 
@@ -148,7 +150,7 @@ def test_yaml_alias_bomb_and_unclosed_liquid_cost_nothing():
     page = markdown_reader.read(Source(Path("2012-02-02-bomb.md"), text.encode(), "b"))
     post = page.posts[0]
     assert (post.title, post.authors, post.categories) == ("", (), ())
-    assert len(post.tags) <= markdown_reader.MAX_LIST_ITEMS
+    assert len(post.tags) <= MAX_LIST_ITEMS
     assert post.body[-1] == "Still here."
 
 
@@ -223,7 +225,7 @@ def test_hand_edited_export_never_crashes_and_keeps_its_words(lines):
     for line in lines:
         if line is first and line.startswith("# "):
             continue  # the heading repeats the title
-        word = markdown_reader.unescape(line).strip(" -*#\\·")
+        word = unescape(line).strip(" -*#\\·")
         if word and line.strip() not in ("## Comments",) and not line.lstrip().startswith(("- **", "- *(")):
             assert word in kept or any(word in part for part in kept.split("\n")), (word, post)
 

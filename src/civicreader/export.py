@@ -1,161 +1,24 @@
-"""Export one post as a Markdown file that a researcher can cite, annotate, and read back.
+"""Export posts as Markdown files that a researcher can cite, annotate, and read back.
 
-The file is YAML front matter (every field of the post, written by PyYAML so any title
-survives), a heading, the body paragraphs, and a Comments section where each comment is a
-list item indented under its parent. Markdown-special characters in the text are
-backslash-escaped so a viewer shows the words as written; `ingest.markdown` undoes exactly
-this escaping, so `civicreader parse FILE.md` gives back the same post.
+The format itself (writing and reading back) is `civicreader.ingest.markdown.export_format`; this
+module names the files and writes them safely: atomically, inside the chosen folder, never over
+an existing file unless asked.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import secrets
-from datetime import datetime
 from pathlib import Path
 
-from civicreader.ingest.markdown import (
-    AUTHOR_DATE_SEPARATOR,
-    COMMENTS_HEADING,
-    EXPORT_FORMAT_KEY,
-    INDENT,
-    NO_NAME,
-    YEAR_INFERRED,
-)
-from civicreader.model import Comment, Post
+from civicreader.ingest.markdown.export_format import render_markdown
+from civicreader.model import Post
 
-EXPORT_FORMAT_VERSION = 1
 MAX_SLUG_LENGTH = 80
 
 
 class ExportError(Exception):
     """The export could not be written; the message is one line for the user."""
-
-
-# Characters that start Markdown syntax wherever they stand. `\` itself is handled apart.
-_ALWAYS_SPECIAL = set("`*[]|~")
-_ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_ENTITY_AFTER_AMPERSAND = re.compile(r"#?[A-Za-z0-9]+;")
-_TAG_AFTER_LT = re.compile(r"[A-Za-z/!?]")
-# What makes a line a heading, quote, list item, thematic break or setext underline.
-_BLOCK_START = re.compile(r"[ \t]*(?:(?P<mark>[#>=]|[+-](?=[ \t]|$)|-(?=-))|[0-9]{1,9}(?P<dot>[.)])(?=[ \t]|$))")
-
-
-def escape_inline(text: str) -> str:
-    """Backslash-escape what Markdown would act on inside a line, and nothing more.
-
-    Escapes are added only before ASCII punctuation, so `unescape` (a backslash before ASCII
-    punctuation stands for that character) reverses it exactly.
-    """
-    out: list[str] = []
-    length = len(text)
-    for position, char in enumerate(text):
-        following = text[position + 1] if position + 1 < length else ""
-        if char == "\\":
-            # A backslash before punctuation or at the end of a line would act; elsewhere it is literal.
-            needs = following in _ASCII_PUNCTUATION or following in ("", "\n")
-        elif char in _ALWAYS_SPECIAL:
-            needs = True
-        elif char == "_":
-            previous = text[position - 1] if position else ""
-            needs = not (previous.isalnum() and following.isalnum())
-        elif char == "&":
-            needs = bool(_ENTITY_AFTER_AMPERSAND.match(text, position + 1))
-        elif char == "<":
-            needs = bool(_TAG_AFTER_LT.match(text, position + 1))
-        else:
-            needs = False
-        out.append("\\" + char if needs else char)
-    return "".join(out)
-
-
-def escape_line_start(line: str) -> str:
-    """Escape what would turn an (already inline-escaped) line into a block: `#`, `>`, `-`, `1.`..."""
-    match = _BLOCK_START.match(line)
-    if not match:
-        return line
-    at = match.start("mark") if match.group("mark") else match.start("dot")
-    return line[:at] + "\\" + line[at:]
-
-
-def escape_paragraph(paragraph: str) -> list[str]:
-    """A paragraph as escaped Markdown lines (a line break inside it stays a line break)."""
-    return [escape_line_start(line) for line in escape_inline(paragraph).split("\n")]
-
-
-def format_comment_date(when: datetime) -> str:
-    """Minutes when that is all there is (the usual case), seconds and offset only when present."""
-    timespec = "minutes" if not when.second and not when.microsecond else "auto"
-    return when.isoformat(sep=" ", timespec=timespec)
-
-
-def comment_header(comment: Comment) -> str:
-    author = " ".join(comment.author.split("\n"))
-    who = f"**{escape_inline(author)}**" if author else NO_NAME
-    if comment.date is None:
-        return who
-    inferred = YEAR_INFERRED if comment.date_inferred else ""
-    return f"{who}{AUTHOR_DATE_SEPARATOR}{format_comment_date(comment.date)}{inferred}"
-
-
-def front_matter(post: Post) -> str:
-    import yaml
-
-    fields = {
-        "title": post.title,
-        "date": post.date,
-        "date_inferred": post.date_inferred,
-        "date_note": post.date_note,
-        "authors": list(post.authors),
-        "blog": post.blog,
-        "categories": list(post.categories),
-        "tags": list(post.tags),
-        "sources": list(post.sources),
-        "excerpt": post.excerpt,
-        "id": post.id,
-        EXPORT_FORMAT_KEY: EXPORT_FORMAT_VERSION,
-    }
-    return yaml.dump(fields, Dumper=_front_matter_dumper(), allow_unicode=True, sort_keys=False, width=100)
-
-
-_LINE_BREAKS_YAML_FOLDS = ("\x85", "\u2028", "\u2029")
-
-
-def _front_matter_dumper():
-    """PyYAML's safe dumper, but strings holding NEL/LS/PS go double-quoted (escaped), or YAML folds them."""
-    import yaml
-
-    class FrontMatterDumper(yaml.SafeDumper):
-        pass
-
-    def represent_text(dumper, text: str):
-        style = '"' if any(mark in text for mark in _LINE_BREAKS_YAML_FOLDS) else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-    FrontMatterDumper.add_representer(str, represent_text)
-    return FrontMatterDumper
-
-
-def render_markdown(post: Post) -> str:
-    """The whole exported file as text."""
-    from civicreader.textsafe import one_line
-
-    lines = ["---", *front_matter(post).rstrip("\n").split("\n"), "---", ""]
-    lines.append("# " + (escape_line_start(escape_inline(one_line(post.title))) or "(untitled)"))
-    for paragraph in post.body:
-        lines.append("")
-        lines.extend(escape_paragraph(paragraph))
-    if post.comments:
-        lines.extend(["", COMMENTS_HEADING])
-        for depth, comment in post.walk_comments():
-            marker_indent = INDENT * depth
-            text_indent = INDENT * (depth + 1)
-            lines.extend(["", f"{marker_indent}- {comment_header(comment)}"])
-            for paragraph in comment.body:
-                lines.append("")
-                lines.extend(text_indent + line for line in escape_paragraph(paragraph))
-    return "\n".join(lines) + "\n"
 
 
 def export_filename(post: Post) -> str:

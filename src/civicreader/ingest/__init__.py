@@ -286,7 +286,7 @@ def read_file(path: Path, root: Path) -> Page | Problem:
 
 def _empty_file(path: Path) -> Page | Problem:
     """An empty file is a bad file, except a Staticman comment: an empty comment is no comment."""
-    from civicreader.ingest.markdown import is_staticman_comment_path
+    from civicreader.ingest.markdown.files import is_staticman_comment_path
 
     if is_staticman_comment_path(path) and path.suffix.lower() in (".yml", ".yaml"):
         return Page(path=str(path), posts=())
