@@ -166,12 +166,11 @@ def _post(entry: _Entry, blog: str, comments: dict[str, _Entry], source: Source)
     title = html_line(element_text(_first(element, "title")))
     written = naive_local(element_text(_first(element, "published")))
     body = html_paragraphs(element_text(_first(element, "content")))
-    labels: list[str] = []
-    for category in _all(element, "category"):
-        label = clean_line(category.get("term"))
-        if not (category.get("scheme") or "").endswith(_KIND_SCHEME) and label and label not in labels:
-            labels.append(label)
-    author = _author(element)
+    labels = (
+        clean_line(category.get("term"))
+        for category in _all(element, "category")
+        if not (category.get("scheme") or "").endswith(_KIND_SCHEME)
+    )
     return export_post(
         blog,
         title,
@@ -179,8 +178,8 @@ def _post(entry: _Entry, blog: str, comments: dict[str, _Entry], source: Source)
         body,
         DATE_NOTE,
         source,
-        authors=(author,) if author else (),
-        categories=tuple(labels),
+        author=_author(element),
+        categories=labels,
         comments=_comments(entry.replies, comments),
     )
 

@@ -82,6 +82,16 @@ class LooseDate:
         return datetime(day.year, day.month, day.day, self.hour or 0, self.minute or 0)
 
 
+def clock_hour(hour: int, ampm: str | None) -> int:
+    """An hour written with am or pm ("12 a.m.", "1 pm") on the 24-hour clock; without, as written."""
+    ampm = (ampm or "").replace(".", "").lower()
+    if ampm == "pm" and hour < 12:
+        return hour + 12
+    if ampm == "am" and hour == 12:
+        return 0
+    return hour
+
+
 def _from_match(match: re.Match) -> LooseDate | None:
     groups = match.groupdict()
     month = int(groups["monthnum"]) if groups.get("monthnum") else MONTHS.get(groups["month"].lower().rstrip("."), 0)
@@ -89,12 +99,8 @@ def _from_match(match: re.Match) -> LooseDate | None:
     year = int(groups["year"]) if groups.get("year") else None
     hour = int(groups["hour"]) if groups.get("hour") else None
     minute = int(groups["minute"]) if groups.get("minute") else None
-    ampm = (groups.get("ampm") or "").replace(".", "").lower()
     if hour is not None:
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
+        hour = clock_hour(hour, groups.get("ampm"))
         if hour > 23 or (minute or 0) > 59:
             return None
     if not 1 <= month <= 12 or not 1 <= day <= 31:
@@ -109,19 +115,18 @@ def _from_match(match: re.Match) -> LooseDate | None:
 @lru_cache(maxsize=4096)
 def parse_full(text: str) -> LooseDate | None:
     """A whole line that is a date with its year (and maybe a time)."""
-    text = _tidy(text)
-    for pattern in FULL_DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return _from_match(match)
-    return None
+    return _first_match(FULL_DATE_PATTERNS, text)
 
 
 @lru_cache(maxsize=4096)
 def parse_short(text: str) -> LooseDate | None:
     """A whole line that is a day and month without a year ("24 Dec", "March 4 at 10:15 am")."""
+    return _first_match(SHORT_DATE_PATTERNS, text)
+
+
+def _first_match(patterns: list[re.Pattern[str]], text: str) -> LooseDate | None:
     text = _tidy(text)
-    for pattern in SHORT_DATE_PATTERNS:
+    for pattern in patterns:
         match = pattern.match(text)
         if match:
             return _from_match(match)

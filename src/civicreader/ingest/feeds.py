@@ -149,12 +149,11 @@ def _post(entry, blog: str, comments: tuple[Comment, ...], source: Source, atom:
     title = _title(entry)
     written = naive_local(entry.get("published") or entry.get("updated") or entry.get("created"))
     body, excerpt = _body(entry, atom)
-    author = _author(entry)
-    categories: list[str] = []
-    for tag in entry.get("tags") or ():
-        name = clean_line(tag.get("term") or tag.get("label"))
-        if name and name not in categories and "schemas.google.com" not in (tag.get("scheme") or ""):
-            categories.append(name)
+    categories = (
+        clean_line(tag.get("term") or tag.get("label"))
+        for tag in entry.get("tags") or ()
+        if "schemas.google.com" not in (tag.get("scheme") or "")
+    )
     return export_post(
         blog,
         title,
@@ -162,8 +161,8 @@ def _post(entry, blog: str, comments: tuple[Comment, ...], source: Source, atom:
         body,
         DATE_NOTE,
         source,
-        authors=(author,) if author else (),
-        categories=tuple(categories),
+        author=_author(entry),
+        categories=categories,
         excerpt=excerpt,
         comments=comments,
     )

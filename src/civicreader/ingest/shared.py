@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -253,12 +254,22 @@ def counted_notes(verb: str, counts) -> tuple[str, ...]:
 
 
 def export_post(
-    blog: str, title: str, written: datetime | None, body: tuple[str, ...], date_note: str, source: Source, **fields
+    blog: str,
+    title: str,
+    written: datetime | None,
+    body: tuple[str, ...],
+    date_note: str,
+    source: Source,
+    *,
+    author: str,
+    categories: Iterable[str],
+    **fields,
 ) -> Post:
     """A post read from an export, dated by the day of `written`; its id from blog, title, day and body.
 
-    `date_note` says where the date came from and is kept only when there is a date; `fields` are
-    the rest of the Post (authors, categories, comments...), which each format finds its own way.
+    `date_note` says where the date came from and is kept only when there is a date; `author` is
+    the one author these formats name ("" for none); `categories` are kept once each, in order,
+    empty ones dropped; `fields` are the rest of the Post (tags, comments...).
     """
     day = written.date() if written else None
     return Post(
@@ -268,9 +279,16 @@ def export_post(
         date=day,
         body=body,
         date_note=date_note if day else "",
+        authors=(author,) if author else (),
+        categories=unique(categories),
         sources=(source.display,),
         **fields,
     )
+
+
+def unique(names: Iterable[str]) -> tuple[str, ...]:
+    """The non-empty names in order, each once (the first kept)."""
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def blog_name(found: str | None, source: Source) -> str:

@@ -29,6 +29,7 @@ from civicreader.ingest.shared import (
     parse_xml,
     reaches_top,
     unescape_once,
+    unique,
     xml_head,
 )
 from civicreader.model import Comment, Post
@@ -84,7 +85,6 @@ def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str]
         body = html_paragraphs(strip_shortcodes(_text(item, "excerpt", "encoded")), autop=True)
         excerpt = bool(body)
     creator = clean_line(_text(item, "dc", "creator"))
-    authors = (display_names.get(creator, creator),) if creator else ()
     categories, tags = _terms(item)
     return export_post(
         blog,
@@ -93,7 +93,7 @@ def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str]
         body,
         DATE_NOTE,
         source,
-        authors=authors,
+        author=display_names.get(creator, creator),
         categories=categories,
         tags=tags,
         excerpt=excerpt,
@@ -102,19 +102,10 @@ def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str]
 
 
 def _terms(item) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    categories: list[str] = []
-    tags: list[str] = []
-    for element in _children(item, "", "category"):
-        name = unescape_once(element_text(element))
-        if not name:
-            continue
-        domain = element.get("domain")
-        if domain not in (None, "", "category", *TAG_DOMAINS):
-            continue  # custom taxonomies (series, formats) are not what readers browse by
-        target = tags if domain in TAG_DOMAINS else categories
-        if name not in target:
-            target.append(name)
-    return tuple(categories), tuple(tags)
+    """Categories and tags; custom taxonomies (series, formats) are not what readers browse by."""
+    found = [(term.get("domain"), unescape_once(element_text(term))) for term in _children(item, "", "category")]
+    categories = unique(name for domain, name in found if domain in (None, "", "category"))
+    return categories, unique(name for domain, name in found if domain in TAG_DOMAINS)
 
 
 def _thread(elements: Iterable, left_out: Counter[str]) -> tuple[Comment, ...]:

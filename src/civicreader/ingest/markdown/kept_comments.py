@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from civicreader.ingest import DIGEST_CHARS, FILE, FOLDER, HEAD_BYTES, Dependency, IngestError
+from civicreader.ingest.dates import clock_hour
 from civicreader.ingest.markdown.body import markdown_to_paragraphs
 from civicreader.ingest.markdown.files import DATA_SUFFIXES, FRONT_MATTER_START, MARKDOWN_SUFFIXES
 from civicreader.ingest.markdown.front_matter import (
@@ -333,12 +334,7 @@ def _byline(header: str) -> tuple[str, datetime | None]:
     when = None
     if match and match.group("month").lower() in _MONTHS:
         name = match.group("name")
-        hour = int(match.group("hour") or 0)
-        ampm = (match.group("ampm") or "").replace(".", "").lower()
-        if ampm == "pm" and hour < 12:
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
+        hour = clock_hour(int(match.group("hour") or 0), match.group("ampm"))
         try:
             when = datetime(
                 int(match.group("year")),
