@@ -113,21 +113,27 @@ def find_staticman_comments(path: Path, slugs: set[str]) -> tuple[tuple[Comment,
         parent = scalar_text(first_value(data, "replying_to")).strip()
         entries.append((when or datetime.max, number, comment, parent))
     entries.sort(key=lambda entry: entry[:2])
-    top_level = [entry for entry in entries if not entry[3]]
+    return _thread_by_position([(comment, parent) for _, _, comment, parent in entries]), tuple(looked_at), unreadable
+
+
+def _thread_by_position(entries: list[tuple[Comment, str]]) -> tuple[Comment, ...]:
+    """Replies under the top-level comment their `replying_to` counts to (1-based, in date order);
+    a reply to no such comment stays, after the threads."""
+    top_level = [comment for comment, parent in entries if not parent]
     replies: dict[int, list[Comment]] = {}
     orphans = []
-    for entry in entries:
-        if entry[3]:
-            index = int(entry[3]) if entry[3].isdigit() else 0
+    for comment, parent in entries:
+        if parent:
+            index = int(parent) if parent.isdigit() else 0
             if 1 <= index <= len(top_level):
-                replies.setdefault(index, []).append(entry[2])
+                replies.setdefault(index, []).append(comment)
             else:
-                orphans.append(entry[2])
+                orphans.append(comment)
     threads = [
-        Comment(entry[2].author, entry[2].date, entry[2].body, tuple(replies.get(position, ())))
-        for position, entry in enumerate(top_level, start=1)
+        Comment(comment.author, comment.date, comment.body, tuple(replies.get(position, ())))
+        for position, comment in enumerate(top_level, start=1)
     ]
-    return tuple(threads + orphans), tuple(looked_at), unreadable
+    return tuple(threads + orphans)
 
 
 SIBLING_COMMENTS = "markdown:comment-files"
