@@ -422,6 +422,35 @@ def test_random_export_round_trips(title, day, body, rows, as_paragraph_tags):
     assert post.comments == expected_tree(rows, written)
 
 
+TERM_DOMAINS = {"category": ["", "category"], "tag": ["post_tag", "tag"]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    terms=st.lists(
+        st.tuples(st.sampled_from(["category", "tag"]), st.integers(0, 1), lines(words(exclude="&")), st.booleans()),
+        max_size=10,
+    ),
+)
+def test_random_categories_and_tags_are_each_kept_once_in_order(terms):
+    """Whichever WXR version wrote them (`post_tag` or 1.0's `tag`; a category with or without its domain),
+    and however often (WXR 1.0 wrote each term twice, with and without its slug)."""
+    elements = []
+    for kind, spelling, name, twice in terms:
+        domain = TERM_DOMAINS[kind][spelling]
+        attribute = f' domain="{domain}"' if domain else ""
+        elements.append(f"<category{attribute}>{cdata(name)}</category>" * (2 if twice else 1))
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.0/">'
+        "<channel><title>Terms</title><item><title>Terms</title><description>Words.</description>"
+        f"{''.join(elements)}<wp:post_date>2009-05-06 08:00:00</wp:post_date>"
+        "<wp:post_type>post</wp:post_type><wp:status>publish</wp:status></item></channel></rss>"
+    ).encode()
+    (post,) = wxr.read(Source(path=Path("terms.xml"), data=data, blog="folder")).posts
+    assert post.categories == tuple(dict.fromkeys(name for kind, _, name, _ in terms if kind == "category"))
+    assert post.tags == tuple(dict.fromkeys(name for kind, _, name, _ in terms if kind == "tag"))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(junk=st.binary(max_size=400), keep=st.integers(0, 3000))
 def test_junk_never_raises(tmp_path, junk, keep):
