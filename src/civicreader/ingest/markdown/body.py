@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from civicreader.ingest.htmltext import html_paragraphs
 
+# Bounded, so text full of unclosed "{%" costs a linear scan, not a quadratic one.
 _LIQUID = re.compile(r"\{%[^%]{0,2000}%\}|\{\{[^{}]{0,2000}\}\}")
 _FOOTNOTE_BACKREF = re.compile(r'<a href="[^"]*" class="footnote-backref">.*?</a>')
 
