@@ -1,0 +1,217 @@
+"""The seal of an index folder: a keyed digest (HMAC-SHA256) over every file in it.
+
+Whoosh keeps its table of contents and its stored fields as pickles, which run code when read.
+Anyone who could write into an index folder (a shared `--index`, an archive handed over with its
+index) could make us run theirs. So every file an update leaves is listed in ``SEAL`` with its
+SHA-256, and the listing is signed with a key only this user can read (``index.key`` in the
+config folder, mode 0600, made on first use). Before anything in the folder is read, the folder
+must be private (ours, writable by no one else) and the file must match the seal; before Whoosh
+opens the index, every file must. An index made elsewhere, or by another user, fails the check.
+
+The write lock, and the temporary files of a writer at work (ours, Whoosh's sorting runs and its
+half-written table of contents), are outside the seal: no reader reads them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import stat
+from pathlib import Path
+
+SEAL_NAME = "SEAL"
+KEY_NAME = "index.key"
+KEY_BYTES = 32
+SEAL_VERSION = 1
+LOCK_NAME = "write.lock"
+_UNSEALED = re.compile(
+    r"\..*\.tmp"  # our own files being written (see atomic_write)
+    r"|[A-Za-z]+\.tmp"  # Whoosh's temporary storage for sorting runs (a folder)
+    r"|_[A-Za-z]+_\d+\.toc\.[\d.]+"  # Whoosh's table of contents being written
+    r"|[A-Za-z]+_WRITELOCK"  # Whoosh's own lock, always empty
+)
+"""Names no reader opens: what a writer leaves while at work (or when killed)."""
+
+
+class SealBroken(Exception):
+    """The index folder is not as this user's civicreader left it; str(error) is one line saying why."""
+
+
+class UnsafeFolder(SealBroken):
+    """The index folder belongs to someone else, or others may write into it."""
+
+
+def key_path() -> Path:
+    from civicreader import paths
+
+    return paths.config_dir() / KEY_NAME
+
+
+def index_key(path: Path | None = None) -> bytes:
+    """This user's key for sealing indexes: read, or made (0600) on first use.
+
+    A key that others could read is no secret: it is replaced, and every index sealed with it is rebuilt.
+    """
+    path = path or key_path()
+    key = _private_key(path)
+    if key is not None:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(KEY_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileExistsError):  # never replaces: two processes making a key agree on one
+            os.link(temporary, path)
+    finally:
+        temporary.unlink()
+    key = _private_key(path)
+    if key is None:
+        raise OSError(f"cannot keep a private key in {path}")
+    return key
+
+
+def _private_key(path: Path) -> bytes | None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid() or status.st_mode & 0o077:
+            return None
+        key = handle.read(KEY_BYTES + 1)
+    return key if len(key) == KEY_BYTES else None
+
+
+def check_private(folder: Path) -> None:
+    """Raise UnsafeFolder unless `folder` and every folder inside it are ours and writable by no one else."""
+    for place in (folder, *(Path(root) / name for root, names, _ in os.walk(folder) for name in names)):
+        try:
+            status = os.lstat(place)
+        except OSError as error:
+            raise UnsafeFolder(f"cannot look at {place}: {error.strerror or error}") from None
+        if stat.S_ISLNK(status.st_mode):
+            raise UnsafeFolder(f"{place} is a symbolic link")
+        if status.st_uid != os.geteuid():
+            raise UnsafeFolder(f"{place} belongs to another user")
+        if status.st_mode & 0o022:
+            raise UnsafeFolder(f"others may write into {place}")
+
+
+def sealed_names(folder: Path) -> list[str]:
+    """Every file in `folder` (below it too) that the seal covers, as a relative POSIX path."""
+    found = []
+    for root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not _UNSEALED.fullmatch(name)]
+        relative_root = os.path.relpath(root, folder)
+        for name in files:
+            relative = name if relative_root == "." else f"{relative_root}/{name}"
+            if relative not in (SEAL_NAME, LOCK_NAME) and not _UNSEALED.fullmatch(name):
+                found.append(relative)
+    return sorted(found)
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _signature(key: bytes, body: bytes) -> str:
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def write_seal(folder: Path, key: bytes, keep: dict[str, str] | None = None) -> dict[str, str]:
+    """Seal every file now in `folder` (atomically); `keep` adds entries for files about to go.
+
+    Returns the digests sealed, by relative path.
+    """
+    digests = dict(keep or {})
+    for name in sealed_names(folder):
+        digests[name] = file_digest(folder / name)
+    body = json.dumps({"version": SEAL_VERSION, "files": digests}, sort_keys=True).encode("ascii")
+    atomic_write(folder / SEAL_NAME, _signature(key, body).encode("ascii") + b"\n" + body)
+    return digests
+
+
+class Seal:
+    """A folder's seal, read and its signature checked: what each file's digest must be."""
+
+    def __init__(self, folder: Path, key: bytes):
+        self.folder = folder
+        check_private(folder)
+        try:
+            raw = (folder / SEAL_NAME).read_bytes()
+        except FileNotFoundError:
+            raise SealBroken("it has no seal (made by another program or an older civicreader)") from None
+        except OSError as error:
+            raise SealBroken(f"cannot read its seal: {error.strerror or error}") from None
+        signature, _, body = raw.partition(b"\n")
+        if not hmac.compare_digest(signature, _signature(key, body).encode("ascii")):
+            raise SealBroken("its seal was not made with this user's key (made elsewhere, or changed)")
+        try:
+            data = json.loads(body)
+            files = data["files"]
+        except (ValueError, KeyError, TypeError):
+            raise SealBroken("its seal cannot be read") from None
+        if data.get("version") != SEAL_VERSION or not isinstance(files, dict):
+            raise SealBroken("its seal is of another version")
+        self.digests: dict[str, str] = files
+
+    def check_bytes(self, name: str, data: bytes) -> bytes:
+        """`data`, read from the sealed file `name`, if it is what was sealed; else raise SealBroken."""
+        expected = self.digests.get(name)
+        if expected is None:
+            raise SealBroken(f"{name} is not part of the index as it was written")
+        if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), expected):
+            raise SealBroken(f"{name} is not as it was written")
+        return data
+
+    def read(self, name: str) -> bytes:
+        """The bytes of the sealed file `name`, checked; raises SealBroken (also when it cannot be read)."""
+        try:
+            data = (self.folder / name).read_bytes()
+        except OSError as error:
+            raise SealBroken(f"cannot read {name}: {error.strerror or error}") from None
+        return self.check_bytes(name, data)
+
+    def check_all(self) -> None:
+        """Every file in the folder is sealed and matches; raise SealBroken naming the first that does not."""
+        for name in sealed_names(self.folder):
+            expected = self.digests.get(name)
+            if expected is None:
+                raise SealBroken(f"{name} is not part of the index as it was written")
+            try:
+                actual = file_digest(self.folder / name)
+            except OSError as error:
+                raise SealBroken(f"cannot read {name}: {error.strerror or error}") from None
+            if not hmac.compare_digest(actual, expected):
+                raise SealBroken(f"{name} is not as it was written")
+        for name in self.digests:
+            if (self.folder / name).is_dir():
+                raise SealBroken(f"{name} is a folder, not the file that was written")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write beside, fsync, rename into place; a failed write removes its temporary file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
