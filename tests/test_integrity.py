@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -12,6 +13,7 @@ from civicreader.integrity import (
     SEAL_NAME,
     Seal,
     SealBroken,
+    SealKeeper,
     UnsafeFolder,
     check_private,
     index_key,
@@ -132,3 +134,42 @@ def test_a_folder_of_another_user_is_not_trusted(tmp_path):
     os.chown(folder / "whoosh", 65534, 65534)
     with pytest.raises(UnsafeFolder, match="another user"):
         check_private(folder)
+
+
+def test_a_writer_killed_between_sealing_and_renaming_leaves_a_sealed_folder(tmp_path):
+    folder = index_folder(tmp_path)
+    key = index_key()
+    keeper = SealKeeper(folder, key, {name: digests[0] for name, digests in write_seal(folder, key).items()})
+    keeper.allow({"manifest.json": hashlib.sha256(b'{"new": 1}').hexdigest()})
+    Seal(folder, key).check_all()  # the old manifest, not yet replaced
+    (folder / "manifest.json").write_text('{"new": 1}')
+    Seal(folder, key).check_all()  # the new one, renamed into place
+    keeper.settle()
+    (folder / "manifest.json").write_text("{}")
+    with pytest.raises(SealBroken, match="manifest"):
+        Seal(folder, key).check_all()  # settled: the old one is no longer allowed
+
+
+def test_files_of_a_segment_no_seal_knows_are_left_over_and_of_a_known_one_refused(tmp_path):
+    folder = index_folder(tmp_path)
+    key = index_key()
+    write_seal(folder, key)
+    (folder / "whoosh" / "MAIN_half.pst").write_bytes(b"a killed writer's")
+    seal = Seal(folder, key)
+    assert seal.leftovers() == ["whoosh/MAIN_half.pst"]
+    seal.check_all()
+    (folder / "whoosh" / "MAIN_abc.vps").write_bytes(b"beside a sealed segment")
+    with pytest.raises(SealBroken, match=r"MAIN_abc\.vps"):
+        Seal(folder, key).check_all()
+
+
+def test_a_checked_file_is_not_hashed_again_until_it_changes(tmp_path):
+    folder = index_folder(tmp_path)
+    key = index_key()
+    write_seal(folder, key)
+    verified: dict = {}
+    Seal(folder, key).check_all(verified)
+    assert set(verified) == set(sealed_names(folder))
+    (folder / "whoosh" / "MAIN_abc.trm").write_bytes(b"tErms")
+    with pytest.raises(SealBroken, match="MAIN_abc"):
+        Seal(folder, key).check_all(verified)

@@ -131,21 +131,34 @@ def _signature(key: bytes, body: bytes) -> str:
     return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def write_seal(folder: Path, key: bytes, keep: dict[str, str] | None = None) -> dict[str, str]:
-    """Seal every file now in `folder` (atomically); `keep` adds entries for files about to go.
+_SEGMENT = re.compile(r"whoosh/([A-Za-z]+_[0-9a-z]+)\..+")
+_TOC = re.compile(r"whoosh/_[A-Za-z]+_\d+\.toc")
 
-    Returns the digests sealed, by relative path.
-    """
-    digests = dict(keep or {})
-    for name in sealed_names(folder):
-        digests[name] = file_digest(folder / name)
+
+def _segment(name: str) -> str | None:
+    found = _SEGMENT.fullmatch(name)
+    return found.group(1) if found else None
+
+
+def _write_seal_file(folder: Path, key: bytes, digests: dict[str, list[str]]) -> None:
     body = json.dumps({"version": SEAL_VERSION, "files": digests}, sort_keys=True).encode("ascii")
     atomic_write(folder / SEAL_NAME, _signature(key, body).encode("ascii") + b"\n" + body)
+
+
+def write_seal(folder: Path, key: bytes) -> dict[str, list[str]]:
+    """Seal every file now in `folder` as it is (atomically); returns the digests sealed, by relative path."""
+    digests = {name: [file_digest(folder / name)] for name in sealed_names(folder)}
+    _write_seal_file(folder, key, digests)
     return digests
 
 
 class Seal:
-    """A folder's seal, read and its signature checked: what each file's digest must be."""
+    """A folder's seal, read and its signature checked: what each file's content may be.
+
+    A name may have two digests while a writer replaces the file (the seal is written before the rename,
+    so a writer killed at any point leaves a sealed folder). Files of a Whoosh segment the seal does not
+    know at all are a killed writer's leftovers: no table of contents names them, so no reader opens them.
+    """
 
     def __init__(self, folder: Path, key: bytes):
         self.folder = folder
@@ -166,15 +179,17 @@ class Seal:
             raise SealBroken("its seal cannot be read") from None
         if data.get("version") != SEAL_VERSION or not isinstance(files, dict):
             raise SealBroken("its seal is of another version")
-        self.digests: dict[str, str] = files
+        self.digests: dict[str, list[str]] = files
+
+    def _check_digest(self, name: str, actual: str) -> None:
+        if not any(hmac.compare_digest(actual, expected) for expected in self.digests.get(name, ())):
+            raise SealBroken(f"{name} is not as it was written")
 
     def check_bytes(self, name: str, data: bytes) -> bytes:
         """`data`, read from the sealed file `name`, if it is what was sealed; else raise SealBroken."""
-        expected = self.digests.get(name)
-        if expected is None:
+        if name not in self.digests:
             raise SealBroken(f"{name} is not part of the index as it was written")
-        if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), expected):
-            raise SealBroken(f"{name} is not as it was written")
+        self._check_digest(name, hashlib.sha256(data).hexdigest())
         return data
 
     def read(self, name: str) -> bytes:
@@ -185,21 +200,83 @@ class Seal:
             raise SealBroken(f"cannot read {name}: {error.strerror or error}") from None
         return self.check_bytes(name, data)
 
-    def check_all(self) -> None:
-        """Every file in the folder is sealed and matches; raise SealBroken naming the first that does not."""
+    def leftovers(self) -> list[str]:
+        """Files of Whoosh segments the seal knows nothing of (a killed or failed writer's)."""
+        known = {_segment(name) for name in self.digests}
+        return [name for name in sealed_names(self.folder)
+                if name not in self.digests and (segment := _segment(name)) is not None and segment not in known]
+
+    def check_all(self, verified: dict[str, tuple] | None = None) -> dict[str, str]:
+        """Every file in the folder matches the seal; raise SealBroken naming the first that does not.
+
+        Returns each file's digest. `verified` (name -> stat identity) skips files checked before whose
+        inode, size and change time are the same: changing a file changes its ctime, which no user can set.
+        """
+        leftovers = set(self.leftovers())
+        found: dict[str, str] = {}
         for name in sealed_names(self.folder):
-            expected = self.digests.get(name)
-            if expected is None:
+            if name in leftovers:
+                continue
+            if name not in self.digests:
                 raise SealBroken(f"{name} is not part of the index as it was written")
+            path = self.folder / name
             try:
-                actual = file_digest(self.folder / name)
+                identity = _identity(path)
+                if verified is not None and verified.get(name, (None,))[0] == identity:
+                    found[name] = verified[name][1]
+                    continue
+                actual = file_digest(path)
             except OSError as error:
                 raise SealBroken(f"cannot read {name}: {error.strerror or error}") from None
-            if not hmac.compare_digest(actual, expected):
-                raise SealBroken(f"{name} is not as it was written")
+            self._check_digest(name, actual)
+            found[name] = actual
+            if verified is not None:
+                verified[name] = (identity, actual)
         for name in self.digests:
             if (self.folder / name).is_dir():
                 raise SealBroken(f"{name} is a folder, not the file that was written")
+        return found
+
+
+def _identity(path: Path) -> tuple:
+    status = os.stat(path)
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+class SealKeeper:
+    """The seal as a writer changes the folder: each file is sealed before it is renamed into place."""
+
+    def __init__(self, folder: Path, key: bytes, digests: dict[str, str]):
+        self.folder = folder
+        self._key = key
+        self._digests: dict[str, list[str]] = {name: [digest] for name, digest in digests.items()}
+
+    def _save(self) -> None:
+        _write_seal_file(self.folder, self._key, self._digests)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write the file `name` atomically, sealed before it takes its place."""
+        self.allow({name: hashlib.sha256(data).hexdigest()})
+        atomic_write(self.folder / name, data)
+        self._digests[name] = self._digests[name][-1:]
+
+    def allow(self, new: dict[str, str]) -> None:
+        """Seal these contents beside what the names hold now (the files are about to be replaced)."""
+        for name, digest in new.items():
+            self._digests[name] = [*self._digests.get(name, [])[-1:], digest]
+        self._save()
+
+    def adopt(self, extra: dict[str, str] | None = None) -> None:
+        """Seal every file in the folder not sealed yet (a new segment of Whoosh), and `extra`."""
+        new = {name: file_digest(self.folder / name) for name in sealed_names(self.folder)
+               if name not in self._digests}
+        self.allow({**new, **(extra or {})})
+
+    def settle(self) -> None:
+        """Once every file is in place: one digest a name, and none for files that are gone."""
+        self._digests = {name: digests[-1:] for name, digests in self._digests.items()
+                         if (self.folder / name).is_file()}
+        self._save()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
