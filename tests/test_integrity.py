@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from civicreader.integrity import (
+from civicreader.index.integrity import (
     SEAL_NAME,
     Seal,
     SealBroken,

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from civicreader.index.records import RecordError, dump_page, load_page, pack_blobs, unpack_blobs
 from civicreader.ingest import DateClue, Dependency, Page, Problem, YearlessDay
 from civicreader.model import Comment, Post
-from civicreader.records import RecordError, dump_page, load_page, pack_blobs, unpack_blobs
 
 TEXT = st.text(st.characters(codec=None, categories=("L", "N", "P", "Z", "S", "Cc", "Cs")), max_size=30)
 """Any text a corpus may hold, lone surrogates and control characters included."""

@@ -23,10 +23,10 @@ def two_writers_pay(fresh: bool, posts: int) -> bool:
     return fresh and posts >= PARALLEL_WRITE_POSTS and (os.cpu_count() or 1) >= 2
 
 
-def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, progress, cancel) -> None:
+def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, progress, cancel, commit) -> None:
     """A first build on two cores: a worker process writes half the posts as a segment of its own
     while this one writes the other half; one commit then lists both. Whoosh alone indexes on one
-    core, and indexing is most of a first build."""
+    core, and indexing is most of a first build. `commit(writer, segments)` commits the segments."""
     writer = whoosh_index.writer(limitmb=256, compound=False)
     half = len(to_write) // 2
     mine, theirs = to_write[:half], to_write[half:]
@@ -52,8 +52,7 @@ def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, pr
             worker.stop()
         writer.cancel()
         raise
-    writer._commit_toc(segments)
-    writer._finish()
+    commit(writer, segments)
 
 
 def _read_pages(

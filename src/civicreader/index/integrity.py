@@ -96,7 +96,11 @@ def _private_key(path: Path) -> bytes | None:
 
 def check_private(folder: Path) -> None:
     """Raise UnsafeFolder unless `folder` and every folder inside it are ours and writable by no one else."""
-    for place in (folder, *(Path(root) / name for root, names, _ in os.walk(folder) for name in names)):
+    inside = []
+    for root, names, _ in os.walk(folder):
+        names[:] = [name for name in names if not _UNSEALED.fullmatch(name)]  # a writer's, never read
+        inside.extend(Path(root) / name for name in names)
+    for place in (folder, *inside):
         try:
             status = os.lstat(place)
         except OSError as error:
