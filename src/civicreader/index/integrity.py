@@ -236,9 +236,13 @@ class Seal:
             found[name] = actual
             if verified is not None:
                 verified[name] = (identity, actual)
+        present = {_segment(name) for name in found}
         for name in self.digests:
             if (self.folder / name).is_dir():
                 raise SealBroken(f"{name} is a folder, not the file that was written")
+            if name not in found and (segment := _segment(name)) is not None and segment in present:
+                # A whole segment goes when a commit no longer needs it; one file of a live one, never.
+                raise SealBroken(f"{name} is missing")
         return found
 
 

@@ -27,7 +27,7 @@ from civicreader.index.results import (
 )
 from civicreader.index.schema import TEXT_FIELDS, _decode_post, stems
 from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
-from civicreader.index.store import IndexFolder
+from civicreader.index.store import MANIFEST_NAME, WORDS_NAME, IndexFolder
 from civicreader.index.words import Vocabulary, suggestion
 from civicreader.model import Post
 from civicreader.textsafe import one_line
@@ -115,7 +115,9 @@ class Library(IndexFolder):
             checked = seal.check_all()
         except SealBroken as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
-        missing = [name for name in seal.digests if name not in checked]
+        needed = [MANIFEST_NAME, "FORMAT", WORDS_NAME, state.pages_file or "pages",
+                  catalogue_files.CATALOGUE_NAME, catalogue_files.OUTLINE_NAME]
+        missing = [name for name in needed if name not in checked]
         if missing:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({missing[0]} is missing)")
         self._load_cache(state, seal)
@@ -144,7 +146,8 @@ class Library(IndexFolder):
                     self._term_scores = None
             return self._searcher
         if self._index is None:
-            if not self._readable() or not index.exists_in(str(self._whoosh_dir)):
+            # Not index.exists_in: it opens the index, unpickling its table of contents before the seal is checked.
+            if not self._readable() or self._committed_generation() is None:
                 return None
             self._check_seal()
             self._index = index.open_dir(str(self._whoosh_dir))

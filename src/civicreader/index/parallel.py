@@ -27,7 +27,7 @@ def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, pr
     """A first build on two cores: a worker process writes half the posts as a segment of its own
     while this one writes the other half; one commit then lists both. Whoosh alone indexes on one
     core, and indexing is most of a first build. `commit(writer, segments)` commits the segments."""
-    writer = whoosh_index.writer(limitmb=256, compound=False)
+    writer = whoosh_index.writer(limitmb=256, compound=False, _lk=False)
     half = len(to_write) // 2
     mine, theirs = to_write[:half], to_write[half:]
     worker = None
@@ -50,7 +50,9 @@ def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, pr
     except BaseException:
         if worker is not None:
             worker.stop()
-        writer.cancel()
+        from civicreader.index.update import abandon
+
+        abandon(writer)
         raise
     commit(writer, segments)
 

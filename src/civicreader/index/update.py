@@ -19,7 +19,7 @@ from pathlib import Path
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
 from civicreader.index.catalogue import _Catalogue, save_catalogue
-from civicreader.index.integrity import SealBroken, SealKeeper, file_digest, index_key
+from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, file_digest, index_key
 from civicreader.index.records import dump_json
 from civicreader.index.results import IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
 from civicreader.index.schema import _decode_post, _document, _schema, post_digest, post_words
@@ -90,6 +90,8 @@ class Update:
             except Exception as error:  # whatever Whoosh raises on a damaged file
                 self.rebuilt_because = _one_line(
                     f"the index in {folder.index_dir} is damaged ({type(error).__name__}: {error})")
+        elif not rebuild and (folder.index_dir / SEAL_NAME).exists():
+            self.rebuilt_because = f"the index in {folder.index_dir} is damaged (its manifest or FORMAT cannot be read)"
         # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
         folder.wipe()
         folder._whoosh_dir.mkdir(mode=0o700)
@@ -304,7 +306,9 @@ class Update:
                 pass  # the index is as it was: write them all here
         # Not compound: Whoosh opens a compound segment by copying each part out of its memory map, so a
         # searcher over 20,000 posts held 413 MB and took 0.3 s to open; as separate files, 60 MB and 0.13 s.
-        writer = whoosh_index.writer(limitmb=256, compound=False)
+        # Without Whoosh's own lock: our write lock keeps writers apart, and a writer that fails as it starts
+        # (a full disk) would hold Whoosh's until it is garbage-collected.
+        writer = whoosh_index.writer(limitmb=256, compound=False, _lk=False)
         try:
             total = len(to_write)
             progress(0, total, "indexing posts")
@@ -327,7 +331,7 @@ class Update:
             else:
                 writer._close_segment()
         except BaseException:
-            writer.cancel()
+            abandon(writer)
             raise
         self._commit_toc(writer, segments)
 
@@ -368,6 +372,18 @@ class Update:
             for word in post_words(post):
                 frequencies[word] = frequencies.get(word, 0) + 1
         return frequencies
+
+
+def abandon(writer) -> None:
+    """Cancel a Whoosh writer and release its lock, even when cancelling fails too (its files are on a full
+    disk: closing them flushes); what it wrote is removed as a killed writer's would be."""
+    try:
+        writer.cancel()
+    except Exception:
+        with contextlib.suppress(Exception):
+            writer._tempstorage.destroy()
+        with contextlib.suppress(Exception):
+            writer.writelock.release()
 
 
 class _SealingStorage:
