@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import builtins
 import errno
+import functools
 import io
 import json
 import os
@@ -202,10 +203,10 @@ def test_an_index_folder_others_may_write_into_is_rebuilt_private(copy, tmp_path
 
 
 def pilot_test(scenario):
+    @functools.wraps(scenario)
     def test(*args, **kwargs):
         asyncio.run(scenario(*args, **kwargs))
 
-    test.__name__ = scenario.__name__
     return test
 
 
