@@ -19,7 +19,6 @@ from civicreader.index.integrity import (
     index_key,
     key_path,
     sealed_names,
-    write_seal,
 )
 
 
@@ -39,6 +38,14 @@ def index_folder(tmp_path: Path) -> Path:
     (folder / "whoosh" / "_MAIN_4.toc.1733390000.25").write_bytes(b"half a toc")
     (folder / ".manifest.json.123.tmp").write_bytes(b"{")
     return folder
+
+
+def write_seal(folder: Path, key: bytes) -> SealKeeper:
+    """Seal every file in the folder as it is, as a writer's first commit does."""
+    keeper = SealKeeper(folder, key, {})
+    keeper.adopt()
+    keeper.settle()
+    return keeper
 
 
 def test_the_key_is_made_once_private_and_kept(private_folders):
@@ -139,7 +146,7 @@ def test_a_folder_of_another_user_is_not_trusted(tmp_path):
 def test_a_writer_killed_between_sealing_and_renaming_leaves_a_sealed_folder(tmp_path):
     folder = index_folder(tmp_path)
     key = index_key()
-    keeper = SealKeeper(folder, key, {name: digests[0] for name, digests in write_seal(folder, key).items()})
+    keeper = write_seal(folder, key)
     keeper.allow({"manifest.json": hashlib.sha256(b'{"new": 1}').hexdigest()})
     Seal(folder, key).check_all()  # the old manifest, not yet replaced
     (folder / "manifest.json").write_text('{"new": 1}')

@@ -149,13 +149,6 @@ def _write_seal_file(folder: Path, key: bytes, digests: dict[str, list[str]]) ->
     atomic_write(folder / SEAL_NAME, _signature(key, body).encode("ascii") + b"\n" + body)
 
 
-def write_seal(folder: Path, key: bytes) -> dict[str, list[str]]:
-    """Seal every file now in `folder` as it is (atomically); returns the digests sealed, by relative path."""
-    digests = {name: [file_digest(folder / name)] for name in sealed_names(folder)}
-    _write_seal_file(folder, key, digests)
-    return digests
-
-
 class Seal:
     """A folder's seal, read and its signature checked: what each file's content may be.
 
