@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 import errno
-import functools
 import io
 import json
 import os
@@ -202,40 +201,18 @@ def test_an_index_folder_others_may_write_into_is_rebuilt_private(copy, tmp_path
         assert stat.S_IMODE(folder.stat().st_mode) & 0o022 == 0
 
 
-def pilot_test(scenario):
-    @functools.wraps(scenario)
-    def test(*args, **kwargs):
-        asyncio.run(scenario(*args, **kwargs))
-
-    return test
-
-
 async def settle(pilot) -> None:
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
-@pilot_test
-async def test_the_app_never_runs_code_from_the_index_and_rebuilds_it(copy, tmp_path):
-    from textual import events
-
-    from civicreader.ui.app import CivicReaderApp
-    from civicreader.ui.results_list import ResultsList
-
+def test_the_app_never_runs_code_from_the_index_and_rebuilds_it(copy, tmp_path):
     corpus, index = copy
     marker = tmp_path / "code-ran"
     for name in targets(index, "every file"):
         plant(index, name, marker)
-    app = CivicReaderApp(corpus, index)
-    notices = []
-    app.notify = lambda message, **kwargs: notices.append(message)  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash")
-        app.post_message(events.Paste(QUERY))
-        await settle(pilot)
-        assert len(app.screen.query_one(ResultsList).hits) == QUERY_TOTAL
+    notices = asyncio.run(_app_search(corpus, index))
     assert not marker.exists()
     assert len([notice for notice in notices if "rebuil" in notice]) == 1, notices
 
