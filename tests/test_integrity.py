@@ -180,3 +180,13 @@ def test_a_checked_file_is_not_hashed_again_until_it_changes(tmp_path):
     (folder / "whoosh" / "MAIN_abc.trm").write_bytes(b"tErms")
     with pytest.raises(SealBroken, match="MAIN_abc"):
         Seal(folder, key).check_all(verified)
+
+
+def test_an_index_folder_reached_through_a_link_the_user_chose_is_fine_but_no_link_inside_it(tmp_path):
+    folder = index_folder(tmp_path)
+    chosen = tmp_path / "chosen"
+    chosen.symlink_to(folder)
+    check_private(chosen)
+    (folder / "whoosh" / "elsewhere").symlink_to(tmp_path)
+    with pytest.raises(UnsafeFolder, match="symbolic link"):
+        check_private(chosen)

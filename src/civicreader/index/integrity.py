@@ -102,7 +102,8 @@ def check_private(folder: Path) -> None:
         inside.extend(Path(root) / name for name in names)
     for place in (folder, *inside):
         try:
-            status = os.lstat(place)
+            # The folder itself may be reached through a link the user chose (--index); nothing inside it may be one.
+            status = os.stat(place) if place == folder else os.lstat(place)
         except OSError as error:
             raise UnsafeFolder(f"cannot look at {place}: {error.strerror or error}") from None
         if stat.S_ISLNK(status.st_mode):
