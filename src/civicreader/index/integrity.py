@@ -190,13 +190,24 @@ class Seal:
         self._check_digest(name, hashlib.sha256(data).hexdigest())
         return data
 
-    def read(self, name: str) -> bytes:
-        """The bytes of the sealed file `name`, checked; raises SealBroken (also when it cannot be read)."""
+    def read(self, name: str, verified: dict[str, tuple] | None = None) -> bytes:
+        """The bytes of the sealed file `name`, checked; raises SealBroken (also when it cannot be read).
+
+        `verified` is as for check_all: a file checked before and not changed since is not hashed again.
+        """
         try:
-            data = (self.folder / name).read_bytes()
+            with open(self.folder / name, "rb") as handle:
+                identity = _identity_of(os.fstat(handle.fileno()))
+                data = handle.read()
         except OSError as error:
             raise SealBroken(f"cannot read {name}: {error.strerror or error}") from None
-        return self.check_bytes(name, data)
+        known = (verified or {}).get(name)
+        if known is not None and known[0] == identity and known[1] in self.digests.get(name, ()):
+            return data
+        self.check_bytes(name, data)
+        if verified is not None:
+            verified[name] = (identity, hashlib.sha256(data).hexdigest())
+        return data
 
     def leftovers(self) -> list[str]:
         """Files of Whoosh segments the seal knows nothing of (a killed or failed writer's)."""
@@ -220,8 +231,9 @@ class Seal:
             path = self.folder / name
             try:
                 identity = _identity(path)
-                if verified is not None and verified.get(name, (None,))[0] == identity:
-                    found[name] = verified[name][1]
+                known = verified.get(name) if verified is not None else None
+                if known is not None and known[0] == identity and known[1] in self.digests[name]:
+                    found[name] = known[1]
                     continue
                 actual = file_digest(path)
             except OSError as error:
@@ -241,7 +253,10 @@ class Seal:
 
 
 def _identity(path: Path) -> tuple:
-    status = os.stat(path)
+    return _identity_of(os.stat(path))
+
+
+def _identity_of(status: os.stat_result) -> tuple:
     return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
 
 

@@ -72,8 +72,6 @@ class Library(IndexFolder):
         self._catalogue_generation: int | None = None
         self._vocabulary: Vocabulary | None = None
         self._term_scores: _TermScores | None = None
-        self._verified: dict[str, tuple] = {}
-        """Files found to match the seal, with their stat identity: not hashed again while it holds."""
 
     def update(
         self,

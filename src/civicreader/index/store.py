@@ -195,6 +195,8 @@ class IndexFolder:
         self.corpus = Path(corpus).expanduser()
         self.index_dir = Path(index_dir).expanduser() if index_dir else paths.index_dir_for(self.corpus)
         self.busy_wait = BUSY_WAIT_SECONDS
+        self._verified: dict[str, tuple] = {}
+        """Files found to match the seal, with their stat identity: not hashed again while it holds."""
 
     # ---- where things are
 
@@ -292,7 +294,7 @@ class IndexFolder:
     def _read_sealed(self, name: str, seal: Seal | None = None) -> bytes:
         """The file `name` of the index, as it was written; raises IndexDamaged."""
         try:
-            return (seal or self._seal()).read(name)
+            return (seal or self._seal()).read(name, self._verified)
         except SealBroken as error:
             raise IndexDamaged(_damage(self.index_dir, error)) from None
 

@@ -109,7 +109,7 @@ class Update:
         folder._remove_temporary_files()
         seal = folder._seal()
         try:
-            digests = seal.check_all()
+            digests = seal.check_all(folder._verified)
         except SealBroken as error:
             raise IndexDamaged(f"the index in {folder.index_dir} is damaged ({error})") from None
         self.keeper = SealKeeper(folder.index_dir, index_key(), digests)
