@@ -170,16 +170,21 @@ def test_files_of_a_segment_no_seal_knows_are_left_over_and_of_a_known_one_refus
         Seal(folder, key).check_all()
 
 
-def test_a_checked_file_is_not_hashed_again_until_it_changes(tmp_path):
+def test_a_sealed_file_is_not_hashed_again_until_it_changes(tmp_path, monkeypatch):
+    from civicreader.index import integrity
+
     folder = index_folder(tmp_path)
     key = index_key()
     write_seal(folder, key)
-    verified: dict = {}
-    Seal(folder, key).check_all(verified)
-    assert set(verified) == set(sealed_names(folder))
+    hashed = []
+    real_digest = integrity.file_digest
+    monkeypatch.setattr(integrity, "file_digest", lambda path: hashed.append(path.name) or real_digest(path))
+    Seal(folder, key).check_all()
+    assert hashed == []
     (folder / "whoosh" / "MAIN_abc.trm").write_bytes(b"tErms")
     with pytest.raises(SealBroken, match="MAIN_abc"):
-        Seal(folder, key).check_all(verified)
+        Seal(folder, key).check_all()
+    assert hashed == ["MAIN_abc.trm"]
 
 
 def test_an_index_folder_reached_through_a_link_the_user_chose_is_fine_but_no_link_inside_it(tmp_path):
@@ -190,3 +195,17 @@ def test_an_index_folder_reached_through_a_link_the_user_chose_is_fine_but_no_li
     (folder / "whoosh" / "elsewhere").symlink_to(tmp_path)
     with pytest.raises(UnsafeFolder, match="symbolic link"):
         check_private(chosen)
+
+
+def test_a_file_changed_in_place_with_its_size_and_times_put_back_is_still_caught(tmp_path):
+    folder = index_folder(tmp_path)
+    key = index_key()
+    write_seal(folder, key)
+    target = folder / "whoosh" / "MAIN_abc.trm"
+    before = target.stat()
+    target.write_bytes(b"tErms")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(SealBroken, match="MAIN_abc"):
+        Seal(folder, key).check_all()
+    with pytest.raises(SealBroken, match="MAIN_abc"):
+        Seal(folder, key).read("whoosh/MAIN_abc.trm")

@@ -145,8 +145,8 @@ def _segment(name: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _write_seal_file(folder: Path, key: bytes, digests: dict[str, list[str]]) -> None:
-    body = json.dumps({"version": SEAL_VERSION, "files": digests}, sort_keys=True).encode("ascii")
+def _write_seal_file(folder: Path, key: bytes, digests: dict[str, list[str]], stats: dict[str, list[int]]) -> None:
+    body = json.dumps({"version": SEAL_VERSION, "files": digests, "stats": stats}, sort_keys=True).encode("ascii")
     atomic_write(folder / SEAL_NAME, _signature(key, body).encode("ascii") + b"\n" + body)
 
 
@@ -175,9 +175,16 @@ class Seal:
             files = data["files"]
         except (ValueError, KeyError, TypeError):
             raise SealBroken("its seal cannot be read") from None
-        if data.get("version") != SEAL_VERSION or not isinstance(files, dict):
+        stats = data.get("stats") or {}
+        if data.get("version") != SEAL_VERSION or not isinstance(files, dict) or not isinstance(stats, dict):
             raise SealBroken("its seal is of another version")
         self.digests: dict[str, list[str]] = files
+        self.stats: dict[str, list[int]] = stats
+        """name -> the stat identity of the file as it was sealed: while it holds, the file is as sealed (changing
+        or replacing a file changes its inode or ctime, which only root can set), and is not hashed again."""
+
+    def _unchanged(self, name: str, identity: tuple) -> bool:
+        return self.stats.get(name) == list(identity)
 
     def _check_digest(self, name: str, actual: str) -> None:
         if not any(hmac.compare_digest(actual, expected) for expected in self.digests.get(name, ())):
@@ -202,7 +209,8 @@ class Seal:
         except OSError as error:
             raise SealBroken(f"cannot read {name}: {error.strerror or error}") from None
         known = (verified or {}).get(name)
-        if known is not None and known[0] == identity and known[1] in self.digests.get(name, ()):
+        if self._unchanged(name, identity) or (
+                known is not None and known[0] == identity and known[1] in self.digests.get(name, ())):
             return data
         self.check_bytes(name, data)
         if verified is not None:
@@ -234,6 +242,9 @@ class Seal:
                 known = verified.get(name) if verified is not None else None
                 if known is not None and known[0] == identity and known[1] in self.digests[name]:
                     found[name] = known[1]
+                    continue
+                if self._unchanged(name, identity):
+                    found[name] = self.digests[name][-1]
                     continue
                 actual = file_digest(path)
             except OSError as error:
@@ -267,9 +278,10 @@ class SealKeeper:
         self.folder = folder
         self._key = key
         self._digests: dict[str, list[str]] = {name: [digest] for name, digest in digests.items()}
+        self._stats: dict[str, list[int]] = {}
 
     def _save(self) -> None:
-        _write_seal_file(self.folder, self._key, self._digests)
+        _write_seal_file(self.folder, self._key, self._digests, self._stats)
 
     def write(self, name: str, data: bytes) -> None:
         """Write the file `name` atomically, sealed before it takes its place."""
@@ -281,6 +293,7 @@ class SealKeeper:
         """Seal these contents beside what the names hold now (the files are about to be replaced)."""
         for name, digest in new.items():
             self._digests[name] = [*self._digests.get(name, [])[-1:], digest]
+            self._stats.pop(name, None)
         self._save()
 
     def adopt(self, extra: dict[str, str] | None = None) -> None:
@@ -293,6 +306,7 @@ class SealKeeper:
         """Once every file is in place: one digest a name, and none for files that are gone."""
         self._digests = {name: digests[-1:] for name, digests in self._digests.items()
                          if (self.folder / name).is_file()}
+        self._stats = {name: list(_identity(self.folder / name)) for name in self._digests}
         self._save()
 
 
