@@ -1,8 +1,11 @@
 """The full hostile-input run: `parse` and `index` over a 10,000-file fuzz corpus, memory per file
-class, and the index writer SIGKILLed at every one of its file-system calls in a build and an update.
+class, the index writer SIGKILLed at every one of its file-system calls in a build and an update, and
+every file of a small index damaged every way (truncated, halved, random bytes, flipped bytes, deleted,
+a folder in its place, unreadable) then searched twice.
 
     .venv/bin/python bench/fuzz.py                  # 10,000 files with a 50 MB single line
     .venv/bin/python bench/fuzz.py --files 500 --big-line-mb 4 --kill-points 20 --json
+    .venv/bin/python bench/fuzz.py --only damage --src /path/to/other/checkout/src   # another version's figures
 
 Prints files, bad files named, posts kept, time and peak memory for each command, and exits 1 if
 anything the tests promise does not hold (a traceback, a good post lost, a bad file not named).
@@ -68,8 +71,115 @@ print(baseline, peak_rss_mb(), round(slowest, 3))
 """
 
 
-def environment(home: Path) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200")
+DAMAGES = ("truncate", "half", "random bytes", "flipped bytes", "delete", "folder", "unreadable")
+
+DAMAGE_RUN = """
+import builtins, io, json, os, random, shutil, stat, sys
+from pathlib import Path
+from click.testing import CliRunner
+from civicreader.cli import main
+
+corpus, template, work, seed = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+damages = sys.argv[5].split(",")
+real_open, real_os_open = builtins.open, os.open
+
+def unreadable(path):
+    try:
+        return os.geteuid() == 0 and not os.stat(path).st_mode & (stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    except (OSError, TypeError, ValueError):
+        return False
+
+def guarded_open(file, mode="r", *args, **kwargs):  # root reads any file: refuse as another user would be
+    if not isinstance(file, int) and "r" in mode and unreadable(file):
+        raise PermissionError(13, "Permission denied", os.fsdecode(file))
+    return real_open(file, mode, *args, **kwargs)
+
+def guarded_os_open(path, flags, *args, **kwargs):
+    if not flags & (os.O_WRONLY | os.O_RDWR) and unreadable(path):
+        raise PermissionError(13, "Permission denied", os.fsdecode(path))
+    return real_os_open(path, flags, *args, **kwargs)
+
+builtins.open = io.open = guarded_open
+os.open = guarded_os_open
+
+def damage(path, how, rng):
+    data = path.read_bytes()
+    if how == "truncate": path.write_bytes(b"")
+    elif how == "half": path.write_bytes(data[: len(data) // 2])
+    elif how == "random bytes": path.write_bytes(rng.randbytes(max(len(data), 16)))
+    elif how == "flipped bytes":
+        flipped = bytearray(data or b"\\0")
+        for place in rng.sample(range(len(flipped)), min(3, len(flipped))):
+            flipped[place] ^= 0xFF
+        path.write_bytes(bytes(flipped))
+    elif how == "delete": path.unlink()
+    elif how == "folder": path.unlink(); path.mkdir()
+    elif how == "unreadable": path.chmod(0)
+
+def search(index):
+    result = CliRunner().invoke(main, ["search", "localism", "--corpus", str(corpus), "--index", str(index),
+                                       "--json"])
+    raised = result.exception is not None and not isinstance(result.exception, SystemExit)
+    try:
+        right = result.exit_code == 0 and json.loads(result.stdout)["total"] == 3
+    except ValueError:
+        right = False
+    return raised, right
+
+names = sorted(str(p.relative_to(template)) for p in template.rglob("*") if p.is_file())
+cases = []
+for number, (name, how) in enumerate((n, h) for n in names for h in damages):
+    index = work / f"case-{number}"
+    shutil.copytree(template, index, symlinks=True)
+    damage(index / name, how, random.Random(seed + number))
+    first = search(index)
+    second = search(index)
+    cases.append({"file": name, "damage": how, "raised": first[0], "right_first": first[1],
+                  "recovered": second[1] and not second[0]})
+    shutil.rmtree(index, ignore_errors=True)
+print(json.dumps(cases))
+"""
+
+
+def damage_runs(base: Path, seed: int, src: Path, failures: list[str]) -> dict:
+    """Every file of a small index damaged every way, then `search` twice in one process (the code under `src`)."""
+    from tests.index_corpus import write_corpus
+
+    corpus = write_corpus(base / "damage-corpus")
+    env = environment(base / "damage-home", src)
+    template = base / "damage-index"
+    built = subprocess.run([sys.executable, "-m", "civicreader", "index", "--corpus", str(corpus), "--index",
+                            str(template)], env=env, capture_output=True, text=True)
+    if built.returncode:
+        failures.append(f"damage: the template index was not built: {built.stderr[-300:]}")
+        return {}
+    work = base / "damage-work"
+    work.mkdir()
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", DAMAGE_RUN, str(corpus), str(template), str(work), str(seed),
+                           ",".join(DAMAGES)], env=env, capture_output=True, text=True)
+    if done.returncode:
+        failures.append(f"damage: the run failed: {done.stderr[-300:]}")
+        return {}
+    cases = json.loads(done.stdout)
+    by_damage = {how: {"cases": 0, "raised": 0, "recovered": 0} for how in DAMAGES}
+    for case in cases:
+        counts = by_damage[case["damage"]]
+        counts["cases"] += 1
+        counts["raised"] += case["raised"]
+        counts["recovered"] += case["recovered"]
+    raised = [case for case in cases if case["raised"]]
+    stuck = [case for case in cases if not case["recovered"]]
+    if raised:
+        failures.append(f"damage: {len(raised)} of {len(cases)} cases raised a traceback, e.g. {raised[0]}")
+    if stuck:
+        failures.append(f"damage: {len(stuck)} of {len(cases)} cases never recovered, e.g. {stuck[0]}")
+    return {"files": len({case["file"] for case in cases}), "cases": len(cases), "raised": len(raised),
+            "never_recovered": len(stuck), "seconds": round(time.perf_counter() - started, 1), "by_damage": by_damage}
+
+
+def environment(home: Path, src: Path = REPO / "src") -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(src), COLUMNS="200")
     for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         env[name] = str(home / name.lower())
     return env
@@ -226,6 +336,8 @@ def main() -> int:
     parser.add_argument("--per-family", type=int, default=5, help="files per class in the memory measurement")
     parser.add_argument("--keep", type=Path, help="build the corpus here and keep it")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--only", choices=["damage"], help="run only this part")
+    parser.add_argument("--src", type=Path, default=REPO / "src", help="the civicreader code to damage-test")
     args = parser.parse_args()
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="civicreader-fuzz-"))
@@ -233,26 +345,27 @@ def main() -> int:
     try:
         env = environment(base / "home")
         started = time.perf_counter()
-        big_line_bytes = int(args.big_line_mb * 1024 * 1024)
-        corpus = fuzz_corpus.build(base / "corpus", args.files, args.seed, big_line_bytes)
-        report = {
-            "command": " ".join([Path(sys.executable).name, *sys.argv]),
-            "seed": args.seed,
-            "files": len(corpus.files) + len(corpus.links),
-            "good_files": len(corpus.of_kind("good")),
-            "bad_files": len(corpus.of_kind("bad")),
-            "junk_files": len(corpus.of_kind("any")),
-            "links": len(corpus.links),
-            "good_posts": len(corpus.markers),
-            "biggest_file_mb": round(max(file.path.stat().st_size for file in corpus.files
-                                         if file.path.is_file()) / 2**20, 1),
-            "build_corpus_seconds": round(time.perf_counter() - started, 1),
-        }
-        report["parse"] = parse_run(corpus, env, failures)
-        report["index"] = index_run(corpus, env, base / "index", failures)
-        report["memory_per_class"] = memory_per_family(base / "families", env, args.seed, big_line_bytes,
-                                                       args.per_family)
-        report["sigkill"] = kill_runs(base, args.kill_points, args.seed, failures)
+        report: dict = {"command": " ".join([Path(sys.executable).name, *sys.argv]), "seed": args.seed}
+        if args.only != "damage":
+            big_line_bytes = int(args.big_line_mb * 1024 * 1024)
+            corpus = fuzz_corpus.build(base / "corpus", args.files, args.seed, big_line_bytes)
+            report.update({
+                "files": len(corpus.files) + len(corpus.links),
+                "good_files": len(corpus.of_kind("good")),
+                "bad_files": len(corpus.of_kind("bad")),
+                "junk_files": len(corpus.of_kind("any")),
+                "links": len(corpus.links),
+                "good_posts": len(corpus.markers),
+                "biggest_file_mb": round(max(file.path.stat().st_size for file in corpus.files
+                                             if file.path.is_file()) / 2**20, 1),
+                "build_corpus_seconds": round(time.perf_counter() - started, 1),
+            })
+            report["parse"] = parse_run(corpus, env, failures)
+            report["index"] = index_run(corpus, env, base / "index", failures)
+            report["memory_per_class"] = memory_per_family(base / "families", env, args.seed, big_line_bytes,
+                                                           args.per_family)
+            report["sigkill"] = kill_runs(base, args.kill_points, args.seed, failures)
+        report["damage"] = damage_runs(base, args.seed, args.src.resolve(), failures)
         report["failures"] = failures
     finally:
         if not args.keep:

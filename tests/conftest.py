@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,14 +18,36 @@ CORPORA = SHARED / "corpora"
 SAMPLE_CORPUS = REPO / "sample_corpus"
 
 
+XDG = ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+
+
+def pytest_configure(config):
+    """XDG folders for the session too: fixtures wider than a test (indexes built once) run before any test's."""
+    base = Path(tempfile.mkdtemp(prefix="civicreader-tests-"))
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    for name in XDG:
+        (base / name.lower()).mkdir()
+        os.environ[name] = str(base / name.lower())
+
+
 @pytest.fixture(autouse=True)
 def private_folders(tmp_path_factory, monkeypatch):
-    """Point every XDG folder (platformdirs follows them) at a fresh temporary folder."""
+    """Point every XDG folder (platformdirs follows them) at a fresh temporary folder.
+
+    The session's key for sealing indexes comes along, so an index a wider fixture built is not rebuilt.
+    """
+    from civicreader.index.integrity import KEY_NAME, index_key
+
+    session_key = index_key()
     base = tmp_path_factory.mktemp("xdg")
-    for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+    for name in XDG:
         folder = base / name.lower()
         folder.mkdir()
         monkeypatch.setenv(name, str(folder))
+    key = base / "xdg_config_home" / "civicreader" / KEY_NAME
+    key.parent.mkdir()
+    key.write_bytes(session_key)
+    key.chmod(stat.S_IRUSR | stat.S_IWUSR)
     return base
 
 

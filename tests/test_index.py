@@ -11,7 +11,7 @@ import time
 import pytest
 
 from civicreader.dedupe import merge_pages
-from civicreader.index import IndexBusy, Library, UpdateCancelled
+from civicreader.index import IndexBusy, IndexDamaged, Library, UpdateCancelled
 from civicreader.ingest import read_paths
 from tests import textpage_shapes as shapes
 from tests.index_corpus import POSTS, write_corpus, write_post
@@ -212,13 +212,21 @@ def first_level_in_a_fresh_process(library) -> list[str]:
 
 
 def test_the_tree_reads_the_saved_catalogue_without_loading_whoosh(library):
-    (library.index_dir / "outline.json").unlink()  # as an index written before outlines were
-    assert first_level_in_a_fresh_process(library) == ["True {'ledger': 4, 'wards': 1} 2", "False"]
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from civicreader.index import Library\n"
+        f"library = Library(Path({str(library.corpus)!r}), Path({str(library.index_dir)!r}))\n"
+        "print(library.years('ledger'), len(library.posts_in_category('Funding')))\n"
+        "print('whoosh' in sys.modules)\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert shown.stdout.splitlines() == ["{2012: 1, 2011: 2, 2010: 1} 2", "False"]
 
 
 def test_the_archives_first_level_is_read_from_the_outline_alone(library):
     # Without the catalogue (which grows with the archive) the first level can only come from the outline.
-    (library.index_dir / "catalogue.pickle").unlink()
+    (library.index_dir / "catalogue.json").unlink()
     assert first_level_in_a_fresh_process(library) == ["True {'ledger': 4, 'wards': 1} 2", "False"]
 
 
@@ -229,10 +237,11 @@ def test_an_index_written_before_outlines_gets_one_at_its_next_update(library):
     assert (library.index_dir / "outline.json").exists()
 
 
-def test_an_outline_of_another_generation_is_not_believed(library):
+def test_an_outline_changed_by_anyone_else_is_not_believed(library):
     outline = library.index_dir / "outline.json"
     outline.write_text('{"generation": -1, "blogs": {"ghosts": 9}, "categories": {}}', encoding="ascii")
-    assert Library(library.corpus, library.index_dir).blogs() == {"ledger": 4, "wards": 1}
+    with pytest.raises(IndexDamaged, match=r"outline\.json is not as it was written"):
+        Library(library.corpus, library.index_dir).blogs()
 
 
 def test_prepare_search_opens_the_searcher_and_is_harmless_without_an_index(library, tmp_path):

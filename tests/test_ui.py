@@ -937,5 +937,5 @@ async def test_an_index_that_cannot_be_built_says_so_in_the_app(tmp_path):
     app.notify = lambda message, **kwargs: notes.append(message)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert tree_labels(app.screen.query_one(ArchiveTree)) == ["No index: it could not be built (see the message)."]
-        assert len(notes) == 1 and notes[0].startswith("index failed: ")
+        assert tree_labels(app.screen.query_one(ArchiveTree)) == ["No index to show."]
+        assert len(notes) == 1 and notes[0].startswith(f"cannot write the index in {blocked}: ")

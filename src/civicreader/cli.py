@@ -150,33 +150,58 @@ def open_library(corpus: Path | None, index_dir: Path | None):
     return Library(corpus, index_dir or group.get("index_dir"))
 
 
-def update_index(library, *, announce: str | None = None, busy_is_fine: bool = False):
+def update_index(library, *, announce: str | None = None, busy_is_fine: bool = False, rebuild: bool = False):
     """Run Library.update with a progress bar on a terminal, plain lines otherwise; exit cleanly on failure.
 
-    With `busy_is_fine`, an index another process is updating is used as it stands.
+    With `busy_is_fine`, an index another process is updating, or one the disk will not let us update, is
+    used as it stands (read-only, with a note).
     """
-    from civicreader.index import IndexBusy, UpdateCancelled
+    from civicreader.index import IndexBusy, IndexWriteFailed, UpdateCancelled
 
     if announce:
         echo_problem(announce)
     try:
         with IndexProgress() as progress:
-            report = library.update(progress=progress)
+            report = library.update(progress=progress, rebuild=rebuild)
     except IndexBusy as error:
         if busy_is_fine:
             echo_problem("the index is being updated by another process; using it as it was")
             return None
         echo_problem(str(error))
         sys.exit(75)
+    except IndexWriteFailed as error:
+        if busy_is_fine and library.exists():
+            echo_problem(f"{error}; using the index as it was")
+            return None
+        echo_problem(str(error))
+        sys.exit(1)
     except FileNotFoundError as error:
         echo_problem(str(error))
         sys.exit(2)
     except (KeyboardInterrupt, UpdateCancelled):
         echo_problem("interrupted: the index is as it was before this run")
         sys.exit(130)
+    if report.rebuilt_because:
+        echo_problem(f"{report.rebuilt_because}: rebuilt it from the corpus")
     for problem in report.problems:
         echo_problem(f"skipped {problem}")
     return report
+
+
+def repaired(library, read):
+    """`read(library)`, once more after rebuilding the index if reading found it damaged (said in one line)."""
+    from civicreader.index import IndexDamaged
+
+    try:
+        return read(library)
+    except IndexDamaged as error:
+        echo_problem(f"{error}: rebuilding it from the corpus")
+    update_index(library, rebuild=True)
+    try:
+        return read(library)
+    except IndexDamaged as error:
+        echo_problem(str(error))
+        sys.exit(1)
 
 
 class IndexProgress:
@@ -230,7 +255,9 @@ def ready_library(corpus: Path | None, index_dir: Path | None):
         echo_problem(f"no corpus folder at {library.corpus}")
         sys.exit(2)
     if not library.exists():
-        update_index(library, announce=f"indexing {library.corpus} first")
+        update_index(library, announce=f"indexing {library.corpus} first", busy_is_fine=True)
+        if not library.exists():
+            sys.exit(1)
     elif library.is_stale():
         library.busy_wait = 1.0
         update_index(library, announce="the corpus has changed: updating the index first", busy_is_fine=True)
@@ -240,10 +267,22 @@ def ready_library(corpus: Path | None, index_dir: Path | None):
 @main.command()
 @corpus_option
 @index_option
-def index(corpus: Path | None, index_dir: Path | None) -> None:
+@click.option("--check", is_flag=True, help="Check every file of the index against its seal; change nothing.")
+@click.option("--rebuild", is_flag=True, help="Build the index afresh from the corpus.")
+def index(corpus: Path | None, index_dir: Path | None, check: bool, rebuild: bool) -> None:
     """Build the index of the corpus, or update it: only added, changed and removed files are read."""
     library = open_library(corpus, index_dir)
-    report = update_index(library)
+    if check:
+        from civicreader.index import IndexDamaged
+
+        try:
+            files = library.check()
+        except IndexDamaged as error:
+            echo_problem(f"{error}; `civicreader index --rebuild` builds it afresh")
+            sys.exit(1)
+        click.echo(f"the index is sound: {files} files checked in {library.index_dir}")
+        return
+    report = update_index(library, rebuild=rebuild)
     click.echo(
         f"{report.posts} posts indexed from {library.corpus}: {report.added} files added, "
         f"{report.changed} changed, {report.removed} removed, {report.unchanged} unchanged "
@@ -270,7 +309,7 @@ def search(
     library = ready_library(corpus, index_dir)
     text = " ".join(query)
     try:
-        results = library.search(text, sort=sort, limit=limit)
+        results = repaired(library, lambda library: library.search(text, sort=sort, limit=limit))
     except QueryError as error:
         echo_problem(f"bad query: {error}")
         sys.exit(2)
@@ -330,7 +369,7 @@ def print_results(results) -> None:
 def show(post_id: str, corpus: Path | None, index_dir: Path | None, as_json: bool) -> None:
     """Print one post, found by its ID (from `search` or `parse`), with its comment thread."""
     library = ready_library(corpus, index_dir)
-    post = library.get(post_id.strip())
+    post = repaired(library, lambda library: library.get(post_id.strip()))
     if post is None:
         echo_problem(f"no post with id {post_id!r} in {library.corpus}")
         sys.exit(1)
@@ -423,7 +462,7 @@ def export(
     if query is not None:
         export_search(library, query, out_dir, force, as_json)
         return
-    post = library.get(post_id.strip())
+    post = repaired(library, lambda library: library.get(post_id.strip()))
     if post is None:
         echo_problem(f"no post with id {post_id!r} in {library.corpus}")
         sys.exit(1)
@@ -444,7 +483,7 @@ def export_search(library, query: str, out_dir: Path, force: bool, as_json: bool
     from civicreader.index import QueryError
 
     try:
-        ids = search_ids(library, query)
+        ids = repaired(library, lambda library: search_ids(library, query))
     except QueryError as error:
         echo_problem(f"bad query: {error}")
         sys.exit(2)

@@ -16,13 +16,14 @@ not load it. Its modules, each one thing:
 * `results`: what the index hands out (summaries, hits, results, reports) and its errors.
 """
 
-from civicreader.index.catalogue import _Catalogue
 from civicreader.index.library import FRESHNESS_CHECK_SECONDS, Library
 from civicreader.index.parallel import _SegmentWorkerFailed
 from civicreader.index.query import _QueryCompiler
 from civicreader.index.results import (
     Hit,
     IndexBusy,
+    IndexDamaged,
+    IndexWriteFailed,
     PostSummary,
     QueryError,
     SearchResults,
@@ -31,24 +32,21 @@ from civicreader.index.results import (
 )
 from civicreader.index.schema import body_text, comment_parts, stems
 from civicreader.index.snippets import find_stems
-from civicreader.index.store import FORMAT_VERSION, _PackedPages, _PageCache
+from civicreader.index.store import FORMAT_VERSION
 
-# _Catalogue, _PackedPages and _PageCache are named here because indexes written before this was a package
-# pickled them as civicreader.index.<name>: they still load.
 __all__ = [
     "FORMAT_VERSION",
     "FRESHNESS_CHECK_SECONDS",
     "Hit",
     "IndexBusy",
+    "IndexDamaged",
+    "IndexWriteFailed",
     "Library",
     "PostSummary",
     "QueryError",
     "SearchResults",
     "UpdateCancelled",
     "UpdateReport",
-    "_Catalogue",
-    "_PackedPages",
-    "_PageCache",
     "_QueryCompiler",
     "_SegmentWorkerFailed",
     "body_text",

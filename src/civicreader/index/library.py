@@ -3,6 +3,7 @@ and the searcher it keeps open between queries."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import Counter
@@ -11,17 +12,49 @@ from pathlib import Path
 
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
+from civicreader.index.integrity import SealBroken
 from civicreader.index.query import _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, _TermScores
-from civicreader.index.results import Hit, PostSummary, QueryError, SearchResults, UpdateReport
+from civicreader.index.records import RecordError
+from civicreader.index.results import (
+    Hit,
+    IndexDamaged,
+    IndexWriteFailed,
+    PostSummary,
+    QueryError,
+    SearchResults,
+    UpdateReport,
+)
 from civicreader.index.schema import TEXT_FIELDS, _decode_post, stems
 from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
-from civicreader.index.store import IndexFolder
+from civicreader.index.store import MANIFEST_NAME, WORDS_NAME, IndexFolder
 from civicreader.index.words import Vocabulary, suggestion
 from civicreader.model import Post
+from civicreader.textsafe import one_line
 
 FRESHNESS_CHECK_SECONDS = 1.0
 """How often a Library looks for a newer commit by another process."""
+
+
+def _reading(method):
+    """Any error reading the index (whatever Whoosh raises on a damaged file) becomes IndexDamaged, one line:
+    the callers say so once and rebuild. A bad query stays a QueryError."""
+
+    @functools.wraps(method)
+    def reading(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (QueryError, IndexDamaged):
+            raise
+        except SealBroken as error:
+            self._drop_searcher()
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
+        except Exception as error:
+            self._drop_searcher()
+            reason = f"{type(error).__name__}: {error}"
+            raise IndexDamaged(one_line(f"the index in {self.index_dir} is damaged ({reason})")) from None
+
+    return reading
 
 
 class Library(IndexFolder):
@@ -44,17 +77,51 @@ class Library(IndexFolder):
         self,
         progress: Callable[[int, int, str], None] | None = None,
         cancel: threading.Event | None = None,
+        rebuild: bool = False,
     ) -> UpdateReport:
-        """Build the index, or bring it up to date with the corpus by re-reading only what changed."""
+        """Build the index, or bring it up to date with the corpus by re-reading only what changed; with
+        `rebuild`, build it afresh. An index that fails its check is rebuilt (`UpdateReport.rebuilt_because`).
+
+        Raises IndexWriteFailed when the disk refuses the writes (the last good index stays as it was).
+        """
         from civicreader.index.update import Update
 
         if not self.corpus.is_dir():
             raise FileNotFoundError(f"no corpus folder at {self.corpus}")
         started = time.perf_counter()
-        with self._write_lock():
-            report = Update(self, progress or _no_progress, cancel or threading.Event(), started).run()
         self._drop_searcher()
+        try:
+            with self._write_lock():
+                report = Update(self, progress or _no_progress, cancel or threading.Event(), started).run(rebuild)
+        except OSError as error:  # the folder or its lock cannot even be made
+            raise IndexWriteFailed(f"cannot write the index in {self.index_dir}: {error.strerror or error}") from None
+        self._drop_searcher()
+        self._verified.clear()
         return report
+
+    def check(self) -> int:
+        """Check every file of the index against its seal and read what it holds; the number of files checked.
+
+        Raises IndexDamaged naming the first file that is not as it was written.
+        """
+        self._drop_searcher()
+        state = self._read_state()
+        if state is None:
+            raise IndexDamaged(f"the index in {self.index_dir} is missing or of another version")
+        seal = self._seal()
+        try:
+            checked = seal.check_all()
+        except SealBroken as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
+        needed = [MANIFEST_NAME, "FORMAT", WORDS_NAME, state.pages_file or "pages",
+                  catalogue_files.CATALOGUE_NAME, catalogue_files.OUTLINE_NAME]
+        missing = [name for name in needed if name not in checked]
+        if missing:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({missing[0]} is missing)")
+        self._load_cache(state, seal)
+        self._load_words(seal)
+        self.prepare_search()
+        return len(checked)
 
     # ---- reading
 
@@ -70,18 +137,28 @@ class Library(IndexFolder):
                 if not self._searcher.up_to_date():
                     # Not Searcher.refresh(): it reuses a segment's reader and misses deletions made since.
                     self._searcher.close()
+                    self._check_seal()
                     self._searcher = self._index.searcher(weighting=BM25F())
                     self._catalogue = None
                     self._vocabulary = None
                     self._term_scores = None
             return self._searcher
         if self._index is None:
-            if not self._readable() or not index.exists_in(str(self._whoosh_dir)):
+            # Not index.exists_in: it opens the index, unpickling its table of contents before the seal is checked.
+            if not self._readable() or self._committed_generation() is None:
                 return None
+            self._check_seal()
             self._index = index.open_dir(str(self._whoosh_dir))
         self._searcher = self._index.searcher(weighting=BM25F())
         self._checked_at = time.monotonic()
         return self._searcher
+
+    def _check_seal(self) -> None:
+        """Every file matches the seal, before Whoosh unpickles any (files checked before are not hashed again)."""
+        try:
+            self._seal().check_all(self._verified)
+        except SealBroken as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
 
     def _drop_searcher(self) -> None:
         if self._searcher is not None:
@@ -103,7 +180,11 @@ class Library(IndexFolder):
         return self._catalogue
 
     def _stored_catalogue(self, generation: int) -> _Catalogue | None:
-        return catalogue_files.stored_catalogue(self._catalogue_path, generation)
+        data = self._read_sealed(catalogue_files.CATALOGUE_NAME)
+        try:
+            return catalogue_files.stored_catalogue(data, generation)
+        except RecordError as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
 
     def _stored_outline(self) -> dict[str, dict[str, int]] | None:
         """The blogs and categories with their counts, as the last update saved them, while nothing bigger is read.
@@ -119,13 +200,18 @@ class Library(IndexFolder):
         generation = self._committed_generation()
         if generation is None or (self._catalogue is not None and self._catalogue_generation == generation):
             return None
-        return catalogue_files.stored_outline(self._outline_path, generation)
+        data = self._read_sealed(catalogue_files.OUTLINE_NAME)
+        try:
+            return catalogue_files.stored_outline(data, generation)
+        except RecordError as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged (the outline {error})") from None
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:
-            self._vocabulary = Vocabulary(self._load_words() or {})
+            self._vocabulary = Vocabulary(self._load_words())
         return self._vocabulary
 
+    @_reading
     def search(
         self,
         query: str,
@@ -200,6 +286,7 @@ class Library(IndexFolder):
     def _suggestion(self, searcher, query: str, words: Sequence[str]) -> str | None:
         return suggestion(searcher, query, words, self._words)
 
+    @_reading
     def prepare_search(self) -> None:
         """Open what searching needs (Whoosh, the searcher, the catalogue) ahead of the first query.
 
@@ -209,6 +296,7 @@ class Library(IndexFolder):
         if searcher is not None:
             self._catalogue_for(searcher)
 
+    @_reading
     def get(self, post_id: str) -> Post | None:
         searcher = self._open_searcher()
         if searcher is None:
@@ -245,6 +333,7 @@ class Library(IndexFolder):
             return []
         return [catalogue.summary(docnum) for docnum in catalogue.by_blog.get(blog, ())]
 
+    @_reading
     def blogs(self) -> dict[str, int]:
         if (outline := self._stored_outline()) is not None:
             return outline["blogs"]
@@ -253,14 +342,17 @@ class Library(IndexFolder):
             return {}
         return {blog: len(docnums) for blog, docnums in sorted(catalogue.by_blog.items())}
 
+    @_reading
     def years(self, blog: str) -> dict[int | None, int]:
         counts = Counter(s.date.year if s.date else None for s in self._blog_posts(blog))
         return dict(sorted(counts.items(), key=lambda item: (item[0] is None, -(item[0] or 0))))
 
+    @_reading
     def months(self, blog: str, year: int) -> dict[int, int]:
         counts = Counter(s.date.month for s in self._blog_posts(blog) if s.date and s.date.year == year)
         return dict(sorted(counts.items(), reverse=True))
 
+    @_reading
     def posts_in(self, blog: str, year: int | None, month: int | None = None) -> list[PostSummary]:
         def wanted(summary: PostSummary) -> bool:
             if year is None:
@@ -271,6 +363,7 @@ class Library(IndexFolder):
 
         return _newest_first(s for s in self._blog_posts(blog) if wanted(s))
 
+    @_reading
     def categories(self) -> dict[str, int]:
         if (outline := self._stored_outline()) is not None:
             return outline["categories"]
@@ -279,6 +372,7 @@ class Library(IndexFolder):
             return {}
         return {name: len(docnums) for name, docnums in sorted(catalogue.by_category.items())}
 
+    @_reading
     def posts_in_category(self, category: str) -> list[PostSummary]:
         catalogue = self._catalogue_or_none()
         if catalogue is None:

@@ -23,11 +23,11 @@ def two_writers_pay(fresh: bool, posts: int) -> bool:
     return fresh and posts >= PARALLEL_WRITE_POSTS and (os.cpu_count() or 1) >= 2
 
 
-def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, progress, cancel) -> None:
+def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, progress, cancel, commit) -> None:
     """A first build on two cores: a worker process writes half the posts as a segment of its own
     while this one writes the other half; one commit then lists both. Whoosh alone indexes on one
-    core, and indexing is most of a first build."""
-    writer = whoosh_index.writer(limitmb=256, compound=False)
+    core, and indexing is most of a first build. `commit(writer, segments)` commits the segments."""
+    writer = whoosh_index.writer(limitmb=256, compound=False, _lk=False)
     half = len(to_write) // 2
     mine, theirs = to_write[:half], to_write[half:]
     worker = None
@@ -50,10 +50,11 @@ def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, pr
     except BaseException:
         if worker is not None:
             worker.stop()
-        writer.cancel()
+        from civicreader.index.update import abandon
+
+        abandon(writer)
         raise
-    writer._commit_toc(segments)
-    writer._finish()
+    commit(writer, segments)
 
 
 def _read_pages(

@@ -13,6 +13,16 @@ class IndexBusy(Exception):
     """Another process holds the write lock."""
 
 
+class IndexDamaged(Exception):
+    """The index cannot be read as it was written (damaged, changed by someone else, or in a folder others may
+    write into); str(error) is one line saying why. Rebuild it from the corpus."""
+
+
+class IndexWriteFailed(Exception):
+    """Writing the index failed (a full disk, a read-only folder); str(error) is one line naming the folder and
+    the cause. The last good index is as it was, and its temporary files are gone."""
+
+
 class QueryError(ValueError):
     """A malformed query; str(error) is one line for the user."""
 
@@ -103,3 +113,5 @@ class UpdateReport:
     posts_deleted: int = 0
     read_seconds: float = 0.0
     """Of `seconds`, the time spent reading changed files and merging pages (the rest is the index)."""
+    rebuilt_because: str | None = None
+    """Why the index there was not trusted and was built afresh (one line), or None."""

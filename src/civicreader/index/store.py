@@ -10,14 +10,17 @@ What lives in an index folder:
   post, and the Whoosh generation it describes. A stat walk against it says whether the index is stale.
   It also holds, per page, the other files and folders its reader looked at (a Markdown post's comment
   files, see `ingest.Dependency`) with a stamp and a digest of each: when one changes, the page is read again.
-* ``pages-<token>.pickle``: every file's parsed `Page` (or `Problem`), so an update re-reads only
+* ``pages-<token>.data``: every file's parsed `Page` (or `Problem`) as JSON, so an update re-reads only
   added and changed files, then re-merges all pages in memory and rewrites only the posts that differ.
-* ``catalogue.pickle``: the meta column of every live post for one Whoosh generation, so the archive
+* ``catalogue.json``: the meta column of every live post for one Whoosh generation, so the archive
   tree and the facets need neither Whoosh nor a pass over the column at start-up.
 * ``outline.json``: the blogs and categories with their counts, for the archive's first level.
-* ``words.pickle``: how many posts use each unstemmed word; fuzzy terms, prefixes and did-you-mean
+* ``words.json``: how many posts use each unstemmed word; fuzzy terms, prefixes and did-you-mean
   are expanded against it (spelling on the stemmed fields would suggest stems).
 * ``FORMAT``: the layout version; an index in another layout is rebuilt, never misread.
+* ``SEAL``: the SHA-256 of every other file, signed with this user's key (see `integrity`): nothing is read,
+  and Whoosh never opens its pickles, unless the folder is private and the file is as this user's civicreader
+  wrote it. Our own files are data (JSON), never pickles.
 * ``write.lock``: held (fcntl) by the one process updating the index.
 
 Writes are atomic: Whoosh commits by writing a new table of contents, and the other files are
@@ -31,21 +34,26 @@ import contextlib
 import fcntl
 import json
 import os
-import pickle
 import re
+import shutil
 import time
 import uuid
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from civicreader import paths
-from civicreader.index.results import IndexBusy
+from civicreader.index.catalogue import OUTLINE_NAME
+from civicreader.index.integrity import LOCK_NAME, Seal, SealBroken, UnsafeFolder, index_key
+from civicreader.index.records import RecordError, dump_page, load_json, load_page, pack_blobs, unpack_blobs
+from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
-each page's dependencies (the comment files a Markdown post was read with)."""
+each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles."""
+WORDS_NAME = "words.json"
+MANIFEST_NAME = "manifest.json"
 BUSY_WAIT_SECONDS = 3.0
 _TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
 """Whoosh's table of contents for one committed generation of the index."""
@@ -113,23 +121,24 @@ class _Looks:
 
 
 class _PackedPages(MutableMapping):
-    """relative path -> the file's Page, or the Problem that stopped it, each kept pickled until asked for.
+    """relative path -> the file's Page, or the Problem that stopped it, each kept as JSON until asked for.
 
-    An update re-merges a few of 20,000 pages; unpickling and pickling them all was most of its time.
+    An update re-merges a few of 20,000 pages; decoding and encoding them all was most of its time.
     """
 
-    def __init__(self, pages: Mapping[str, Page | Problem] = ()):
-        self._packed: dict[str, bytes] = {}
+    def __init__(self, pages: Mapping[str, Page | Problem] = (), packed: Mapping[str, bytes | memoryview] = (),
+                 problems: Iterable[str] = ()):
+        self._packed: dict[str, bytes | memoryview] = dict(packed)
         self._unpacked: dict[str, Page | Problem] = {}
         self._changed: dict[str, Page | Problem] = dict(pages)
-        self._problems = {key for key, page in self._changed.items() if isinstance(page, Problem)}
+        self._problems = {key for key, page in self._changed.items() if isinstance(page, Problem)} | set(problems)
 
     def __getitem__(self, key: str) -> Page | Problem:
         if key in self._changed:
             return self._changed[key]
         found = self._unpacked.get(key)
         if found is None:
-            found = self._unpacked[key] = pickle.loads(self._packed[key])
+            found = self._unpacked[key] = load_page(bytes(self._packed[key]))
         return found
 
     def __setitem__(self, key: str, page: Page | Problem) -> None:
@@ -160,15 +169,12 @@ class _PackedPages(MutableMapping):
     def problems(self) -> list[Problem]:
         return [self[key] for key in sorted(self._problems)]  # type: ignore[misc]
 
-    def __getstate__(self) -> tuple[dict[str, bytes], set[str]]:
+    def packed(self) -> tuple[dict[str, bytes | memoryview], list[str]]:
+        """Every page as JSON, and the keys of the problems."""
         for key, page in self._changed.items():
-            self._packed[key] = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+            self._packed[key] = dump_page(page)
         self._changed.clear()
-        return self._packed, self._problems
-
-    def __setstate__(self, state: tuple[dict[str, bytes], set[str]]) -> None:
-        self._packed, self._problems = state
-        self._unpacked, self._changed = {}, {}
+        return self._packed, sorted(self._problems)
 
 
 @dataclass
@@ -189,6 +195,8 @@ class IndexFolder:
         self.corpus = Path(corpus).expanduser()
         self.index_dir = Path(index_dir).expanduser() if index_dir else paths.index_dir_for(self.corpus)
         self.busy_wait = BUSY_WAIT_SECONDS
+        self._verified: dict[str, tuple] = {}
+        """Files found to match the seal, with their stat identity: not hashed again while it holds."""
 
     # ---- where things are
 
@@ -198,19 +206,11 @@ class IndexFolder:
 
     @property
     def _manifest_path(self) -> Path:
-        return self.index_dir / "manifest.json"
-
-    @property
-    def _words_path(self) -> Path:
-        return self.index_dir / "words.pickle"
-
-    @property
-    def _catalogue_path(self) -> Path:
-        return self.index_dir / "catalogue.pickle"
+        return self.index_dir / MANIFEST_NAME
 
     @property
     def _outline_path(self) -> Path:
-        return self.index_dir / "outline.json"
+        return self.index_dir / OUTLINE_NAME
 
     def _committed_generation(self) -> int | None:
         """The newest Whoosh generation on disk, from its table-of-contents file names (no Whoosh import)."""
@@ -282,12 +282,51 @@ class IndexFolder:
     def _corpus_prefix(self) -> str:
         return str(self.corpus).rstrip(os.sep) + os.sep
 
+    # ---- the seal
+
+    def _seal(self) -> Seal:
+        """The folder's seal, checked against this user's key; raises IndexDamaged."""
+        try:
+            return Seal(self.index_dir, index_key())
+        except SealBroken as error:
+            raise IndexDamaged(_damage(self.index_dir, error)) from None
+
+    def _read_sealed(self, name: str, seal: Seal | None = None) -> bytes:
+        """The file `name` of the index, as it was written; raises IndexDamaged."""
+        try:
+            return (seal or self._seal()).read(name, self._verified)
+        except SealBroken as error:
+            raise IndexDamaged(_damage(self.index_dir, error)) from None
+
+    def wipe(self) -> None:
+        """Remove everything in the index folder but the lock (the caller holds it), and make it private."""
+        self.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.index_dir, 0o700)
+        for entry in os.scandir(self.index_dir):
+            if entry.name == LOCK_NAME and entry.is_file(follow_symlinks=False):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _make_removable(Path(entry.path))
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+
     # ---- writing
 
     @contextlib.contextmanager
     def _write_lock(self) -> Iterator[None]:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        with (self.index_dir / "write.lock").open("a+") as handle:
+        self.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock = self.index_dir / LOCK_NAME
+        try:
+            handle = lock.open("a+")
+        except OSError:
+            # Not a file we can open (a folder, or unreadable): a lock holds nothing, so make it again.
+            if lock.is_dir() and not lock.is_symlink():
+                shutil.rmtree(lock)
+            else:
+                lock.unlink(missing_ok=True)
+            handle = lock.open("a+")
+        with handle:
             deadline = time.monotonic() + self.busy_wait
             while True:
                 try:
@@ -305,48 +344,77 @@ class IndexFolder:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _load_words(self) -> dict[str, int] | None:
+    def _load_words(self, seal: Seal | None = None) -> dict[str, int]:
         try:
-            return pickle.loads(self._words_path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            return None
+            return load_json(self._read_sealed(WORDS_NAME, seal), dict)
+        except RecordError as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({WORDS_NAME} {error})") from None
 
-    def _load_cache(self, state: _State | None) -> _PageCache | None:
-        if state is None or not state.pages_file:
-            return _PageCache() if state is None else None
+    def _load_cache(self, state: _State, seal: Seal) -> _PageCache:
+        if not state.pages_file:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged (its manifest names no page file)")
+        data = self._read_sealed(state.pages_file, seal)
         try:
-            cache = pickle.loads((self.index_dir / state.pages_file).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None
-        if not isinstance(cache, _PageCache):
-            return None
-        if isinstance(cache.pages, dict):  # written before pages were kept packed
-            cache.pages = _PackedPages(cache.pages)
-        return cache
+            header, blobs = unpack_blobs(data)
+            keys = {relative: frozenset(tuple(key) for key in found) for relative, found in header["keys"].items()}
+            post_pages = header["post_pages"]
+            if post_pages is not None:
+                post_pages = {post_id: frozenset(rels) for post_id, rels in post_pages.items()}
+            pages = _PackedPages(packed=blobs, problems=header["problems"])
+        except (RecordError, KeyError, TypeError, AttributeError) as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({state.pages_file}: {error})") from None
+        return _PageCache(pages, keys, post_pages)
 
-    def _save_cache(self, cache: _PageCache) -> str:
-        name = f"pages-{uuid.uuid4().hex[:12]}.pickle"
-        _atomic_write(self.index_dir / name, pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    def _save_cache(self, cache: _PageCache, write: Callable[[str, bytes], None]) -> str:
+        name = f"pages-{uuid.uuid4().hex[:12]}.data"
+        blobs, problems = cache.pages.packed()
+        header = {
+            "keys": {relative: sorted(map(list, found)) for relative, found in cache.keys.items()},
+            "post_pages": None if cache.post_pages is None else {
+                post_id: sorted(rels) for post_id, rels in cache.post_pages.items()},
+            "problems": problems,
+        }
+        write(name, pack_blobs(header, {key: bytes(blob) for key, blob in blobs.items()}))
         return name
 
     def _remove_temporary_files(self) -> None:
-        """What a writer killed before its renames left behind (the caller holds the write lock)."""
+        """What a killed or failed writer left behind (the caller holds the write lock): our files being
+        written, Whoosh's sorting runs and half-written table of contents, and segments no seal knows."""
         for stale in self.index_dir.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
+        whoosh_dir = self._whoosh_dir
+        with contextlib.suppress(OSError):
+            shutil.rmtree(whoosh_dir / "MAIN.tmp")
+        for stale in whoosh_dir.glob("_MAIN_*.toc.*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        try:
+            leftovers = Seal(self.index_dir, index_key()).leftovers()
+        except (SealBroken, OSError):
+            return
+        for name in leftovers:
+            with contextlib.suppress(OSError):
+                (self.index_dir / name).unlink()
 
     def _remove_stale_page_files(self, keep: str) -> None:
-        for stale in self.index_dir.glob("pages-*.pickle*"):
+        for stale in self.index_dir.glob("pages-*"):
             if stale.name != keep:
                 with contextlib.suppress(OSError):
                     stale.unlink()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+def _damage(folder: Path, error: SealBroken) -> str:
+    if isinstance(error, UnsafeFolder):
+        return f"the index in {folder} cannot be trusted ({error})"
+    return f"the index in {folder} is damaged ({error})"
 
+
+def _make_removable(folder: Path) -> None:
+    """Give ourselves the rights to empty a folder (an unreadable one cannot be listed, so not removed)."""
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)
+    for root, folders, _ in os.walk(folder):
+        for name in folders:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(root, name), 0o700)

@@ -5,10 +5,11 @@ One `Update` is one run, under the write lock; each phase is a method and hands 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
-import pickle
 import threading
 import time
 from collections import Counter
@@ -18,9 +19,19 @@ from pathlib import Path
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
 from civicreader.index.catalogue import _Catalogue, save_catalogue
-from civicreader.index.results import UpdateCancelled, UpdateReport
+from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, file_digest, index_key
+from civicreader.index.records import dump_json
+from civicreader.index.results import IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
 from civicreader.index.schema import _decode_post, _document, _schema, post_digest, post_words
-from civicreader.index.store import FORMAT_VERSION, IndexFolder, _atomic_write, _Looks, _PageCache, _State
+from civicreader.index.store import (
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    WORDS_NAME,
+    IndexFolder,
+    _Looks,
+    _PageCache,
+    _State,
+)
 from civicreader.ingest import Dependency, Page, Problem
 
 
@@ -42,47 +53,96 @@ class Update:
         self.old_keys: set[tuple] = set()
         self.removed_files: list[str] = []
 
-    def run(self) -> UpdateReport:
-        self._open()
+    def run(self, rebuild: bool = False) -> UpdateReport:
+        """The update; with `rebuild`, from nothing. Raises IndexWriteFailed (one line) when the disk refuses."""
+        try:
+            self._open(rebuild)
+        except OSError as error:
+            raise self._write_failed(error) from None
         self._diff()
         self._recheck_dependencies()
         self._read()
         self._merge()
-        return self._write()
+        try:
+            return self._write()
+        except OSError as error:
+            raise self._write_failed(error) from None
 
-    def _open(self) -> None:
-        """Open (or create) the Whoosh index and load what the last update left: manifest, page cache, words."""
+    def _open(self, rebuild: bool) -> None:
+        """Check the folder and its seal, open the Whoosh index and load what the last update left (manifest,
+        page cache, words); an index that fails any of it is rebuilt, never read, and `rebuilt_because` says why."""
         from whoosh import index
 
         folder = self.folder
-        folder._whoosh_dir.mkdir(parents=True, exist_ok=True)
+        folder.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        state = None if rebuild else folder._read_state()
+        self.rebuilt_because: str | None = None
+        if state is not None:
+            try:
+                self._open_existing(state)
+                return
+            except (UpdateCancelled, OSError) as error:
+                if isinstance(error, UpdateCancelled) or _is_write_error(error):
+                    raise
+                self.rebuilt_because = _one_line(f"the index in {folder.index_dir} is damaged ({error})")
+            except IndexDamaged as error:
+                self.rebuilt_because = _one_line(str(error))
+            except Exception as error:  # whatever Whoosh raises on a damaged file
+                self.rebuilt_because = _one_line(
+                    f"the index in {folder.index_dir} is damaged ({type(error).__name__}: {error})")
+        elif not rebuild and (folder.index_dir / SEAL_NAME).exists():
+            self.rebuilt_because = f"the index in {folder.index_dir} is damaged (its manifest or FORMAT cannot be read)"
+        # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
+        folder.wipe()
+        folder._whoosh_dir.mkdir(mode=0o700)
+        self.keeper = SealKeeper(folder.index_dir, index_key(), {})
+        self.whoosh_index = index.create_in(str(folder._whoosh_dir), _schema())
+        self.state, self.cache = None, _PageCache()
+        self.pages, self.keys = self.cache.pages, self.cache.keys
+        self.frequencies, self.in_step = None, False
+        self.files, self.dependencies, self.digests = {}, {}, {}
+
+    def _open_existing(self, state: _State) -> None:
+        from whoosh import index
+
+        folder = self.folder
         folder._remove_temporary_files()
-        state = folder._read_state()
-        if state is not None and index.exists_in(str(folder._whoosh_dir)):
-            self.whoosh_index = index.open_dir(str(folder._whoosh_dir))
-        else:
-            # No manifest (first run, or one from another version): build afresh.
-            self.whoosh_index = index.create_in(str(folder._whoosh_dir), _schema())
-            state = None
-        cache = folder._load_cache(state)
-        if cache is None:
-            state = None
-            cache = _PageCache()
+        seal = folder._seal()
+        try:
+            digests = seal.check_all(folder._verified)
+        except SealBroken as error:
+            raise IndexDamaged(f"the index in {folder.index_dir} is damaged ({error})") from None
+        self.keeper = SealKeeper(folder.index_dir, index_key(), digests)
+        self.whoosh_index = index.open_dir(str(folder._whoosh_dir))
+        cache = folder._load_cache(state, seal)
         self.state: _State | None = state
         self.cache = cache
         self.pages, self.keys = cache.pages, cache.keys
-        in_step = state is not None and state.generation == self.whoosh_index.latest_generation()
-        self.frequencies = folder._load_words() if in_step else None
-        self.in_step = in_step and self.frequencies is not None
-        self.files = dict(state.files) if state else {}
-        self.dependencies = dict(state.dependencies) if state else {}
+        self.in_step = state.generation == self.whoosh_index.latest_generation()
+        self.frequencies = folder._load_words(seal) if self.in_step else None
+        self.files = dict(state.files)
+        self.dependencies = dict(state.dependencies)
         if self.in_step:
-            assert state is not None
             self.digests = state.digests
         else:
             # A writer died after committing Whoosh but before the manifest: trust the index.
             with self.whoosh_index.reader() as reader:
                 self.digests = _Catalogue.load(reader).digests
+
+    def _write_failed(self, error: OSError) -> IndexWriteFailed:
+        """Clear what the failed write left (the last good index stays) and say so in one line."""
+        folder = self.folder
+        with contextlib.suppress(OSError, AttributeError):
+            self.whoosh_index.storage.close()
+        folder._remove_temporary_files()
+        state = folder._read_state()
+        if state is not None and state.pages_file:
+            folder._remove_stale_page_files(keep=state.pages_file)
+        if state is None:  # a first build that never finished: nothing of it is worth keeping
+            with contextlib.suppress(OSError):
+                folder.wipe()
+        cause = error.strerror or str(error)
+        return IndexWriteFailed(_one_line(f"cannot write the index in {folder.index_dir}: {cause}"))
 
     def _diff(self) -> None:
         """Which corpus files are added or changed (by size and mtime, then SHA-1): those are to be read."""
@@ -190,15 +250,16 @@ class Update:
         if nothing_to_do and not self.touched and unmoved and folder._outline_path.exists():
             seconds = time.perf_counter() - self.started
             return UpdateReport(0, 0, 0, self.unchanged, len(self.new_digests), self.problems, seconds,
-                                read_seconds=self.read_seconds)
+                                read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because)
 
         vocabulary = self._updated_words()
+        keeper = self.keeper
         if not nothing_to_do:
             self._write_posts(fresh=not self.digests)
-        pages_file = folder._save_cache(_PageCache(self.pages, self.keys, self.post_pages))
-        _atomic_write(folder._words_path, pickle.dumps(vocabulary, protocol=pickle.HIGHEST_PROTOCOL))
+        pages_file = folder._save_cache(_PageCache(self.pages, self.keys, self.post_pages), keeper.write)
+        keeper.write(WORDS_NAME, dump_json(vocabulary))
         if not nothing_to_do or not folder._outline_path.exists():  # an index written before outlines gets one
-            save_catalogue(whoosh_index, folder._catalogue_path, folder._outline_path)
+            save_catalogue(whoosh_index, keeper.write)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus": str(folder.corpus.resolve()),
@@ -208,9 +269,10 @@ class Update:
             "pages_file": pages_file,
             "dependencies": self.dependencies,
         }
-        _atomic_write(folder.index_dir / "FORMAT", f"{FORMAT_VERSION}\n".encode())
-        _atomic_write(folder._manifest_path, json.dumps(manifest, ensure_ascii=True).encode())
+        keeper.write("FORMAT", f"{FORMAT_VERSION}\n".encode())
+        keeper.write(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=True).encode())
         folder._remove_stale_page_files(keep=pages_file)
+        keeper.settle()
         return UpdateReport(
             added=self.added,
             changed=self.changed,
@@ -222,6 +284,7 @@ class Update:
             posts_written=len(self.to_write),
             posts_deleted=len(self.to_delete),
             read_seconds=self.read_seconds,
+            rebuilt_because=self.rebuilt_because,
         )
 
     def _dependency_record(self, dependency: Dependency) -> list:
@@ -237,13 +300,15 @@ class Update:
         if parallel.two_writers_pay(fresh, len(to_write)):
             try:
                 parallel.write_new_posts_in_two(whoosh_index, self.folder._whoosh_dir, to_write, digests, progress,
-                                                cancel)
+                                                cancel, self._commit_toc)
                 return
             except parallel._SegmentWorkerFailed:
                 pass  # the index is as it was: write them all here
         # Not compound: Whoosh opens a compound segment by copying each part out of its memory map, so a
         # searcher over 20,000 posts held 413 MB and took 0.3 s to open; as separate files, 60 MB and 0.13 s.
-        writer = whoosh_index.writer(limitmb=256, compound=False)
+        # Without Whoosh's own lock: our write lock keeps writers apart, and a writer that fails as it starts
+        # (a full disk) would hold Whoosh's until it is garbage-collected.
+        writer = whoosh_index.writer(limitmb=256, compound=False, _lk=False)
         try:
             total = len(to_write)
             progress(0, total, "indexing posts")
@@ -260,10 +325,27 @@ class Update:
                 else:
                     writer.update_document(**document)
             progress(total, total, "indexing posts")
+            segments = writer._merge_segments(None, None, None)
+            if writer._added:
+                segments.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
         except BaseException:
-            writer.cancel()
+            abandon(writer)
             raise
-        writer.commit()
+        self._commit_toc(writer, segments)
+
+    def _commit_toc(self, writer, segments) -> None:
+        """Whoosh's commit, with the new segments and table of contents sealed before the table takes its place
+        (what `writer.commit()` does, less the sealing)."""
+        from whoosh.index import TOC, clean_files
+
+        try:
+            TOC(writer.schema, segments, writer.generation).write(_SealingStorage(writer.storage, self.keeper),
+                                                                  writer.indexname)
+            clean_files(writer.storage, writer.indexname, writer.generation, segments)
+        finally:
+            writer._finish()
 
     def _updated_words(self) -> dict[str, int]:
         """The word list after this update: adjusted by the posts that changed, or counted afresh."""
@@ -290,3 +372,44 @@ class Update:
             for word in post_words(post):
                 frequencies[word] = frequencies.get(word, 0) + 1
         return frequencies
+
+
+def abandon(writer) -> None:
+    """Cancel a Whoosh writer and release its lock, even when cancelling fails too (its files are on a full
+    disk: closing them flushes); what it wrote is removed as a killed writer's would be."""
+    try:
+        writer.cancel()
+    except Exception:
+        with contextlib.suppress(Exception):
+            writer._tempstorage.destroy()
+        with contextlib.suppress(Exception):
+            writer.writelock.release()
+
+
+class _SealingStorage:
+    """Whoosh's storage, but a table of contents is sealed, with the segments it lists, before its rename."""
+
+    def __init__(self, storage, keeper: SealKeeper):
+        self._storage = storage
+        self._keeper = keeper
+
+    def __getattr__(self, name):
+        return getattr(self._storage, name)
+
+    def rename_file(self, old: str, new: str, safe: bool = False) -> None:
+        self._keeper.adopt({f"whoosh/{new}": file_digest(Path(self._storage.folder) / old)})
+        self._storage.rename_file(old, new, safe=safe)
+
+
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO})
+
+
+def _is_write_error(error: OSError) -> bool:
+    """A refusal of the disk (full, read-only), not damage to what is on it."""
+    return error.errno in WRITE_ERRORS
+
+
+def _one_line(text: str) -> str:
+    from civicreader.textsafe import one_line
+
+    return one_line(text)

@@ -8,6 +8,7 @@ Only worker threads enter it: the UI thread never waits on the index.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,9 @@ class LibraryAccess:
     def __init__(self) -> None:
         self._library: Library | None = None
         self._lock = threading.Lock()
+        self.on_damaged: Callable[[str], None] = lambda reason: None
+        """Called (from the worker's thread) when reading finds the index damaged: it is then not ready
+        (IndexNotReady) until a rebuilt Library replaces it."""
 
     @property
     def ready(self) -> bool:
@@ -34,7 +38,16 @@ class LibraryAccess:
             raise IndexNotReady("the index is still being built")
         return self._library
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, kind, error, traceback) -> None:
+        from civicreader.index.results import IndexDamaged
+
+        if isinstance(error, IndexDamaged):
+            damaged, self._library = self._library, None
+            self._lock.release()
+            if damaged is not None:  # the first worker to find it says so; the others see it not ready
+                damaged.close()
+                self.on_damaged(str(error))
+            raise IndexNotReady(str(error)) from None
         self._lock.release()
 
     def replace(self, library: Library) -> None:

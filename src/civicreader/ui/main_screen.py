@@ -30,6 +30,7 @@ from civicreader.ui.library_access import IndexNotReady, LibraryAccess
 from civicreader.ui.messages import (
     Exported,
     ExportFailed,
+    IndexDamagedFound,
     IndexingFailed,
     IndexingFinished,
     IndexingProgress,
@@ -75,6 +76,8 @@ class MainScreen(Screen):
         """The search whose results are on screen (the bench and tests wait for it)."""
         self.collect_timer: Timer | None = None
         """Runs a garbage collection once typing rests (see ui/heap.py)."""
+        self.repairing = False
+        """A damaged index is being rebuilt: said once, started once."""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
@@ -91,6 +94,7 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         tree = self.query_one(ArchiveTree)
         tree.access = self.access
+        self.access.on_damaged = lambda reason: self.post_message(IndexDamagedFound(reason))
         tree.show_message("Opening the index…")
         self.query_one(IndexStatus).show_idle(Content.assemble("corpus ", (one_line(self.corpus.name), "bold")))
         self.set_focus(tree)
@@ -104,18 +108,21 @@ class MainScreen(Screen):
     # ---- the index: open it, and build or update it when the corpus changed ----
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
-    def prepare_library(self) -> None:
-        from civicreader.index import IndexBusy, Library, UpdateCancelled
+    def prepare_library(self, rebuild: bool = False) -> None:
+        from civicreader.index import IndexBusy, IndexWriteFailed, Library, UpdateCancelled
 
         worker = get_current_worker()
         reader = Library(self.corpus, self.index_dir)
-        usable = reader.exists()
+        usable = not rebuild and reader.exists()
         if usable:
             self.access.replace(reader)
-            with self.access as library:
-                # Read here rather than in a worker of the tree's: one trip, and before the stale check.
-                top_level = list(ArchiveTree.children_of(library, None))
-                posts = sum(library.blogs().values())
+            try:
+                with self.access as library:
+                    # Read here rather than in a worker of the tree's: one trip, and before the stale check.
+                    top_level = list(ArchiveTree.children_of(library, None))
+                    posts = sum(library.blogs().values())
+            except IndexNotReady:
+                return  # damaged: the screen was told, and rebuilds it
             self.post_message(LibraryOpened(posts, top_level))
             if not reader_is_stale(self.access):
                 return
@@ -131,9 +138,16 @@ class MainScreen(Screen):
 
         writer = Library(self.corpus, self.index_dir)
         try:
-            report = writer.update(progress=progress, cancel=worker.cancelled_event)
+            report = writer.update(progress=progress, cancel=worker.cancelled_event, rebuild=rebuild)
         except IndexBusy as error:
             self.post_message(IndexingFailed(one_line(str(error)), usable))
+            return
+        except IndexWriteFailed as error:
+            usable = usable or writer.exists()
+            if usable and not self.access.ready:
+                self.access.replace(Library(self.corpus, self.index_dir))
+            read_only = "; using the index as it was (read-only)" if usable else ""
+            self.post_message(IndexingFailed(one_line(f"{error}{read_only}"), usable))
             return
         except UpdateCancelled:
             return
@@ -143,6 +157,16 @@ class MainScreen(Screen):
             return
         self.access.replace(Library(self.corpus, self.index_dir))
         self.post_message(IndexingFinished(report))
+
+    @on(IndexDamagedFound)
+    def _index_damaged(self, message: IndexDamagedFound) -> None:
+        if self.repairing:
+            return
+        self.repairing = True
+        self.notify(f"{message.reason}: rebuilding it from the corpus.", severity="warning", timeout=10,
+                    markup=False)
+        self.query_one(ArchiveTree).show_message("Rebuilding the index…")
+        self.prepare_library(rebuild=True)
 
     def _display_path(self, path: str) -> str:
         try:
@@ -186,6 +210,10 @@ class MainScreen(Screen):
     @on(IndexingFinished)
     def _indexing_finished(self, message: IndexingFinished) -> None:
         report = message.report
+        self.repairing = False
+        if report.rebuilt_because:
+            self.notify(f"{report.rebuilt_because}: rebuilt it from the corpus.", severity="warning", timeout=10,
+                        markup=False)
         self.query_one(ArchiveTree).reload()
         self.open_for_searching()
         self.query_one(IndexStatus).finish()
@@ -207,6 +235,7 @@ class MainScreen(Screen):
 
     @on(IndexingFailed)
     def _indexing_failed(self, message: IndexingFailed) -> None:
+        self.repairing = False
         self.query_one(IndexStatus).finish()
         if not message.index_usable:
             self.query_one(ArchiveTree).show_message("No index to show.")

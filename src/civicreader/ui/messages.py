@@ -27,6 +27,13 @@ class LibraryOpened(Message):
 
 
 @dataclass
+class IndexDamagedFound(Message):
+    """Reading the index failed: it is damaged (`reason`, one line) and must be rebuilt."""
+
+    reason: str
+
+
+@dataclass
 class IndexingStarted(Message):
     first_time: bool
 
