@@ -24,8 +24,51 @@ def echo_problem(message: str) -> None:
 
 def dump_json(data) -> None:
     """JSON that is valid whatever the corpus held (lone surrogates and controls escaped)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=2))
+    sys.stdout.write(indented_json(data))
     sys.stdout.write("\n")
+
+
+def indented_json(data) -> str:
+    """`json.dumps(data, ensure_ascii=True, indent=2)` in time linear in its size, however deep.
+
+    The standard library indents in recursive Python generators: every value of a reply fifty
+    levels deep passed up through a hundred of them, and a long thread took a minute.
+    """
+    from json.encoder import encode_basestring_ascii as string
+
+    parts: list[str] = []
+    # (the items left, whether they are a mapping's, their depth, whether none has been written yet)
+    open_containers: list[list] = []
+
+    def start(value, depth: int) -> None:
+        if isinstance(value, dict | list | tuple) and value:
+            mapping = isinstance(value, dict)
+            parts.append("{" if mapping else "[")
+            open_containers.append([iter(value.items() if mapping else value), mapping, depth + 1, True])
+        elif isinstance(value, str):
+            parts.append(string(value))
+        else:
+            parts.append(json.dumps(value))
+
+    start(data, 0)
+    while open_containers:
+        container = open_containers[-1]
+        items, mapping, depth, first = container
+        item = next(items, _END)
+        if item is _END:
+            open_containers.pop()
+            parts.append("\n" + "  " * (depth - 1) + ("}" if mapping else "]"))
+            continue
+        parts.append(("\n" if first else ",\n") + "  " * depth)
+        container[3] = False
+        if mapping:
+            key, item = item
+            parts.append(string(key) + ": ")
+        start(item, depth)
+    return "".join(parts)
+
+
+_END = object()
 
 
 corpus_option = click.option(
@@ -90,13 +133,14 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     """Read PATHS (files or folders, recursively) and print the posts found, merged across pages."""
     from civicreader.dedupe import merge_pages
     from civicreader.ingest import read_paths
+    from civicreader.textsafe import visible
 
     pages, problems = read_paths(paths)
     for problem in problems:
         echo_problem(str(problem))
     for page in pages:
         if page.notes:  # what a reader left out on purpose: drafts, pingbacks, pages...
-            echo_problem(f"{page.path}: " + "; ".join(page.notes))
+            echo_problem(f"{visible(page.path)}: " + "; ".join(page.notes))
     posts = merge_pages(pages)
     if as_json:
         dump_json([post.to_dict() for post in posts])
