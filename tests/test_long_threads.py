@@ -99,3 +99,81 @@ def test_show_prints_every_reply_of_a_deep_chain_on_a_narrow_terminal(tmp_path):
         f"Reply {key} to the plan." for key in range(1, 41)
     ]
     assert sum("(reply level 39)" in line for line in lines) == 1
+
+
+@given(st.lists(st.integers(0, 4), max_size=30))
+def test_reply_counts_are_the_replies_under_each_comment(steps):
+    from civicreader.model import Comment
+    from civicreader.ui.reading_pane import with_reply_counts
+
+    # A thread from a walk's depths: each comment at most one level below the one before it.
+    depths = []
+    for step in steps:
+        depths.append(min(step, depths[-1] + 1) if depths else 0)
+    roots: list[list] = []
+    open_levels: list[list] = []
+    for number, depth in enumerate(depths):
+        node = [f"c{number}", []]
+        del open_levels[depth:]
+        (open_levels[-1][1] if open_levels else roots).append(node)
+        open_levels.append(node)
+
+    def build(node) -> Comment:
+        return Comment(node[0], None, (node[0],), tuple(build(child) for child in node[1]))
+
+    walked = [pair for root in roots for pair in build(root).walk()]
+    assert [(depth, comment.author) for depth, comment in walked] == [(d, f"c{n}") for n, d in enumerate(depths)]
+    assert [replies for _, _, replies in with_reply_counts(walked)] == [
+        sum(1 for _ in comment.walk()) - 1 for _, comment in walked
+    ]
+
+
+def flat_export(comments: int) -> str:
+    rows = "".join(
+        f"<wp:comment><wp:comment_id>{key}</wp:comment_id><wp:comment_author>Reader {key}</wp:comment_author>"
+        f"<wp:comment_date>2012-01-01 {key // 3600:02d}:{key // 60 % 60:02d}:{key % 60:02d}</wp:comment_date>"
+        f"<wp:comment_content>Comment {key} on the plan.</wp:comment_content><wp:comment_approved>1"
+        f"</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>"
+        for key in range(1, comments + 1)
+    )
+    return chain_export(0).replace("</item>", f"{rows}</item>").replace("Chained", "Crowded")
+
+
+def test_the_app_opens_a_thread_of_thousands_making_only_the_comments_it_shows(tmp_path):
+    import asyncio
+
+    from civicreader.index import Library
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.reading_pane import BATCH, MOUNTED_UNASKED, ReadingPane
+
+    comments = 3 * MOUNTED_UNASKED
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "crowded.xml").write_text(flat_export(comments), encoding="utf-8")
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    [hit] = library.search("crowded").hits
+    library.close()
+
+    async def scenario() -> None:
+        app = CivicReaderApp(corpus, tmp_path / "index")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            reader = app.screen.query_one(ReadingPane)
+            app.screen.open_post(hit.id, ())
+            await app.workers.wait_for_complete()
+            made = -1
+            while made != len(reader.comment_views):  # mounted a batch a frame, until they stop coming
+                made = len(reader.comment_views)
+                await pilot.pause(0.5)
+            shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+            assert f"{comments} comments" in shown and "Comment 1 on the plan." in shown
+            # Every widget made is laid out with all the others: making 100,000 took ten seconds and a gigabyte.
+            made = len(reader.comment_views)
+            assert MOUNTED_UNASKED <= made <= MOUNTED_UNASKED + BATCH
+            reader.scroll_end(animate=False, immediate=True)
+            await pilot.pause(0.2)
+            assert len(reader.comment_views) > made, "the reader scrolled near the end: more follow"
+
+    asyncio.run(scenario())
