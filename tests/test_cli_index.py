@@ -86,7 +86,10 @@ def test_search_prints_readable_hits_with_a_suggestion(corpus):
     assert "in a comment by Owen Ashdown" in found.stdout
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "date:[2011 to", "title:", "((("])
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "date:[2011 to", "title:", "(((", "date:>9999", "date:<0001", "date:{9999 to}",
+              "date:[to 0001-01-01}", "date:>=0000"]
+)
 def test_a_malformed_query_is_one_line_on_stderr(corpus, query):
     result = run("search", query, "--corpus", str(corpus))
     assert result.exit_code == 2

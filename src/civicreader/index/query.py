@@ -241,11 +241,15 @@ def _date_query(node):
         assert bounds is not None
         low, high = bounds
     elif isinstance(node, wq.TermRange):
-        shown = f"[{node.start or ''} to {node.end or ''}]"
+        opening, closing = "{" if node.startexcl else "[", "}" if node.endexcl else "]"
+        shown = f"{opening}{node.start or ''} to {node.end or ''}{closing}"
         start = _date_bounds(node.start, shown)
         end = _date_bounds(node.end, shown)
-        low = date(1, 1, 1) if start is None else (start[1] + timedelta(days=1) if node.startexcl else start[0])
-        high = date(9999, 12, 31) if end is None else (end[0] - timedelta(days=1) if node.endexcl else end[1])
+        try:
+            low = date(1, 1, 1) if start is None else (start[1] + timedelta(days=1) if node.startexcl else start[0])
+            high = date(9999, 12, 31) if end is None else (end[0] - timedelta(days=1) if node.endexcl else end[1])
+        except OverflowError:  # after 9999 or before year 1: Python's calendar has no such day
+            raise QueryError(f"date:{shown} reaches past the calendar (years 0001 to 9999)") from None
     else:
         raise QueryError("date: takes 2011, 2011-03, 2011-03-08, a range [2011-03-01 to 2011-03-31], or >2012")
     return wq.NumericRange("day", _day_number(low), _day_number(high), constantscore=True)
