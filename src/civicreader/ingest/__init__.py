@@ -41,8 +41,8 @@ READER_MODULES = ("wxr", "blogger", "feeds", "html", "markdown", "textpage")
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "SOURCES.md", "README.md", "LICENSE"}
 CACHE_TAG = "CACHEDIR.TAG"
 CACHE_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
-"""The Cache Directory Tagging Specification's mark, which every index folder carries: a folder that
-has it is never read as corpus (an `--index` kept inside the corpus, say), and backup tools skip it."""
+"""The Cache Directory Tagging Specification's mark (backup tools skip what carries it): a folder
+tagged as a cache is never read as corpus."""
 
 
 class IngestError(Exception):
@@ -313,18 +313,27 @@ def discover(paths: Iterable[Path], passed_over: list[Problem] | None = None) ->
 
 
 def discover_with_stats(
-    paths: Iterable[Path], passed_over: list[Problem] | None = None
+    paths: Iterable[Path], passed_over: list[Problem] | None = None, skip: Iterable[Path] = ()
 ) -> Iterator[tuple[Path, Path, os.stat_result | None]]:
-    """As `discover`, with each file's `os.stat` (None for a named file that cannot be looked at).
+    """As `discover`, with each file's `os.stat` (None for a named file that cannot be looked at);
+    the folders in `skip` (an index kept inside its corpus) are not entered.
 
     One stat a file, on plain strings: a walk over 20,000 files was mostly pathlib and stat calls.
     """
+    skipped = {os.path.realpath(folder) for folder in skip}
+    skipped_names = {os.path.basename(folder) for folder in skipped}
+
+    def entered(folder: str, name: str) -> bool:
+        if name.startswith(".") or is_cache(folder, name):
+            return False
+        return name not in skipped_names or os.path.realpath(os.path.join(folder, name)) not in skipped
+
     seen: set[str] = set()
     for given in paths:
         if given.is_dir():
             root = given
             for folder, dirnames, filenames in os.walk(given, followlinks=False):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not is_cache(folder, d))
+                dirnames[:] = sorted(name for name in dirnames if entered(folder, name))
                 for name in sorted(filenames):
                     if name.startswith(".") or name in SKIPPED_NAMES:
                         continue
