@@ -5,7 +5,8 @@
 
 Each query runs in a fresh process (the index opened and warmed with one plain search first), so a
 query that runs away costs only itself: the figures are the search call's wall time, whether it
-ended in results or a one-line query error, and the process's peak memory. A class whose query
+ended in results or a one-line query error, and the process's peak memory. Under 1 s of CPU is the bar
+(wall time too on an idle machine). A class whose query
 does not finish within --timeout is reported as such. The index is built once under --work (from
 bench/ui_corpus.py's corpus).
 """
@@ -59,17 +60,17 @@ from civicreader.index import Library, QueryError
 corpus, index_dir, query = sys.argv[1], sys.argv[2], sys.stdin.read()
 library = Library(Path(corpus), Path(index_dir))
 library.search("council")
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 try:
     results = library.search(query)
     notes = getattr(results, "notes", ())
     outcome = f"{results.total} posts" + (f"; note: {'; '.join(notes)}" if notes else "")
 except QueryError as error:
     outcome = f"query error: {error}"
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 with open("/proc/self/status") as status:
     peak = next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:"))
-print(json.dumps({"seconds": seconds, "peak_mb": peak, "outcome": outcome[:160]}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "outcome": outcome[:160]}))
 """
 
 
@@ -105,10 +106,11 @@ def main() -> int:
     else:
         print(f"worst query per class, {args.posts:,} posts (load average {os.getloadavg()[0]:.1f}):")
         for name, result in figures.items():
-            took = "      -" if result["seconds"] is None else f"{result['seconds']:7.3f} s"
+            took = "-" if result["seconds"] is None else f"{result['seconds']:6.3f} s ({result['cpu']:5.3f} s CPU)"
             peak = "" if result["peak_mb"] is None else f" {result['peak_mb']:5d} MB"
-            print(f"  {name:<16}{took}{peak}  {result['outcome']}")
-    slow = [name for name, result in figures.items() if result["seconds"] is None or result["seconds"] >= 1.0]
+            print(f"  {name:<16}{took:>22}{peak}  {result['outcome']}")
+    # CPU time decides: on a machine busy with other work, wall time says more about the machine.
+    slow = [name for name, result in figures.items() if result["seconds"] is None or result["cpu"] >= 1.0]
     if slow:
         print(f"over 1 s: {', '.join(slow)}", file=sys.stderr)
     return 1 if slow else 0

@@ -300,7 +300,9 @@ def index(corpus: Path | None, index_dir: Path | None) -> None:
 @click.argument("query", nargs=-1, required=True)
 @corpus_option
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: query, total, hits, facets, suggestion.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object: query, total, hits, facets, suggestion, notes."
+)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 def search(
@@ -335,6 +337,8 @@ def print_results(results) -> None:
     console.print(Text(f"{matches} {one_line(results.query)!r}", style="bold"))
     if results.suggestion:
         console.print(Text(f"did you mean: {one_line(results.suggestion)}", style="yellow"))
+    for note in results.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
     for hit in results.hits:
         when = hit.date.isoformat() if hit.date else "undated"
         if hit.date_inferred:

@@ -12,7 +12,7 @@ from pathlib import Path
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
 from civicreader.index.query import _Compiled, _QueryCompiler
-from civicreader.index.ranking import _Evaluator, _run, _TermScores
+from civicreader.index.ranking import _Evaluator, _run, _TermScores, stop_if_cancelled
 from civicreader.index.results import Hit, PostSummary, QueryError, SearchResults, UpdateReport
 from civicreader.index.schema import TEXT_FIELDS, _decode_post, stems
 from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
@@ -134,8 +134,10 @@ class Library(IndexFolder):
         limit: int = 20,
         offset: int = 0,
         filters: Mapping[str, str] | None = None,
+        cancel: threading.Event | None = None,
     ) -> SearchResults:
-        """Ranked hits with snippets, exact total and facets over every match. Raises QueryError."""
+        """Ranked hits with snippets, exact total and facets over every match. Raises QueryError, and
+        SearchCancelled once `cancel` is set (looked at between the query's parts)."""
         if sort not in ("relevance", "date"):
             raise QueryError(f"cannot sort by '{sort}'; use relevance or date")
         compiled = _QueryCompiler(self._words).compile(query)
@@ -148,13 +150,15 @@ class Library(IndexFolder):
         window = offset + max(0, limit)
         if self._term_scores is None:
             self._term_scores = _TermScores(searcher)
-        evaluator = _Evaluator(self._term_scores, catalogue)
+        evaluator = _Evaluator(self._term_scores, catalogue, cancel)
         if compiled.date_filter is not None:
             in_dates = evaluator.scores(compiled.date_filter).keys()
             allowed = set(in_dates) if allowed is None else allowed & in_dates
         matched, ranked = _run(evaluator, compiled.query, catalogue, allowed, window, sort)
         shown = ranked[offset:window]
+        stop_if_cancelled(cancel)
         hits = self._hits(searcher, catalogue, shown, compiled) if shown else ()
+        stop_if_cancelled(cancel)
         return SearchResults(
             query=query,
             total=len(matched),
@@ -162,6 +166,7 @@ class Library(IndexFolder):
             facets=catalogue.facets(matched),
             suggestion=self._suggestion(searcher, query, compiled.plain_words),
             terms=tuple(compiled.words),
+            notes=tuple(compiled.notes),
         )
 
     def _hits(self, searcher, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:
