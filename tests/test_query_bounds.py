@@ -6,6 +6,7 @@ and 1.4 GB. The timings per class are in bench/hostile_queries.py; here, what ea
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -119,3 +120,66 @@ def test_a_search_stops_when_cancelled_part_way(library):
     with pytest.raises(SearchCancelled):
         library.search(query, cancel=SetAfter(3))
     assert library.search("localism").total == 3  # the library is still usable
+
+
+def test_the_apps_search_is_cancelled_by_the_next_one(tmp_path, monkeypatch):
+    import asyncio
+
+    from textual import events
+    from textual.worker import WorkerCancelled
+
+    from civicreader.ui.search_bar import SearchBar
+    from tests.test_ui import index_corpus, make_app, settle
+
+    async def settle_past_cancelled(pilot) -> None:
+        for _ in range(3):
+            with contextlib.suppress(WorkerCancelled):  # the replaced search: what this test is about
+                await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+    built = index_corpus(tmp_path)
+    real_search = Library.search
+    seen: list[tuple[str, threading.Event | None]] = []
+
+    def search(self, query, **options):
+        seen.append((query, options.get("cancel")))
+        if query == "allotment" and options.get("cancel") is not None:  # as slow as a search can be
+            assert options["cancel"].wait(30), "the first search was never cancelled"
+        return real_search(self, query, **options)
+
+    monkeypatch.setattr(Library, "search", search)
+
+    async def scenario() -> None:
+        app = make_app(built)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("slash")
+            app.post_message(events.Paste("allotment"))
+            await pilot.pause(0.3)
+            app.post_message(events.Paste(" marrow"))
+            await settle_past_cancelled(pilot)
+            assert [query for query, _ in seen][-2:] == ["allotment", "allotment marrow"]
+            assert seen[-2][1].is_set() and not seen[-1][1].is_set()
+            assert not [worker.error for worker in app.workers if worker.error]
+            assert "1 post matches" in str(app.screen.query_one(SearchBar).query_one("#search-status").render())
+
+    asyncio.run(scenario())
+
+
+def test_the_app_says_what_a_search_left_out(tmp_path):
+    import asyncio
+
+    from civicreader.ui.search_bar import SearchBar
+    from tests.test_ui import index_corpus, make_app, search_for, settle
+
+    built = index_corpus(tmp_path)
+
+    async def scenario() -> None:
+        app = make_app(built)
+        async with app.run_test(size=(160, 30)) as pilot:
+            await settle(pilot)
+            await search_for(pilot, "allotment " + "q" * 5_000)
+            status = str(app.screen.query_one(SearchBar).query_one("#search-status").render())
+            assert "0 posts match" in status and f"longer than {MAX_WORD_CHARS} characters" in status
+
+    asyncio.run(scenario())
