@@ -69,25 +69,26 @@ def test_a_long_reply_chain_follows_each_parent_link_a_few_times_at_most():
     assert chain.lookups <= 4 * replies
 
 
-def chain_export(replies: int) -> str:
-    comments = "".join(
+def export(title: str, comments: int, chained: bool) -> str:
+    """A WXR export of one post with `comments` comments: each a reply to the one before, or all to the post."""
+    rows = "".join(
         f"<wp:comment><wp:comment_id>{key}</wp:comment_id><wp:comment_author>Reader {key}</wp:comment_author>"
-        f"<wp:comment_date>2012-01-01 00:{key // 60 % 60:02d}:{key % 60:02d}</wp:comment_date>"
-        f"<wp:comment_content>Reply {key} to the plan.</wp:comment_content><wp:comment_approved>1"
-        f"</wp:comment_approved><wp:comment_parent>{key - 1}</wp:comment_parent></wp:comment>"
-        for key in range(1, replies + 1)
+        f"<wp:comment_date>2012-01-01 {key // 3600:02d}:{key // 60 % 60:02d}:{key % 60:02d}</wp:comment_date>"
+        f"<wp:comment_content>Comment {key} on the plan.</wp:comment_content><wp:comment_approved>1"
+        f"</wp:comment_approved><wp:comment_parent>{key - 1 if chained else 0}</wp:comment_parent></wp:comment>"
+        for key in range(1, comments + 1)
     )
     return (
-        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title><item><title>Chained</title>'
+        f'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>T</title><item><title>{title}</title>'
         "<wp:post_date>2012-01-01 00:00:00</wp:post_date><wp:post_type>post</wp:post_type>"
-        f"<wp:status>publish</wp:status>{comments}</item></channel></rss>"
+        f"<wp:status>publish</wp:status>{rows}</item></channel></rss>"
     )
 
 
 def test_show_prints_every_reply_of_a_deep_chain_on_a_narrow_terminal(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "chain.xml").write_text(chain_export(40), encoding="utf-8")
+    (corpus / "chain.xml").write_text(export("Chained", 40, chained=True), encoding="utf-8")
     where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
     runner = CliRunner()
     found = json.loads(runner.invoke(main, ["search", "chained", "--json", *where], catch_exceptions=False).stdout)
@@ -95,8 +96,8 @@ def test_show_prints_every_reply_of_a_deep_chain_on_a_narrow_terminal(tmp_path):
     assert shown.exit_code == 0
     lines = shown.stdout.splitlines()
     # Indented four columns a level, reply 15 and the deeper ones had no room left and printed blank.
-    assert [line.strip() for line in lines if line.strip().startswith("Reply ")] == [
-        f"Reply {key} to the plan." for key in range(1, 41)
+    assert [line.strip() for line in lines if line.strip().startswith("Comment ")] == [
+        f"Comment {key} on the plan." for key in range(1, 41)
     ]
     assert sum("(reply level 39)" in line for line in lines) == 1
 
@@ -128,17 +129,6 @@ def test_reply_counts_are_the_replies_under_each_comment(steps):
     ]
 
 
-def flat_export(comments: int) -> str:
-    rows = "".join(
-        f"<wp:comment><wp:comment_id>{key}</wp:comment_id><wp:comment_author>Reader {key}</wp:comment_author>"
-        f"<wp:comment_date>2012-01-01 {key // 3600:02d}:{key // 60 % 60:02d}:{key % 60:02d}</wp:comment_date>"
-        f"<wp:comment_content>Comment {key} on the plan.</wp:comment_content><wp:comment_approved>1"
-        f"</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>"
-        for key in range(1, comments + 1)
-    )
-    return chain_export(0).replace("</item>", f"{rows}</item>").replace("Chained", "Crowded")
-
-
 def test_the_app_opens_a_thread_of_thousands_making_only_the_comments_it_shows(tmp_path):
     import asyncio
 
@@ -149,7 +139,7 @@ def test_the_app_opens_a_thread_of_thousands_making_only_the_comments_it_shows(t
     comments = 3 * MOUNTED_UNASKED
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "crowded.xml").write_text(flat_export(comments), encoding="utf-8")
+    (corpus / "crowded.xml").write_text(export("Crowded", comments, chained=False), encoding="utf-8")
     library = Library(corpus, tmp_path / "index")
     library.update()
     [hit] = library.search("crowded").hits
