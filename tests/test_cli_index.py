@@ -86,7 +86,10 @@ def test_search_prints_readable_hits_with_a_suggestion(corpus):
     assert "in a comment by Owen Ashdown" in found.stdout
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "date:[2011 to", "title:", "((("])
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "date:[2011 to", "title:", "(((", "date:>9999", "date:<0001", "date:{9999 to}",
+              "date:[to 0001-01-01}", "date:>=0000"]
+)
 def test_a_malformed_query_is_one_line_on_stderr(corpus, query):
     result = run("search", query, "--corpus", str(corpus))
     assert result.exit_code == 2
@@ -194,3 +197,26 @@ def test_a_writer_killed_mid_build_leaves_the_last_good_index(tmp_path):
     assert again.exit_code == 0
     assert f"{len(POSTS) + 300} posts indexed" in again.stdout
     assert search_json(corpus, "marker299", index=index)["total"] == 1
+
+
+def test_an_index_kept_inside_its_corpus_is_never_read_as_corpus(corpus):
+    where = ["--corpus", str(corpus), "--index", str(corpus / "the-index")]
+    first = run("index", *where)
+    assert first.exit_code == 0 and first.stderr.count("civicreader:") == 0, first.stderr
+    again = run("index", *where)
+    assert "0 files added, 0 changed, 0 removed" in again.stdout
+    assert again.stderr.count("civicreader:") == 0, again.stderr
+    searched = run("search", "spreadsheet", *where)
+    assert searched.exit_code == 0 and "reading files" not in searched.stderr  # no update: nothing changed
+
+
+def test_a_folder_tagged_as_a_cache_is_not_corpus(corpus, tmp_path):
+    from civicreader.ingest import CACHE_TAG, CACHE_TAG_SIGNATURE
+
+    before = json.loads(run("parse", str(corpus), "--json").stdout)
+    cache = corpus / "ledger" / "thumbnails"
+    cache.mkdir()
+    (cache / CACHE_TAG).write_bytes(CACHE_TAG_SIGNATURE + b"\n# made by some tool\n")
+    (cache / "not-a-post.txt").write_text("Posted on March 3, 2011 by Nobody\n\nCached words.\n", encoding="utf-8")
+    after = run("parse", str(corpus), "--json")
+    assert json.loads(after.stdout) == before and after.stderr == ""

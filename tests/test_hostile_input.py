@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from civicreader.cli import main
 from civicreader.index import Library
 from civicreader.ingest import Page, Problem, read_file
-from civicreader.textsafe import one_line
+from civicreader.textsafe import visible
 from tests import fuzz_corpus
 
 FUZZ_FILES = int(os.environ.get("CIVICREADER_FUZZ_FILES", "70"))
@@ -72,8 +72,8 @@ def run(*args: str):
 
 
 def times_named(stderr: str, path: Path) -> int:
-    """How many problem lines name the file (printed on one line, controls stripped)."""
-    name = one_line(str(path))
+    """How many problem lines name the file (printed on one line, controls shown as escapes)."""
+    name = visible(str(path))
     return sum(1 for line in stderr.splitlines() if line.startswith((f"civicreader: {name}: ",
                                                                         f"civicreader: skipped {name}: ")))
 
@@ -153,6 +153,22 @@ def test_index_names_pipes_and_symlink_loops(tmp_path):
     assert result.exit_code == 0
     assert_named_once(result.stderr, corpus)
     assert times_named(result.stderr, corpus.files[-1].path) == 1
+
+
+@pytest.mark.parametrize("command", ["parse", "index"])
+def test_bad_files_whose_names_differ_only_in_escapes_are_named_apart(tmp_path, command):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    names = {"bad.txt": "bad.txt", "bad\x1b[31m.txt": "bad\\x1b[31m.txt", "bad\u202e.txt": "bad\\u202e.txt"}
+    for name in names:
+        (corpus / name).write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)))
+    args = [str(corpus)] if command == "parse" else ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    result = run(command, *args)
+    lead = "" if command == "parse" else "skipped "
+    problems = [line for line in result.stderr.splitlines() if not PROGRESS_LINE.match(line)]
+    assert sorted(problems) == sorted(
+        f"civicreader: {lead}{corpus}/{shown}: binary data, not a blog page or export" for shown in names.values()
+    )
 
 
 def test_a_markdown_file_with_one_enormous_line_is_refused(tmp_path):

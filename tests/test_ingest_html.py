@@ -15,6 +15,7 @@ from civicreader.ingest import Problem, Source, read_file
 from civicreader.ingest import html as html_reader
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.model import post_id
+from civicreader.textsafe import strip_controls
 from tests.conftest import CORPORA, needs_shared
 from tests.ingest_strategies import (
     assert_junk_never_raises,
@@ -384,6 +385,14 @@ def test_html_paragraphs_keep_every_word_once(body, bullets):
         + "</ul>"
     )
     assert html_paragraphs(fragment) == body + tuple(f"• {item}" for item in bullets)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_characters="<&")), autop=st.booleans())
+def test_plain_text_reads_as_the_same_text_marked_up(text, autop):
+    """Plain text skips the HTML parser (a long thread is mostly plain comments): it must not matter."""
+    text = strip_controls(text)  # else an 8-bit escape could swallow the tag put around it here
+    assert html_paragraphs(text, autop=autop) == html_paragraphs(f"<span>{text}</span>", autop=autop)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -225,7 +225,7 @@ def test_highlight_spans_match_with_stemming(library):
 
 def test_to_dict_has_the_json_shape(library):
     data = library.search("compact").to_dict()
-    assert set(data) == {"query", "total", "hits", "facets", "suggestion"}
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes"}
     assert set(data["hits"][0]) == {"id", "title", "date", "blog", "score", "snippet", "highlights", "matched_in",
                                     "commenter", "date_inferred"}
     assert set(data["facets"]) == {"year", "blog", "category"}

@@ -24,8 +24,51 @@ def echo_problem(message: str) -> None:
 
 def dump_json(data) -> None:
     """JSON that is valid whatever the corpus held (lone surrogates and controls escaped)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=2))
+    sys.stdout.write(indented_json(data))
     sys.stdout.write("\n")
+
+
+def indented_json(data) -> str:
+    """`json.dumps(data, ensure_ascii=True, indent=2)` in time linear in its size, however deep.
+
+    The standard library indents in recursive Python generators: every value of a reply fifty
+    levels deep passed up through a hundred of them, and a long thread took a minute.
+    """
+    from json.encoder import encode_basestring_ascii as string
+
+    parts: list[str] = []
+    # (the items left, whether they are a mapping's, their depth, whether none has been written yet)
+    open_containers: list[list] = []
+
+    def start(value, depth: int) -> None:
+        if isinstance(value, dict | list | tuple) and value:
+            mapping = isinstance(value, dict)
+            parts.append("{" if mapping else "[")
+            open_containers.append([iter(value.items() if mapping else value), mapping, depth + 1, True])
+        elif isinstance(value, str):
+            parts.append(string(value))
+        else:
+            parts.append(json.dumps(value))
+
+    start(data, 0)
+    while open_containers:
+        container = open_containers[-1]
+        items, mapping, depth, first = container
+        item = next(items, _END)
+        if item is _END:
+            open_containers.pop()
+            parts.append("\n" + "  " * (depth - 1) + ("}" if mapping else "]"))
+            continue
+        parts.append(("\n" if first else ",\n") + "  " * depth)
+        container[3] = False
+        if mapping:
+            key, item = item
+            parts.append(string(key) + ": ")
+        start(item, depth)
+    return "".join(parts)
+
+
+_END = object()
 
 
 corpus_option = click.option(
@@ -90,13 +133,14 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
     """Read PATHS (files or folders, recursively) and print the posts found, merged across pages."""
     from civicreader.dedupe import merge_pages
     from civicreader.ingest import read_paths
+    from civicreader.textsafe import visible
 
     pages, problems = read_paths(paths)
     for problem in problems:
         echo_problem(str(problem))
     for page in pages:
         if page.notes:  # what a reader left out on purpose: drafts, pingbacks, pages...
-            echo_problem(f"{page.path}: " + "; ".join(page.notes))
+            echo_problem(f"{visible(page.path)}: " + "; ".join(page.notes))
     posts = merge_pages(pages)
     if as_json:
         dump_json([post.to_dict() for post in posts])
@@ -295,7 +339,9 @@ def index(corpus: Path | None, index_dir: Path | None, check: bool, rebuild: boo
 @click.argument("query", nargs=-1, required=True)
 @corpus_option
 @index_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: query, total, hits, facets, suggestion.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object: query, total, hits, facets, suggestion, notes."
+)
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 def search(
@@ -330,6 +376,8 @@ def print_results(results) -> None:
     console.print(Text(f"{matches} {one_line(results.query)!r}", style="bold"))
     if results.suggestion:
         console.print(Text(f"did you mean: {one_line(results.suggestion)}", style="yellow"))
+    for note in results.notes:
+        console.print(Text(f"note: {note}", style="yellow"))
     for hit in results.hits:
         when = hit.date.isoformat() if hit.date else "undated"
         if hit.date_inferred:
@@ -379,45 +427,88 @@ def show(post_id: str, corpus: Path | None, index_dir: Path | None, as_json: boo
         print_post(post)
 
 
+SHOWN_INDENT_LEVELS = 8
+"""Deeper replies line up at this level and say theirs: indented further, a deep one had no room left
+on the line and printed blank."""
+
+
 def print_post(post) -> None:
     from rich.console import Console
-    from rich.padding import Padding
     from rich.text import Text
 
     from civicreader.textsafe import one_line, strip_controls
 
     console = Console(highlight=False)
-    console.print(Text(one_line(post.title) or "(untitled)", style="bold"))
+    lines = _ShownLines(console)
+    lines.add(one_line(post.title) or "(untitled)", style="bold")
     when = post.date.isoformat() if post.date else "undated"
     if post.date_inferred and post.date_note:
         when += f" ({one_line(post.date_note)})"
     details = [when, one_line(post.blog)]
     if post.authors:
         details.append("by " + ", ".join(one_line(author) for author in post.authors))
-    console.print(Text("  ·  ".join(details), style="cyan"))
+    lines.add("  ·  ".join(details), style="cyan")
     for label, values in (("categories", post.categories), ("tags", post.tags)):
         if values:
-            console.print(Text(f"{label}: " + ", ".join(one_line(value) for value in values), style="dim"))
+            lines.add(f"{label}: " + ", ".join(one_line(value) for value in values), style="dim")
     if post.excerpt:
-        console.print(Text("only an excerpt of this post was found", style="yellow"))
+        lines.add("only an excerpt of this post was found", style="yellow")
     for paragraph in post.body:
-        console.print()
-        console.print(Text(strip_controls(paragraph)))
+        lines.add("")
+        lines.add(strip_controls(paragraph))
     if post.comments:
-        console.print()
-        console.print(Text(f"{post.comment_count} comments", style="bold"))
+        lines.add("")
+        lines.add(f"{post.comment_count} comments", style="bold")
     for depth, comment in post.walk_comments():
         stamp = comment.date.strftime("%Y-%m-%d %H:%M") if comment.date else "undated"
         if comment.date_inferred:
             stamp += " (year inferred)"
-        indent = (0, 0, 0, 2 + 4 * depth)
-        console.print()
-        heading = Text.assemble((one_line(comment.author) or "anonymous", "bold"), "  ", (stamp, "dim"))
-        console.print(Padding(heading, indent))
+        if depth > SHOWN_INDENT_LEVELS:
+            stamp += f"  (reply level {depth})"
+        indent = 2 + 4 * min(depth, SHOWN_INDENT_LEVELS)
+        lines.add("")
+        author = one_line(comment.author) or "anonymous"
+        lines.append(Text.assemble(" " * indent, (author, "bold"), "  ", (stamp, "dim")))
         for paragraph in comment.body:
-            console.print(Padding(Text(strip_controls(paragraph)), indent))
-    console.print()
-    console.print(Text(f"id {post.id}  ·  from " + ", ".join(one_line(s) for s in post.sources), style="dim"))
+            lines.add(strip_controls(paragraph), indent)
+    lines.add("")
+    lines.add(f"id {post.id}  ·  from " + ", ".join(one_line(source) for source in post.sources), style="dim")
+    lines.flush()
+
+
+class _ShownLines:
+    """Lines wrapped here and printed a few hundred at a time, styled only on a terminal.
+
+    A thread can have a hundred thousand comments: laid out by Rich one by one, `show` took a minute.
+    """
+
+    def __init__(self, console) -> None:
+        self.console = console
+        self.lines: list = []
+
+    def add(self, text: str, indent: int = 0, style: str = "") -> None:
+        """`text` wrapped to the width at `indent` columns; its line breaks kept."""
+        import textwrap
+
+        from rich.text import Text
+
+        pad = " " * indent
+        room = max(self.console.width - indent, 20)
+        for line in text.split("\n"):
+            for piece in textwrap.wrap(line, room) or [""]:
+                self.append(Text(pad + piece, style=style))
+
+    def append(self, line) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.console.is_terminal:
+            self.console.print(*self.lines, sep="\n", soft_wrap=True)
+        else:
+            self.console.file.write("".join(f"{line.plain}\n" for line in self.lines))
+        self.lines.clear()
 
 
 # ---------------------------------------------------------------- export

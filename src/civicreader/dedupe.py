@@ -306,8 +306,8 @@ def _comment_key(comment: Comment) -> tuple[str, str]:
 def _merge_comments(posts: list[Post]) -> tuple[Comment, ...]:
     """The fullest thread, plus any comment another page has that it lacks; each comment once."""
     threads = sorted((post.comments for post in posts if post.comments), key=_thread_size, reverse=True)
-    if not threads:
-        return ()
+    if len(threads) < 2:
+        return threads[0] if threads else ()
     merged = list(threads[0])
     seen = {_comment_key(c) for comment in merged for _, c in comment.walk()}
     for thread in threads[1:]:

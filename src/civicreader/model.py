@@ -26,10 +26,15 @@ class Comment:
     where the day comes earlier in the calendar (a comment is never older than its post)."""
 
     def walk(self, depth: int = 0):
-        """Yield (depth, comment) for this comment and every reply below it, in thread order."""
-        yield depth, self
-        for reply in self.replies:
-            yield from reply.walk(depth + 1)
+        """Yield (depth, comment) for this comment and every reply below it, in thread order.
+
+        With a stack, not recursion: nested generators pass each reply up through every level above it.
+        """
+        stack = [(depth, self)]
+        while stack:
+            level, comment = stack.pop()
+            yield level, comment
+            stack.extend((level + 1, reply) for reply in reversed(comment.replies))
 
     def to_dict(self) -> dict[str, Any]:
         return {

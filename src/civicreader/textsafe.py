@@ -19,6 +19,10 @@ _ESCAPES = re.compile(
 # text read differently from what it is.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+# What `visible` writes as an escape: every control (tab and newline too: a file name has no use for
+# them), the bidi overrides, lone surrogates (bytes that were not UTF-8) and the backslash itself,
+# so an escape shown can only have come from the name's own characters.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\\]")
 
 
 def strip_controls(text: str) -> str:
@@ -45,3 +49,22 @@ def blank_controls(text: str) -> str:
     blanked = _CONTROLS.sub(" ", blanked)
     blanked = _SURROGATES.sub("\ufffd", blanked)
     return blanked.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+
+
+def visible(name: str) -> str:
+    """A file name with every control character written as an escape (`bad\\x1b[31m.txt`), not removed.
+
+    Names that differ only in escape sequences stay told apart; a byte that was not UTF-8 (kept by
+    Python as a lone surrogate) is shown as that byte, `\\xff`, and a C1 control as `\\u0085`.
+    """
+    return _INVISIBLE.sub(_escape, name)
+
+
+def _escape(found: re.Match) -> str:
+    char = found.group()
+    if char == "\\":
+        return "\\\\"
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"  # from \x80 up, \xNN is a byte

@@ -18,7 +18,7 @@ not load it. Its modules, each one thing:
 
 from civicreader.index.library import FRESHNESS_CHECK_SECONDS, Library
 from civicreader.index.parallel import _SegmentWorkerFailed
-from civicreader.index.query import _QueryCompiler
+from civicreader.index.query import MAX_EXPANDED_TERMS, MAX_PHRASE_WORDS, MAX_QUERY_TERMS, _QueryCompiler
 from civicreader.index.results import (
     Hit,
     IndexBusy,
@@ -26,17 +26,22 @@ from civicreader.index.results import (
     IndexWriteFailed,
     PostSummary,
     QueryError,
+    SearchCancelled,
     SearchResults,
     UpdateCancelled,
     UpdateReport,
 )
-from civicreader.index.schema import body_text, comment_parts, stems
+from civicreader.index.schema import MAX_WORD_CHARS, body_text, comment_parts, stems
 from civicreader.index.snippets import find_stems
 from civicreader.index.store import FORMAT_VERSION
 
 __all__ = [
     "FORMAT_VERSION",
     "FRESHNESS_CHECK_SECONDS",
+    "MAX_EXPANDED_TERMS",
+    "MAX_PHRASE_WORDS",
+    "MAX_QUERY_TERMS",
+    "MAX_WORD_CHARS",
     "Hit",
     "IndexBusy",
     "IndexDamaged",
@@ -44,6 +49,7 @@ __all__ = [
     "Library",
     "PostSummary",
     "QueryError",
+    "SearchCancelled",
     "SearchResults",
     "UpdateCancelled",
     "UpdateReport",

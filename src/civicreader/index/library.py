@@ -14,7 +14,7 @@ from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
 from civicreader.index.integrity import SealBroken
 from civicreader.index.query import _Compiled, _QueryCompiler
-from civicreader.index.ranking import _Evaluator, _run, _TermScores
+from civicreader.index.ranking import _Evaluator, _run, _TermScores, stop_if_cancelled
 from civicreader.index.records import RecordError
 from civicreader.index.results import (
     Hit,
@@ -22,6 +22,7 @@ from civicreader.index.results import (
     IndexWriteFailed,
     PostSummary,
     QueryError,
+    SearchCancelled,
     SearchResults,
     UpdateReport,
 )
@@ -38,13 +39,13 @@ FRESHNESS_CHECK_SECONDS = 1.0
 
 def _reading(method):
     """Any error reading the index (whatever Whoosh raises on a damaged file) becomes IndexDamaged, one line:
-    the callers say so once and rebuild. A bad query stays a QueryError."""
+    the callers say so once and rebuild. A bad query stays a QueryError, a cancelled search SearchCancelled."""
 
     @functools.wraps(method)
     def reading(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except (QueryError, IndexDamaged):
+        except (QueryError, IndexDamaged, SearchCancelled):
             raise
         except SealBroken as error:
             self._drop_searcher()
@@ -220,8 +221,10 @@ class Library(IndexFolder):
         limit: int = 20,
         offset: int = 0,
         filters: Mapping[str, str] | None = None,
+        cancel: threading.Event | None = None,
     ) -> SearchResults:
-        """Ranked hits with snippets, exact total and facets over every match. Raises QueryError."""
+        """Ranked hits with snippets, exact total and facets over every match. Raises QueryError, and
+        SearchCancelled once `cancel` is set (looked at between the query's parts)."""
         if sort not in ("relevance", "date"):
             raise QueryError(f"cannot sort by '{sort}'; use relevance or date")
         compiled = _QueryCompiler(self._words).compile(query)
@@ -234,13 +237,15 @@ class Library(IndexFolder):
         window = offset + max(0, limit)
         if self._term_scores is None:
             self._term_scores = _TermScores(searcher)
-        evaluator = _Evaluator(self._term_scores, catalogue)
+        evaluator = _Evaluator(self._term_scores, catalogue, cancel)
         if compiled.date_filter is not None:
             in_dates = evaluator.scores(compiled.date_filter).keys()
             allowed = set(in_dates) if allowed is None else allowed & in_dates
         matched, ranked = _run(evaluator, compiled.query, catalogue, allowed, window, sort)
         shown = ranked[offset:window]
+        stop_if_cancelled(cancel)
         hits = self._hits(searcher, catalogue, shown, compiled) if shown else ()
+        stop_if_cancelled(cancel)
         return SearchResults(
             query=query,
             total=len(matched),
@@ -248,6 +253,7 @@ class Library(IndexFolder):
             facets=catalogue.facets(matched),
             suggestion=self._suggestion(searcher, query, compiled.plain_words),
             terms=tuple(compiled.words),
+            notes=tuple(compiled.notes),
         )
 
     def _hits(self, searcher, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:

@@ -70,14 +70,14 @@ def _read_pages(
                 raise UpdateCancelled("indexing was cancelled; the index is as it was")
             yield relative, read_file(file, root)
         return
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from civicreader.processes import spawn_context
+
     remaining = list(to_read)
     chunksize = 32
-    # spawn, not fork: the caller may be a thread of the UI.
-    context = multiprocessing.get_context("spawn")
+    context = spawn_context()
     read_any = False
     while remaining:
         done = 0
@@ -117,9 +117,9 @@ class _SegmentWorker:
     """A process writing one new segment of the index (spawned: the caller may be a thread of the UI)."""
 
     def __init__(self, whoosh_dir: str, documents: bytes):
-        import multiprocessing
+        from civicreader.processes import spawn_context
 
-        context = multiprocessing.get_context("spawn")
+        context = spawn_context()
         self._results, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_write_segment, args=(whoosh_dir, documents, sender), daemon=True)
         self._process.start()

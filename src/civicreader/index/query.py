@@ -12,6 +12,7 @@ from typing import Any
 
 from civicreader.index.results import QueryError
 from civicreader.index.schema import (
+    MAX_WORD_CHARS,
     PLAIN_FIELDS,
     QUERY_FIELDS,
     TEXT_FIELDS,
@@ -24,6 +25,22 @@ from civicreader.index.words import Vocabulary
 TITLE_BOOST = 3.0
 FUZZY_EXPANSIONS = 8
 PREFIX_EXPANSIONS = 200
+# Bounds on what one query may cost, whatever is typed or pasted (bench/hostile_queries.py): past them
+# the query is searched in part, and the results' notes say which part.
+MAX_QUERY_TERMS = 64
+"""Words searched, of every kind; the rest of a longer query is left out."""
+MAX_EXPANDED_TERMS = 8
+"""`word~`, `word*` and `wo?d` terms expanded against the word list; later `word~` are searched as
+typed, later `word*` and `wo?d` left out (300 `word~2` took 5.5 s)."""
+MAX_EXPANSION_WORDS = PREFIX_EXPANSIONS
+"""Words all of a query's expansions may add, together: each costs a read of its postings in every field."""
+MAX_TYPED_WORD_CHARS = 1000
+"""A longer run of letters is cut to this before parsing: Whoosh's parser takes the square of a word's length
+(10,000 characters: 1.2 s), and no such word is ever corrected or expanded (see MAX_WORD_CHARS)."""
+MAX_QUERY_TOKENS = 256
+"""Pieces of a query between spaces that are parsed at all: Whoosh's parser took 0.7 s for 2,000 words."""
+MAX_PHRASE_WORDS = 32
+"""Words of a phrase that must stand in order; a longer phrase is searched by its first ones."""
 
 
 @dataclass
@@ -39,6 +56,8 @@ class _Compiled:
     plain_words: list[str]
     """Words as typed, candidates for did-you-mean."""
     commenter_words: list[str]
+    notes: list[str]
+    """What was left out of the search, one line each (see MAX_QUERY_TERMS and the others)."""
 
 
 class _QueryCompiler:
@@ -50,13 +69,24 @@ class _QueryCompiler:
         self.words: list[str] = []
         self.plain_words: list[str] = []
         self.commenter_words: list[str] = []
+        self._words_seen: set[str] = set()
+        self._expansions: dict[tuple, list[str]] = {}
+        """Each word's expansion, made once for all the fields an unfielded word is searched in."""
+        self._expansion_words = 0
+        self._left_out: set[str] = set()
 
     def compile(self, text: str) -> _Compiled:
         from whoosh import query as wq
 
         text = _check_syntax(text)
+        if len(text.split(None, MAX_QUERY_TOKENS)) > MAX_QUERY_TOKENS:
+            self._left_out.add("terms")
+            text = _first_tokens(text)
+        if _LONG_RUN.search(text):
+            self._left_out.add("long")
+            text = _LONG_RUN.sub(lambda run: run.group()[:MAX_TYPED_WORD_CHARS], text)
         if not text.strip():
-            return _Compiled(wq.Every(), None, self.highlight, [], [], [])
+            return _Compiled(wq.Every(), None, self.highlight, [], [], [], [])
         try:
             parsed = _parser().parse(_minus_to_not(text))
         except QueryError:
@@ -68,7 +98,41 @@ class _QueryCompiler:
         if isinstance(scored, wq.Not):
             scored = wq.AndNot(wq.Every(), scored.query)
         words = list(dict.fromkeys(self.words))
-        return _Compiled(scored, date_filter, self.highlight, words, self.plain_words, self.commenter_words)
+        notes = [note for kind, note in _NOTES.items() if kind in self._left_out]
+        return _Compiled(scored, date_filter, self.highlight, words, self.plain_words, self.commenter_words, notes)
+
+    def _counted(self, node) -> bool:
+        """Count the node's word among those searched; False (and noted) past MAX_QUERY_TERMS."""
+        word = " ".join(getattr(node, "words", None) or [str(getattr(node, "text", ""))])
+        if word not in self._words_seen:
+            if len(self._words_seen) >= MAX_QUERY_TERMS:
+                self._left_out.add("terms")
+                return False
+            self._words_seen.add(word)
+        return True
+
+    def _long(self, word: str) -> bool:
+        """True (and noted) for a word longer than any the word list holds."""
+        if len(word) > MAX_WORD_CHARS:
+            self._left_out.add("long")
+            return True
+        return False
+
+    def _expanded(self, node, expand: Callable[[Vocabulary], list[str]]) -> list[str] | None:
+        """The node's word expanded against the word list (once a word), or None past MAX_EXPANDED_TERMS."""
+        key = (type(node).__name__, node.text, getattr(node, "maxdist", 0))
+        if key not in self._expansions:
+            if len(self._expansions) >= MAX_EXPANDED_TERMS:
+                self._left_out.add("expanded")
+                return None
+            words = expand(self._vocabulary())
+            room = MAX_EXPANSION_WORDS - self._expansion_words
+            if len(words) > room:
+                self._left_out.add("expanded")
+                words = words[:room]
+            self._expansion_words += len(words)
+            self._expansions[key] = words
+        return self._expansions[key]
 
     def _rewrite(self, node, positive: bool):
         from whoosh import query as wq
@@ -81,6 +145,8 @@ class _QueryCompiler:
             return wq.AndMaybe(self._rewrite(node.a, positive), self._rewrite(node.b, positive))
         if isinstance(node, wq.CompoundQuery):
             return type(node)([self._rewrite(child, positive) for child in node.subqueries], boost=node.boost)
+        if not self._counted(node):
+            return wq.NullQuery
         field = getattr(node, "fieldname", None)
         if field == "date":
             return _date_query(node)
@@ -89,17 +155,27 @@ class _QueryCompiler:
                 self.commenter_words.extend(getattr(node, "words", None) or [getattr(node, "text", "")])
             return node
         if isinstance(node, wq.FuzzyTerm):
-            words = self._vocabulary().near(node.text, 2 if node.maxdist >= 2 else 1)[:FUZZY_EXPANSIONS]
-            return self._any_of(field, [node.text, *words], positive, boost=node.boost)
-        if isinstance(node, wq.Prefix):
-            vocabulary = self._vocabulary()
-            words = vocabulary.most_used(vocabulary.starting_with(node.text), PREFIX_EXPANSIONS)
-            return self._any_of(field, words, positive, boost=node.boost)
-        if isinstance(node, wq.Wildcard):
-            vocabulary = self._vocabulary()
-            words = vocabulary.most_used(vocabulary.matching(node.text), PREFIX_EXPANSIONS)
-            return self._any_of(field, words, positive, boost=node.boost)
+            edits = 2 if node.maxdist >= 2 else 1
+            near = None
+            if not self._long(node.text):
+                near = self._expanded(node, lambda words: words.near(node.text, edits)[:FUZZY_EXPANSIONS])
+            return self._any_of(field, [node.text, *(near or [])], positive, boost=node.boost)
+        if isinstance(node, wq.Prefix | wq.Wildcard):
+            prefix = isinstance(node, wq.Prefix)
+
+            def expand(words: Vocabulary) -> list[str]:
+                found = words.starting_with(node.text) if prefix else words.matching(node.text)
+                return words.most_used(found, PREFIX_EXPANSIONS)
+
+            literal = node.text.replace("*", "")  # a star can stand for nothing
+            found = None if self._long(literal) else self._expanded(node, expand)
+            if found is None:
+                return wq.NullQuery  # no known word is that long; past the bound, left out
+            return self._any_of(field, found, positive, boost=node.boost)
         if isinstance(node, wq.Phrase):
+            if len(node.words) > MAX_PHRASE_WORDS:
+                self._left_out.add("phrase")
+                node = wq.Phrase(node.fieldname, node.words[:MAX_PHRASE_WORDS], slop=node.slop, boost=node.boost)
             terms = stems(" ".join(node.words))
             if positive:
                 self.words.extend(node.words)
@@ -110,7 +186,7 @@ class _QueryCompiler:
                 return wq.Term(field, terms[0], boost=self._boost(field, node.boost))
             return wq.Phrase(field, terms, slop=node.slop, boost=self._boost(field, node.boost))
         if isinstance(node, wq.Term):
-            if positive:
+            if positive and not self._long(node.text):
                 self.plain_words.append(node.text)
             return self._any_of(field, [node.text], positive, boost=node.boost)
         if isinstance(node, wq.TermRange):
@@ -132,6 +208,16 @@ class _QueryCompiler:
     @staticmethod
     def _boost(field: str, boost: float) -> float:
         return boost * TITLE_BOOST if field == "title" else boost
+
+
+_LONG_RUN = re.compile(rf"\w{{{MAX_TYPED_WORD_CHARS + 1},}}")
+_NOTES = {
+    "long": f"words longer than {MAX_WORD_CHARS} characters are searched as typed, never corrected or expanded",
+    "expanded": f"only the first {MAX_EXPANDED_TERMS} ~, * and ? terms were expanded, to {MAX_EXPANSION_WORDS} words"
+    " in all (later ~ terms were searched as typed, later * and ? terms left out)",
+    "phrase": f"a phrase was searched by its first {MAX_PHRASE_WORDS} words",
+    "terms": f"only the first {MAX_QUERY_TERMS} words of the query were searched",
+}
 
 
 @lru_cache(maxsize=1)
@@ -194,6 +280,20 @@ def _check_syntax(text: str) -> str:
     return "".join(pieces)
 
 
+def _first_tokens(text: str) -> str:
+    """The first MAX_QUERY_TOKENS pieces of a query, with the quotes and brackets open at the cut closed."""
+    shortened = " ".join(text.split()[:MAX_QUERY_TOKENS])
+    if shortened.count('"') % 2:
+        shortened += '"'
+    still_open = []
+    for ch in _outside_quotes(shortened):
+        if ch in "([":
+            still_open.append(")" if ch == "(" else "]")
+        elif ch in ")]" and still_open:
+            still_open.pop()
+    return shortened + "".join(reversed(still_open))
+
+
 def _minus_to_not(text: str) -> str:
     """`-word` means NOT word; a hyphen inside a word (well-being) stays a hyphen."""
     out: list[str] = []
@@ -241,11 +341,15 @@ def _date_query(node):
         assert bounds is not None
         low, high = bounds
     elif isinstance(node, wq.TermRange):
-        shown = f"[{node.start or ''} to {node.end or ''}]"
+        opening, closing = "{" if node.startexcl else "[", "}" if node.endexcl else "]"
+        shown = f"{opening}{node.start or ''} to {node.end or ''}{closing}"
         start = _date_bounds(node.start, shown)
         end = _date_bounds(node.end, shown)
-        low = date(1, 1, 1) if start is None else (start[1] + timedelta(days=1) if node.startexcl else start[0])
-        high = date(9999, 12, 31) if end is None else (end[0] - timedelta(days=1) if node.endexcl else end[1])
+        try:
+            low = date(1, 1, 1) if start is None else (start[1] + timedelta(days=1) if node.startexcl else start[0])
+            high = date(9999, 12, 31) if end is None else (end[0] - timedelta(days=1) if node.endexcl else end[1])
+        except OverflowError:  # after 9999 or before year 1: Python's calendar has no such day
+            raise QueryError(f"date:{shown} reaches past the calendar (years 0001 to 9999)") from None
     else:
         raise QueryError("date: takes 2011, 2011-03, 2011-03-08, a range [2011-03-01 to 2011-03-31], or >2012")
     return wq.NumericRange("day", _day_number(low), _day_number(high), constantscore=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 
 from civicreader.index.catalogue import _Catalogue
+from civicreader.index.results import SearchCancelled
 
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -137,14 +139,16 @@ def _segment_lengths(segment, field: str) -> list[int]:
 class _Evaluator:
     """A compiled query's matches with their scores, combined as Whoosh combines them (sums)."""
 
-    def __init__(self, terms: _TermScores, catalogue: _Catalogue):
+    def __init__(self, terms: _TermScores, catalogue: _Catalogue, cancel: threading.Event | None = None):
         self._terms = terms
         self._everything = catalogue.rows.keys()
         self._day_numbers = catalogue.day_numbers
+        self._cancel = cancel
 
     def scores(self, node) -> dict[int, float]:
         from whoosh import query as wq
 
+        stop_if_cancelled(self._cancel)
         if isinstance(node, wq.Term):
             return self._terms.scores(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.Or):
@@ -184,6 +188,7 @@ class _Evaluator:
         candidates = _intersected(words)
         found = {}
         for docnum, places in self._terms.positions(node.fieldname, node.words, candidates):
+            stop_if_cancelled(self._cancel)
             ends = set(places[0])
             for following in places[1:]:
                 ends = {place for place in following if any(0 < place - end <= node.slop for end in ends)}
@@ -221,6 +226,12 @@ def _without(scores: dict[int, float], unwanted: list[dict[int, float]]) -> dict
     for part in unwanted:
         scores = {docnum: score for docnum, score in scores.items() if docnum not in part}
     return scores
+
+
+def stop_if_cancelled(cancel: threading.Event | None) -> None:
+    """Raise SearchCancelled once the search's cancel event is set (the app started a newer search)."""
+    if cancel is not None and cancel.is_set():
+        raise SearchCancelled("the search was cancelled")
 
 
 def _run(evaluator: _Evaluator, query, catalogue: _Catalogue, allowed: set[int] | None, window: int, sort: str):

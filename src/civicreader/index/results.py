@@ -27,6 +27,10 @@ class QueryError(ValueError):
     """A malformed query; str(error) is one line for the user."""
 
 
+class SearchCancelled(Exception):
+    """The search was cancelled (a newer one replaced it): it stopped part way and returns nothing."""
+
+
 class UpdateCancelled(Exception):
     """`update` stopped because its cancel event was set; the index is as it was before."""
 
@@ -86,6 +90,8 @@ class SearchResults:
     """A whole corrected query string, or None."""
     terms: tuple[str, ...]
     """The words to highlight in the reading pane (after fuzzy and prefix expansion)."""
+    notes: tuple[str, ...] = ()
+    """What the search left out of a query past its bounds (a very long word, thousands of terms), one line each."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +100,7 @@ class SearchResults:
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": self.facets,
             "suggestion": self.suggestion,
+            "notes": list(self.notes),
         }
 
 

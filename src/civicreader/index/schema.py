@@ -144,8 +144,13 @@ def post_words(post: Post) -> set[str]:
     return {word for word in WORD_PATTERN.findall(" ".join(parts).lower()) if _is_word(word)}
 
 
+MAX_WORD_CHARS = 40
+"""The longest word the word list keeps: a longer one in a query is searched as typed, never corrected or
+expanded (did-you-mean made about 54·n strings of n characters for it: 5,000 took 11.6 s and 1.4 GB)."""
+
+
 def _is_word(word: str) -> bool:
-    return 2 < len(word) <= 40 and not word.isdigit() and "_" not in word
+    return 2 < len(word) <= MAX_WORD_CHARS and not word.isdigit() and "_" not in word
 
 
 # ---------------------------------------------------------------- the word list

@@ -271,7 +271,7 @@ class IndexFolder:
     def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path, os.stat_result | None]]:
         from civicreader.ingest import discover_with_stats
 
-        return discover_with_stats([self.corpus], passed_over)
+        return discover_with_stats([self.corpus], passed_over, skip=[self.index_dir])
 
     def _relative(self, file: Path) -> str:
         # String slicing, not Path.relative_to: this runs for every file on every update.

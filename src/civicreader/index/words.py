@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from civicreader.index.schema import TEXT_FIELDS, stems
 
 RARE_DOC_FREQUENCY = 3
+MAX_CORRECTED_WORDS = 8
+"""Rare words of one query that did-you-mean tries to respell: each try scans the word list."""
 
 
 class Vocabulary:
@@ -54,8 +56,12 @@ class Vocabulary:
 
     def matching(self, pattern: str) -> list[str]:
         """Words matching a wildcard pattern (* any run, ? one character)."""
+        import fnmatch
+
         literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
-        regex = re.compile("".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern))
+        # fnmatch's translation never backtracks without end over many stars ("*a*a*a*…*b"), as a plain
+        # ".*a.*a…" does; "[" is escaped, so only * and ? are wild.
+        regex = re.compile(fnmatch.translate(pattern.replace("[", "[[]")))
         pool = self.starting_with(literal) if literal else list(self.frequencies)
         return [word for word in pool if regex.fullmatch(word)]
 
@@ -116,6 +122,7 @@ def suggestion(searcher, query: str, words: Sequence[str], vocabulary: Callable[
     `vocabulary` is asked for only when a word is rare: loading the word list is not free.
     """
     corrected = query
+    tries = 0
     for word in dict.fromkeys(word.lower() for word in words):
         if not word.isalpha() or len(word) < 3:
             continue
@@ -125,6 +132,9 @@ def suggestion(searcher, query: str, words: Sequence[str], vocabulary: Callable[
         seen = posts_with_stem(searcher, word_stems[0])
         if seen > RARE_DOC_FREQUENCY:
             continue
+        tries += 1
+        if tries > MAX_CORRECTED_WORDS:
+            break
         better = vocabulary().correction(word, seen)
         if better and stems(better) != word_stems:
             corrected = re.sub(rf"(?<![\w:~*]){re.escape(word)}(?![\w~*])", better, corrected, flags=re.I)

@@ -39,6 +39,10 @@ NOT_A_FILE = "not a regular file (a pipe, socket or device); not read"
 READER_MODULES = ("wxr", "blogger", "feeds", "html", "markdown", "textpage")
 
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "SOURCES.md", "README.md", "LICENSE"}
+CACHE_TAG = "CACHEDIR.TAG"
+CACHE_TAG_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+"""The Cache Directory Tagging Specification's mark (backup tools skip what carries it): a folder
+tagged as a cache is never read as corpus."""
 
 
 class IngestError(Exception):
@@ -223,7 +227,11 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        """One line naming the file, its control characters shown as escapes (see `visible`)."""
+        from civicreader.textsafe import visible
+
+        path = visible(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.reason}"
 
 
@@ -298,24 +306,34 @@ def discover(paths: Iterable[Path], passed_over: list[Problem] | None = None) ->
 
     Inside folders, only regular files are yielded: opening a named pipe would block for ever, and
     a symlink loop or a dangling link has nothing to read. Those go into `passed_over`, if given.
+    Hidden folders and folders tagged as caches (an index kept inside the corpus) are not entered.
     """
     for file, root, _ in discover_with_stats(paths, passed_over):
         yield file, root
 
 
 def discover_with_stats(
-    paths: Iterable[Path], passed_over: list[Problem] | None = None
+    paths: Iterable[Path], passed_over: list[Problem] | None = None, skip: Iterable[Path] = ()
 ) -> Iterator[tuple[Path, Path, os.stat_result | None]]:
-    """As `discover`, with each file's `os.stat` (None for a named file that cannot be looked at).
+    """As `discover`, with each file's `os.stat` (None for a named file that cannot be looked at);
+    the folders in `skip` (an index kept inside its corpus) are not entered.
 
     One stat a file, on plain strings: a walk over 20,000 files was mostly pathlib and stat calls.
     """
+    skipped = {os.path.realpath(folder) for folder in skip}
+    skipped_names = {os.path.basename(folder) for folder in skipped}
+
+    def entered(folder: str, name: str) -> bool:
+        if name.startswith(".") or is_cache(folder, name):
+            return False
+        return name not in skipped_names or os.path.realpath(os.path.join(folder, name)) not in skipped
+
     seen: set[str] = set()
     for given in paths:
         if given.is_dir():
             root = given
             for folder, dirnames, filenames in os.walk(given, followlinks=False):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                dirnames[:] = sorted(name for name in dirnames if entered(folder, name))
                 for name in sorted(filenames):
                     if name.startswith(".") or name in SKIPPED_NAMES:
                         continue
@@ -342,6 +360,21 @@ def discover_with_stats(
             except OSError:
                 info = None
             yield given, given.parent, info
+
+
+def is_cache(parent: str, name: str) -> bool:
+    """True for a folder tagged as a cache (see `CACHE_TAG`): never corpus."""
+    try:
+        # Non-blocking: a named pipe called CACHEDIR.TAG must not stop the walk.
+        tag = os.open(os.path.join(parent, name, CACHE_TAG), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        return os.read(tag, len(CACHE_TAG_SIGNATURE)) == CACHE_TAG_SIGNATURE
+    except OSError:
+        return False
+    finally:
+        os.close(tag)
 
 
 def read_paths(paths: Iterable[Path]) -> tuple[list[Page], list[Problem]]:

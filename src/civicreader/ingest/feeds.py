@@ -30,7 +30,7 @@ from civicreader.ingest.shared import (
     export_post,
     html_line,
     naive_local,
-    reaches_top,
+    reaching_top,
     xml_head,
 )
 from civicreader.model import Comment, Post
@@ -279,19 +279,21 @@ def _comments_for(entry, comment_feeds: list) -> tuple[Comment, ...]:
 def _comment_tree(entries, atom: bool) -> tuple[Comment, ...]:
     """Comments of one post; threaded where the feed names a parent (Blogger's `related` link)."""
     keys: list[str] = []
+    known: set[str] = set()
     for index, entry in enumerate(entries):
         key = _comment_key(entry)
-        keys.append(key if key and key not in keys else f"{key}#{index}")
+        keys.append(key if key and key not in known else f"{key}#{index}")
+        known.add(keys[-1])
     parents: dict[str, str] = {}
     for key, entry in zip(keys, entries, strict=True):
         for link in entry.get("links") or ():
             if link.get("rel") == "related" and "/comments/" in (link.get("href") or ""):
                 parents[key] = (link.get("href") or "").rstrip("/").rsplit("/", 1)[-1]
-    known = set(keys)
+    threaded = reaching_top(parents)
     children: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
         parent = parents.get(key)
-        children.setdefault(parent if parent in known and reaches_top(key, parents) else "", []).append(index)
+        children.setdefault(parent if parent in known and key in threaded else "", []).append(index)
     built: dict[int, Comment] = {}
     order: list[int] = []
     stack = list(children.get("", ()))

@@ -53,6 +53,11 @@ def html_paragraphs(fragment: str, *, autop: bool = False) -> tuple[str, ...]:
     fragment = strip_controls(fragment or "")
     if not fragment.strip():
         return ()
+    if "<" not in fragment and "&" not in fragment:  # plain text, as most comments are: no parse needed
+        builder = _Paragraphs(autop)
+        builder.text(fragment)
+        builder.flush()
+        return tuple(builder.paragraphs)
     import lxml.html
     from lxml import etree
 

@@ -277,7 +277,7 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def run_search(self, request: SearchRequest, debounce: bool = False) -> None:
-        from civicreader.index import QueryError
+        from civicreader.index import QueryError, SearchCancelled
 
         worker = get_current_worker()
         if debounce:
@@ -289,8 +289,14 @@ class MainScreen(Screen):
                 if worker.is_cancelled:
                     return
                 results = library.search(
-                    request.query, limit=RESULTS_PER_PAGE, offset=request.offset, filters=dict(request.filters)
+                    request.query,
+                    limit=RESULTS_PER_PAGE,
+                    offset=request.offset,
+                    filters=dict(request.filters),
+                    cancel=worker.cancelled_event,  # set when a newer search replaces this one (exclusive)
                 )
+        except SearchCancelled:
+            return
         except QueryError as error:
             self.post_message(SearchFailed(request, one_line(str(error))))
             return
@@ -319,6 +325,8 @@ class MainScreen(Screen):
         self.shown_request = message.request
         plural = "post matches" if results.total == 1 else "posts match"
         status = Content(f"{results.total:,} {plural}").stylize("bold")
+        if results.notes:
+            status = Content.assemble(status, ("   " + "; ".join(results.notes), "italic $text-warning"))
         self.query_one(SearchBar).show_status(status, results.suggestion)
         if self.open_top_hit_when_ready:
             self.open_top_hit_when_ready = False

@@ -42,6 +42,10 @@ FIRST_BATCH = 24
 """Comments mounted with the post: more than fill a tall pane (each takes three lines or more)."""
 BATCH = 25
 """Comments mounted a frame after the last batch, until the thread is all there."""
+MOUNTED_UNASKED = 1000
+"""Past this many comments, the next batch waits until the reader scrolls near the end of those mounted
+(or a key asks for a comment further down): each batch lays out all those above it again, and a
+hundred thousand comments would keep the app busy for hours."""
 
 COMMENT_INDENT, READING_MEASURE, COMMENT_BAR = 2, 100, 2
 """As styles.tcss lays comments out: columns of indent a level, the widest a block gets, the bar and its gap."""
@@ -68,10 +72,21 @@ def block_texts(post: Post):
         yield ("comment", number), comment_text(comment)
 
 
-def with_reply_counts(comments: list[tuple[int, Comment]]):
-    """(depth, comment, how many replies sit under it at any depth) for a walked thread."""
-    for depth, comment in comments:
-        yield depth, comment, sum(1 for _ in comment.walk()) - 1
+def with_reply_counts(comments: list[tuple[int, Comment]]) -> list[tuple[int, Comment, int]]:
+    """(depth, comment, how many replies sit under it at any depth) for a walked thread, in one pass
+    (walking each comment's replies again cost the square of a long chain)."""
+    counted: list[tuple[int, Comment, int]] = []
+    open_threads: list[int] = []
+    """The positions of the comments whose replies are still being passed, outermost first."""
+    for position, (depth, comment) in enumerate(comments):
+        while open_threads and comments[open_threads[-1]][0] >= depth:
+            start = open_threads.pop()
+            counted[start] = (*counted[start][:2], position - start - 1)
+        counted.append((depth, comment, 0))
+        open_threads.append(position)
+    for start in open_threads:
+        counted[start] = (*counted[start][:2], len(comments) - start - 1)
+    return counted
 
 
 def comment_text(comment: Comment) -> str:
@@ -239,14 +254,19 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.opened: OpenedPost | None = None
-        self.matches: list[tuple[Block, tuple[int, int]]] = []
+        self.matches: list[tuple[Block | int, tuple[int, int]]] = []
+        """Each match's block and span; a comment not made yet by its number (see `_resolve_matches`)."""
         self.current_match: int | None = None
         self._held_match: tuple[int, float] | None = None
         """(match, scroll offset) while the view is kept on that match as the page is laid out."""
+        self._thread: list[tuple[int, Comment, int]] = []
+        """Every comment of the open post in thread order: (depth, comment, replies under it)."""
         self.comment_views: list[CommentView] = []
-        """Every comment of the open post in thread order, mounted or still waiting (see `_pending`)."""
-        self._pending: list[CommentView] = []
-        """The comments not mounted yet, in order: they follow the mounted ones, a batch a frame."""
+        """The views of the comments mounted (or being mounted), in thread order: the first of `_thread`.
+        The rest are made as they are mounted: a hundred thousand widgets took ten seconds to make."""
+        self._unresolved = 0
+        """The first entry of `matches` that may still name a comment by its number."""
+        self._folded_any = False
 
     def compose(self):
         yield Static(
@@ -275,35 +295,60 @@ class ReadingPane(VerticalScroll, can_focus=True):
             )
         for number, paragraph in enumerate(post.body):
             blocks.append(Block(block(paragraph), opened.matches.get(("body", number), []), classes="paragraph"))
-        comments = list(post.walk_comments())
-        if comments:
-            blocks.append(
-                Static(Content(f"{len(comments)} comment{'s' if len(comments) != 1 else ''}"), id="comments-heading")
-            )
-        self.comment_views = [
-            CommentView(
-                comment, depth, opened.matches.get(("comment", number), []), replies, self._comment_width(depth)
-            )
-            for number, (depth, comment, replies) in enumerate(with_reply_counts(comments))
-        ]
-        for view in [*blocks, *self.comment_views]:
+        self._thread = with_reply_counts(list(post.walk_comments()))
+        if self._thread:
+            count = len(self._thread)
+            blocks.append(Static(Content(f"{count} comment{'s' if count != 1 else ''}"), id="comments-heading"))
+        self.comment_views = []
+        self._unresolved = 0
+        self._folded_any = False
+        for view in blocks:
             if isinstance(view, Block):
                 self.matches.extend((view, span) for span in sorted(view.spans))
-        first_match = next((n for n, (view, _span) in enumerate(self.matches) if view.id != "post-title"), None)
+        for number in sorted(key[1] for key in opened.matches if key[0] == "comment"):
+            self.matches.extend((number, span) for span in sorted(opened.matches[("comment", number)]))
+        first_match = next((n for n, (view, _span) in enumerate(self.matches) if view is not blocks[0]), None)
         # The first screen (down to the first match) is mounted now; the rest a batch a frame after it,
         # since laying out hundreds of comments at once kept a long thread blank for seconds.
         first_screen = FIRST_BATCH
-        if first_match is not None and isinstance(self.matches[first_match][0], CommentView):
-            first_screen += self.comment_views.index(self.matches[first_match][0])
-        self._pending = self.comment_views[first_screen:]
+        if first_match is not None and isinstance(self.matches[first_match][0], int):
+            first_screen += self.matches[first_match][0]
+        first_comments = self._make_views(first_screen)
         await self.remove_children()
-        await self.mount_all([*blocks, *self.comment_views[:first_screen]])
+        await self.mount_all([*blocks, *first_comments])
         self.scroll_home(animate=False)
         if first_match is not None:
             self.call_after_refresh(self._go_to_match, first_match)
         self.call_after_refresh(self._mark_fold_target)
-        if self._pending:
+        if self._waiting:
             self.call_after_refresh(self._mount_next_batch, opened)
+
+    @property
+    def _waiting(self) -> bool:
+        """Whether comments of the open post are still to be mounted."""
+        return len(self.comment_views) < len(self._thread)
+
+    def _make_views(self, end: int) -> list[CommentView]:
+        """Views for the comments from the last one made down to `end` (not included)."""
+        start = len(self.comment_views)
+        matches = self.opened.matches if self.opened else {}
+        made = [
+            CommentView(comment, depth, matches.get(("comment", number), []), replies, self._comment_width(depth))
+            for number, (depth, comment, replies) in enumerate(self._thread[start:end], start)
+        ]
+        self.comment_views.extend(made)
+        self._resolve_matches()
+        return made
+
+    def _resolve_matches(self) -> None:
+        """Name the comments made since by their views in `matches` (they come in thread order)."""
+        while self._unresolved < len(self.matches):
+            target, span = self.matches[self._unresolved]
+            if isinstance(target, int):
+                if target >= len(self.comment_views):
+                    return
+                self.matches[self._unresolved] = (self.comment_views[target], span)
+            self._unresolved += 1
 
     def _comment_width(self, depth: int) -> int | None:
         """The width a comment at `depth` will have, by the rules in styles.tcss (indent, measure, bar) and
@@ -316,27 +361,26 @@ class ReadingPane(VerticalScroll, can_focus=True):
         return min(room - COMMENT_INDENT * min(depth, MAX_INDENT_LEVEL), READING_MEASURE) - COMMENT_BAR
 
     def _mount_next_batch(self, opened: OpenedPost) -> None:
-        if opened is not self.opened or not self._pending:
+        if opened is not self.opened or not self._waiting:
             return  # another post was opened meanwhile, or an action mounted the rest
-        batch, self._pending = self._pending[:BATCH], self._pending[BATCH:]
-        mounting = self._mount_comments(batch)
-        if self._pending:
+        mounting = self._mount_comments(len(self.comment_views) + BATCH)
+        if self._waiting and len(self.comment_views) < MOUNTED_UNASKED:
             self.call_next(self._after_mount, mounting, partial(self._mount_next_batch, opened))
 
-    def _mount_comments(self, views: list[CommentView]) -> AwaitMount:
-        if any(view.folded for view in self.comment_views):
+    def _mount_comments(self, end: int) -> AwaitMount:
+        views = self._make_views(end)
+        if self._folded_any:
             self._apply_folds()
         return self.mount_all(views)
 
-    def _mount_through(self, view: CommentView | None, then: Callable[[], object]) -> bool:
-        """Mount the waiting comments down to `view` (all of them when None), then call `then` once they
-        are laid out. False, and nothing done, when there was nothing to wait for."""
-        if not self._pending or (view is not None and view not in self._pending):
+    def _mount_through(self, number: int | None, then: Callable[[], object]) -> bool:
+        """Mount the waiting comments down to comment `number` (all of them when None), then call `then`
+        once they are laid out. False, and nothing done, when there was nothing to wait for."""
+        if not self._waiting or (number is not None and number < len(self.comment_views)):
             return False
-        end = len(self._pending) if view is None else self._pending.index(view) + FIRST_BATCH
-        batch, self._pending = self._pending[:end], self._pending[end:]
-        self.call_next(self._after_mount, self._mount_comments(batch), then)
-        if self._pending and self.opened:
+        end = len(self._thread) if number is None else number + FIRST_BATCH
+        self.call_next(self._after_mount, self._mount_comments(end), then)
+        if self._waiting and self.opened and len(self.comment_views) < MOUNTED_UNASKED:
             self.call_next(self._after_mount, None, partial(self._mount_next_batch, self.opened))
         return True
 
@@ -372,12 +416,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return
         index %= len(self.matches)
         if self.current_match is not None and self.current_match < len(self.matches):
-            self.matches[self.current_match][0].paint()
+            shown = self.matches[self.current_match][0]
+            if isinstance(shown, Block):
+                shown.paint()
         self.current_match = index
         self.border_subtitle = f"match {index + 1} of {len(self.matches)} (n / N)"
         view, span = self.matches[index]
-        if isinstance(view, CommentView) and self._mount_through(view, partial(self._go_to_match, index)):
+        if isinstance(view, int) and self._mount_through(view, partial(self._go_to_match, index)):
             return  # it is painted and scrolled to once it has a place on the page
+        assert isinstance(view, Block)  # made when mounted, and named by its view since
         view.paint(span)
         self._scroll_to_match(index)
 
@@ -493,6 +540,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._mark_fold_target()
         self._title_on_frame()
+        if self._waiting and self.opened and new_value >= self.max_scroll_y - self.size.height:
+            self._mount_next_batch(self.opened)  # past MOUNTED_UNASKED: the next batch as the reader nears it
 
     def _title_on_frame(self) -> None:
         """Once the title has scrolled away, it goes on the pane's frame: deep in a thread, the reader
@@ -517,6 +566,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _toggle(self, view: CommentView) -> None:
         view.set_folded(not view.folded)
+        self._folded_any = True
         self.call_after_refresh(self._mark_fold_target)
         self._apply_folds()
 
