@@ -597,6 +597,35 @@ async def test_a_commenter_search_steps_through_that_persons_comments(built_inde
         assert reader.match_position() == (first[0] % 2 + 1, 2)
 
 
+@pilot_test
+async def test_brackets_step_from_the_matched_comment_even_where_the_view_cannot_scroll_further(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    notes: list[str] = []
+    app = make_app(built_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(message)
+        await search_for(pilot, 'commenter:"owen pryce"', "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        authors = [view.comment.author for view in reader.comment_views]
+        assert reader.current_comment.comment.author == "Owen Pryce"
+        assert reader.scroll_y == reader.max_scroll_y, "the post ends on screen: the view cannot go further down"
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert notes == [], "Priya's comment is below Owen's"
+        assert reader.current_comment is reader.comment_views[4]
+        assert reader.border_subtitle == "comment 5 of 5 (] / [)"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert notes == [] and reader.current_comment.comment.author == authors[2] == "Hilda Marsh"
+        assert reader.scroll_y == min(reader.comment_views[2].virtual_region.y, reader.max_scroll_y)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert notes == ["No more comments below."]
+
+
 def test_a_comment_date_whose_year_was_inferred_is_marked_as_a_posts_is():
     from datetime import datetime
 

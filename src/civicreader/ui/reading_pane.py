@@ -247,6 +247,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """Every comment of the open post in thread order, mounted or still waiting (see `_pending`)."""
         self._pending: list[CommentView] = []
         """The comments not mounted yet, in order: they follow the mounted ones, a batch a frame."""
+        self.current_comment: CommentView | None = None
+        """The comment `]`, `[` or the current match took the reader to (see `_comment_in_view`)."""
 
     def compose(self):
         yield Static(
@@ -260,6 +262,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.matches = []
         self.current_match = None
         self._held_match = None
+        self.current_comment = None
         self.border_subtitle = None
         self.border_title = None
         post = opened.post
@@ -379,6 +382,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if isinstance(view, CommentView) and self._mount_through(view, partial(self._go_to_match, index)):
             return  # it is painted and scrolled to once it has a place on the page
         view.paint(span)
+        if isinstance(view, CommentView):
+            self.current_comment = view
         self._scroll_to_match(index)
 
     def _scroll_to_match(self, index: int) -> None:
@@ -421,25 +426,53 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if not self._mount_through(None, super().action_scroll_end):
             super().action_scroll_end()
 
-    def _shown_comments(self) -> list[CommentView]:
-        return [view for view in self.query(CommentView) if view.display]
+    def _comment_in_view(self) -> CommentView | None:
+        """The comment the reader was last taken to (by `]`, `[` or a match), while its header is in view."""
+        view = self.current_comment
+        if view is None or not view.is_mounted or not view.display:
+            return None
+        top = self.scroll_y
+        return view if top <= view.virtual_region.y < top + self.scrollable_content_region.height else None
 
     def action_next_comment(self) -> None:
-        """Put the next comment's header at the top: a long comment is skipped, not paged through."""
-        top = round(self.scroll_y)
-        following = [view for view in self._shown_comments() if view.virtual_region.y > top]
-        if following and top < self.max_scroll_y:
-            self.scroll_to(y=following[0].virtual_region.y, animate=False, immediate=True)
-        elif not self._mount_through(None, self.action_next_comment):
-            self.notify("No more comments below." if self.query(CommentView) else "This post has no comments.")
+        """Put the next comment's header at the top: a long comment is skipped, not paged through.
+
+        "Next" counts from the comment the reader was taken to while it is in view (at the end of
+        a post the view cannot move, but the reader can), else from the top of the view.
+        """
+        shown = [view for view in self.comment_views if view.display]
+        current = self._comment_in_view()
+        if current is not None:
+            later = shown[shown.index(current) + 1 :]
+        else:
+            top = round(self.scroll_y)
+            later = [view for view in shown if not view.is_mounted or view.virtual_region.y > top]
+        if later:
+            self._go_to_comment(later[0])
+        else:
+            self.notify("No more comments below." if self.comment_views else "This post has no comments.")
 
     def action_previous_comment(self) -> None:
-        top = round(self.scroll_y)
-        earlier = [view for view in self._shown_comments() if view.virtual_region.y < top]
-        if earlier:
-            self.scroll_to(y=earlier[-1].virtual_region.y, animate=False, immediate=True)
+        shown = [view for view in self.comment_views if view.display]
+        current = self._comment_in_view()
+        if current is not None:
+            earlier = shown[: shown.index(current)]
         else:
-            self.notify("No comments above." if self.query(CommentView) else "This post has no comments.")
+            top = round(self.scroll_y)
+            earlier = [view for view in shown if view.is_mounted and view.virtual_region.y < top]
+        if earlier:
+            self._go_to_comment(earlier[-1])
+        else:
+            self.notify("No comments above." if self.comment_views else "This post has no comments.")
+
+    def _go_to_comment(self, view: CommentView) -> None:
+        if self._mount_through(view, partial(self._go_to_comment, view)):
+            return  # scrolled to once it has a place on the page
+        self.current_comment = view
+        self._held_match = None
+        self.scroll_to(y=view.virtual_region.y, animate=False, immediate=True)
+        shown = [other for other in self.comment_views if other.display]
+        self.border_subtitle = f"comment {shown.index(view) + 1} of {len(shown)} (] / [)"
 
     def action_copy_sources(self) -> None:
         paths = [one_line(path) for path in self.opened.post.sources] if self.opened else []
