@@ -944,6 +944,40 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
         release.set()
 
 
+@pilot_test
+async def test_enter_during_the_first_build_says_so_then_opens_the_top_hit_once_results_arrive(tmp_path, monkeypatch):
+    import threading
+
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.reading_pane import ReadingPane
+
+    corpus = write_corpus(tmp_path / "corpus")
+    release = threading.Event()
+    update = Library.update
+
+    def slow_update(self, *args, **kwargs):
+        release.wait(30)
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "update", slow_update)
+    app = CivicReaderApp(corpus, tmp_path / "index")
+    notes: list[str] = []
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.notify = lambda message, **kwargs: notes.append(message)
+            await pilot.pause()
+            await pilot.press("slash", *"kingfisher", "enter")
+            await pilot.pause(0.1)
+            assert notes == ["The index is still being built: the top hit opens once it is ready."]
+            assert app.screen.query_one(ReadingPane).opened is None
+            release.set()
+            await settle(pilot)
+            assert app.screen.query_one(ReadingPane).opened.post.title == "The long read on hedgerows"
+            assert "Nothing matches this search." not in notes
+    finally:
+        release.set()
+
+
 def test_a_missing_corpus_folder_is_one_line_on_stderr(tmp_path, capsys):
     from civicreader.ui.app import run_app
 

@@ -266,7 +266,9 @@ class MainScreen(Screen):
             self.post_message(SearchFailed(request, one_line(str(error))))
             return
         except IndexNotReady:
-            self.post_message(SearchFailed(request, "The index is still being built; results will follow."))
+            self.post_message(
+                SearchFailed(request, "The index is still being built; results will follow.", index_not_ready=True)
+            )
             return
         if not worker.is_cancelled:
             self.post_message(SearchFinished(request, results))
@@ -299,14 +301,18 @@ class MainScreen(Screen):
     def _search_failed(self, message: SearchFailed) -> None:
         if not self._is_current(message.request):
             return
-        self.open_top_hit_when_ready = False
+        if not message.index_not_ready:
+            self.open_top_hit_when_ready = False  # the search runs again once the index is built
         self.query_one(SearchBar).show_status(Content(message.reason).stylize("$text-error"))
 
     @on(SearchBar.Submitted)
     def _submitted(self, message: SearchBar.Submitted) -> None:
         if not message.query.strip():
             return
-        if self.workers_running("search"):
+        if not self.access.ready:
+            self.open_top_hit_when_ready = True
+            self.notify("The index is still being built: the top hit opens once it is ready.")
+        elif self.workers_running("search"):
             self.open_top_hit_when_ready = True
         else:
             self._open_top_hit()

@@ -64,6 +64,8 @@ class SearchFinished(Message):
 class SearchFailed(Message):
     request: SearchRequest
     reason: str
+    index_not_ready: bool = False
+    """The first build is under way: the search runs again when it ends."""
 
 
 @dataclass
