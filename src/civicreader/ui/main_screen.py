@@ -7,6 +7,7 @@ every call into the index runs in a thread worker here, never on the UI thread.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -27,6 +28,7 @@ from civicreader.ui.archive_tree import ArchiveTree
 from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
+from civicreader.ui.matches import commenter_spans, match_spans, same_terms_everywhere
 from civicreader.ui.messages import (
     Exported,
     ExportFailed,
@@ -41,7 +43,7 @@ from civicreader.ui.messages import (
     SearchFinished,
     SearchRequest,
 )
-from civicreader.ui.reading_pane import OpenedPost, ReadingPane, block_texts
+from civicreader.ui.reading_pane import OpenedPost, ReadingPane
 from civicreader.ui.results_list import ResultsList
 from civicreader.ui.search_bar import SearchBar
 
@@ -69,7 +71,8 @@ class MainScreen(Screen):
         self.access = LibraryAccess()
         self.request: SearchRequest | None = None
         """The search whose results are (or are about to be) shown; None shows the archive."""
-        self.terms: tuple[str, ...] = ()
+        self.terms: dict[str, tuple[str, ...]] = {}
+        """The words of the shown search, per text field (see ui/matches.py)."""
         self.open_top_hit_when_ready = False
         self.shown_request: SearchRequest | None = None
         """The search whose results are on screen (the bench and tests wait for it)."""
@@ -285,7 +288,7 @@ class MainScreen(Screen):
             return
         results = message.results
         appending = message.request.offset > 0
-        self.terms = tuple(results.terms)
+        self.terms = same_terms_everywhere(results.terms)
         self.query_one(ResultsList).show(results.hits, results.total, append=appending)
         if not appending:
             self.query_one(FacetBar).show(results.facets)
@@ -343,12 +346,12 @@ class MainScreen(Screen):
 
     @on(ArchiveTree.PostChosen)
     def _post_chosen(self, message: ArchiveTree.PostChosen) -> None:
-        self.open_post(message.post_id, ())
+        self.open_post(message.post_id, {})
 
     @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
-    def open_post(self, post_id: str, terms: tuple[str, ...], commenter: str | None = None) -> None:
-        """Open a post; `terms` are marked for n / N, and so are the comments of `commenter` (the one a
-        hit matched in) when none of them holds a term: `commenter:taylor` has no words to mark."""
+    def open_post(self, post_id: str, terms: Mapping[str, Sequence[str]], commenter: str | None = None) -> None:
+        """Open a post; the words each field was searched for (`terms`, see ui/matches.py) are marked for
+        n / N, and so are the comments of `commenter` (the one a hit matched in) when none holds a word."""
         worker = get_current_worker()
         try:
             with self.access as library:
@@ -356,22 +359,11 @@ class MainScreen(Screen):
                 if post is None:
                     self.post_message(PostMissing(post_id))
                     return
-                matches = {}
-                if terms:
-                    for key, text in block_texts(post):
-                        spans = library.highlight_spans(text, terms)
-                        if spans:
-                            matches[key] = list(spans)
+                matches = match_spans(post, terms, library.highlight_spans)
         except IndexNotReady:
             return
         if commenter:
-            theirs = {
-                ("comment", number): comment
-                for number, (_depth, comment) in enumerate(post.walk_comments())
-                if comment.author == commenter and comment.body
-            }
-            if not any(key in matches for key in theirs):
-                matches.update({key: [(0, len(comment.body[0]))] for key, comment in theirs.items()})
+            matches.update(commenter_spans(post, commenter, matches))
         sources = tuple(self._display_path(source) for source in post.sources)
         if not worker.is_cancelled:
             self.post_message(PostLoaded(OpenedPost(post, matches, sources)))

@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from civicreader.model import Comment, Post
 from civicreader.textsafe import one_line
+from civicreader.ui.matches import BlockKey, Span, comment_text
 from civicreader.ui.text import (
     CURRENT_MATCH_STYLE,
     MATCH_STYLE,
@@ -46,36 +47,19 @@ BATCH = 25
 COMMENT_INDENT, READING_MEASURE, COMMENT_BAR = 2, 100, 2
 """As styles.tcss lays comments out: columns of indent a level, the widest a block gets, the bar and its gap."""
 
-BlockKey = tuple
-"""("title",), ("body", paragraph), or ("comment", n) with n in thread order."""
-
-
 @dataclass(frozen=True)
 class OpenedPost:
     post: Post
-    matches: dict[BlockKey, list[tuple[int, int]]] = field(default_factory=dict)
-    """Spans of the search terms in each block's text (see `block_texts`)."""
+    matches: dict[BlockKey, list[Span]] = field(default_factory=dict)
+    """Spans of the search terms in each block's text (see ui/matches.py)."""
     sources: tuple[str, ...] = ()
     """The post's files as the user should see them (relative to the corpus)."""
-
-
-def block_texts(post: Post):
-    """(key, text) for every block that can hold a match, in reading order."""
-    yield ("title",), post.title
-    for number, paragraph in enumerate(post.body):
-        yield ("body", number), paragraph
-    for number, (_depth, comment) in enumerate(post.walk_comments()):
-        yield ("comment", number), comment_text(comment)
 
 
 def with_reply_counts(comments: list[tuple[int, Comment]]):
     """(depth, comment, how many replies sit under it at any depth) for a walked thread."""
     for depth, comment in comments:
         yield depth, comment, sum(1 for _ in comment.walk()) - 1
-
-
-def comment_text(comment: Comment) -> str:
-    return "\n\n".join(comment.body)
 
 
 class Block(Static):
