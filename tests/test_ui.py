@@ -988,7 +988,8 @@ def test_a_missing_corpus_folder_is_one_line_on_stderr(tmp_path, capsys):
 
 
 @pilot_test
-async def test_an_index_that_cannot_be_built_says_so_in_the_app(tmp_path):
+async def test_why_an_index_could_not_be_built_stays_on_screen_and_goes_to_the_log(tmp_path):
+    from civicreader.problem_log import log_path
     from civicreader.ui.app import CivicReaderApp
     from civicreader.ui.archive_tree import ArchiveTree
 
@@ -998,7 +999,16 @@ async def test_an_index_that_cannot_be_built_says_so_in_the_app(tmp_path):
     app = CivicReaderApp(corpus, blocked)
     notes: list[str] = []
     app.notify = lambda message, **kwargs: notes.append(message)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert tree_labels(app.screen.query_one(ArchiveTree)) == ["No index: it could not be built (see the message)."]
-        assert len(notes) == 1 and notes[0].startswith("index failed: ")
+        assert tree_labels(app.screen.query_one(ArchiveTree)) == ["No index (see the right)."]
+        [note] = notes
+        assert note.startswith("The index could not be built: ")
+        reason = note.removeprefix("The index could not be built: ")
+        assert str(blocked) in reason, "the reason names the folder"
+        shown = screen_text(app)  # no toast: notify is replaced above, so this is what stays
+        assert "The index could not be built:" in shown, "on the status line"
+        assert "Logged in" in shown and reason[:20] in shown, "and in the empty reading pane"
+        logged = log_path().read_text(encoding="utf-8")
+        assert f"The index could not be built for {corpus}: {reason}" in logged
+        assert "Traceback" in logged, "with the traceback, which the screen never shows"

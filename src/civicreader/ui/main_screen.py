@@ -136,7 +136,7 @@ class MainScreen(Screen):
         try:
             report = writer.update(progress=progress, cancel=worker.cancelled_event)
         except IndexBusy as error:
-            self.post_message(IndexingFailed(one_line(str(error)), usable))
+            self.post_message(IndexingFailed(one_line(str(error))))
             return
         except UpdateCancelled:
             return
@@ -210,10 +210,34 @@ class MainScreen(Screen):
 
     @on(IndexingFailed)
     def _indexing_failed(self, message: IndexingFailed) -> None:
-        self.query_one(IndexStatus).finish()
-        if not message.index_usable:
-            self.query_one(ArchiveTree).show_message("No index to show.")
-        self.notify(message.reason, severity="error", timeout=10, markup=False)
+        self._index_failed(message.reason)
+
+    def _index_failed(self, reason: str, error: BaseException | None = None) -> None:
+        """Say why the index could not be built or updated where it stays in view, and log it."""
+        from civicreader.problem_log import log_path
+
+        self.open_top_hit_when_ready = False
+        headline = "The index could not be updated" if self.access.ready else "The index could not be built"
+        log = log_path()
+        self.query_one(IndexStatus).show_problem(
+            Content.assemble((f"{headline}: ", "bold"), one_line(reason)).stylize("$text-error")
+        )
+        if not self.access.ready:
+            self.query_one(ArchiveTree).show_message("No index (see the right).")
+            self.query_one(ReadingPane).show_notice(
+                Content.assemble(
+                    (f"{headline}.", "bold $text-error"), "\n\n", one_line(reason), "\n\n", ("Logged in ", "dim"),
+                    (one_line(str(log)), "dim"),
+                )
+            )
+        self.notify(f"{headline}: {reason}", severity="error", timeout=10, markup=False)
+        self.log_problem(f"{headline} for {self.corpus}: {reason}", error)
+
+    @work(thread=True, group="log", exit_on_error=False, description="write the log")
+    def log_problem(self, message: str, error: BaseException | None = None) -> None:
+        from civicreader.problem_log import record_problem
+
+        record_problem(message, error)
 
     def _show_post_count(self, posts: int) -> None:
         label = Content.assemble((counted(posts, "post"), "bold"), " in ", one_line(self.corpus.name))
@@ -463,19 +487,16 @@ class MainScreen(Screen):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            what = event.worker.description or "a background task"
-            self.notify(
-                f"{what} failed: {one_line(str(error)) or type(error).__name__}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            if event.worker.group == "index":
-                self.query_one(IndexStatus).finish()
-                if not self.access.ready:
-                    self.query_one(ArchiveTree).show_message("No index: it could not be built (see the message).")
+        if event.state != WorkerState.ERROR or event.worker.group == "log":
+            return
+        error = event.worker.error
+        reason = one_line(str(error)) or type(error).__name__
+        if event.worker.group == "index":
+            self._index_failed(reason, error)
+            return
+        what = event.worker.description or "a background task"
+        self.notify(f"{what} failed: {reason}", severity="error", timeout=10, markup=False)
+        self.log_problem(f"{what} failed: {reason}", error)
 
 
 def counted(number: int, noun: str) -> str:

@@ -50,7 +50,6 @@ class IndexingFinished(Message):
 @dataclass
 class IndexingFailed(Message):
     reason: str
-    index_usable: bool
 
 
 @dataclass

@@ -240,6 +240,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
             id="reader-welcome",
         )
 
+    def show_notice(self, notice: Content) -> None:
+        """Say something in place of the welcome while no post is open (why the index could not be built)."""
+        for welcome in self.query("#reader-welcome").results(Static):
+            welcome.update(notice)
+
     async def show(self, opened: OpenedPost) -> None:
         """Replace what is shown with this post; scroll to its first match when it has any."""
         self.opened = opened
