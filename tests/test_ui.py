@@ -725,6 +725,74 @@ async def test_e_exports_the_open_post_and_says_where_then_refuses_to_overwrite_
 
 
 @pilot_test
+async def test_the_first_export_asks_where_suggesting_documents_and_remembers_the_answer(
+    built_index, tmp_path, private_folders, monkeypatch
+):
+    from textual.widgets import Input
+
+    from civicreader.config import config_path, load_config
+    from civicreader.ui.export_folder_screen import ExportFolderScreen
+
+    started_in = tmp_path / "where-the-app-was-started"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (private_folders / "xdg_config_home" / "user-dirs.dirs").write_text(
+        f'XDG_DOCUMENTS_DIR="{documents}"\n', encoding="utf-8"
+    )
+    app = make_app(built_index)
+    notes: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(message)
+        await open_allotment_post(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportFolderScreen)
+        assert app.screen.query_one(Input).value == str(documents)
+        assert "Where should exported posts go?" in screen_text(app)
+        told = app.screen.query_one("#export-folder-help").visual.plain
+        assert f"Remembered in {config_path()} (export_dir)" in told, "it says where the answer is kept"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportFolderScreen)
+        assert not config_path().exists() and not any(documents.iterdir()), "cancelled: nothing written"
+
+        await pilot.press("e")
+        await settle(pilot)
+        chosen = tmp_path / "my exports"
+        app.screen.query_one(Input).value = "relative/folder"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportFolderScreen), "a relative folder is refused"
+        assert "Give the whole path" in screen_text(app)
+        app.screen.query_one(Input).value = str(chosen)
+        await pilot.press("enter")
+        await settle(pilot)
+        [written] = list(chosen.iterdir())
+        assert notes[-1] == f"Exported {written.name}\nto {chosen}"
+        assert load_config().export_dir == chosen
+
+        written.unlink()
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportFolderScreen), "asked once"
+        assert [path.name for path in chosen.iterdir()] == [written.name]
+    assert not any(started_in.iterdir()), "nothing is written where the app was started"
+
+
+def test_an_export_folder_is_a_whole_path_and_home_may_be_written_as_a_tilde(tmp_path, monkeypatch):
+    from civicreader.ui.export_folder_screen import chosen_folder
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert chosen_folder("  ~/exports ") == tmp_path / "exports"
+    assert chosen_folder("/srv/exports") == Path("/srv/exports")
+    for refused in ("", "   ", "exports", "./exports", "/a\x00b"):
+        assert isinstance(chosen_folder(refused), str), refused
+
+
+@pilot_test
 async def test_export_with_no_post_open_says_what_to_do(built_index):
     app = make_app(built_index)
     notes: list[str] = []

@@ -421,7 +421,7 @@ def export(
     from civicreader.export import ExportError, export_post
 
     library = ready_library(corpus, index_dir)
-    out_dir = out_dir or load_config(warn=echo_problem).export_dir
+    out_dir = out_dir or load_config(warn=echo_problem).export_dir or Path.cwd()
     if query is not None:
         export_search(library, query, out_dir, force, as_json)
         return

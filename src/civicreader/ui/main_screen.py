@@ -22,9 +22,11 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from civicreader.model import Post
 from civicreader.textsafe import one_line
 from civicreader.ui import heap
 from civicreader.ui.archive_tree import ArchiveTree
+from civicreader.ui.export_folder_screen import ExportFolderScreen
 from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
@@ -32,6 +34,7 @@ from civicreader.ui.matches import commenter_spans, match_spans, same_terms_ever
 from civicreader.ui.messages import (
     Exported,
     ExportFailed,
+    ExportFolderWanted,
     IndexingFailed,
     IndexingFinished,
     IndexingProgress,
@@ -413,14 +416,30 @@ class MainScreen(Screen):
         self.export_post(opened.post, overwrite)
 
     @work(thread=True, group="export", exit_on_error=False, description="export")
-    def export_post(self, post, overwrite: bool) -> None:
-        from civicreader.config import load_config
-        from civicreader.export import ExportError, export_filename, export_post
+    def export_post(self, post: Post, overwrite: bool, remember: Path | None = None) -> None:
+        """Write the post into the export folder; with none chosen yet, ask for one (`remember` is the answer)."""
+        from dataclasses import replace
+
+        from civicreader.config import config_path, load_config, save_config, suggested_export_dir
 
         warnings: list[str] = []
-        folder = load_config(warn=warnings.append).export_dir
+        config = load_config(warn=warnings.append)
         for warning in warnings:
             self.post_message(ExportFailed(one_line(warning)))
+        folder = remember or config.export_dir
+        if folder is None:
+            self.post_message(ExportFolderWanted(post, overwrite, suggested_export_dir(), config_path()))
+            return
+        if remember is not None:
+            try:
+                save_config(replace(config, export_dir=remember))
+            except OSError as error:
+                self.post_message(ExportFailed(f"cannot keep the folder in {config_path()}: {error.strerror or error}"))
+        self._write_export(post, folder, overwrite)
+
+    def _write_export(self, post: Post, folder: Path, overwrite: bool) -> None:
+        from civicreader.export import ExportError, export_filename, export_post
+
         target = folder.expanduser() / export_filename(post)
         if not overwrite and target.exists():
             # export_post would refuse too, but its message names the CLI's --force.
@@ -432,6 +451,14 @@ class MainScreen(Screen):
             self.post_message(ExportFailed(one_line(str(error))))
             return
         self.post_message(Exported(path))
+
+    @on(ExportFolderWanted)
+    def _export_folder_wanted(self, message: ExportFolderWanted) -> None:
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.export_post(message.post, message.overwrite, remember=folder)
+
+        self.app.push_screen(ExportFolderScreen(message.suggested, message.settings), chosen)
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.message import Message
 
+from civicreader.model import Post
 from civicreader.ui.reading_pane import OpenedPost
 
 
@@ -81,6 +82,17 @@ class PostMissing(Message):
 @dataclass
 class Exported(Message):
     path: Path
+
+
+@dataclass
+class ExportFolderWanted(Message):
+    """No export folder is set: ask for one, then export `post` there."""
+
+    post: Post
+    overwrite: bool
+    suggested: Path
+    settings: Path
+    """The settings file the answer will be kept in."""
 
 
 @dataclass
