@@ -133,12 +133,6 @@ def write_corpus(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory) -> tuple[Path, Path]:
-    """(corpus, index folder), indexed once for the session; tests only read it."""
-    return index_corpus(tmp_path_factory.mktemp("ui-corpus"))
-
-
 def index_corpus(base: Path) -> tuple[Path, Path]:
     corpus = write_corpus(base / "corpus")
     index_dir = base / "index"
@@ -216,7 +210,7 @@ async def test_archive_tree_goes_blog_year_month_post_and_opens_the_post(built_i
         await settle(pilot)
         tree = app.screen.query_one(ArchiveTree)
         assert app.focused is tree
-        assert tree_labels(tree) == ["[bold]Hostile[/bold] 5", "Parish Pump 4", "Categories 4"]
+        assert tree_labels(tree) == ["[bold]Hostile[/bold] 5 posts", "Parish Pump 4 posts", "Categories 4 categories"]
         await pilot.press("j", "enter")  # Parish Pump
         await settle(pilot)
         assert tree_labels(tree)[2:5] == ["  2012 1", "  2011 2", "  2010 1"]
@@ -252,6 +246,19 @@ async def test_categories_branch_lists_categories_with_counts_and_their_posts(bu
             "2011-03-14 Notes from the allotment committee (5)",
             "2010-11-20 Budget night at the parish hall",
         ]
+
+
+def test_a_top_level_count_says_its_unit_and_survives_a_cut_to_fit():
+    from civicreader.ui.archive_tree import CATEGORIES, POSTS, BlogBranch, CategoriesBranch, counted, fitted
+    from civicreader.ui.archive_tree import label_end_length as end
+
+    assert counted("Parish Pump", 1, unit=POSTS).plain == "Parish Pump 1 post"
+    assert counted("Categories", 1_204, unit=CATEGORIES).plain == "Categories 1,204 categories"
+    blog = counted("A blog whose name is far too long 2024", 12, "bold", POSTS)
+    cut = fitted(blog, 24, end(BlogBranch("x"), blog))
+    assert cut.plain.endswith("… 12 posts") and cut.cell_len == 24, "a number in the name is not taken for the count"
+    categories = counted("Categories", 7, "italic", CATEGORIES)
+    assert fitted(categories, 18, end(CategoriesBranch(), categories)).plain == "Cate… 7 categories"
 
 
 # ---------------------------------------------------------------- search
@@ -516,6 +523,26 @@ async def test_did_you_mean_is_offered_and_ctrl_y_takes_it(built_index):
         await settle(pilot)
         assert app.screen.query_one("#query").value == "allotment"
         assert "3 posts match" in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("size", "pickers"),
+    [((80, 24), ["year", "blog", "category"]), ((120, 40), ["any year", "any blog", "any category"])],
+)
+@pilot_test
+async def test_the_facet_pickers_read_whole_at_80_columns_with_fewer_words(built_index, size, pickers):
+    app = make_app(built_index)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment")
+        await settle(pilot)
+        [row] = [line for line in screen_text(app).splitlines() if "▼" in line]
+        shown = [part.strip() for part in row.split("╭")[0].split("▼") if part.strip()]
+        assert shown == pickers
+        await pilot.resize_terminal(*((120, 40) if size == (80, 24) else (80, 24)))
+        await settle(pilot)
+        [row] = [line for line in screen_text(app).splitlines() if "▼" in line]
+        assert ("any year" in row) == (size == (80, 24)), "the prompts follow the width"
 
 
 @pilot_test
@@ -885,7 +912,7 @@ async def test_markup_in_titles_names_and_bodies_is_shown_literally(built_index,
         post = app.screen.query_one(ReadingPane).opened.post
         assert post.title == title
         shown = screen_text(app)
-        assert "[bold]Hostile[/bold] 5" in shown
+        assert "[bold]Hostile[/bold] 5 posts" in shown
         assert title in shown
         assert "by [red]Mallory[/red]" in shown
         assert "categories: [b]Tricks" in shown
@@ -936,7 +963,8 @@ async def test_a_missing_index_is_built_in_a_worker_with_progress_shown(tmp_path
         assert LibraryOpened not in kinds
         [started] = [message for message in unique(seen) if isinstance(message, IndexingStarted)]
         assert started.first_time
-        assert tree_labels(app.screen.query_one(ArchiveTree))[:2] == ["[bold]Hostile[/bold] 5", "Parish Pump 4"]
+        labels = tree_labels(app.screen.query_one(ArchiveTree))
+        assert labels[:2] == ["[bold]Hostile[/bold] 5 posts", "Parish Pump 4 posts"]
         assert "9 posts in corpus" in screen_text(app)
 
 
@@ -956,7 +984,7 @@ async def test_a_stale_index_is_shown_at_once_then_updated(tmp_path):
         posted = [type(message) for message in unique(seen)]
         order = [kind for kind in posted if kind in (LibraryOpened, IndexingStarted, IndexingFinished)]
         assert order == [LibraryOpened, IndexingStarted, IndexingFinished]
-        assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4"
+        assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4 posts"
 
 
 @pilot_test
@@ -999,7 +1027,7 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
             await settle(pilot)
             labels = tree_labels(tree)
             assert labels[1:7] == [
-                "Parish Pump 5",
+                "Parish Pump 5 posts",
                 "  2012 1",
                 "  2011 3",
                 "    April 1",

@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -29,6 +29,7 @@ from civicreader.ui.archive_tree import ArchiveTree
 from civicreader.ui.export_folder_screen import ExportFolderScreen
 from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
+from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
 from civicreader.ui.matches import commenter_spans, match_spans, same_terms_everywhere
 from civicreader.ui.messages import (
@@ -58,14 +59,7 @@ PROGRESS_INTERVAL_SECONDS = 0.1
 
 
 class MainScreen(Screen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: the app runs it as the key arrives, so the keys typed after it (a burst: a fast
-        # typist, or keys held up while the index opens) go to the search bar, not to the pane that had focus.
-        Binding("slash", "focus_search", "Search", priority=True),
-        Binding("escape", "back", "Back", show=False),
-        Binding("e", "export", "Export"),
-        Binding("E", "export(True)", "Export, overwrite", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("screen")
 
     def __init__(self, corpus: Path, index_dir: Path | None = None) -> None:
         super().__init__()
@@ -503,14 +497,6 @@ class MainScreen(Screen):
             self.set_focus(self.query_one(ResultsList))
         else:
             self.set_focus(self.query_one(ArchiveTree))
-
-    def action_reader(self, action: str) -> None:
-        """Run a reading-pane action from anywhere (the command palette).
-
-        Called, not sent through `run_action`: that is a coroutine, and the palette's callbacks
-        dropped it unawaited, so these commands did nothing.
-        """
-        getattr(self.query_one(ReadingPane), f"action_{action}")()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

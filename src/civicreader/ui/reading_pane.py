@@ -12,7 +12,7 @@ from functools import partial
 from typing import ClassVar
 
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Click, Resize
@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from civicreader.model import Comment, Post
 from civicreader.textsafe import one_line
+from civicreader.ui.keys import bindings_for
 from civicreader.ui.matches import BlockKey, Span, comment_text
 from civicreader.ui.text import (
     CURRENT_MATCH_STYLE,
@@ -204,21 +205,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
     """Shows an `OpenedPost`; owns the reading keys."""
 
     BINDING_GROUP_TITLE = "Reading"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("b", "page_up", "Page up", show=False),
-        # One footer entry for the pair: at 80 columns the footer has no room for both and `? Keys`.
-        Binding("n", "next_match", "Matches", key_display="n/N"),
-        Binding("N", "previous_match", "Prev match", show=False),
-        Binding("c", "toggle_thread", "Fold thread"),
-        Binding("right_square_bracket", "next_comment", "Next comment", show=False),
-        Binding("left_square_bracket", "previous_comment", "Previous comment", show=False),
-        Binding("y", "copy_sources", "Copy source paths", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("reader")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
