@@ -179,6 +179,21 @@ async def search_for(pilot, query: str, *then: str) -> None:
         await pilot.press(*then)
 
 
+def hold_updates(monkeypatch):
+    """Make every index update wait until the event returned is set, as a slow one on a big corpus would."""
+    import threading
+
+    release = threading.Event()
+    update = Library.update
+
+    def slow_update(self, *args, **kwargs):
+        release.wait(30)
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "update", slow_update)
+    return release
+
+
 def unique(messages):
     """Each message once: the hook sees a message again at every node it bubbles through."""
     return list({id(message): message for message in messages}.values())
@@ -989,8 +1004,6 @@ async def test_a_stale_index_is_shown_at_once_then_updated(tmp_path):
 
 @pilot_test
 async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_and_the_cursor(tmp_path, monkeypatch):
-    import threading
-
     from civicreader.ui.app import CivicReaderApp
     from civicreader.ui.archive_tree import ArchiveTree
 
@@ -999,14 +1012,7 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
     seed_swap = {**POSTS[1], "title": "Seed swap on Saturday", "date": "2011-03-20 10:00:00", "comments": {}}
     (corpus / "more.xml").write_text(wxr("Parish Pump", [seed_swap]), encoding="utf-8")
     # The update waits until the reader has opened a branch or two, as a slow one on a big corpus would.
-    release = threading.Event()
-    update = Library.update
-
-    def slow_update(self, *args, **kwargs):
-        release.wait(30)
-        return update(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "update", slow_update)
+    release = hold_updates(monkeypatch)
     app = CivicReaderApp(corpus, tmp_path / "index")
 
     async def tree_settled(pilot) -> None:
@@ -1042,20 +1048,11 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
 
 @pilot_test
 async def test_enter_during_the_first_build_says_so_then_opens_the_top_hit_once_results_arrive(tmp_path, monkeypatch):
-    import threading
-
     from civicreader.ui.app import CivicReaderApp
     from civicreader.ui.reading_pane import ReadingPane
 
     corpus = write_corpus(tmp_path / "corpus")
-    release = threading.Event()
-    update = Library.update
-
-    def slow_update(self, *args, **kwargs):
-        release.wait(30)
-        return update(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "update", slow_update)
+    release = hold_updates(monkeypatch)
     app = CivicReaderApp(corpus, tmp_path / "index")
     notes: list[str] = []
     try:
