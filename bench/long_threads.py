@@ -140,7 +140,7 @@ async def main():
         await pilot.pause()
         reader = app.screen.query_one(ReadingPane)
         started = time.perf_counter()
-        app.screen.open_post(post_id, ())
+        app.screen.open_post(post_id, {})
         first = None
         made, changed = 0, started
         while time.perf_counter() - started < LIMIT:

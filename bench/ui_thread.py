@@ -118,6 +118,7 @@ async def measure(corpus: Path, index_dir: Path, size: tuple[int, int], rounds: 
     """{(comments, from_search): ([first frame s], [settled s])}."""
     from civicreader.ui.app import CivicReaderApp
     from civicreader.ui.main_screen import MainScreen
+    from civicreader.ui.matches import same_terms_everywhere
     from civicreader.ui.reading_pane import ReadingPane
 
     ids = post_ids(index_dir, corpus)
@@ -146,7 +147,7 @@ async def measure(corpus: Path, index_dir: Path, size: tuple[int, int], rounds: 
                     await show_welcome(pilot, reader)
                     frames.clear()
                     started = time.perf_counter()
-                    screen.open_post(ids[comments], (MARKER,) if from_search else ())
+                    screen.open_post(ids[comments], same_terms_everywhere((MARKER,)) if from_search else {})
                     await settled(pilot, frames)
                     title = thread_title(comments)
                     first = next(

@@ -54,3 +54,11 @@ def private_folders(tmp_path_factory, monkeypatch):
 def needs_shared(path: Path):
     """Skip cleanly where ../shared is absent (a user's clone has none)."""
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is not here (no ../shared beside the repo)")
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory) -> tuple[Path, Path]:
+    """(corpus, index folder) of the UI tests' corpus (tests/test_ui.py), indexed once; tests only read it."""
+    from tests.test_ui import index_corpus
+
+    return index_corpus(tmp_path_factory.mktemp("ui-corpus"))

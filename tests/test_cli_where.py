@@ -18,6 +18,8 @@ def test_where_points_into_the_users_cache_and_config_folders(tmp_path, private_
     assert found["corpus"] == str(corpus.resolve())
     assert found["index"].startswith(str(private_folders / "xdg_cache_home" / "civicreader"))
     assert found["config"] == str(private_folders / "xdg_config_home" / "civicreader" / "config.toml")
+    assert found["log"].startswith(str(private_folders / "xdg_state_home" / "civicreader"))
+    assert found["log"].endswith("civicreader.log")
 
 
 def test_two_corpora_get_two_indexes(tmp_path):

@@ -151,7 +151,7 @@ def test_the_app_opens_a_thread_of_thousands_making_only_the_comments_it_shows(t
             await app.workers.wait_for_complete()
             await pilot.pause()
             reader = app.screen.query_one(ReadingPane)
-            app.screen.open_post(hit.id, ())
+            app.screen.open_post(hit.id, {})
             await app.workers.wait_for_complete()
             made = -1
             while made != len(reader.comment_views):  # mounted a batch a frame, until they stop coming

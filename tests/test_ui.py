@@ -133,12 +133,6 @@ def write_corpus(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory) -> tuple[Path, Path]:
-    """(corpus, index folder), indexed once for the session; tests only read it."""
-    return index_corpus(tmp_path_factory.mktemp("ui-corpus"))
-
-
 def index_corpus(base: Path) -> tuple[Path, Path]:
     corpus = write_corpus(base / "corpus")
     index_dir = base / "index"
@@ -185,6 +179,21 @@ async def search_for(pilot, query: str, *then: str) -> None:
         await pilot.press(*then)
 
 
+def hold_updates(monkeypatch):
+    """Make every index update wait until the event returned is set, as a slow one on a big corpus would."""
+    import threading
+
+    release = threading.Event()
+    update = Library.update
+
+    def slow_update(self, *args, **kwargs):
+        release.wait(30)
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "update", slow_update)
+    return release
+
+
 def unique(messages):
     """Each message once: the hook sees a message again at every node it bubbles through."""
     return list({id(message): message for message in messages}.values())
@@ -216,7 +225,7 @@ async def test_archive_tree_goes_blog_year_month_post_and_opens_the_post(built_i
         await settle(pilot)
         tree = app.screen.query_one(ArchiveTree)
         assert app.focused is tree
-        assert tree_labels(tree) == ["[bold]Hostile[/bold] 5", "Parish Pump 4", "Categories 4"]
+        assert tree_labels(tree) == ["[bold]Hostile[/bold] 5 posts", "Parish Pump 4 posts", "Categories 4 categories"]
         await pilot.press("j", "enter")  # Parish Pump
         await settle(pilot)
         assert tree_labels(tree)[2:5] == ["  2012 1", "  2011 2", "  2010 1"]
@@ -252,6 +261,19 @@ async def test_categories_branch_lists_categories_with_counts_and_their_posts(bu
             "2011-03-14 Notes from the allotment committee (5)",
             "2010-11-20 Budget night at the parish hall",
         ]
+
+
+def test_a_top_level_count_says_its_unit_and_survives_a_cut_to_fit():
+    from civicreader.ui.archive_tree import CATEGORIES, POSTS, BlogBranch, CategoriesBranch, counted, fitted
+    from civicreader.ui.archive_tree import label_end_length as end
+
+    assert counted("Parish Pump", 1, unit=POSTS).plain == "Parish Pump 1 post"
+    assert counted("Categories", 1_204, unit=CATEGORIES).plain == "Categories 1,204 categories"
+    blog = counted("A blog whose name is far too long 2024", 12, "bold", POSTS)
+    cut = fitted(blog, 24, end(BlogBranch("x"), blog))
+    assert cut.plain.endswith("… 12 posts") and cut.cell_len == 24, "a number in the name is not taken for the count"
+    categories = counted("Categories", 7, "italic", CATEGORIES)
+    assert fitted(categories, 18, end(CategoriesBranch(), categories)).plain == "Cate… 7 categories"
 
 
 # ---------------------------------------------------------------- search
@@ -518,6 +540,26 @@ async def test_did_you_mean_is_offered_and_ctrl_y_takes_it(built_index):
         assert "3 posts match" in screen_text(app)
 
 
+@pytest.mark.parametrize(
+    ("size", "pickers"),
+    [((80, 24), ["year", "blog", "category"]), ((120, 40), ["any year", "any blog", "any category"])],
+)
+@pilot_test
+async def test_the_facet_pickers_read_whole_at_80_columns_with_fewer_words(built_index, size, pickers):
+    app = make_app(built_index)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment")
+        await settle(pilot)
+        [row] = [line for line in screen_text(app).splitlines() if "▼" in line]
+        shown = [part.strip() for part in row.split("╭")[0].split("▼") if part.strip()]
+        assert shown == pickers
+        await pilot.resize_terminal(*((120, 40) if size == (80, 24) else (80, 24)))
+        await settle(pilot)
+        [row] = [line for line in screen_text(app).splitlines() if "▼" in line]
+        assert ("any year" in row) == (size == (80, 24)), "the prompts follow the width"
+
+
 @pilot_test
 async def test_choosing_a_facet_narrows_the_results(built_index):
     from textual.widgets import Select
@@ -595,6 +637,35 @@ async def test_a_commenter_search_steps_through_that_persons_comments(built_inde
         await pilot.press("n")
         await pilot.pause()
         assert reader.match_position() == (first[0] % 2 + 1, 2)
+
+
+@pilot_test
+async def test_brackets_step_from_the_matched_comment_even_where_the_view_cannot_scroll_further(built_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    notes: list[str] = []
+    app = make_app(built_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(message)
+        await search_for(pilot, 'commenter:"owen pryce"', "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        authors = [view.comment.author for view in reader.comment_views]
+        assert reader.current_comment.comment.author == "Owen Pryce"
+        assert reader.scroll_y == reader.max_scroll_y, "the post ends on screen: the view cannot go further down"
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert notes == [], "Priya's comment is below Owen's"
+        assert reader.current_comment is reader.comment_views[4]
+        assert reader.border_subtitle == "comment 5 of 5 (] / [)"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert notes == [] and reader.current_comment.comment.author == authors[2] == "Hilda Marsh"
+        assert reader.scroll_y == min(reader.comment_views[2].virtual_region.y, reader.max_scroll_y)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert notes == ["No more comments below."]
 
 
 def test_a_comment_date_whose_year_was_inferred_is_marked_as_a_posts_is():
@@ -696,6 +767,74 @@ async def test_e_exports_the_open_post_and_says_where_then_refuses_to_overwrite_
 
 
 @pilot_test
+async def test_the_first_export_asks_where_suggesting_documents_and_remembers_the_answer(
+    built_index, tmp_path, private_folders, monkeypatch
+):
+    from textual.widgets import Input
+
+    from civicreader.config import config_path, load_config
+    from civicreader.ui.export_folder_screen import ExportFolderScreen
+
+    started_in = tmp_path / "where-the-app-was-started"
+    started_in.mkdir()
+    monkeypatch.chdir(started_in)
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (private_folders / "xdg_config_home" / "user-dirs.dirs").write_text(
+        f'XDG_DOCUMENTS_DIR="{documents}"\n', encoding="utf-8"
+    )
+    app = make_app(built_index)
+    notes: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(message)
+        await open_allotment_post(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportFolderScreen)
+        assert app.screen.query_one(Input).value == str(documents)
+        assert "Where should exported posts go?" in screen_text(app)
+        told = app.screen.query_one("#export-folder-help").visual.plain
+        assert f"Remembered in {config_path()} (export_dir)" in told, "it says where the answer is kept"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportFolderScreen)
+        assert not config_path().exists() and not any(documents.iterdir()), "cancelled: nothing written"
+
+        await pilot.press("e")
+        await settle(pilot)
+        chosen = tmp_path / "my exports"
+        app.screen.query_one(Input).value = "relative/folder"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportFolderScreen), "a relative folder is refused"
+        assert "Give the whole path" in screen_text(app)
+        app.screen.query_one(Input).value = str(chosen)
+        await pilot.press("enter")
+        await settle(pilot)
+        [written] = list(chosen.iterdir())
+        assert notes[-1] == f"Exported {written.name}\nto {chosen}"
+        assert load_config().export_dir == chosen
+
+        written.unlink()
+        await pilot.press("e")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportFolderScreen), "asked once"
+        assert [path.name for path in chosen.iterdir()] == [written.name]
+    assert not any(started_in.iterdir()), "nothing is written where the app was started"
+
+
+def test_an_export_folder_is_a_whole_path_and_home_may_be_written_as_a_tilde(tmp_path, monkeypatch):
+    from civicreader.ui.export_folder_screen import chosen_folder
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert chosen_folder("  ~/exports ") == tmp_path / "exports"
+    assert chosen_folder("/srv/exports") == Path("/srv/exports")
+    for refused in ("", "   ", "exports", "./exports", "/a\x00b"):
+        assert isinstance(chosen_folder(refused), str), refused
+
+
+@pilot_test
 async def test_export_with_no_post_open_says_what_to_do(built_index):
     app = make_app(built_index)
     notes: list[str] = []
@@ -788,7 +927,7 @@ async def test_markup_in_titles_names_and_bodies_is_shown_literally(built_index,
         post = app.screen.query_one(ReadingPane).opened.post
         assert post.title == title
         shown = screen_text(app)
-        assert "[bold]Hostile[/bold] 5" in shown
+        assert "[bold]Hostile[/bold] 5 posts" in shown
         assert title in shown
         assert "by [red]Mallory[/red]" in shown
         assert "categories: [b]Tricks" in shown
@@ -839,7 +978,8 @@ async def test_a_missing_index_is_built_in_a_worker_with_progress_shown(tmp_path
         assert LibraryOpened not in kinds
         [started] = [message for message in unique(seen) if isinstance(message, IndexingStarted)]
         assert started.first_time
-        assert tree_labels(app.screen.query_one(ArchiveTree))[:2] == ["[bold]Hostile[/bold] 5", "Parish Pump 4"]
+        labels = tree_labels(app.screen.query_one(ArchiveTree))
+        assert labels[:2] == ["[bold]Hostile[/bold] 5 posts", "Parish Pump 4 posts"]
         assert "9 posts in corpus" in screen_text(app)
 
 
@@ -859,13 +999,11 @@ async def test_a_stale_index_is_shown_at_once_then_updated(tmp_path):
         posted = [type(message) for message in unique(seen)]
         order = [kind for kind in posted if kind in (LibraryOpened, IndexingStarted, IndexingFinished)]
         assert order == [LibraryOpened, IndexingStarted, IndexingFinished]
-        assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4"
+        assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4 posts"
 
 
 @pilot_test
 async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_and_the_cursor(tmp_path, monkeypatch):
-    import threading
-
     from civicreader.ui.app import CivicReaderApp
     from civicreader.ui.archive_tree import ArchiveTree
 
@@ -874,14 +1012,7 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
     seed_swap = {**POSTS[1], "title": "Seed swap on Saturday", "date": "2011-03-20 10:00:00", "comments": {}}
     (corpus / "more.xml").write_text(wxr("Parish Pump", [seed_swap]), encoding="utf-8")
     # The update waits until the reader has opened a branch or two, as a slow one on a big corpus would.
-    release = threading.Event()
-    update = Library.update
-
-    def slow_update(self, *args, **kwargs):
-        release.wait(30)
-        return update(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "update", slow_update)
+    release = hold_updates(monkeypatch)
     app = CivicReaderApp(corpus, tmp_path / "index")
 
     async def tree_settled(pilot) -> None:
@@ -902,7 +1033,7 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
             await settle(pilot)
             labels = tree_labels(tree)
             assert labels[1:7] == [
-                "Parish Pump 5",
+                "Parish Pump 5 posts",
                 "  2012 1",
                 "  2011 3",
                 "    April 1",
@@ -911,6 +1042,31 @@ async def test_an_update_that_finishes_while_browsing_keeps_the_open_branches_an
             ]
             assert labels[7] == "      14 Notes from the allotment committee (5)"
             assert tree.cursor_node.label.plain == "14 Notes from the allotment committee (5)"
+    finally:
+        release.set()
+
+
+@pilot_test
+async def test_enter_during_the_first_build_says_so_then_opens_the_top_hit_once_results_arrive(tmp_path, monkeypatch):
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.reading_pane import ReadingPane
+
+    corpus = write_corpus(tmp_path / "corpus")
+    release = hold_updates(monkeypatch)
+    app = CivicReaderApp(corpus, tmp_path / "index")
+    notes: list[str] = []
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.notify = lambda message, **kwargs: notes.append(message)
+            await pilot.pause()
+            await pilot.press("slash", *"kingfisher", "enter")
+            await pilot.pause(0.1)
+            assert notes == ["The index is still being built: the top hit opens once it is ready."]
+            assert app.screen.query_one(ReadingPane).opened is None
+            release.set()
+            await settle(pilot)
+            assert app.screen.query_one(ReadingPane).opened.post.title == "The long read on hedgerows"
+            assert "Nothing matches this search." not in notes
     finally:
         release.set()
 
@@ -925,7 +1081,8 @@ def test_a_missing_corpus_folder_is_one_line_on_stderr(tmp_path, capsys):
 
 
 @pilot_test
-async def test_an_index_that_cannot_be_built_says_so_in_the_app(tmp_path):
+async def test_why_an_index_could_not_be_built_stays_on_screen_and_goes_to_the_log(tmp_path):
+    from civicreader.problem_log import log_path
     from civicreader.ui.app import CivicReaderApp
     from civicreader.ui.archive_tree import ArchiveTree
 
@@ -935,7 +1092,16 @@ async def test_an_index_that_cannot_be_built_says_so_in_the_app(tmp_path):
     app = CivicReaderApp(corpus, blocked)
     notes: list[str] = []
     app.notify = lambda message, **kwargs: notes.append(message)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert tree_labels(app.screen.query_one(ArchiveTree)) == ["No index to show."]
-        assert len(notes) == 1 and notes[0].startswith(f"cannot write the index in {blocked}: ")
+        assert tree_labels(app.screen.query_one(ArchiveTree)) == ["No index (see the right)."]
+        [note] = notes
+        assert note.startswith("The index could not be built: ")
+        reason = note.removeprefix("The index could not be built: ")
+        assert str(blocked) in reason, "the reason names the folder"
+        shown = screen_text(app)  # no toast: notify is replaced above, so this is what stays
+        assert "The index could not be built:" in shown, "on the status line"
+        assert "Logged in" in shown and reason[:20] in shown, "and in the empty reading pane"
+        logged = log_path().read_text(encoding="utf-8")
+        assert f"The index could not be built for {corpus}: {reason}" in logged
+        assert "Traceback" in logged, "with the traceback, which the screen never shows"

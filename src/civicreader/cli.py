@@ -108,15 +108,17 @@ def main(ctx: click.Context, corpus: Path | None, index_dir: Path | None) -> Non
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def where(corpus: Path | None, index_dir: Path | None, as_json: bool) -> None:
-    """Say where things are: the corpus, its index, the settings file and the sample corpus."""
+    """Say where things are: the corpus, its index, the settings file, the app's log and the sample corpus."""
     from civicreader import paths
     from civicreader.config import config_path
+    from civicreader.problem_log import log_path
 
     library = open_library(corpus, index_dir)
     found = {
         "corpus": str(library.corpus.expanduser().resolve()),
         "index": str(Path(library.index_dir).expanduser().resolve()),
         "config": str(config_path()),
+        "log": str(log_path()),
         "sample_corpus": str(paths.sample_corpus()),
     }
     if as_json:
@@ -549,7 +551,7 @@ def export(
     from civicreader.export import ExportError, export_post
 
     library = ready_library(corpus, index_dir)
-    out_dir = out_dir or load_config(warn=echo_problem).export_dir
+    out_dir = out_dir or load_config(warn=echo_problem).export_dir or Path.cwd()
     if query is not None:
         export_search(library, query, out_dir, force, as_json)
         return

@@ -10,7 +10,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG_NAME = "config.toml"
@@ -18,8 +18,17 @@ CONFIG_NAME = "config.toml"
 
 @dataclass(frozen=True)
 class Config:
-    export_dir: Path = field(default_factory=Path.cwd)
-    """Where `e` in the app and `civicreader export` (without --out) write posts."""
+    export_dir: Path | None = None
+    """Where `e` in the app and `civicreader export` (without --out) write posts. None: not chosen yet
+    (the app asks at the first export and keeps the answer here; the command line writes to the current folder)."""
+
+
+def suggested_export_dir() -> Path:
+    """Where exports go unless the user says otherwise: their documents folder, else their home folder."""
+    import platformdirs
+
+    documents = platformdirs.user_documents_path()
+    return documents if documents.is_dir() else Path.home()
 
 
 def config_path() -> Path:
@@ -58,7 +67,7 @@ def load_config(path: Path | None = None, warn: Callable[[str], None] | None = N
             if isinstance(value, str) and value.strip() and "\x00" not in value:
                 settings["export_dir"] = Path(value).expanduser()
             else:
-                warn(f"{path}: export_dir must be a folder path in quotes; using the current folder")
+                warn(f"{path}: export_dir must be a folder path in quotes; ignored")
         else:
             warn(f"{path}: unknown setting {key!r} ignored")
     return Config(**settings)
@@ -81,11 +90,9 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     """Write the settings atomically (temp file, then rename) and return the file's path."""
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = (
-        "# civicreader settings\n"
-        "# export_dir: where exported posts are written\n"
-        f"export_dir = {_toml_string(str(config.export_dir))}\n"
-    )
+    text = "# civicreader settings\n"
+    if config.export_dir is not None:
+        text += f"# export_dir: where exported posts are written\nexport_dir = {_toml_string(str(config.export_dir))}\n"
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         temporary.write_text(text, encoding="utf-8")

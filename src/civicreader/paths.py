@@ -1,4 +1,4 @@
-"""Where civicreader keeps things: the index (a cache, rebuilt from the corpus at will) and config."""
+"""Where civicreader keeps things: the index (a cache, rebuilt from the corpus at will), config and its log."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def config_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
+def log_dir() -> Path:
+    import platformdirs
+
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
 def index_dir_for(corpus: Path) -> Path:

@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from contextlib import suppress
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual.actions import SkipAction
+from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 
+from civicreader.ui.archive_tree import ArchiveTree
 from civicreader.ui.help_screen import HelpScreen
+from civicreader.ui.keys import Key, bindings_for, commands
 from civicreader.ui.main_screen import MainScreen
+from civicreader.ui.reading_pane import ReadingPane
+from civicreader.ui.results_list import ResultsList
+from civicreader.ui.search_bar import SearchBar
 
 STYLES = Path(__file__).resolve().parent.parent / "styles.tcss"
+OWNER_WIDGETS = {"search": SearchBar, "tree": ArchiveTree, "results": ResultsList, "reader": ReadingPane}
+"""The widget of the main screen that owns each key of ui/keys.py (the app and the screen aside)."""
 
 
 class CivicReaderApp(App):
     TITLE = "civicreader"
     CSS_PATH = STYLES
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Keys"),
-        Binding("t", "toggle_theme", "Light/dark"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("app")
 
     def __init__(self, corpus: Path, index_dir: Path | None = None) -> None:
         super().__init__()
@@ -43,44 +50,21 @@ class CivicReaderApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Every key and the query language (?)", self.action_help)
-        yield SystemCommand("Light / dark", "Switch between the light and dark theme (t)", self.action_toggle_theme)
-        if isinstance(screen, MainScreen):
-            yield SystemCommand("Search", "Go to the search bar (/)", screen.focus_search)
-            yield SystemCommand("Export post", "Export the open post to Markdown (e)", screen.action_export)
-            yield SystemCommand(
-                "Export post, overwrite",
-                "Export the open post, replacing an earlier export (E)",
-                lambda: screen.action_export(overwrite=True),
-            )
-            yield SystemCommand(
-                "Next match", "Go to the next match in the post (n)", lambda: screen.action_reader("next_match")
-            )
-            yield SystemCommand(
-                "Previous match",
-                "Go to the previous match in the post (N)",
-                lambda: screen.action_reader("previous_match"),
-            )
-            yield SystemCommand(
-                "Next comment",
-                "Put the next comment's header at the top of the post (])",
-                lambda: screen.action_reader("next_comment"),
-            )
-            yield SystemCommand(
-                "Previous comment",
-                "Put the previous comment's header at the top of the post ([)",
-                lambda: screen.action_reader("previous_comment"),
-            )
-            yield SystemCommand(
-                "Copy source paths",
-                "Copy the full paths of the open post's files to the clipboard (y)",
-                lambda: screen.action_reader("copy_sources"),
-            )
-            yield SystemCommand(
-                "Fold thread",
-                "Fold or unfold the comment thread marked by a bright bar in the post (c)",
-                lambda: screen.action_reader("toggle_thread"),
-            )
+        for name, meaning, key in commands():
+            if key.owner == "app" or isinstance(screen, MainScreen):
+                yield SystemCommand(name, meaning, partial(self._run_command, screen, key))
+
+    def _run_command(self, screen: Screen, key: Key) -> None:
+        """Run a key's action on its owner, as the key would.
+
+        Called, not sent through `run_action`: that is a coroutine, and the palette's callbacks
+        dropped it unawaited, so these commands did nothing.
+        """
+        owners = {"app": self, "screen": screen}
+        target = owners.get(key.owner) or screen.query_one(OWNER_WIDGETS[key.owner])
+        _namespace, action, arguments = parse_action(key.action)
+        with suppress(SkipAction):  # "/" with the search bar focused: nothing to do
+            getattr(target, f"action_{action}")(*arguments)
 
 
 def run_app(corpus: Path | None, index_dir: Path | None) -> None:

@@ -6,19 +6,21 @@ thread worker, so the tree is instant however large the archive is.
 
 from __future__ import annotations
 
+import re
 from calendar import month_name
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from civicreader.textsafe import one_line
+from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
 from civicreader.ui.text import short_date
 
@@ -84,9 +86,19 @@ def node_path(node: TreeNode[NodeData]) -> tuple:
     return tuple(reversed(path))
 
 
-def counted(name: str, count: int, style: str = "") -> Text:
-    """A branch label: the name (literal, one line) and a dim count."""
-    return Text.assemble((one_line(name) or "(unnamed)", style), (f" {count:,}", "dim"))
+def counted(name: str, count: int, style: str = "", unit: tuple[str, str] | None = None) -> Text:
+    """A branch label: the name (literal, one line) and a dim count, with its `unit` (singular, plural) if given.
+
+    The top level says what it counts, since side by side its branches count different things.
+    """
+    number = f" {count:,}"
+    if unit:
+        number += " " + (unit[0] if count == 1 else unit[1])
+    return Text.assemble((one_line(name) or "(unnamed)", style), (number, "dim"))
+
+
+POSTS, CATEGORIES = ("post", "posts"), ("category", "categories")
+_COUNT_AT_END = re.compile(r" [\d,]+(?: (?:posts?|categor(?:y|ies)))?$")
 
 
 def post_label(summary, day_only: bool = False) -> Text:
@@ -115,7 +127,8 @@ def label_end_length(data: NodeData | None, label: Text) -> int:
         return len(post_label_end(data.summary).plain)
     if data is None:
         return 0
-    return len(label.plain) - label.plain.rfind(" ")
+    count = _COUNT_AT_END.search(label.plain)
+    return len(count.group()) if count else 0
 
 
 def fitted(label: Text, width: int, keep_end: int) -> Text:
@@ -137,15 +150,7 @@ class ArchiveTree(Tree[NodeData]):
     """Browse the archive; Enter on a post posts `PostChosen`."""
 
     BINDING_GROUP_TITLE = "Archive"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_home", "First", show=False),
-        Binding("G", "scroll_end", "Last", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("b", "page_up", "Page up", show=False),
-        Binding("o", "toggle_node", "Open/close branch", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("tree")
 
     @dataclass
     class PostChosen(Message):
@@ -271,10 +276,10 @@ class ArchiveTree(Tree[NodeData]):
         if data is None:
             blogs = library.blogs()
             for blog, count in sorted(blogs.items(), key=lambda item: item[0].casefold()):
-                yield counted(blog, count, "bold"), BlogBranch(blog), True
+                yield counted(blog, count, "bold", POSTS), BlogBranch(blog), True
             categories = library.categories()
             if categories:
-                yield counted("Categories", len(categories), "italic"), CategoriesBranch(), True
+                yield counted("Categories", len(categories), "italic", CATEGORIES), CategoriesBranch(), True
             if not blogs:
                 yield Text("The index holds no posts.", "dim italic"), None, False
         elif isinstance(data, BlogBranch):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.events import Resize
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import AwaitMount
@@ -16,7 +17,10 @@ from civicreader.textsafe import one_line
 
 FACET_DELAY_SECONDS = 0.25
 """How long typing must pause before a chosen facet's label shows its new count."""
-FACETS = (("year", "any year"), ("blog", "any blog"), ("category", "any category"))
+FACETS = (("year", "any year", "year"), ("blog", "any blog", "blog"), ("category", "any category", "category"))
+"""Each facet with its prompt, then the shorter one for a narrow bar."""
+NARROW_BELOW = 50
+"""Columns under which the bar takes the short prompts ("any category" no longer fits its third)."""
 
 
 def facet_options(counts: dict[str, int], name: str) -> list[tuple[Content, str]]:
@@ -100,7 +104,20 @@ class FacetBar(Horizontal):
         """Mount the selects, once: the first screen does not show them, so it need not wait for them."""
         if self.children:
             return self.mount_all(())
-        return self.mount_all(FacetSelect(name, prompt, self.latest.get(name)) for name, prompt in FACETS)
+        narrow = self.has_class("narrow")
+        return self.mount_all(
+            FacetSelect(name, short if narrow else prompt, self.latest.get(name)) for name, prompt, short in FACETS
+        )
+
+    def on_resize(self, event: Resize) -> None:
+        """Fewer words where the bar is narrow: "any y… ▼ any b… ▼ any ca… ▼" told the reader nothing."""
+        narrow = event.size.width < NARROW_BELOW
+        if narrow == self.has_class("narrow"):
+            return
+        self.set_class(narrow, "narrow")
+        prompts = {name: short if narrow else prompt for name, prompt, short in FACETS}
+        for select in self.selects():
+            select.prompt = prompts[select.facet]
 
     def selects(self) -> list[FacetSelect]:
         return list(self.query_children(FacetSelect))

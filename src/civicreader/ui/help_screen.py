@@ -11,68 +11,33 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = (
-    (
-        "Anywhere",
-        (
-            ("/", "search: type, and the results follow as you type"),
-            ("tab / shift+tab", "next / previous pane"),
-            ("escape", "back: from the post to the list, then to the search, then clear it"),
-            ("e", "export the open post to Markdown (E: overwrite an earlier export)"),
-            ("t", "light / dark"),
-            ("?", "this help"),
-            ("ctrl+p", "command palette: every command, by name"),
-            ("q", "quit"),
-        ),
-    ),
-    (
-        "Search bar",
-        (
-            ("enter", "open the top hit"),
-            ("down", "go to the results"),
-            ("ctrl+y", "use the did-you-mean suggestion"),
-        ),
-    ),
-    (
-        "Query language (the same as `civicreader search`)",
-        (
-            ("word word", "posts with every word (stems match: 'fund' finds 'funding')"),
-            ('"a phrase"', "the words side by side"),
-            ("a OR b   -word", "either word; leave out posts with a word"),
-            ("fund*   volunter~", "words starting with 'fund'; words spelt nearly so"),
-            ("title: body: comment:", "look only in the title, the post, or the comments"),
-            ("author: commenter:", "who wrote the post; who commented"),
-            ("blog: category: tag:", "one blog, category or tag"),
-            ("date:2011  date:2011-03", "one year, month or day"),
-        ),
-    ),
-    (
-        "Archive and results",
-        (
-            ("j / k, up / down", "move"),
-            ("g / G", "first / last"),
-            ("space / b", "page down / up"),
-            ("enter", "open the post (or the branch)"),
-        ),
-    ),
-    (
-        "Reading",
-        (
-            ("j / k", "scroll a line"),
-            ("space / b", "page down / up"),
-            ("g / G", "top / bottom"),
-            ("n / N", "next / previous match of the search"),
-            ("] / [", "next / previous comment (its header to the top)"),
-            ("c", "fold / unfold the thread marked by a bright bar (or click its header)"),
-            ("y", "copy the post's source files, full paths (the header cuts them to fit)"),
-        ),
-    ),
+from civicreader.ui.keys import KEY_GROUPS
+
+QUERY_LANGUAGE = (
+    ("word word", "posts with every word (stems match: 'fund' finds 'funding')"),
+    ('"a phrase"', "the words side by side"),
+    ("a OR b   -word", "either word; leave out posts with a word"),
+    ("fund*   volunter~", "words starting with 'fund'; words spelt nearly so"),
+    ("title: body: comment:", "look only in the title, the post, or the comments"),
+    ("author: commenter:", "who wrote the post; who commented"),
+    ("blog: category: tag:", "one blog, category or tag"),
+    ("date:2011  date:2011-03", "one year, month or day"),
 )
+QUERY_LANGUAGE_AFTER = "Search bar"
+"""The key group the query language follows on the screen."""
+
+
+def help_groups():
+    """(title, ((keys, meaning), ...)) for each group: the key table's, with the query language among them."""
+    for title, rows in KEY_GROUPS:
+        yield title, tuple((row.shown, row.meaning) for row in rows)
+        if title == QUERY_LANGUAGE_AFTER:
+            yield "Query language (the same as `civicreader search`)", QUERY_LANGUAGE
 
 
 def help_rows() -> ComposeResult:
     """A row per key: the meaning wraps in its own column, so a narrow terminal keeps the keys readable."""
-    for group, keys in KEYS:
+    for group, keys in help_groups():
         yield Static(Content(group).stylize("bold $text-accent"), classes="help-group")
         for key, meaning in keys:
             with Horizontal(classes="help-row"):

@@ -20,15 +20,22 @@ class IndexStatus(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.idle_label = Content("")
+        self.problem: Content | None = None
+        """Why the last build or update failed: shown instead of the idle label until indexing starts again."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="index-label", markup=False)
 
     def show_idle(self, label: Content) -> None:
-        """What is open, when nothing is being indexed."""
-        if not self.has_class("indexing"):
-            self.query_one("#index-label", Static).update(label)
+        """What is open, when nothing is being indexed (and no failure is being reported)."""
         self.idle_label = label
+        if not self.has_class("indexing") and self.problem is None:
+            self.query_one("#index-label", Static).update(label)
+
+    def show_problem(self, problem: Content) -> None:
+        """Why indexing failed: it stays until indexing starts again, a toast is too easily missed."""
+        self.problem = problem
+        self.finish()
 
     def _progress_bar(self) -> ProgressBar:
         """The bar, mounted the first time indexing starts (most sessions never index: no need to build it)."""
@@ -42,6 +49,7 @@ class IndexStatus(Horizontal):
         return bar
 
     def start(self, message: str) -> None:
+        self.problem = None
         self.query_one("#index-label", Static).update(Content(message))
         self._progress_bar().update(total=None, progress=0)
         self.add_class("indexing")
@@ -58,4 +66,4 @@ class IndexStatus(Horizontal):
 
     def finish(self) -> None:
         self.remove_class("indexing")
-        self.query_one("#index-label", Static).update(self.idle_label)
+        self.query_one("#index-label", Static).update(self.problem or self.idle_label)

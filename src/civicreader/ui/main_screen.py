@@ -7,13 +7,14 @@ every call into the index runs in a thread worker here, never on the UI thread.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -21,15 +22,20 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from civicreader.model import Post
 from civicreader.textsafe import one_line
 from civicreader.ui import heap
 from civicreader.ui.archive_tree import ArchiveTree
+from civicreader.ui.export_folder_screen import ExportFolderScreen
 from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
+from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
+from civicreader.ui.matches import commenter_spans, match_spans, same_terms_everywhere
 from civicreader.ui.messages import (
     Exported,
     ExportFailed,
+    ExportFolderWanted,
     IndexDamagedFound,
     IndexingFailed,
     IndexingFinished,
@@ -42,7 +48,7 @@ from civicreader.ui.messages import (
     SearchFinished,
     SearchRequest,
 )
-from civicreader.ui.reading_pane import OpenedPost, ReadingPane, block_texts
+from civicreader.ui.reading_pane import OpenedPost, ReadingPane
 from civicreader.ui.results_list import ResultsList
 from civicreader.ui.search_bar import SearchBar
 
@@ -54,14 +60,7 @@ PROGRESS_INTERVAL_SECONDS = 0.1
 
 
 class MainScreen(Screen):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Priority: the app runs it as the key arrives, so the keys typed after it (a burst: a fast
-        # typist, or keys held up while the index opens) go to the search bar, not to the pane that had focus.
-        Binding("slash", "focus_search", "Search", priority=True),
-        Binding("escape", "back", "Back", show=False),
-        Binding("e", "export", "Export"),
-        Binding("E", "export(True)", "Export, overwrite", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("screen")
 
     def __init__(self, corpus: Path, index_dir: Path | None = None) -> None:
         super().__init__()
@@ -70,7 +69,8 @@ class MainScreen(Screen):
         self.access = LibraryAccess()
         self.request: SearchRequest | None = None
         """The search whose results are (or are about to be) shown; None shows the archive."""
-        self.terms: tuple[str, ...] = ()
+        self.terms: dict[str, tuple[str, ...]] = {}
+        """The words of the shown search, per text field (see ui/matches.py)."""
         self.open_top_hit_when_ready = False
         self.shown_request: SearchRequest | None = None
         """The search whose results are on screen (the bench and tests wait for it)."""
@@ -140,14 +140,14 @@ class MainScreen(Screen):
         try:
             report = writer.update(progress=progress, cancel=worker.cancelled_event, rebuild=rebuild)
         except IndexBusy as error:
-            self.post_message(IndexingFailed(one_line(str(error)), usable))
+            self.post_message(IndexingFailed(one_line(str(error))))
             return
         except IndexWriteFailed as error:
             usable = usable or writer.exists()
             if usable and not self.access.ready:
                 self.access.replace(Library(self.corpus, self.index_dir))
             read_only = "; using the index as it was (read-only)" if usable else ""
-            self.post_message(IndexingFailed(one_line(f"{error}{read_only}"), usable))
+            self.post_message(IndexingFailed(one_line(f"{error}{read_only}"), error))
             return
         except UpdateCancelled:
             return
@@ -236,10 +236,34 @@ class MainScreen(Screen):
     @on(IndexingFailed)
     def _indexing_failed(self, message: IndexingFailed) -> None:
         self.repairing = False
-        self.query_one(IndexStatus).finish()
-        if not message.index_usable:
-            self.query_one(ArchiveTree).show_message("No index to show.")
-        self.notify(message.reason, severity="error", timeout=10, markup=False)
+        self._index_failed(message.reason, message.error)
+
+    def _index_failed(self, reason: str, error: BaseException | None = None) -> None:
+        """Say why the index could not be built or updated where it stays in view, and log it."""
+        from civicreader.problem_log import log_path
+
+        self.open_top_hit_when_ready = False
+        headline = "The index could not be updated" if self.access.ready else "The index could not be built"
+        log = log_path()
+        self.query_one(IndexStatus).show_problem(
+            Content.assemble((f"{headline}: ", "bold"), one_line(reason)).stylize("$text-error")
+        )
+        if not self.access.ready:
+            self.query_one(ArchiveTree).show_message("No index (see the right).")
+            self.query_one(ReadingPane).show_notice(
+                Content.assemble(
+                    (f"{headline}.", "bold $text-error"), "\n\n", one_line(reason), "\n\n", ("Logged in ", "dim"),
+                    (one_line(str(log)), "dim"),
+                )
+            )
+        self.notify(f"{headline}: {reason}", severity="error", timeout=10, markup=False)
+        self.log_problem(f"{headline} for {self.corpus}: {reason}", error)
+
+    @work(thread=True, group="log", exit_on_error=False, description="write the log")
+    def log_problem(self, message: str, error: BaseException | None = None) -> None:
+        from civicreader.problem_log import record_problem
+
+        record_problem(message, error)
 
     def _show_post_count(self, posts: int) -> None:
         label = Content.assemble((counted(posts, "post"), "bold"), " in ", one_line(self.corpus.name))
@@ -301,7 +325,9 @@ class MainScreen(Screen):
             self.post_message(SearchFailed(request, one_line(str(error))))
             return
         except IndexNotReady:
-            self.post_message(SearchFailed(request, "The index is still being built; results will follow."))
+            self.post_message(
+                SearchFailed(request, "The index is still being built; results will follow.", index_not_ready=True)
+            )
             return
         if not worker.is_cancelled:
             self.post_message(SearchFinished(request, results))
@@ -318,7 +344,7 @@ class MainScreen(Screen):
             return
         results = message.results
         appending = message.request.offset > 0
-        self.terms = tuple(results.terms)
+        self.terms = same_terms_everywhere(results.terms)
         self.query_one(ResultsList).show(results.hits, results.total, append=appending)
         if not appending:
             self.query_one(FacetBar).show(results.facets)
@@ -336,14 +362,18 @@ class MainScreen(Screen):
     def _search_failed(self, message: SearchFailed) -> None:
         if not self._is_current(message.request):
             return
-        self.open_top_hit_when_ready = False
+        if not message.index_not_ready:
+            self.open_top_hit_when_ready = False  # the search runs again once the index is built
         self.query_one(SearchBar).show_status(Content(message.reason).stylize("$text-error"))
 
     @on(SearchBar.Submitted)
     def _submitted(self, message: SearchBar.Submitted) -> None:
         if not message.query.strip():
             return
-        if self.workers_running("search"):
+        if not self.access.ready:
+            self.open_top_hit_when_ready = True
+            self.notify("The index is still being built: the top hit opens once it is ready.")
+        elif self.workers_running("search"):
             self.open_top_hit_when_ready = True
         else:
             self._open_top_hit()
@@ -374,12 +404,12 @@ class MainScreen(Screen):
 
     @on(ArchiveTree.PostChosen)
     def _post_chosen(self, message: ArchiveTree.PostChosen) -> None:
-        self.open_post(message.post_id, ())
+        self.open_post(message.post_id, {})
 
     @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
-    def open_post(self, post_id: str, terms: tuple[str, ...], commenter: str | None = None) -> None:
-        """Open a post; `terms` are marked for n / N, and so are the comments of `commenter` (the one a
-        hit matched in) when none of them holds a term: `commenter:taylor` has no words to mark."""
+    def open_post(self, post_id: str, terms: Mapping[str, Sequence[str]], commenter: str | None = None) -> None:
+        """Open a post; the words each field was searched for (`terms`, see ui/matches.py) are marked for
+        n / N, and so are the comments of `commenter` (the one a hit matched in) when none holds a word."""
         worker = get_current_worker()
         try:
             with self.access as library:
@@ -387,22 +417,11 @@ class MainScreen(Screen):
                 if post is None:
                     self.post_message(PostMissing(post_id))
                     return
-                matches = {}
-                if terms:
-                    for key, text in block_texts(post):
-                        spans = library.highlight_spans(text, terms)
-                        if spans:
-                            matches[key] = list(spans)
+                matches = match_spans(post, terms, library.highlight_spans)
         except IndexNotReady:
             return
         if commenter:
-            theirs = {
-                ("comment", number): comment
-                for number, (_depth, comment) in enumerate(post.walk_comments())
-                if comment.author == commenter and comment.body
-            }
-            if not any(key in matches for key in theirs):
-                matches.update({key: [(0, len(comment.body[0]))] for key, comment in theirs.items()})
+            matches.update(commenter_spans(post, commenter, matches))
         sources = tuple(self._display_path(source) for source in post.sources)
         if not worker.is_cancelled:
             self.post_message(PostLoaded(OpenedPost(post, matches, sources)))
@@ -428,14 +447,30 @@ class MainScreen(Screen):
         self.export_post(opened.post, overwrite)
 
     @work(thread=True, group="export", exit_on_error=False, description="export")
-    def export_post(self, post, overwrite: bool) -> None:
-        from civicreader.config import load_config
-        from civicreader.export import ExportError, export_filename, export_post
+    def export_post(self, post: Post, overwrite: bool, remember: Path | None = None) -> None:
+        """Write the post into the export folder; with none chosen yet, ask for one (`remember` is the answer)."""
+        from dataclasses import replace
+
+        from civicreader.config import config_path, load_config, save_config, suggested_export_dir
 
         warnings: list[str] = []
-        folder = load_config(warn=warnings.append).export_dir
+        config = load_config(warn=warnings.append)
         for warning in warnings:
             self.post_message(ExportFailed(one_line(warning)))
+        folder = remember or config.export_dir
+        if folder is None:
+            self.post_message(ExportFolderWanted(post, overwrite, suggested_export_dir(), config_path()))
+            return
+        if remember is not None:
+            try:
+                save_config(replace(config, export_dir=remember))
+            except OSError as error:
+                self.post_message(ExportFailed(f"cannot keep the folder in {config_path()}: {error.strerror or error}"))
+        self._write_export(post, folder, overwrite)
+
+    def _write_export(self, post: Post, folder: Path, overwrite: bool) -> None:
+        from civicreader.export import ExportError, export_filename, export_post
+
         target = folder.expanduser() / export_filename(post)
         if not overwrite and target.exists():
             # export_post would refuse too, but its message names the CLI's --force.
@@ -447,6 +482,14 @@ class MainScreen(Screen):
             self.post_message(ExportFailed(one_line(str(error))))
             return
         self.post_message(Exported(path))
+
+    @on(ExportFolderWanted)
+    def _export_folder_wanted(self, message: ExportFolderWanted) -> None:
+        def chosen(folder: Path | None) -> None:
+            if folder is not None:
+                self.export_post(message.post, message.overwrite, remember=folder)
+
+        self.app.push_screen(ExportFolderScreen(message.suggested, message.settings), chosen)
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:
@@ -492,29 +535,18 @@ class MainScreen(Screen):
         else:
             self.set_focus(self.query_one(ArchiveTree))
 
-    def action_reader(self, action: str) -> None:
-        """Run a reading-pane action from anywhere (the command palette).
-
-        Called, not sent through `run_action`: that is a coroutine, and the palette's callbacks
-        dropped it unawaited, so these commands did nothing.
-        """
-        getattr(self.query_one(ReadingPane), f"action_{action}")()
-
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            what = event.worker.description or "a background task"
-            self.notify(
-                f"{what} failed: {one_line(str(error)) or type(error).__name__}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
-            if event.worker.group == "index":
-                self.query_one(IndexStatus).finish()
-                if not self.access.ready:
-                    self.query_one(ArchiveTree).show_message("No index: it could not be built (see the message).")
+        if event.state != WorkerState.ERROR or event.worker.group == "log":
+            return
+        error = event.worker.error
+        reason = one_line(str(error)) or type(error).__name__
+        if event.worker.group == "index":
+            self._index_failed(reason, error)
+            return
+        what = event.worker.description or "a background task"
+        self.notify(f"{what} failed: {reason}", severity="error", timeout=10, markup=False)
+        self.log_problem(f"{what} failed: {reason}", error)
 
 
 def counted(number: int, noun: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.message import Message
 
+from civicreader.model import Post
 from civicreader.ui.reading_pane import OpenedPost
 
 
@@ -57,7 +58,8 @@ class IndexingFinished(Message):
 @dataclass
 class IndexingFailed(Message):
     reason: str
-    index_usable: bool
+    error: BaseException | None = None
+    """What went wrong, for the log (its traceback never reaches the screen)."""
 
 
 @dataclass
@@ -71,6 +73,8 @@ class SearchFinished(Message):
 class SearchFailed(Message):
     request: SearchRequest
     reason: str
+    index_not_ready: bool = False
+    """The first build is under way: the search runs again when it ends."""
 
 
 @dataclass
@@ -87,6 +91,17 @@ class PostMissing(Message):
 @dataclass
 class Exported(Message):
     path: Path
+
+
+@dataclass
+class ExportFolderWanted(Message):
+    """No export folder is set: ask for one, then export `post` there."""
+
+    post: Post
+    overwrite: bool
+    suggested: Path
+    settings: Path
+    """The settings file the answer will be kept in."""
 
 
 @dataclass

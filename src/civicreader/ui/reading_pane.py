@@ -12,7 +12,7 @@ from functools import partial
 from typing import ClassVar
 
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Click, Resize
@@ -22,6 +22,8 @@ from textual.widgets import Static
 
 from civicreader.model import Comment, Post
 from civicreader.textsafe import one_line
+from civicreader.ui.keys import bindings_for
+from civicreader.ui.matches import BlockKey, Span, comment_text
 from civicreader.ui.text import (
     CURRENT_MATCH_STYLE,
     MATCH_STYLE,
@@ -50,26 +52,13 @@ hundred thousand comments would keep the app busy for hours."""
 COMMENT_INDENT, READING_MEASURE, COMMENT_BAR = 2, 100, 2
 """As styles.tcss lays comments out: columns of indent a level, the widest a block gets, the bar and its gap."""
 
-BlockKey = tuple
-"""("title",), ("body", paragraph), or ("comment", n) with n in thread order."""
-
-
 @dataclass(frozen=True)
 class OpenedPost:
     post: Post
-    matches: dict[BlockKey, list[tuple[int, int]]] = field(default_factory=dict)
-    """Spans of the search terms in each block's text (see `block_texts`)."""
+    matches: dict[BlockKey, list[Span]] = field(default_factory=dict)
+    """Spans of the search terms in each block's text (see ui/matches.py)."""
     sources: tuple[str, ...] = ()
     """The post's files as the user should see them (relative to the corpus)."""
-
-
-def block_texts(post: Post):
-    """(key, text) for every block that can hold a match, in reading order."""
-    yield ("title",), post.title
-    for number, paragraph in enumerate(post.body):
-        yield ("body", number), paragraph
-    for number, (_depth, comment) in enumerate(post.walk_comments()):
-        yield ("comment", number), comment_text(comment)
 
 
 def with_reply_counts(comments: list[tuple[int, Comment]]) -> list[tuple[int, Comment, int]]:
@@ -87,10 +76,6 @@ def with_reply_counts(comments: list[tuple[int, Comment]]) -> list[tuple[int, Co
     for start in open_threads:
         counted[start] = (*counted[start][:2], len(comments) - start - 1)
     return counted
-
-
-def comment_text(comment: Comment) -> str:
-    return "\n\n".join(comment.body)
 
 
 class Block(Static):
@@ -235,21 +220,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
     """Shows an `OpenedPost`; owns the reading keys."""
 
     BINDING_GROUP_TITLE = "Reading"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("b", "page_up", "Page up", show=False),
-        # One footer entry for the pair: at 80 columns the footer has no room for both and `? Keys`.
-        Binding("n", "next_match", "Matches", key_display="n/N"),
-        Binding("N", "previous_match", "Prev match", show=False),
-        Binding("c", "toggle_thread", "Fold thread"),
-        Binding("right_square_bracket", "next_comment", "Next comment", show=False),
-        Binding("left_square_bracket", "previous_comment", "Previous comment", show=False),
-        Binding("y", "copy_sources", "Copy source paths", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("reader")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -267,6 +238,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._unresolved = 0
         """The first entry of `matches` that may still name a comment by its number."""
         self._folded_any = False
+        self.current_comment: CommentView | None = None
+        """The comment `]`, `[` or the current match took the reader to (see `_comment_in_view`)."""
 
     def compose(self):
         yield Static(
@@ -274,12 +247,18 @@ class ReadingPane(VerticalScroll, can_focus=True):
             id="reader-welcome",
         )
 
+    def show_notice(self, notice: Content) -> None:
+        """Say something in place of the welcome while no post is open (why the index could not be built)."""
+        for welcome in self.query("#reader-welcome").results(Static):
+            welcome.update(notice)
+
     async def show(self, opened: OpenedPost) -> None:
         """Replace what is shown with this post; scroll to its first match when it has any."""
         self.opened = opened
         self.matches = []
         self.current_match = None
         self._held_match = None
+        self.current_comment = None
         self.border_subtitle = None
         self.border_title = None
         post = opened.post
@@ -426,6 +405,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
             return  # it is painted and scrolled to once it has a place on the page
         assert isinstance(view, Block)  # made when mounted, and named by its view since
         view.paint(span)
+        if isinstance(view, CommentView):
+            self.current_comment = view
         self._scroll_to_match(index)
 
     def _scroll_to_match(self, index: int) -> None:
@@ -468,25 +449,54 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if not self._mount_through(None, super().action_scroll_end):
             super().action_scroll_end()
 
-    def _shown_comments(self) -> list[CommentView]:
-        return [view for view in self.query(CommentView) if view.display]
+    def _comment_in_view(self) -> CommentView | None:
+        """The comment the reader was last taken to (by `]`, `[` or a match), while its header is in view."""
+        view = self.current_comment
+        if view is None or not view.is_mounted or not view.display:
+            return None
+        top = self.scroll_y
+        return view if top <= view.virtual_region.y < top + self.scrollable_content_region.height else None
 
     def action_next_comment(self) -> None:
-        """Put the next comment's header at the top: a long comment is skipped, not paged through."""
-        top = round(self.scroll_y)
-        following = [view for view in self._shown_comments() if view.virtual_region.y > top]
-        if following and top < self.max_scroll_y:
-            self.scroll_to(y=following[0].virtual_region.y, animate=False, immediate=True)
-        elif not self._mount_through(None, self.action_next_comment):
-            self.notify("No more comments below." if self.query(CommentView) else "This post has no comments.")
+        """Put the next comment's header at the top: a long comment is skipped, not paged through.
+
+        "Next" counts from the comment the reader was taken to while it is in view (at the end of
+        a post the view cannot move, but the reader can), else from the top of the view.
+        """
+        shown = [view for view in self.comment_views if view.display]
+        current = self._comment_in_view()
+        if current is not None:
+            later = shown[shown.index(current) + 1 :]
+        else:
+            top = round(self.scroll_y)
+            later = [view for view in shown if not view.is_mounted or view.virtual_region.y > top]
+        if later:
+            self._go_to_comment(later[0])
+        elif not self._mount_through(len(self.comment_views), self.action_next_comment):
+            self.notify("No more comments below." if self.comment_views else "This post has no comments.")
 
     def action_previous_comment(self) -> None:
-        top = round(self.scroll_y)
-        earlier = [view for view in self._shown_comments() if view.virtual_region.y < top]
-        if earlier:
-            self.scroll_to(y=earlier[-1].virtual_region.y, animate=False, immediate=True)
+        shown = [view for view in self.comment_views if view.display]
+        current = self._comment_in_view()
+        if current is not None:
+            earlier = shown[: shown.index(current)]
         else:
-            self.notify("No comments above." if self.query(CommentView) else "This post has no comments.")
+            top = round(self.scroll_y)
+            earlier = [view for view in shown if view.is_mounted and view.virtual_region.y < top]
+        if earlier:
+            self._go_to_comment(earlier[-1])
+        else:
+            self.notify("No comments above." if self.comment_views else "This post has no comments.")
+
+    def _go_to_comment(self, view: CommentView) -> None:
+        if not view.is_mounted:
+            self.call_after_refresh(self._go_to_comment, view)  # made and being mounted: it soon has a place
+            return
+        self.current_comment = view
+        self._held_match = None
+        self.scroll_to(y=view.virtual_region.y, animate=False, immediate=True)
+        shown = [other for other in self.comment_views if other.display]
+        self.border_subtitle = f"comment {shown.index(view) + 1} of {len(shown)} (] / [)"
 
     def action_copy_sources(self) -> None:
         paths = [one_line(path) for path in self.opened.post.sources] if self.opened else []

@@ -16,13 +16,14 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from civicreader.textsafe import blank_controls, one_line
+from civicreader.ui.keys import bindings_for
 from civicreader.ui.text import short_date
 
 Piece = tuple[str, str]
@@ -187,15 +188,7 @@ class ResultsList(ScrollView, can_focus=True):
     """Posts `HitChosen` for Enter or a click on a hit, and `MoreWanted` when the cursor nears the end."""
 
     BINDING_GROUP_TITLE = "Results"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "choose", "Open", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pagedown,space", "page_down", "Page down", show=False),
-        Binding("pageup,b", "page_up", "Page up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("results")
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "results--hit",
         "results--cursor",

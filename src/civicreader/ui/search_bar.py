@@ -7,13 +7,14 @@ from typing import ClassVar, Self
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
 from civicreader.textsafe import one_line
+from civicreader.ui.keys import bindings_for
 
 PLACEHOLDER = (
     'Search (/): words, "a phrase", -word, a OR b, title: author: commenter: category: date:2011-03  (? for more)'
@@ -36,12 +37,7 @@ class SearchBar(Vertical):
     """Posts `QueryChanged` on every edit, `Submitted` on Enter, `Dismissed` on Escape."""
 
     BINDING_GROUP_TITLE = "Search"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Back", show=False),
-        Binding("down", "leave_down", "To results", show=False),
-        # Not in the footer: the status line offers it, and a footer that changes costs a relayout.
-        Binding("ctrl+y", "use_suggestion", "Did you mean", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings_for("search")
 
     @dataclass
     class QueryChanged(Message):
