@@ -27,6 +27,7 @@ from pathlib import Path
 from civicreader.ingest import DateClue, IngestError, Page, Source, YearlessDay, date_comments
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.decode import decode, looks_binary
+from civicreader.ingest.textpage.thread import find_thread
 from civicreader.model import Comment, Post, post_id
 from civicreader.textsafe import strip_controls
 
@@ -710,6 +711,15 @@ def parse_text(text: str, blog: str, source: str) -> Page:
         blocks = blocks[header.index + 1 :]
     end = _content_end(blocks)
     anchors = find_anchors(blocks, end)
+    thread = None
+    thread_at = len(blocks)
+    if header.index is None:
+        thread = find_thread(text.split("\n"), blocks[anchors[0].start].lineno - 1 if anchors else 0)
+        if thread:
+            thread_at = next((i for i, block in enumerate(blocks) if block.lineno - 1 >= thread.start), len(blocks))
+            # names and dates inside the thread are comments, not posts
+            anchors = [anchor for anchor in anchors if anchor.start < thread_at]
+            end = min(end, thread_at)
     if not anchors:
         dateless = _dateless_anchor(blocks, end)
         anchors = [dateless] if dateless else []
@@ -718,11 +728,17 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     posts: list[Post] = []
     clues: list[DateClue | None] = []
     for number, anchor in enumerate(anchors):
-        stop = min(anchors[number + 1].start if number + 1 < len(anchors) else len(blocks), end)
+        last = number + 1 == len(anchors)
+        stop = min(len(blocks) if last else anchors[number + 1].start, end if not thread else len(blocks))
         asides: list[Draft] = []
         if archive:
             stop = _split_untitled(blocks, anchor, stop, asides)
         draft = read_post(blocks, anchor, min(stop, len(blocks)), archive)
+        if thread and last and thread.size >= _count(draft.comments):
+            draft = read_post(blocks, anchor, min(stop, thread_at), archive)
+            draft.comments = thread.read(lambda when, draft=draft: _comment_datetime(when, draft))
+            draft.comment_dates = [c.date for c in _walk(draft.comments) if c.date]
+            draft.yearless_comments = thread.yearless_days(draft.comments)
         for found in [draft, *asides]:
             if found.title or found.body:
                 post, clue = finish(found, blog, source, header)
@@ -731,6 +747,16 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     if not posts:
         raise IngestError("no blog post found on this page")
     return Page(path=source, posts=tuple(posts), clues=tuple(clues), ordered=archive, archive_year=header.year)
+
+
+def _walk(comments):
+    for comment in comments:
+        for _, node in comment.walk():
+            yield node
+
+
+def _count(comments) -> int:
+    return sum(1 for _ in _walk(comments))
 
 
 def _split_untitled(blocks: list[Block], anchor: Anchor, stop: int, extras: list[Draft]) -> int:
