@@ -94,7 +94,7 @@ def our_thread(post) -> list[TrueComment]:
 
 
 def author_key(name: str) -> str:
-    return fold(name)[:12]
+    return fold(name)[:6]
 
 
 def thread_scores(ours: list[TrueComment], truth: list[TrueComment]) -> dict[str, float]:

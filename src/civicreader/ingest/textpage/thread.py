@@ -145,6 +145,9 @@ def _read_header(item: Item) -> None:
         item.name, found, header = first[0], first, [0]
     elif second and not first and (_name_like(filled[0][1]) or not second[0]) and len(second[0].split()) <= 1:
         item.name, found, header = filled[0][1], second, [0, 1]  # "Name" / "date"
+    elif (len(filled) > 2 and not first and not second and _name_like(filled[0][1])
+          and len(filled[1][1].split()) <= 3 and (third := _date_in(filled[2][1])) and not third[0]):
+        item.name, found, header = filled[0][1], third, [0, 1, 2]  # "Name" / a badge ("Author") / "date"
     elif second and not first and second[0]:  # "subject" / "Submetido por Name a date": the subject is text
         item.name, found, header = second[0], second, [1]
     else:
@@ -187,9 +190,10 @@ def _common_affixes(names: list[str]) -> tuple[list[str], list[str]]:
                 break
             top, count = counts.most_common(1)[0]
             remainders = {tuple(rest(w, depth)) for w in words if len(w) > depth and tuple(pick(w, depth)) == top}
-            if count < max(2, 0.6 * len(words)) or len(remainders) < 2 or not theme_like(top):
+            if count < max(2, 0.6 * len(words)) or len(remainders) < 2:
                 break
-            found = list(top)
+            if theme_like(top):
+                found = list(top)
         return found
 
     return (shared(lambda w, d: w[:d], lambda w, d: w[d:]), shared(lambda w, d: w[-d:], lambda w, d: w[:-d]))
@@ -248,12 +252,38 @@ def find_thread(lines: list[str], start: int = 0) -> Thread | None:
     dated = [item for item in best if item.dated]
     if not dated or sum(1 for item in dated if any(t.strip() for _, t in item.body_lines)) < max(1, len(dated) // 2):
         return None
-    indents = sorted({item.indent for item in dated})
-    first = best.index(dated[0])
-    kept = [item for item in best[first:] if item.indent in indents]
+    indents = _levels(item.indent for item in dated)
+    first, last = best.index(dated[0]), best.index(dated[-1])
+    # an undated item of one line in the run is a notice (a pingback's link), not a comment
+    kept = [item for item in best[first : last + 1] if item.indent in indents and (item.dated or _has_text(item))]
+    # an undated item after the last dated one is a comment only if it has words under a name
+    for item in best[last + 1 :]:
+        filled = [t for _, t in item.lines if t.strip()]
+        if item.indent not in indents or len(filled) < 2 or not _name_like(filled[0]):
+            break
+        if not any(len(t.split()) >= 6 for t in filled[1:]):
+            break
+        kept.append(item)
     prefix, suffix = _common_affixes([item.name for item in kept if item.name])
     drop = _action_lines(kept)
     return _build(kept, indents, prefix, suffix, drop)
+
+
+def _levels(indents) -> dict[int, int]:
+    """Each marker column to its nesting level. Columns a step or two apart are one level: w3m
+    right-aligns list numbers, so "100." stands one column right of " 99."; levels nest 3+ apart."""
+    levels: dict[int, int] = {}
+    level, previous = -1, None
+    for column in sorted(set(indents)):
+        if previous is None or column - previous > 2:
+            level += 1
+        levels[column] = level
+        previous = column
+    return levels
+
+
+def _has_text(item: Item) -> bool:
+    return sum(1 for _, text in item.lines if text.strip()) >= 2
 
 
 def _continues(run: list[Item], item: Item, lines: list[str]) -> bool:
@@ -265,7 +295,7 @@ def _continues(run: list[Item], item: Item, lines: list[str]) -> bool:
     return all(not text.strip() or len(text) - len(text.lstrip(" ")) > top for text in between)
 
 
-def _build(items: list[Item], indents: list[int], prefix, suffix, drop: set[str]) -> Thread:
+def _build(items: list[Item], indents: dict[int, int], prefix, suffix, drop: set[str]) -> Thread:
     roots: list[_Node] = []
     stack: list[_Node] = []
     for item in items:
@@ -276,7 +306,7 @@ def _build(items: list[Item], indents: list[int], prefix, suffix, drop: set[str]
             body = item.lines[1:] if name else item.lines
         else:
             body = item.body_lines
-        depth = indents.index(item.indent) if item.indent in indents else 0
+        depth = indents[item.indent]
         node = _Node(name, item.when, _paragraphs(body, drop), depth)
         while stack and stack[-1].depth >= node.depth:
             stack.pop()
