@@ -112,8 +112,9 @@ def _items(lines: list[str], start: int) -> list[Item]:
         if match and match.group("marker")[0].isdigit() and anydates.parse_line(line):
             match = None  # "23. Mai 2019" opens no list item
         if match:
-            # w3m right-aligns numbers (" 9." then "10."): the marker's last column is the level's
-            current = Item(number, len(match.group("indent")) + len(match.group("marker")) - 1, [])
+            # w3m right-aligns numbers in two columns (" 9." then "10."), and lets "100." overflow
+            # to the left: the level's column is where a two-digit number's dot would stand
+            current = Item(number, len(match.group("indent")) + min(len(match.group("marker")), 3) - 1, [])
             if match.group("rest"):
                 current.lines.append((number, " " * (len(line) - len(match.group("rest"))) + match.group("rest")))
             items.append(current)
@@ -270,16 +271,8 @@ def find_thread(lines: list[str], start: int = 0) -> Thread | None:
 
 
 def _levels(indents) -> dict[int, int]:
-    """Each marker column to its nesting level. Columns a step or two apart are one level: w3m
-    right-aligns list numbers, so "100." stands one column right of " 99."; levels nest 3+ apart."""
-    levels: dict[int, int] = {}
-    level, previous = -1, None
-    for column in sorted(set(indents)):
-        if previous is None or column - previous > 2:
-            level += 1
-        levels[column] = level
-        previous = column
-    return levels
+    """Each marker column to its nesting level, shallowest first."""
+    return {column: level for level, column in enumerate(sorted(set(indents)))}
 
 
 def _has_text(item: Item) -> bool:
