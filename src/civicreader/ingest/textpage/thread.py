@@ -35,6 +35,14 @@ RELATIVE = re.compile(
 )
 
 
+def list_marker(line: str) -> re.Match | None:
+    """The list marker opening the line; "23. Mai 2019" opens no list item."""
+    match = MARKER.match(line)
+    if match and match.group("marker")[0].isdigit() and anydates.parse_line(line):
+        return None
+    return match
+
+
 @dataclass
 class Item:
     line: int
@@ -108,9 +116,7 @@ def _items(lines: list[str], start: int) -> list[Item]:
             if current:
                 current.lines.append((number, ""))
             continue
-        match = MARKER.match(line)
-        if match and match.group("marker")[0].isdigit() and anydates.parse_line(line):
-            match = None  # "23. Mai 2019" opens no list item
+        match = list_marker(line)
         if match:
             # w3m right-aligns numbers in two columns (" 9." then "10."), and lets "100." overflow
             # to the left: the level's column is where a two-digit number's dot would stand
