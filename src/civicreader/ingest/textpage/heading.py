@@ -39,6 +39,7 @@ UPDATED = re.compile(
 
 COUNT_LINE = re.compile(r"^(?:\d+\s+\S+|\S+\s+\(?\d+\)?)$")
 """A count and a word: "89 Comments", "Kommentare 19", "Commenti (169)"."""
+GLUED = re.compile(r"[a-zà-ÿ'’][A-ZÀ-Þ][a-zà-ÿ]")
 NAVIGATION_MARK = re.compile(r"^[←«‹<]|[→»›>]$|^\[|\]$")
 
 
@@ -100,8 +101,11 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
     for line in lines:
         words = line.split()
         if 1 < len(words) <= TAIL_WORDS:
+            whole = fold(line)
             for start in range(1, len(words)):
-                tails[fold(" ".join(words[start:]))] += 1
+                tail = fold(" ".join(words[start:]))
+                if tail != whole:  # an icon or a bullet before the words folds away
+                    tails[tail] += 1
     dated = _dates(lines, stop)
     date_at = {d.line: d for d in dated}
     filled = [index for index in range(stop) if lines[index].strip()]
@@ -127,7 +131,8 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
         score = (
             (0.0 if in_tails <= 0 else 3.5 if words >= 2 and len(key) >= 8 else 1.0)
             + (1.0 if exact[key] > 1 else 0.0)
-            + (2.0 if following and following[0] in date_at else 1.0 if near else 0.0)
+            + (2.0 if (following and following[0] in date_at) or (position and filled[position - 1] in date_at)
+               else 1.0 if near else 0.0)
             + (1.5 if any(len(lines[n].split()) >= PROSE_WORDS for n in following) else 0.0)
             + (1.0 if words >= 2 else -1.0)
             - (1.5 if any(list_marker(n) for n in neighbours) else 0.0)

@@ -27,6 +27,7 @@ from pathlib import Path
 from civicreader.ingest import DateClue, IngestError, Page, Source, YearlessDay, date_comments
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.decode import decode, looks_binary
+from civicreader.ingest.textpage.heading import Heading, find_heading
 from civicreader.ingest.textpage.thread import find_thread
 from civicreader.model import Comment, Post, post_id
 from civicreader.textsafe import strip_controls
@@ -36,6 +37,8 @@ FORMAT = "text"
 MAX_LINE_CHARS = 100_000
 """A 'line' longer than this is not from a scraped blog page (pages wrap paragraphs far sooner)."""
 MAX_TITLE_CHARS = 200
+SUPPORTED = 2.0
+"""A dated anchor's title with at least this heading score is kept over the heading's own choice."""
 TEXT_SUFFIXES = {".txt", ".text", ""}
 
 
@@ -225,6 +228,8 @@ class Draft:
     comments: list[Comment] = field(default_factory=list)
     comment_dates: list[datetime] = field(default_factory=list)
     yearless_comments: list[YearlessDay] = field(default_factory=list)
+    doubt: str = ""
+    """Why the reading is uncertain (no title found the page itself supports), for the date note."""
 
 
 # --- pass 1: blocks ----------------------------------------------------------------------------
@@ -714,12 +719,24 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     thread = None
     thread_at = len(blocks)
     if header.index is None:
-        thread = find_thread(text.split("\n"), blocks[anchors[0].start].lineno - 1 if anchors else 0)
+        thread = find_thread(text.split("\n"))
         if thread:
             thread_at = next((i for i, block in enumerate(blocks) if block.lineno - 1 >= thread.start), len(blocks))
             # names and dates inside the thread are comments, not posts
             anchors = [anchor for anchor in anchors if anchor.start < thread_at]
             end = min(end, thread_at)
+    doubt = ""
+    # a page with a comment thread is one post: dated lines in its text are not other posts
+    if header.index is None and (len(anchors) <= 1 or thread):
+        lines = text.split("\n")
+        heading = find_heading(lines, thread.start if thread else len(lines))
+        chosen = _anchor_from_heading(blocks, lines, heading, anchors[0] if anchors else None)
+        if chosen:
+            anchors = [chosen]
+        else:
+            anchors = anchors[:1]
+            if not (anchors and anchors[0].when):
+                doubt = "read with low confidence: no title the page itself supports"
     if not anchors:
         dateless = _dateless_anchor(blocks, end)
         anchors = [dateless] if dateless else []
@@ -739,6 +756,7 @@ def parse_text(text: str, blog: str, source: str) -> Page:
             draft.comments = thread.read(lambda when, draft=draft: _comment_datetime(when, draft))
             draft.comment_dates = [c.date for c in _walk(draft.comments) if c.date]
             draft.yearless_comments = thread.yearless_days(draft.comments)
+        draft.doubt = doubt
         for found in [draft, *asides]:
             if found.title or found.body:
                 post, clue = finish(found, blog, source, header)
@@ -747,6 +765,31 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     if not posts:
         raise IngestError("no blog post found on this page")
     return Page(path=source, posts=tuple(posts), clues=tuple(clues), ordered=archive, archive_year=header.year)
+
+
+def _anchor_from_heading(blocks: list[Block], lines: list[str], heading: Heading | None,
+                         current: Anchor | None) -> Anchor | None:
+    """The heading's title and date where the page supports them better than the theme rules' anchor."""
+    if heading is None or not heading.strong:
+        return None
+    if current is not None and current.when is not None:
+        first = blocks[current.start].lineno - 1
+        last = blocks[min(current.body_start, len(blocks) - 1)].lineno - 1
+        title_lines = [i for i in range(first, max(last, first + 1)) if " ".join(lines[i].split()) == current.title]
+        support = heading.scores.get(title_lines[0], float("-inf")) if title_lines else float("-inf")
+        under = bool(title_lines) and heading.title_line < title_lines[0] <= heading.head_end
+        if support >= SUPPORTED and support >= heading.score - 1.5 and not under:
+            return None  # the theme's reading is dated and the page supports its title: keep it
+    start = _block_at(blocks, heading.title_line)
+    body_start = _block_at(blocks, heading.head_end + 1)
+    if start is None or body_start is None:
+        return None
+    return Anchor(start, body_start, heading.title, heading.when, date_note="from the page")
+
+
+def _block_at(blocks: list[Block], line: int) -> int | None:
+    """Index of the first block that starts on or after `line` (0-based)."""
+    return next((index for index, block in enumerate(blocks) if block.lineno - 1 >= line), None)
 
 
 def _walk(comments):
@@ -805,6 +848,8 @@ def finish(draft: Draft, blog: str, source: str, header: PageHeader) -> tuple[Po
         )
     else:
         note = "no date on the page"
+    if draft.doubt:
+        note = f"{note}; {draft.doubt}"
     month = when.month if when else None
     day = when.day if when else None
     post = Post(
