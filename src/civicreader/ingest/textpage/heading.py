@@ -123,21 +123,22 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
         in_tails = tails[key] - (exact[key] - 1)  # endings of longer lines: breadcrumbs, counts, quotes
         if exact[key] >= 4 or (words == 1 and tails[key] > 3):
             continue  # a menu word or an action that every item repeats
+        boilerplate = exact[key] - 1 + in_tails > 4  # a credit or a label repeated all over the page
         near = [d for d in dated if index - NEAR_BEFORE <= d.line <= index + NEAR_AFTER and not d.updated]
         following = filled[position + 1 : position + 8]
         neighbours = [lines[n] for n in filled[max(0, position - 1) : position + 2] if n != index]
         while prose_seen < len(prose_at) and prose_at[prose_seen] < index:
             prose_seen += 1
         score = (
-            (0.0 if in_tails <= 0 else 3.5 if words >= 2 and len(key) >= 8 else 1.0)
-            + (1.0 if exact[key] > 1 else 0.0)
+            (0.0 if in_tails <= 0 or boilerplate else 3.5 if words >= 2 and len(key) >= 8 else 1.0)
+            + (1.0 if exact[key] > 1 and not boilerplate else 0.0)
             + (2.0 if (following and following[0] in date_at) or (position and filled[position - 1] in date_at)
                else 1.0 if near else 0.0)
             + (1.5 if any(len(lines[n].split()) >= PROSE_WORDS for n in following) else 0.0)
             + (1.0 if words >= 2 else -1.0)
             - (1.5 if any(list_marker(n) for n in neighbours) else 0.0)
             - (2.0 if COUNT_LINE.match(text) else 0.0)
-            - min(3.0, 0.5 * prose_seen)  # a heading inside the text has the text above it
+            - min(4.0, 1.0 * prose_seen)  # a heading inside the text has the text above it
         )
         scores[index] = score
         if best is None or score > best.score:
@@ -205,9 +206,10 @@ def _byline_shaped(line: str) -> bool:
 
 
 def _date_after_text(best: Heading, dated: list[_Dated]) -> Heading:
-    """Themes that print "Posted on …" under the text: the one labelled date line after the title."""
-    labelled = [d for d in dated if d.line > best.title_line and d.labelled and not d.updated]
-    if len(labelled) == 1:
+    """Themes that print "Posted on …" under the text, or far above the title: the one day that a
+    labelled date line names ("published: 22.03.2011 alterado: …" counts as its first date)."""
+    labelled = [d for d in dated if d.labelled and not d.updated]
+    if len({(d.when.year, d.when.month, d.when.day) for d in labelled}) == 1:
         found = labelled[0]
         return Heading(best.title_line, best.title, best.head_end, found.when, found.line, best.score, best.scores)
     return best

@@ -27,7 +27,7 @@ from pathlib import Path
 from civicreader.ingest import DateClue, IngestError, Page, Source, YearlessDay, date_comments
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.decode import decode, looks_binary
-from civicreader.ingest.textpage.heading import Heading, find_heading
+from civicreader.ingest.textpage.heading import PROSE_WORDS, Heading, find_heading
 from civicreader.ingest.textpage.thread import find_thread
 from civicreader.model import Comment, Post, post_id
 from civicreader.textsafe import strip_controls
@@ -733,6 +733,8 @@ def parse_text(text: str, blog: str, source: str) -> Page:
         chosen = _anchor_from_heading(blocks, lines, heading, anchors[0] if anchors else None)
         if chosen:
             anchors = [chosen]
+            if not (heading and heading.strong):
+                doubt = "read with low confidence: the title is the page's best guess"
         else:
             anchors = anchors[:1]
             if not (anchors and anchors[0].when):
@@ -770,7 +772,7 @@ def parse_text(text: str, blog: str, source: str) -> Page:
 def _anchor_from_heading(blocks: list[Block], lines: list[str], heading: Heading | None,
                          current: Anchor | None) -> Anchor | None:
     """The heading's title and date where the page supports them better than the theme rules' anchor."""
-    if heading is None or not heading.strong:
+    if heading is None or heading.score <= 0 or (not heading.strong and current is not None):
         return None
     if current is not None and current.when is not None:
         first = blocks[current.start].lineno - 1
@@ -778,7 +780,10 @@ def _anchor_from_heading(blocks: list[Block], lines: list[str], heading: Heading
         title_lines = [i for i in range(first, max(last, first + 1)) if " ".join(lines[i].split()) == current.title]
         support = heading.scores.get(title_lines[0], float("-inf")) if title_lines else float("-inf")
         under = bool(title_lines) and heading.title_line < title_lines[0] <= heading.head_end
-        if support >= SUPPORTED and support >= heading.score - 1.5 and not under:
+        inside = bool(title_lines) and any(
+            len(lines[i].split()) >= PROSE_WORDS for i in range(heading.title_line, title_lines[0])
+        )  # the theme rules' title has the text above it: a caption or a sub-heading
+        if support >= SUPPORTED and support >= heading.score - 1.5 and not under and not inside:
             return None  # the theme's reading is dated and the page supports its title: keep it
     start = _block_at(blocks, heading.title_line)
     body_start = _block_at(blocks, heading.head_end + 1)
