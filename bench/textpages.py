@@ -123,6 +123,10 @@ BLOCKS = {"p", "div", "br", "pre", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5
           "section", "article", "figure", "figcaption", "dl", "dt", "dd"}
 
 
+CHROME_CLASS = re.compile(r"share|social|print|jump|screen-reader|sr-only|hidden", re.I)
+"""Buttons and share rows inside a post's content element are not the post's text."""
+
+
 def paragraphs_of(elements) -> list[str]:
     """The content's text cut at block elements and line breaks; only runs of six words or more (sentences)."""
     chunks: list[str] = []
@@ -136,7 +140,8 @@ def paragraphs_of(elements) -> list[str]:
 
     def walk(element):
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in {"script", "style", "noscript"}:
+        classes = element.get("class") or "" if tag else ""
+        if not tag or tag in {"script", "style", "noscript", "svg", "button", "form"} or CHROME_CLASS.search(classes):
             if element.tail:
                 current.append(element.tail)
             return

@@ -27,6 +27,7 @@ from pathlib import Path
 from civicreader.ingest import DateClue, IngestError, Page, Source, YearlessDay, date_comments
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.decode import decode, looks_binary
+from civicreader.ingest.textpage.ending import form_start, trim_head, trim_tail
 from civicreader.ingest.textpage.heading import PROSE_WORDS, Heading, find_heading
 from civicreader.ingest.textpage.thread import find_thread
 from civicreader.model import Comment, Post, post_id
@@ -726,9 +727,10 @@ def parse_text(text: str, blog: str, source: str) -> Page:
             anchors = [anchor for anchor in anchors if anchor.start < thread_at]
             end = min(end, thread_at)
     doubt = ""
+    text_lines = text.split("\n")
     # a page with a comment thread is one post: dated lines in its text are not other posts
     if header.index is None and (len(anchors) <= 1 or thread):
-        lines = text.split("\n")
+        lines = text_lines
         heading = find_heading(lines, thread.start if thread else len(lines))
         chosen = _anchor_from_heading(blocks, lines, heading, anchors[0] if anchors else None)
         if chosen:
@@ -752,6 +754,8 @@ def parse_text(text: str, blog: str, source: str) -> Page:
         asides: list[Draft] = []
         if archive:
             stop = _split_untitled(blocks, anchor, stop, asides)
+        if not archive:
+            stop = min(stop, _form_at(blocks, text_lines, anchor, thread))
         draft = read_post(blocks, anchor, min(stop, len(blocks)), archive)
         if thread and last and thread.size >= _count(draft.comments):
             draft = read_post(blocks, anchor, min(stop, thread_at), archive)
@@ -759,6 +763,8 @@ def parse_text(text: str, blog: str, source: str) -> Page:
             draft.comment_dates = [c.date for c in _walk(draft.comments) if c.date]
             draft.yearless_comments = thread.yearless_days(draft.comments)
         draft.doubt = doubt
+        if not archive:
+            draft.body = trim_head(trim_tail(draft.body))
         for found in [draft, *asides]:
             if found.title or found.body:
                 post, clue = finish(found, blog, source, header)
@@ -790,6 +796,14 @@ def _anchor_from_heading(blocks: list[Block], lines: list[str], heading: Heading
     if start is None or body_start is None:
         return None
     return Anchor(start, body_start, heading.title, heading.when, date_note="from the page")
+
+
+def _form_at(blocks: list[Block], lines: list[str], anchor: Anchor, thread) -> int:
+    """Index of the block where a comment form begins after the post's start (or past the end)."""
+    start = blocks[anchor.start].lineno - 1 if anchor.start < len(blocks) else 0
+    found = form_start(lines, start, thread.start if thread else len(lines))
+    at = _block_at(blocks, found) if found is not None else None
+    return len(blocks) if at is None else at
 
 
 def _block_at(blocks: list[Block], line: int) -> int | None:

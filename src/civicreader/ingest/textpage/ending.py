@@ -1,0 +1,79 @@
+"""Where a post's own text ends on the page, told by shape: no theme's words are needed.
+
+After the text come short units: share buttons, tag and category rows, a count of comments, a
+dated "Posted on" line, the comment form (its fields marked "*" as required). The text itself
+ends in prose. So the form is found by its required-field lines, and short units are peeled off
+the end of the body until a paragraph that reads as prose (or ends a sentence) is reached.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from civicreader.ingest import anydates
+
+REQUIRED_FIELD = re.compile(r"^\S.{0,40}\s\*$")
+"""A form field's label with its required mark: "Name *", "E-Mail *", "Commentaire *"."""
+FORM_WINDOW = 12
+SHORT_WORDS = 8
+SENTENCE_END = re.compile(r"[.!?…:;)\"”»’'](?:\s*\S{1,3})?$")
+LIST_ITEM = re.compile(r"^(?:[•·◦▪▫‣○●■□☆★*–-]|\d{1,3}[.)])\s")
+COUNTER = re.compile(r"^[^\W\d_]*\d[\d.,]*[kKmM]?$")
+"""A share button's count glued to its name: "Pin58K", "Tweet51", "2.2k"."""
+
+
+def form_start(lines: list[str], start: int, stop: int) -> int | None:
+    """The first line of a comment form between start and stop: two required-field lines close
+    together, and the heading and notice lines just above them."""
+    fields = [i for i in range(start, stop) if REQUIRED_FIELD.match(" ".join(lines[i].split()))]
+    for first, second in itertools.pairwise(fields):
+        if second - first <= FORM_WINDOW:
+            begin = first
+            filled_above = 0
+            for above in range(first - 1, max(start, first - FORM_WINDOW) - 1, -1):
+                if not lines[above].strip():
+                    continue
+                if len(lines[above].split()) > 25 or filled_above >= 3:
+                    break
+                begin, filled_above = above, filled_above + 1
+            return begin
+    return None
+
+
+def short_unit(paragraph: str) -> bool:
+    """A line of chrome's shape: a list item, a counter row, a dated line, or a few words that
+    end no sentence ("Uncategorized", "19 Kommentare", "Schlagwörter DDR, Longread")."""
+    words = paragraph.split()
+    if not words:
+        return True
+    if len(words) <= SHORT_WORDS and LIST_ITEM.match(paragraph):
+        return True
+    if is_counter_row(paragraph):
+        return True
+    if len(words) <= SHORT_WORDS and anydates.find_dates(paragraph):
+        return True
+    return len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
+
+
+def is_counter_row(paragraph: str) -> bool:
+    """Share buttons with their counts: "Pin58K Share Reddit Tweet51 Yum108"."""
+    words = paragraph.split()
+    counters = sum(1 for word in words if COUNTER.match(word) and any(ch.isdigit() for ch in word))
+    return 0 < len(words) <= 10 and counters >= max(1, len(words) // 2)
+
+
+def trim_tail(body: list[str]) -> list[str]:
+    """The body without the short units after its last prose paragraph."""
+    end = len(body)
+    while end > 1 and short_unit(body[end - 1]):
+        end -= 1
+    return body[:end]
+
+
+def trim_head(body: list[str]) -> list[str]:
+    """The body without share-counter rows before its first words."""
+    start = 0
+    while start < len(body) - 1 and is_counter_row(body[start]):
+        start += 1
+    return body[start:]
