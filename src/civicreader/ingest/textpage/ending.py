@@ -16,9 +16,10 @@ from civicreader.ingest import anydates
 REQUIRED_FIELD = re.compile(r"^\S.{0,40}\s\*$")
 """A form field's label with its required mark: "Name *", "E-Mail *", "Commentaire *"."""
 FORM_WINDOW = 12
-SHORT_WORDS = 8
-SENTENCE_END = re.compile(r"[.!?…:;)\"”»’'](?:\s*\S{1,3})?$")
-LIST_ITEM = re.compile(r"^(?:[•·◦▪▫‣○●■□☆★*–-]|\d{1,3}[.)])\s")
+SHORT_WORDS = 12
+SENTENCE_END = re.compile(r"[.!?…:;][\"”»’')\]]*(?:\s*\S{1,3})?$")
+"""A sentence's end, closing quotes and brackets allowed, and a smiley or sign-off of a few characters."""
+TERMS = re.compile(r"^[^.!?]{0,200}$")
 COUNTER = re.compile(r"^[^\W\d_]*\d[\d.,]*[kKmM]?$")
 """A share button's count glued to its name: "Pin58K", "Tweet51", "2.2k"."""
 
@@ -42,18 +43,30 @@ def form_start(lines: list[str], start: int, stop: int) -> int | None:
 
 
 def short_unit(paragraph: str) -> bool:
-    """A line of chrome's shape: a list item, a counter row, a dated line, or a few words that
-    end no sentence ("Uncategorized", "19 Kommentare", "Schlagwörter DDR, Longread")."""
+    """A line of chrome's shape: a counter row, a dated line, a row of terms, or a few words that
+    end no sentence ("Uncategorized", "19 Kommentare", "• Email"); a list item that ends a sentence
+    is the author's."""
     words = paragraph.split()
     if not words:
-        return True
-    if len(words) <= SHORT_WORDS and LIST_ITEM.match(paragraph):
         return True
     if is_counter_row(paragraph):
         return True
     if len(words) <= SHORT_WORDS and anydates.find_dates(paragraph):
         return True
+    if is_term_row(paragraph):
+        return True
     return len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
+
+
+def is_term_row(paragraph: str) -> bool:
+    """Tags or categories: "Kategorie a Lennart, q 120minuten Schlagwörter Longread, VfB Stuttgart"."""
+    parts = [part for part in re.split(r"[,|·/]", paragraph) if part.strip()]
+    return (
+        len(parts) >= 2
+        and TERMS.match(paragraph) is not None
+        and len(paragraph.split()) <= 30
+        and sum(len(part.split()) for part in parts) / len(parts) <= 4
+    )
 
 
 def is_counter_row(paragraph: str) -> bool:
