@@ -55,6 +55,8 @@ def short_unit(paragraph: str) -> bool:
         return True
     if is_term_row(paragraph):
         return True
+    if len(words) <= 3 and paragraph.rstrip().endswith(":"):
+        return True  # a label ("Teilen:", "Share this:")
     return len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
 
 

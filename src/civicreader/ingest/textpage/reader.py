@@ -127,9 +127,17 @@ END_OF_CONTENT = [
     _ci(r"^create\s+a\s+free\s+website\s+or\s+blog"),
     _ci(r"^(?:copyright\s+)?©.*$"),
     _ci(r"^notify\s+me\s+of\s+(?:new|follow-up)\s+"),
-    _ci(r"^(?:also\s+on\s+.+|add\s+disqus\s+to\s+your\s+site|powered\s+by\s+disqus)$"),
+    # Disqus's "Also on <site>" is a short heading; "Also on Tuesday the council voted…" is a sentence
+    _ci(r"^(?:also\s+on\s+[^.!?…,;:]{1,60}|add\s+disqus\s+to\s+your\s+site|powered\s+by\s+disqus)$"),
 ]
-ENDS_CONTENT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in END_OF_CONTENT), re.I)
+_ENDS_CONTENT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in END_OF_CONTENT), re.I)
+MAX_CHROME_CHARS = 160
+"""Chrome lines are short: a paragraph longer than this is the author's whatever its first words."""
+
+
+def ends_content(text: str) -> bool:
+    """A reply form's or a footer's line: its whole shape, never a long paragraph's first words."""
+    return len(text) <= MAX_CHROME_CHARS and _ENDS_CONTENT.match(text) is not None
 # Sidebar and related-posts headings: what follows them is not the post.
 SIDEBAR = _ci(
     r"^(?:recent\s+posts|recent\s+comments|archives|categories|blogroll|meta|tags|tag\s+cloud|pages|links|"
@@ -246,7 +254,7 @@ def _is_structural(line: str) -> bool:
         or _says_start(text)
         or COMMENT_SAID.match(text)
         or CHROME.match(text)
-        or ENDS_CONTENT.match(text)
+        or ends_content(text)
         or COMMENT_HEADER.match(text)
         or _comment_start_with_date(text)
         or POSTED_ON.match(text)
@@ -477,7 +485,7 @@ def _dateless_anchor(blocks: list[Block], end: int) -> Anchor | None:
 
 def _content_end(blocks: list[Block]) -> int:
     for index, block in enumerate(blocks):
-        if ENDS_CONTENT.match(block.text):
+        if ends_content(block.text):
             if re.match(r"^leave\s+a\s+comment$", block.text, re.I) and _more_posts_follow(blocks, index):
                 continue  # archive pages put "Leave a comment" between posts
             return index
