@@ -40,7 +40,8 @@ UPDATED = re.compile(
 COUNT_LINE = re.compile(r"^(?:\d+\s+\S+|\S+\s+\(?\d+\)?)$")
 """A count and a word: "89 Comments", "Kommentare 19", "Commenti (169)"."""
 GLUED = re.compile(r"[a-zà-ÿ'’][A-ZÀ-Þ][a-zà-ÿ]")
-NAVIGATION_MARK = re.compile(r"^[←«‹<]|[→»›>]$|^\[|\]$")
+NAVIGATION_MARK = re.compile(r"^[←«‹<]|[→»›>]$|^\[|\]$|[»›]\s|\s>\s")
+"""A link's arrow, a button's brackets, or a breadcrumb's separators ("Home » Recipes")."""
 
 
 def fold(text: str) -> str:
@@ -120,10 +121,10 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
         if not _title_shaped(line, text, key) or index in date_at:
             continue
         words = len(text.split())
-        in_tails = tails[key] - (exact[key] - 1)  # endings of longer lines: breadcrumbs, counts, quotes
+        in_tails = tails[key]  # endings of longer lines: breadcrumbs, counts, quotes
         if exact[key] >= 4 or (words == 1 and tails[key] > 3):
             continue  # a menu word or an action that every item repeats
-        boilerplate = exact[key] - 1 + in_tails > 4  # a credit or a label repeated all over the page
+        boilerplate = exact[key] - 1 + in_tails > 6  # a credit or a label repeated all over the page
         near = [d for d in dated if index - NEAR_BEFORE <= d.line <= index + NEAR_AFTER and not d.updated]
         following = filled[position + 1 : position + 8]
         neighbours = [lines[n] for n in filled[max(0, position - 1) : position + 2] if n != index]
@@ -136,10 +137,16 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
                else 1.0 if near else 0.0)
             + (1.5 if any(len(lines[n].split()) >= PROSE_WORDS for n in following) else 0.0)
             + (1.0 if words >= 2 else -1.0)
-            - (1.5 if any(list_marker(n) for n in neighbours) else 0.0)
+            - (1.5 if len(neighbours) == 2 and all(list_marker(n) for n in neighbours) else 0.0)
             - (2.0 if COUNT_LINE.match(text) else 0.0)
             - min(4.0, 1.0 * prose_seen)  # a heading inside the text has the text above it
         )
+        if text.endswith((".", "!")) and words > 10:
+            score -= 3.0  # a sentence, not a heading
+        if GLUED.search(text):
+            score -= 1.0  # links run together ("Boek 'Altijd lekker'DinerKerst…"): a menu or tag row
+        if unicodedata.category(text[0]) == "So":
+            score -= 2.0  # a banner or a button with its icon
         scores[index] = score
         if best is None or score > best.score:
             when = near[0] if near else None
@@ -166,7 +173,7 @@ def _title_above_byline(best: Heading, lines: list[str], scores: dict[int, float
     if len(best.title.split()) > 3:
         return best
     for above in (best.title_line - 1, best.title_line - 2):
-        if above in scores and len(lines[above].split()) > len(best.title.split()):
+        if scores.get(above, 0.0) >= STRONG - 1.0 and len(lines[above].split()) > len(best.title.split()):
             title = " ".join(lines[above].split())
             return Heading(above, title, best.head_end, best.when, best.date_line, best.score, best.scores)
         if above >= 0 and lines[above].strip():

@@ -260,8 +260,8 @@ def _is_structural(line: str) -> bool:
         or POSTED_ON.match(text)
         or BLOGGER_POSTED_BY.match(text)
         or ENTRY_POSTED_IN.match(text)
-        or CATEGORIES_LINE.match(text)
-        or CONTINUE.match(text)
+        or (CATEGORIES_LINE.match(text) and not _sentence(text))
+        or (CONTINUE.match(text) and not _sentence(text))
     )
 
 
@@ -509,7 +509,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
         if _harvest_meta(draft, text):
             state = "footer"
             continue
-        if CONTINUE.match(text):
+        if CONTINUE.match(text) and not _sentence(text):
             draft.excerpt = True
             state = "footer"
             continue
@@ -547,6 +547,12 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
     return draft
 
 
+def _sentence(text: str) -> bool:
+    """A sentence of prose, whatever its first words: a label, a tag row or a "Read more" link is short
+    or ends in no full stop."""
+    return len(text.split()) > 8 and re.search(r"(?<!\.)[.!?][\"”’')]*$", text) is not None
+
+
 def _harvest_meta(draft: Draft, text: str) -> bool:
     match = ENTRY_POSTED_IN.match(text)
     if match:
@@ -562,6 +568,8 @@ def _harvest_meta(draft: Draft, text: str) -> bool:
                 draft.when = dates_.LooseDate(draft.when.month, draft.when.day, draft.when.year,
                                               clock.hour, clock.minute)
         return True
+    if _sentence(text):
+        return False  # "Posted in the town hall were notices…" is the author's sentence
     match = POSTED_IN.match(text)
     if match and len(text) < 400:
         draft.categories += _split_list(match.group("cats"))
@@ -797,7 +805,7 @@ def _anchor_from_heading(blocks: list[Block], lines: list[str], heading: Heading
         inside = bool(title_lines) and any(
             len(lines[i].split()) >= PROSE_WORDS for i in range(heading.title_line, title_lines[0])
         )  # the theme rules' title has the text above it: a caption or a sub-heading
-        if support >= SUPPORTED and support >= heading.score - 1.5 and not under and not inside:
+        if support >= SUPPORTED and not under and not inside:
             return None  # the theme's reading is dated and the page supports its title: keep it
     start = _block_at(blocks, heading.title_line)
     body_start = _block_at(blocks, heading.head_end + 1)

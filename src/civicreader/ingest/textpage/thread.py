@@ -36,10 +36,12 @@ RELATIVE = re.compile(
 
 
 def list_marker(line: str) -> re.Match | None:
-    """The list marker opening the line; "23. Mai 2019" opens no list item."""
+    """The list marker opening the line; a date written day-first with a dot opens no list item."""
     match = MARKER.match(line)
-    if match and match.group("marker")[0].isdigit() and anydates.parse_line(line):
-        return None
+    if match and match.group("marker")[0].isdigit():
+        found = anydates.find_dates(line.strip())
+        if found and found[0].start == 0:
+            return None  # "23. Mai 2019" or "1. januar 2010 kl. 00:00 Svar"
     return match
 
 
@@ -150,6 +152,8 @@ def _read_header(item: Item) -> None:
     second = _date_in(filled[1][1]) if len(filled) > 1 else None
     if first and first[0]:  # "Anonymous October 3, 2019 at 3:29 PM"
         item.name, found, header = first[0], first, [0]
+    elif first and len(filled) > 2 and _name_like(filled[1][1]) and not _date_in(filled[1][1]):
+        item.name, found, header = filled[1][1], first, [0, 1]  # "date" / "Name"
     elif second and not first and (_name_like(filled[0][1]) or not second[0]) and len(second[0].split()) <= 1:
         item.name, found, header = filled[0][1], second, [0, 1]  # "Name" / "date"
     elif (len(filled) > 2 and not first and not second and _name_like(filled[0][1])
