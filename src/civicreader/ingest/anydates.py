@@ -56,12 +56,13 @@ _TIME = (
     r"\s*(?P<ampm>[ap]\.?\s?m\.?(?!\w))?(?:\s*uhr\b)?)?"
 )
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR_SOMEWHERE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, ...]:
-    names = "|".join(sorted((re.escape(name) for name in month_names()), key=len, reverse=True))
-    month = rf"(?P<month>{names})\.?"
+    # any word, looked up in month_names() after the match: an alternation of a thousand names is slow
+    month = r"(?P<month>[^\W\d_]{3,14})\.?"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|e|º|ª|\.)?"
     flags = re.I | re.U
     return (
@@ -100,6 +101,8 @@ def find_dates(text: str, dayfirst: bool = True) -> tuple[Found, ...]:
     only as the whole of a short line (elsewhere "2 mar" or "5 may" are too often not dates)."""
     if not any(ch.isdigit() for ch in text):
         return ()
+    if len(text) > 40 and not _YEAR_SOMEWHERE.search(text):
+        return ()  # without a year only a whole short line is a date
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in enumerate(_patterns()):
@@ -118,7 +121,9 @@ def find_dates(text: str, dayfirst: bool = True) -> tuple[Found, ...]:
                     day_first = False
                 month, day = (second, first) if day_first else (first, second)
             else:
-                month, day = month_names().get(groups["month"].lower().rstrip("."), 0), int(groups["day"])
+                month, day = month_names().get(groups["month"].lower(), 0), int(groups["day"])
+                if not month:
+                    continue
             when = _loose(groups, month, day)
             if when is None or (when.year is None and match.group(0).strip() != text.strip()):
                 continue

@@ -254,11 +254,14 @@ def find_thread(lines: list[str], start: int = 0) -> Thread | None:
     for item in items:
         _read_header(item)
     runs: list[list[Item]] = []
+    top = 0  # the shallowest marker column of the current run, kept as it grows (linear in the page)
     for item in items:
-        if runs and _continues(runs[-1], item, lines):
+        if runs and _continues(runs[-1][-1], top, item, lines):
             runs[-1].append(item)
+            top = min(top, item.indent)
         else:
             runs.append([item])
+            top = item.indent
     best = max(runs, key=lambda run: sum(i.dated for i in run), default=[])
     dated = [item for item in best if item.dated]
     if not dated or sum(1 for item in dated if any(t.strip() for _, t in item.body_lines)) < max(1, len(dated) // 2):
@@ -289,12 +292,10 @@ def _has_text(item: Item) -> bool:
     return sum(1 for _, text in item.lines if text.strip()) >= 2
 
 
-def _continues(run: list[Item], item: Item, lines: list[str]) -> bool:
+def _continues(last: Item, top: int, item: Item, lines: list[str]) -> bool:
     """The item belongs to the same list as the run: nothing but blank or indented lines between."""
-    last = run[-1]
     end = max((n for n, _ in last.lines), default=last.line)
     between = lines[end + 1 : item.line]
-    top = min(i.indent for i in run)
     return all(not text.strip() or len(text) - len(text.lstrip(" ")) > top for text in between)
 
 
