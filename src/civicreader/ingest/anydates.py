@@ -61,8 +61,8 @@ _YEAR_SOMEWHERE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, ...]:
-    # any word, looked up in month_names() after the match: an alternation of a thousand names is slow
-    month = r"(?P<month>[^\W\d_]{3,14})\.?"
+    names = "|".join(sorted((re.escape(name) for name in month_names()), key=len, reverse=True))
+    month = rf"(?P<month>{names})\.?"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|e|º|ª|\.)?"
     flags = re.I | re.U
     return (
@@ -121,7 +121,7 @@ def find_dates(text: str, dayfirst: bool = True) -> tuple[Found, ...]:
                     day_first = False
                 month, day = (second, first) if day_first else (first, second)
             else:
-                month, day = month_names().get(groups["month"].lower(), 0), int(groups["day"])
+                month, day = month_names().get(groups["month"].lower().rstrip("."), 0), int(groups["day"])
                 if not month:
                     continue
             when = _loose(groups, month, day)

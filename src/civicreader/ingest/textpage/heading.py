@@ -44,9 +44,12 @@ NAVIGATION_MARK = re.compile(r"^[←«‹<]|[→»›>]$|^\[|\]$|[»›]\s|\s>\s
 """A link's arrow, a button's brackets, or a breadcrumb's separators ("Home » Recipes")."""
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    """Letters and digits only, case folded: how a title is compared with its other appearances."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @dataclass
@@ -102,9 +105,11 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
     for line in lines:
         words = line.split()
         if 1 < len(words) <= TAIL_WORDS:
-            whole = fold(line)
-            for start in range(1, len(words)):
-                tail = fold(" ".join(words[start:]))
+            folded_words = [fold(word) for word in words]
+            whole = "".join(folded_words)
+            tail = ""
+            for word in reversed(folded_words[1:]):
+                tail = word + tail
                 if tail != whole:  # an icon or a bullet before the words folds away
                     tails[tail] += 1
     dated = _dates(lines, stop)
