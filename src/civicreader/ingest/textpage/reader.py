@@ -779,7 +779,10 @@ def parse_text(text: str, blog: str, source: str) -> Page:
             draft.comment_dates = [c.date for c in _walk(draft.comments) if c.date]
             draft.yearless_comments = thread.yearless_days(draft.comments)
         draft.doubt = doubt
-        if not archive:
+        if not archive and (thread or doubt or anchor is not anchors[0] or _form_at(blocks, text_lines, anchor, thread)
+                            < len(blocks)):
+            # only where the page shows chrome after the text (a thread or a form): a short last line
+            # of a plain page is the author's
             draft.body = trim_head(trim_tail(draft.body))
         for found in [draft, *asides]:
             if found.title or found.body:
