@@ -126,3 +126,105 @@ def posted_on_theme(post_title, when: date, body, comments, author: str, categor
             "Recent Posts", "", "Some other post", "", "Archives", "", "March 2012 (4)", "",
             "Blog at WordPress.com.", "Theme: Twenty Ten."]
     return "\n".join(out)
+
+
+# --- any theme, any language: a browser's copy of a page with a list-shaped comment thread -------------
+
+LANGUAGES = {
+    # month names, how a date and time are joined, the comment count, the reply action, the "says" word
+    "en": (["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December"], "{month} {day}, {year} at {time}", "{n} Comments", "Reply", "says:"),
+    "de": (["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+            "November", "Dezember"], "{day}. {month} {year} um {time}", "{n} Kommentare", "Antworten", "meint"),
+    "fr": (["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+            "novembre", "décembre"], "{day} {month} {year} à {time}", "{n} commentaires", "Répondre", "dit :"),
+    "it": (["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
+            "ottobre", "novembre", "dicembre"], "{day} {month} {year} alle {time}", "Commenti ({n})", "Rispondi",
+           "ha detto:"),
+    "da": (["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+            "november", "december"], "{day}. {month} {year} kl. {time}", "{n} kommentarer", "Svar", "skrev:"),
+    "pt": (["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
+            "novembro", "dezembro"], "{day} de {month} de {year} às {time}", "{n} comentários", "Responder",
+           "disse:"),
+}
+THREAD_NAMES = ["Joe Taylor", "Priya", "Amara Okafor", "sumaddock", "Ruth Ellis", "Tomasz W", "Siân Lloyd",
+                "Kofi Mensah", "Lena Berg", "Marco", "Aiko Tanaka", "Björn", "Chloé Martin", "Dev Patel"]
+
+
+@st.composite
+def named_threads(draw, max_depth: int = 3):
+    """A comment tree whose commenters are all different people (a theme word around names is
+    learnt by comparing names, so a thread where everyone is one person cannot show it)."""
+    names = iter(draw(st.permutations(THREAD_NAMES)))
+
+    def level(depth: int):
+        # two comments at least: with one, its "Reply" line cannot be told from a one-word sign-off
+        count = draw(st.integers(2 if depth == 0 else 0, 3 if depth == 0 else 2))
+        comments = []
+        for _ in range(count):
+            try:
+                author = next(names)
+            except StopIteration:
+                break
+            replies = level(depth + 1) if depth + 1 < max_depth else ()
+            comments.append(Comment(author, draw(moment), tuple(draw(paragraphs)), tuple(replies)))
+        return tuple(comments)
+
+    return level(0)
+
+
+def _date_only(language: str, when: date) -> str:
+    """The post's day as the language writes it, without the time: "3. März 2011", "3 de março de 2011"."""
+    months, form, *_ = LANGUAGES[language]
+    day_form = form[: form.index("{year}") + len("{year}")]
+    return day_form.format(month=months[when.month - 1], day=when.day, year=when.year)
+
+
+def _stamp(language: str, when: datetime) -> str:
+    months, form, *_ = LANGUAGES[language]
+    return form.format(month=months[when.month - 1], day=when.day, year=when.year, time=f"{when:%H:%M}")
+
+
+BULLETS = ("•", "□", "☆", "○")
+
+
+def list_thread_page(post_title, when: date, body, comments, language: str, header: str, indent: bool,
+                     says: bool, action: bool) -> str:
+    """A browser's copy of a post in `language`: a menu, the title, its date, the text, share buttons,
+    a comment count, the thread as list items (header `one` line "Name date", `two` lines "Name" /
+    "date", `date_first` "date" / "Name", or `after` the date under the text), replies indented or
+    (indent=False) every item at one level, and the comment form and footer."""
+    _, _, count_form, reply_word, says_word = LANGUAGES[language]
+    out = ["  • Home", "  • Blog", "  • About", "", post_title, "", _date_only(language, when), ""]
+    for text in body:
+        out += [text, ""]
+    out += ["  • Facebook", "  • Twitter", "", count_form.format(n=sum(1 for c in comments for _ in c.walk())), ""]
+    number = 0
+    for comment in comments:
+        for depth, node in comment.walk():
+            level = depth if indent else 0
+            pad = "    " * level
+            if level == 0:
+                number += 1
+                marker = f"{number:>2}."
+            else:
+                marker = BULLETS[(level - 1) % len(BULLETS)]
+            stamp = _stamp(language, node.date)
+            name = f"{node.author} {says_word}" if says else node.author
+            inner = pad + "    "
+            if header == "one":
+                out += [f"{pad}{marker} {name} {stamp}", ""]
+            elif header == "two":
+                out += [f"{pad}{marker}", f"{inner}{name}", f"{inner}{stamp}", ""]
+            elif header == "date_first":
+                out += [f"{pad}{marker}", f"{inner}{stamp}", f"{inner}{name}", ""]
+            else:
+                out += [f"{pad}{marker} {name}", ""]
+            for text in node.body:
+                out += [f"{inner}{text}", ""]
+            if header == "after":
+                out += [f"{inner}{stamp} {reply_word}" if action else f"{inner}{stamp}", ""]
+            elif action:
+                out += [f"{inner}{reply_word}", ""]
+    out += ["Leave a comment", "", "Name *", "", "Email *", "", "Website", "", "© 2013 A Blog", ""]
+    return "\n".join(out)

@@ -134,7 +134,13 @@ def _first_match(patterns: list[re.Pattern[str]], text: str) -> LooseDate | None
 
 
 def parse_any(text: str) -> LooseDate | None:
-    return parse_full(text) or parse_short(text)
+    """A whole line that is a date: the English forms first (fast), then any language's (`anydates`)."""
+    found = parse_full(text) or parse_short(text)
+    if found or len(text) > 60 or not any(ch.isdigit() for ch in text):
+        return found
+    from civicreader.ingest.anydates import parse_line
+
+    return parse_line(text)
 
 
 def is_relative(text: str) -> bool:

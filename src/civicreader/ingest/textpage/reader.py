@@ -27,6 +27,9 @@ from pathlib import Path
 from civicreader.ingest import DateClue, IngestError, Page, Source, YearlessDay, date_comments
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.decode import decode, looks_binary
+from civicreader.ingest.textpage.ending import form_start, trim_head, trim_tail
+from civicreader.ingest.textpage.heading import PROSE_WORDS, Heading, find_heading
+from civicreader.ingest.textpage.thread import find_thread
 from civicreader.model import Comment, Post, post_id
 from civicreader.textsafe import strip_controls
 
@@ -35,6 +38,8 @@ FORMAT = "text"
 MAX_LINE_CHARS = 100_000
 """A 'line' longer than this is not from a scraped blog page (pages wrap paragraphs far sooner)."""
 MAX_TITLE_CHARS = 200
+SUPPORTED = 2.0
+"""A dated anchor's title with at least this heading score is kept over the heading's own choice."""
 TEXT_SUFFIXES = {".txt", ".text", ""}
 
 
@@ -122,9 +127,17 @@ END_OF_CONTENT = [
     _ci(r"^create\s+a\s+free\s+website\s+or\s+blog"),
     _ci(r"^(?:copyright\s+)?©.*$"),
     _ci(r"^notify\s+me\s+of\s+(?:new|follow-up)\s+"),
-    _ci(r"^(?:also\s+on\s+.+|add\s+disqus\s+to\s+your\s+site|powered\s+by\s+disqus)$"),
+    # Disqus's "Also on <site>" is a short heading; "Also on Tuesday the council voted…" is a sentence
+    _ci(r"^(?:also\s+on\s+[^.!?…,;:]{1,60}|add\s+disqus\s+to\s+your\s+site|powered\s+by\s+disqus)$"),
 ]
-ENDS_CONTENT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in END_OF_CONTENT), re.I)
+_ENDS_CONTENT = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in END_OF_CONTENT), re.I)
+MAX_CHROME_CHARS = 160
+"""Chrome lines are short: a paragraph longer than this is the author's whatever its first words."""
+
+
+def ends_content(text: str) -> bool:
+    """A reply form's or a footer's line: its whole shape, never a long paragraph's first words."""
+    return len(text) <= MAX_CHROME_CHARS and _ENDS_CONTENT.match(text) is not None
 # Sidebar and related-posts headings: what follows them is not the post.
 SIDEBAR = _ci(
     r"^(?:recent\s+posts|recent\s+comments|archives|categories|blogroll|meta|tags|tag\s+cloud|pages|links|"
@@ -224,6 +237,8 @@ class Draft:
     comments: list[Comment] = field(default_factory=list)
     comment_dates: list[datetime] = field(default_factory=list)
     yearless_comments: list[YearlessDay] = field(default_factory=list)
+    doubt: str = ""
+    """Why the reading is uncertain (no title found the page itself supports), for the date note."""
 
 
 # --- pass 1: blocks ----------------------------------------------------------------------------
@@ -239,14 +254,14 @@ def _is_structural(line: str) -> bool:
         or _says_start(text)
         or COMMENT_SAID.match(text)
         or CHROME.match(text)
-        or ENDS_CONTENT.match(text)
+        or ends_content(text)
         or COMMENT_HEADER.match(text)
         or _comment_start_with_date(text)
         or POSTED_ON.match(text)
         or BLOGGER_POSTED_BY.match(text)
         or ENTRY_POSTED_IN.match(text)
-        or CATEGORIES_LINE.match(text)
-        or CONTINUE.match(text)
+        or (CATEGORIES_LINE.match(text) and not _sentence(text))
+        or (CONTINUE.match(text) and not _sentence(text))
     )
 
 
@@ -470,7 +485,7 @@ def _dateless_anchor(blocks: list[Block], end: int) -> Anchor | None:
 
 def _content_end(blocks: list[Block]) -> int:
     for index, block in enumerate(blocks):
-        if ENDS_CONTENT.match(block.text):
+        if ends_content(block.text):
             if re.match(r"^leave\s+a\s+comment$", block.text, re.I) and _more_posts_follow(blocks, index):
                 continue  # archive pages put "Leave a comment" between posts
             return index
@@ -494,7 +509,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
         if _harvest_meta(draft, text):
             state = "footer"
             continue
-        if CONTINUE.match(text):
+        if CONTINUE.match(text) and not _sentence(text):
             draft.excerpt = True
             state = "footer"
             continue
@@ -532,6 +547,12 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
     return draft
 
 
+def _sentence(text: str) -> bool:
+    """A sentence of prose, whatever its first words: a label, a tag row or a "Read more" link is short
+    or ends in no full stop."""
+    return len(text.split()) > 8 and re.search(r"(?<!\.)[.!?][\"”’')]*$", text) is not None
+
+
 def _harvest_meta(draft: Draft, text: str) -> bool:
     match = ENTRY_POSTED_IN.match(text)
     if match:
@@ -547,6 +568,8 @@ def _harvest_meta(draft: Draft, text: str) -> bool:
                 draft.when = dates_.LooseDate(draft.when.month, draft.when.day, draft.when.year,
                                               clock.hour, clock.minute)
         return True
+    if _sentence(text):
+        return False  # "Posted in the town hall were notices…" is the author's sentence
     match = POSTED_IN.match(text)
     if match and len(text) < 400:
         draft.categories += _split_list(match.group("cats"))
@@ -710,6 +733,30 @@ def parse_text(text: str, blog: str, source: str) -> Page:
         blocks = blocks[header.index + 1 :]
     end = _content_end(blocks)
     anchors = find_anchors(blocks, end)
+    thread = None
+    thread_at = len(blocks)
+    if header.index is None:
+        thread = find_thread(text.split("\n"))
+        if thread:
+            thread_at = next((i for i, block in enumerate(blocks) if block.lineno - 1 >= thread.start), len(blocks))
+            # names and dates inside the thread are comments, not posts
+            anchors = [anchor for anchor in anchors if anchor.start < thread_at]
+            end = min(end, thread_at)
+    doubt = ""
+    text_lines = text.split("\n")
+    # a page with a comment thread is one post: dated lines in its text are not other posts
+    if header.index is None and (len(anchors) <= 1 or thread):
+        lines = text_lines
+        heading = find_heading(lines, thread.start if thread else len(lines))
+        chosen = _anchor_from_heading(blocks, lines, heading, anchors[0] if anchors else None)
+        if chosen:
+            anchors = [chosen]
+            if not (heading and heading.strong):
+                doubt = "read with low confidence: the title is the page's best guess"
+        else:
+            anchors = anchors[:1]
+            if not (anchors and anchors[0].when):
+                doubt = "read with low confidence: no title the page itself supports"
     if not anchors:
         dateless = _dateless_anchor(blocks, end)
         anchors = [dateless] if dateless else []
@@ -718,11 +765,25 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     posts: list[Post] = []
     clues: list[DateClue | None] = []
     for number, anchor in enumerate(anchors):
-        stop = min(anchors[number + 1].start if number + 1 < len(anchors) else len(blocks), end)
+        last = number + 1 == len(anchors)
+        stop = min(len(blocks) if last else anchors[number + 1].start, end if not thread else len(blocks))
         asides: list[Draft] = []
         if archive:
             stop = _split_untitled(blocks, anchor, stop, asides)
+        if not archive:
+            stop = min(stop, _form_at(blocks, text_lines, anchor, thread))
         draft = read_post(blocks, anchor, min(stop, len(blocks)), archive)
+        if thread and last and thread.size >= _count(draft.comments):
+            draft = read_post(blocks, anchor, min(stop, thread_at), archive)
+            draft.comments = thread.read(lambda when, draft=draft: _comment_datetime(when, draft))
+            draft.comment_dates = [c.date for c in _walk(draft.comments) if c.date]
+            draft.yearless_comments = thread.yearless_days(draft.comments)
+        draft.doubt = doubt
+        if not archive and (thread or doubt or anchor is not anchors[0] or _form_at(blocks, text_lines, anchor, thread)
+                            < len(blocks)):
+            # only where the page shows chrome after the text (a thread or a form): a short last line
+            # of a plain page is the author's
+            draft.body = trim_head(trim_tail(draft.body))
         for found in [draft, *asides]:
             if found.title or found.body:
                 post, clue = finish(found, blog, source, header)
@@ -731,6 +792,52 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     if not posts:
         raise IngestError("no blog post found on this page")
     return Page(path=source, posts=tuple(posts), clues=tuple(clues), ordered=archive, archive_year=header.year)
+
+
+def _anchor_from_heading(blocks: list[Block], lines: list[str], heading: Heading | None,
+                         current: Anchor | None) -> Anchor | None:
+    """The heading's title and date where the page supports them better than the theme rules' anchor."""
+    if heading is None or heading.score <= 0 or (not heading.strong and current is not None):
+        return None
+    if current is not None and current.when is not None:
+        first = blocks[current.start].lineno - 1
+        last = blocks[min(current.body_start, len(blocks) - 1)].lineno - 1
+        title_lines = [i for i in range(first, max(last, first + 1)) if " ".join(lines[i].split()) == current.title]
+        support = heading.scores.get(title_lines[0], float("-inf")) if title_lines else float("-inf")
+        under = bool(title_lines) and heading.title_line < title_lines[0] <= heading.head_end
+        inside = bool(title_lines) and any(
+            len(lines[i].split()) >= PROSE_WORDS for i in range(heading.title_line, title_lines[0])
+        )  # the theme rules' title has the text above it: a caption or a sub-heading
+        if support >= SUPPORTED and not under and not inside:
+            return None  # the theme's reading is dated and the page supports its title: keep it
+    start = _block_at(blocks, heading.title_line)
+    body_start = _block_at(blocks, heading.head_end + 1)
+    if start is None or body_start is None:
+        return None
+    return Anchor(start, body_start, heading.title, heading.when, date_note="from the page")
+
+
+def _form_at(blocks: list[Block], lines: list[str], anchor: Anchor, thread) -> int:
+    """Index of the block where a comment form begins after the post's start (or past the end)."""
+    start = blocks[anchor.start].lineno - 1 if anchor.start < len(blocks) else 0
+    found = form_start(lines, start, thread.start if thread else len(lines))
+    at = _block_at(blocks, found) if found is not None else None
+    return len(blocks) if at is None else at
+
+
+def _block_at(blocks: list[Block], line: int) -> int | None:
+    """Index of the first block that starts on or after `line` (0-based)."""
+    return next((index for index, block in enumerate(blocks) if block.lineno - 1 >= line), None)
+
+
+def _walk(comments):
+    for comment in comments:
+        for _, node in comment.walk():
+            yield node
+
+
+def _count(comments) -> int:
+    return sum(1 for _ in _walk(comments))
 
 
 def _split_untitled(blocks: list[Block], anchor: Anchor, stop: int, extras: list[Draft]) -> int:
@@ -779,6 +886,8 @@ def finish(draft: Draft, blog: str, source: str, header: PageHeader) -> tuple[Po
         )
     else:
         note = "no date on the page"
+    if draft.doubt:
+        note = f"{note}; {draft.doubt}"
     month = when.month if when else None
     day = when.day if when else None
     post = Post(

@@ -1,0 +1,160 @@
+"""Dates as pages in any common blog language write them, found inside a line or as a whole line.
+
+"23. Mai 2019", "4 août 2025 à 00:42", "10. februar 2021 kl. 11:55", "17 de maio de 2008",
+"28.01.2018", "2011年5月17日", "Published: Aug 28, 2025 | Updated: …". Month names come from
+dateparser's language data (loaded once, lazily: the CLI starts without it); the search itself is
+one regular expression, so a page of thousands of lines stays fast. Numbers alone ("03/06/2009")
+are read day first unless told otherwise: the caller weighs the page's other dates for that
+(`numeric_order`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from civicreader.ingest.dates import LooseDate
+
+LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "da", "sv", "nb", "nn", "fi", "pl", "cs", "sk", "ca", "ro",
+             "hu", "hr", "sl", "tr", "ru", "uk", "el", "id", "et", "lv", "lt", "is", "ga", "cy", "eu", "gl")
+"""Blog languages whose month names are read, in the order that settles a name two of them share."""
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+
+
+@lru_cache(maxsize=1)
+def month_names() -> dict[str, int]:
+    """Every month name and abbreviation of LANGUAGES, folded to lower case, to its number."""
+    import importlib
+
+    names: dict[str, int] = {}
+    for language in LANGUAGES:
+        try:
+            info = importlib.import_module(f"dateparser.data.date_translation_data.{language}").info
+        except ImportError:
+            continue
+        for number, key in enumerate(_MONTH_KEYS, 1):
+            for name in info.get(key, ()):
+                name = name.lower().rstrip(".")
+                if len(name) >= 3 and not name.isdigit():
+                    names.setdefault(name, number)
+    return names
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    when: LooseDate
+    numeric: bool = False
+    """Written in numbers only ("03/06/2009"): which is the day is the page's call."""
+
+
+_TIME = (
+    r"(?:\s*(?:,|-|–|\||@|·)?\s*(?:[^\W\d]{1,5}\.?\s+){0,2}(?P<hour>[0-2]?\d)[:h.](?P<minute>[0-5]\d)(?::\d\d)?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?(?!\w))?(?:\s*uhr\b)?)?"
+)
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR_SOMEWHERE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, ...]:
+    names = "|".join(sorted((re.escape(name) for name in month_names()), key=len, reverse=True))
+    month = rf"(?P<month>{names})\.?"
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|er|e|º|ª|\.)?"
+    flags = re.I | re.U
+    return (
+        re.compile(rf"(?<![\w/.-]){_YEAR}[-/.](?P<monthnum>[01]?\d)[-/.](?P<day>[0-3]?\d)(?![\w/]){_TIME}", flags),
+        re.compile(rf"{_YEAR}\s*年\s*(?P<monthnum>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日{_TIME}", flags),
+        re.compile(rf"(?<![\w/.-])(?P<first>[0-3]?\d)(?P<sep>[./-])(?P<second>[01]?\d)(?P=sep){_YEAR}(?![\w/]){_TIME}",
+                   flags),
+        re.compile(rf"(?<![\w/.-])(?P<first>[01]?\d)/(?P<second>[0-3]?\d)/{_YEAR}(?![\w/]){_TIME}", flags),
+        re.compile(rf"(?<![\w.])(?<!\d[.,]){day}\s*(?:de\s+|of\s+)?{month}(?:,?\s*(?:de\s+)?{_YEAR})?(?!\w){_TIME}",
+                   flags),
+        re.compile(rf"(?<![\w.]){month}\s+{day}(?:,?\s*{_YEAR})?(?!\w){_TIME}", flags),
+    )
+
+
+def _loose(groups: dict, month: int, day: int) -> LooseDate | None:
+    year = int(groups["year"]) if groups.get("year") else None
+    hour = int(groups["hour"]) if groups.get("hour") else None
+    minute = int(groups["minute"]) if groups.get("minute") else None
+    ampm = (groups.get("ampm") or "").replace(".", "").replace(" ", "").lower()
+    if hour is not None:
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if hour > 23:
+            hour = minute = None
+    candidate = LooseDate(month, day, year, hour, minute)
+    if not 1 <= month <= 12 or candidate.as_date(year or 2000) is None:
+        return None
+    return candidate
+
+
+@lru_cache(maxsize=8192)
+def find_dates(text: str, dayfirst: bool = True) -> tuple[Found, ...]:
+    """Every date written inside `text`, left to right; a day and month without a year counts
+    only as the whole of a short line (elsewhere "2 mar" or "5 may" are too often not dates)."""
+    if not any(ch.isdigit() for ch in text):
+        return ()
+    if len(text) > 40 and not _YEAR_SOMEWHERE.search(text):
+        return ()  # without a year only a whole short line is a date
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in enumerate(_patterns()):
+        for match in pattern.finditer(text):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            groups = match.groupdict()
+            numeric = False
+            if groups.get("monthnum"):
+                month, day = int(groups["monthnum"]), int(groups["day"])
+            elif groups.get("first"):
+                first, second = int(groups["first"]), int(groups["second"])
+                numeric = first <= 12 and second <= 12 and first != second
+                day_first = dayfirst if kind == 2 else False
+                if kind == 2 and second > 12:
+                    day_first = False
+                month, day = (second, first) if day_first else (first, second)
+            else:
+                month, day = month_names().get(groups["month"].lower().rstrip("."), 0), int(groups["day"])
+                if not month:
+                    continue
+            when = _loose(groups, month, day)
+            if when is None or (when.year is None and match.group(0).strip() != text.strip()):
+                continue
+            end = match.start() + len(match.group(0).rstrip())
+            found.append(Found(match.start(), end, when, numeric))
+            taken.append((match.start(), match.end()))
+    return tuple(sorted(found, key=lambda f: f.start))
+
+
+_WEEKDAY_LEAD = re.compile(r"^[^\W\d]{2,12}\.?,?\s+", re.U)
+
+
+@lru_cache(maxsize=8192)
+def parse_line(text: str, dayfirst: bool = True) -> LooseDate | None:
+    """A line that is a date and nothing else (a weekday may lead): "Dienstag, 14. Januar 2014"."""
+    text = " ".join(text.split())
+    if not text or len(text) > 60 or not any(ch.isdigit() for ch in text):
+        return None
+    for candidate in (text, _WEEKDAY_LEAD.sub("", text, count=1)):
+        found = find_dates(candidate, dayfirst)
+        if len(found) == 1 and found[0].start == 0 and found[0].end >= len(candidate.rstrip(" .,")):
+            return found[0].when
+    return None
+
+
+def numeric_order(lines) -> bool:
+    """Day first (True) unless the page writes a numeric date that can only be month first."""
+    day_first = month_first = 0
+    for line in lines:
+        for match in re.finditer(r"(?<![\w/.])(\d{1,2})[./](\d{1,2})[./](?:19|20)\d\d(?![\w/])", line):
+            first, second = int(match.group(1)), int(match.group(2))
+            day_first += first > 12
+            month_first += second > 12
+    return not (month_first > day_first)

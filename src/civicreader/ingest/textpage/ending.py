@@ -1,0 +1,94 @@
+"""Where a post's own text ends on the page, told by shape: no theme's words are needed.
+
+After the text come short units: share buttons, tag and category rows, a count of comments, a
+dated "Posted on" line, the comment form (its fields marked "*" as required). The text itself
+ends in prose. So the form is found by its required-field lines, and short units are peeled off
+the end of the body until a paragraph that reads as prose (or ends a sentence) is reached.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from civicreader.ingest import anydates
+
+REQUIRED_FIELD = re.compile(r"^\S.{0,40}\s\*$")
+"""A form field's label with its required mark: "Name *", "E-Mail *", "Commentaire *"."""
+FORM_WINDOW = 12
+SHORT_WORDS = 12
+SENTENCE_END = re.compile(r"[.!?…:;][\"”»’')\]]*(?:\s*\S{1,3})?$")
+"""A sentence's end, closing quotes and brackets allowed, and a smiley or sign-off of a few characters."""
+TERMS = re.compile(r"^[^.!?]{0,200}$")
+COUNTER = re.compile(r"^[^\W\d_]*\d[\d.,]*[kKmM]?$")
+"""A share button's count glued to its name: "Pin58K", "Tweet51", "2.2k"."""
+
+
+def form_start(lines: list[str], start: int, stop: int) -> int | None:
+    """The first line of a comment form between start and stop: two required-field lines close
+    together, and the heading and notice lines just above them."""
+    fields = [i for i in range(start, stop) if REQUIRED_FIELD.match(" ".join(lines[i].split()))]
+    for first, second in itertools.pairwise(fields):
+        if second - first <= FORM_WINDOW:
+            begin = first
+            filled_above = 0
+            for above in range(first - 1, max(start, first - FORM_WINDOW) - 1, -1):
+                if not lines[above].strip():
+                    continue
+                if len(lines[above].split()) > 25 or filled_above >= 3:
+                    break
+                begin, filled_above = above, filled_above + 1
+            return begin
+    return None
+
+
+def short_unit(paragraph: str) -> bool:
+    """A line of chrome's shape: a counter row, a dated line, a row of terms, or a few words that
+    end no sentence ("Uncategorized", "19 Kommentare", "• Email"); a list item that ends a sentence
+    is the author's."""
+    words = paragraph.split()
+    if not words:
+        return True
+    if is_counter_row(paragraph):
+        return True
+    if len(words) <= SHORT_WORDS and anydates.find_dates(paragraph):
+        return True
+    if is_term_row(paragraph):
+        return True
+    if len(words) <= 3 and paragraph.rstrip().endswith(":"):
+        return True  # a label ("Teilen:", "Share this:")
+    return len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
+
+
+def is_term_row(paragraph: str) -> bool:
+    """Tags or categories: "Kategorie a Lennart, q 120minuten Schlagwörter Longread, VfB Stuttgart"."""
+    parts = [part for part in re.split(r"[,|·/]", paragraph) if part.strip()]
+    return (
+        len(parts) >= 2
+        and TERMS.match(paragraph) is not None
+        and len(paragraph.split()) <= 30
+        and sum(len(part.split()) for part in parts) / len(parts) <= 4
+    )
+
+
+def is_counter_row(paragraph: str) -> bool:
+    """Share buttons with their counts: "Pin58K Share Reddit Tweet51 Yum108"."""
+    words = paragraph.split()
+    counters = sum(1 for word in words if COUNTER.match(word) and any(ch.isdigit() for ch in word))
+    return 0 < len(words) <= 10 and counters >= max(1, len(words) // 2)
+
+
+def trim_tail(body: list[str]) -> list[str]:
+    """The body without the short units after its last prose paragraph."""
+    end = len(body)
+    while end > 1 and short_unit(body[end - 1]):
+        end -= 1
+    return body[:end]
+
+
+def trim_head(body: list[str]) -> list[str]:
+    """The body without share-counter rows before its first words."""
+    start = 0
+    while start < len(body) - 1 and is_counter_row(body[start]):
+        start += 1
+    return body[start:]

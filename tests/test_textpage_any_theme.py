@@ -1,0 +1,150 @@
+"""The text reader on themes and languages it has no rules for: structure found from the page itself.
+
+Pages are rendered by tests/textpage_shapes.py from posts we make up; every field must read back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from datetime import date, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from civicreader.dedupe import merge_pages
+from civicreader.ingest import IngestError
+from civicreader.ingest.textpage import parse_text
+from civicreader.model import Comment
+from tests import textpage_shapes as shapes
+
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def tree(comments, flat: bool = False):
+    if flat:
+        return [(c.author, c.date, c.body, []) for comment in comments for _, c in comment.walk()]
+    return [(c.author, c.date, c.body, tree(c.replies)) for c in comments]
+
+
+def read_one(text: str):
+    [post] = merge_pages([parse_text(text, "blog", "page.txt")])
+    return post
+
+
+@PROPERTY
+@given(shapes.title, shapes.day, shapes.paragraphs, shapes.named_threads(),
+       st.sampled_from(sorted(shapes.LANGUAGES)), st.sampled_from(["one", "two", "date_first", "after"]),
+       st.booleans(), st.booleans(), st.booleans())
+def test_list_thread_in_any_language_and_header_shape_reads_back(title, day, body, comments, language, header,
+                                                                  indent, says, action):
+    text = shapes.list_thread_page(title, day, body, comments, language, header, indent, says, action)
+    post = read_one(text)
+    assert post.title == title
+    assert post.date == day
+    assert post.body == tuple(body)
+    # without indentation a page shows no nesting: the thread reads flat, in page order, no parent invented
+    assert tree(post.comments) == tree(comments, flat=not indent)
+
+
+def _german_page(comment_body: tuple[str, ...]) -> str:
+    comments = (
+        Comment("Ruth Ellis", datetime(2012, 5, 3, 9, 15), comment_body),
+        Comment("Kofi Mensah", datetime(2012, 5, 4, 18, 40), ("Then the rota was fixed.",)),
+    )
+    return shapes.list_thread_page("Notes: Cuts Matter Again?", date(2012, 5, 2),
+                                   ["Then the council met about the library and the budget for the year."],
+                                   comments, "de", "two", True, True, True)
+
+
+def test_a_comment_beginning_also_on_is_the_commenters_text_not_disqus_chrome():
+    said = ("Also on Tuesday the council voted to close the library.", "Then we wrote to the minister.")
+    post = read_one(_german_page(said))
+    assert post.comments[0].body == said
+    body_first = read_one(_german_page(("Thanks.",)).replace(
+        "Then the council met", "Also on Tuesday the council met"))
+    assert body_first.body == ("Also on Tuesday the council met about the library and the budget for the year.",)
+
+
+CHROME_OPENERS = [
+    "Also on", "Share this", "Reply", "Leave a reply", "Powered by", "Posted in", "Filed under", "Tags",
+    "Categories", "Comments", "Subscribe", "Related posts", "Older posts", "Home", "Menu", "Search",
+    "Notify me of", "Your email address will not be published", "Like", "Print", "Email", "Blog at WordPress.com",
+    "Copyright", "Theme", "Skip to content", "Continue reading", "Read more", "Antworten", "Svar", "Kommentare",
+]
+opened = st.tuples(st.sampled_from(CHROME_OPENERS), shapes.words).map(
+    lambda pair: (pair[0] + " " + " ".join(pair[1]) + ".").replace(" .", ".")
+)
+
+
+@PROPERTY
+@given(shapes.title, shapes.day, st.lists(opened | shapes.paragraph, min_size=1, max_size=4),
+       st.lists(opened | shapes.paragraph, min_size=1, max_size=3), st.sampled_from(sorted(shapes.LANGUAGES)))
+def test_no_paragraph_of_ours_is_dropped_as_chrome_whatever_its_first_words(title, day, body, said, language):
+    comments = (Comment("Ruth Ellis", datetime(2012, 5, 3, 9, 15), tuple(said)),
+                Comment("Kofi Mensah", datetime(2012, 5, 4, 18, 40), ("Then the rota was fixed.",)))
+    post = read_one(shapes.list_thread_page(title, day, body, comments, language, "two", True, False, True))
+    assert post.body == tuple(body)
+    assert tree(post.comments) == tree(comments)
+
+
+def test_nesting_comes_from_indentation_and_no_parent_is_invented():
+    reply = Comment("Priya", datetime(2011, 3, 5, 11, 0), ("Then the rota.",))
+    comments = (Comment("Joe Taylor", datetime(2011, 3, 4, 10, 5), ("Then the budget.",), (reply,)),
+                Comment("Lena Berg", datetime(2011, 3, 6, 8, 0), ("Then the depot.",)))
+    nested = read_one(shapes.list_thread_page("Notes: Rota?", date(2011, 3, 3), ["Then a post of ours."],
+                                              comments, "fr", "one", True, False, True))
+    assert tree(nested.comments) == tree(comments)
+    flat = read_one(shapes.list_thread_page("Notes: Rota?", date(2011, 3, 3), ["Then a post of ours."],
+                                            comments, "fr", "one", False, False, True))
+    assert [c.replies for c in flat.comments] == [(), (), ()]
+
+
+def test_a_post_page_with_no_structure_the_reader_knows_still_gives_its_post_with_a_note():
+    text = "\n".join([
+        "  • Start", "  • Rezepte", "", "Then a heading of ours", "",
+        "Then a first paragraph that runs long enough to read as the text of the post itself, " * 2, "",
+        "Then a second paragraph of the post that also reads as prose for a person to read.", "",
+    ])
+    post = read_one(text)
+    assert post.body[0].startswith("Then a first paragraph")
+    assert "low confidence" in post.date_note or post.title == "Then a heading of ours"
+
+
+def test_a_page_of_navigation_only_is_not_a_post():
+    menu = "\n".join(f"  • Section {n}\n      □ Part {n}" for n in range(40))
+    with pytest.raises(IngestError):
+        parse_text(menu, "blog", "menu.txt")
+
+
+def test_right_to_left_page_reads_with_its_thread():
+    comments = (Comment("مريم", datetime(2013, 2, 1, 12, 0), ("شكرا على المقال.",)),
+                Comment("יוסף", datetime(2013, 2, 2, 13, 30), ("תודה רבה על הכתבה.",)))
+    body = ["هذه فقرة طويلة من نص المقال تتحدث عن المجلس والميزانية والمكتبة العامة في المدينة."]
+    text = shapes.list_thread_page("ملاحظات حول المجلس", date(2013, 1, 30), body, comments, "en", "two", True, False,
+                                   True)
+    post = read_one(text)
+    assert post.date == date(2013, 1, 30)
+    assert [(c.author, c.body) for c in post.comments] == [(c.author, c.body) for c in comments]
+
+
+@pytest.mark.slow
+def test_twenty_thousand_comments_are_all_read():
+    comments = tuple(Comment(f"Reader {n}", datetime(2012, 1, 1 + n % 28, n % 24, n % 60), (f"Then comment {n}.",))
+                     for n in range(20_000))
+    text = shapes.list_thread_page("Notes: Busy Thread?", date(2011, 12, 31), ["Then the post of ours."],
+                                   comments, "en", "one", True, False, True)
+    started = time.perf_counter()
+    post = read_one(text)
+    assert post.comment_count == 20_000
+    assert time.perf_counter() - started < 120  # a hang guard, not a speed target (bench/textpages.py --scale)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([" 1.", "  •", "      □", "Name", "3. März 2011", "March 3, 2011 at 10:00 am",
+                                 "Reply", "", "Then words.", "Name *", "Home » A » B", "12 Comments", "٣ مارس",
+                                 "@name thanks", "\u202eRTL", "日本語のコメント"]), max_size=60))
+def test_list_shaped_junk_never_raises(lines):
+    with contextlib.suppress(IngestError):
+        parse_text("\n".join(lines), "blog", "junk.txt")
