@@ -30,6 +30,7 @@ from civicreader.ingest.shared import (
     export_post,
     html_line,
     naive_local,
+    permalink,
     reaches_top,
     xml_head,
 )
@@ -166,6 +167,7 @@ def _post(entry, blog: str, comments: tuple[Comment, ...], source: Source, atom:
         categories=tuple(categories),
         excerpt=excerpt,
         comments=comments,
+        url=permalink(entry.get("link")),
     )
 
 
