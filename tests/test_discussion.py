@@ -17,9 +17,9 @@ def test_a_post_without_comments():
     assert found == Discussion()
     assert found.describe() == "no comments"
     assert found.to_dict() == {
-        "comments": 0,
+        "comment_count": 0,
         "commenters": 0,
-        "depth": 0,
+        "thread_depth": 0,
         "first_comment": None,
         "last_comment": None,
     }

@@ -99,7 +99,7 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
             echo_problem(f"{page.path}: " + "; ".join(page.notes))
     posts = merge_pages(pages)
     if as_json:
-        dump_json([post.to_dict() for post in posts])
+        dump_json([post_json(post) for post in posts])
     else:
         print_post_table(posts)
     if not pages and problems:
@@ -335,9 +335,16 @@ def show(post_id: str, corpus: Path | None, index_dir: Path | None, as_json: boo
         echo_problem(f"no post with id {post_id!r} in {library.corpus}")
         sys.exit(1)
     if as_json:
-        dump_json(post.to_dict())
+        dump_json(post_json(post))
     else:
         print_post(post)
+
+
+def post_json(post) -> dict:
+    """A post as `parse --json` and `show --json` print it: its fields, then its discussion figures."""
+    from civicreader.discussion import discussion
+
+    return {**post.to_dict(), **discussion(post).to_dict()}
 
 
 def print_post(post) -> None:
@@ -367,18 +374,55 @@ def print_post(post) -> None:
     if post.comments:
         console.print()
         console.print(Text(f"{post.comment_count} comments", style="bold"))
-    for depth, comment in post.walk_comments():
+    for number, (depth, comment) in enumerate(post.walk_comments(), start=1):
         stamp = comment.date.strftime("%Y-%m-%d %H:%M") if comment.date else "undated"
         if comment.date_inferred:
             stamp += " (year inferred)"
         indent = (0, 0, 0, 2 + 4 * depth)
         console.print()
-        heading = Text.assemble((one_line(comment.author) or "anonymous", "bold"), "  ", (stamp, "dim"))
+        heading = Text.assemble(
+            (f"#{number} ", "dim"), (one_line(comment.author) or "anonymous", "bold"), "  ", (stamp, "dim")
+        )
         console.print(Padding(heading, indent))
         for paragraph in comment.body:
             console.print(Padding(Text(strip_controls(paragraph)), indent))
     console.print()
+    if post.url:
+        console.print(Text(one_line(post.url), style="dim"))
     console.print(Text(f"id {post.id}  ·  from " + ", ".join(one_line(s) for s in post.sources), style="dim"))
+
+
+@main.command("cite")
+@click.argument("post_id")
+@corpus_option
+@index_option
+@click.option("--paragraph", type=int, default=None, help="Cite paragraph N of the post's text (from 1).")
+@click.option("--comment", type=int, default=None, help="Cite comment N, numbered as `show` numbers them.")
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "markdown", "bibtex", "csl-json"]),
+    default="text",
+    show_default=True,
+)
+def cite_command(
+    post_id: str, corpus: Path | None, index_dir: Path | None, paragraph: int | None, comment: int | None, style: str
+) -> None:
+    """Print a citation of a post, or of one paragraph or comment of it, with the quoted text."""
+    from civicreader.cite import CitationError, cite
+
+    if paragraph is not None and comment is not None:
+        raise click.UsageError("give --paragraph or --comment, not both")
+    library = ready_library(corpus, index_dir)
+    post = library.get(post_id.strip())
+    if post is None:
+        echo_problem(f"no post with id {post_id!r} in {library.corpus}")
+        sys.exit(1)
+    try:
+        click.echo(cite(post, paragraph=paragraph, comment=comment, style=style))
+    except CitationError as error:
+        echo_problem(str(error))
+        sys.exit(1)
 
 
 # ---------------------------------------------------------------- export

@@ -22,10 +22,11 @@ class Discussion:
     last: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """Flat keys that sit beside a post's own in JSON (where "comments" is the thread itself)."""
         return {
-            "comments": self.comments,
+            "comment_count": self.comments,
             "commenters": self.commenters,
-            "depth": self.depth,
+            "thread_depth": self.depth,
             "first_comment": self.first.isoformat() if self.first else None,
             "last_comment": self.last.isoformat() if self.last else None,
         }
