@@ -53,31 +53,6 @@ class Writing:
     replied_to: tuple[str, ...] = ()
     """The names this answers: a reply's parent comment's writer; a top-level comment's, the post's authors."""
 
-    def to_row(self) -> list:
-        return [
-            self.name,
-            self.post_id,
-            self.comment,
-            self.when.isoformat() if self.when else None,
-            self.blog,
-            self.title,
-            list(self.replied_to),
-        ]
-
-    @classmethod
-    def from_row(cls, row: list) -> Writing:
-        name, post_id, comment, when, blog, title, replied_to = row
-        return cls(
-            key=person_key(name),
-            name=name,
-            post_id=post_id,
-            comment=comment,
-            when=date.fromisoformat(when) if when else None,
-            blog=blog,
-            title=title,
-            replied_to=tuple(replied_to),
-        )
-
 
 def writings(post: Post) -> list[Writing]:
     """Everything in `post` someone wrote, the post's authors first, then its comments in thread order."""
@@ -153,6 +128,7 @@ def tally(found: Iterable[Writing]) -> list[Person]:
     first: dict[str, date] = {}
     last: dict[str, date] = {}
     answered: dict[str, Counter[str]] = defaultdict(Counter)
+    mentioned: dict[str, str] = {}
     for writing in found:
         key = writing.key
         spellings[key][writing.name] += 1
@@ -168,7 +144,10 @@ def tally(found: Iterable[Writing]) -> list[Person]:
                 last[key] = writing.when
         for other in writing.replied_to:
             answered[key][person_key(other)] += 1
-    names = {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
+            mentioned.setdefault(person_key(other), other)
+    # Whoever is answered but not among these writings (an update re-counts only some people) keeps the
+    # spelling the reply named them by.
+    names = mentioned | {key: counts.most_common(1)[0][0] for key, counts in spellings.items()}
     people = [
         Person(
             name=names[key],
@@ -178,7 +157,7 @@ def tally(found: Iterable[Writing]) -> list[Person]:
             first=first.get(key),
             last=last.get(key),
             replied_to=tuple(
-                (names.get(other, other), count)
+                (names[other], count)
                 for other, count in sorted(answered[key].items(), key=lambda item: (-item[1], item[0]))[
                     :REPLIED_TO_SHOWN
                 ]
