@@ -189,7 +189,7 @@ def test_the_archive_tree(library):
 
 
 def test_a_library_sees_another_writers_commit(library, corpus, monkeypatch):
-    monkeypatch.setattr("civicreader.index.FRESHNESS_CHECK_SECONDS", 0.0)
+    monkeypatch.setattr("civicreader.index.library.FRESHNESS_CHECK_SECONDS", 0.0)
     assert library.search("chancellor").total == 1
     (corpus / "ledger" / "review.txt").unlink()
     Library(library.corpus, library.index_dir).update()
@@ -253,7 +253,7 @@ def test_a_tree_only_library_follows_another_writers_commit(library, corpus):
 
 
 def test_a_first_build_written_by_two_processes_is_whole_and_updates(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr("civicreader.index.PARALLEL_WRITE_POSTS", 2)
+    monkeypatch.setattr("civicreader.index.parallel.PARALLEL_WRITE_POSTS", 2)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     library = Library(corpus, tmp_path / "index")
     assert library.update().posts == len(POSTS)
@@ -267,7 +267,7 @@ def test_a_first_build_written_by_two_processes_is_whole_and_updates(corpus, tmp
 
 
 def test_a_failed_second_indexing_process_costs_only_time(corpus, tmp_path, monkeypatch):
-    from civicreader import index as index_module
+    from civicreader.index import parallel as index_module
 
     class DeadWorker:
         def segment(self, cancel):
@@ -293,7 +293,7 @@ def test_a_missing_corpus_is_a_clear_error(tmp_path):
 def test_many_files_are_read_in_worker_processes_with_the_same_result(corpus, tmp_path, monkeypatch):
     serial = Library(corpus, tmp_path / "serial")
     serial.update()
-    monkeypatch.setattr("civicreader.index.PARALLEL_READ_FILES", 2)
+    monkeypatch.setattr("civicreader.index.parallel.PARALLEL_READ_FILES", 2)
     parallel = Library(corpus, tmp_path / "parallel")
     seen = []
     report = parallel.update(progress=lambda done, total, label: seen.append(label))
@@ -310,8 +310,8 @@ def test_when_no_worker_process_can_start_the_files_are_read_here(corpus, tmp_pa
     main = sys.modules["__main__"]
     monkeypatch.setattr(main, "__spec__", None, raising=False)
     monkeypatch.setattr(main, "__file__", str(tmp_path / "gone.py"), raising=False)
-    monkeypatch.setattr("civicreader.index.PARALLEL_READ_FILES", 2)
-    monkeypatch.setattr("civicreader.index.PARALLEL_WRITE_POSTS", 2)
+    monkeypatch.setattr("civicreader.index.parallel.PARALLEL_READ_FILES", 2)
+    monkeypatch.setattr("civicreader.index.parallel.PARALLEL_WRITE_POSTS", 2)
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     report = Library(corpus, tmp_path / "index").update()
     assert report.problems == ()
@@ -389,7 +389,7 @@ def test_a_file_whose_reading_kills_a_worker_is_named_and_the_rest_indexed(corpu
                 yield read_file(file, root)
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DyingPool)
-    monkeypatch.setattr("civicreader.index.PARALLEL_READ_FILES", 2)
+    monkeypatch.setattr("civicreader.index.parallel.PARALLEL_READ_FILES", 2)
     library = Library(corpus, tmp_path / "index")
     report = library.update()
     dead = [problem for problem in report.problems if "stopped the process" in problem.reason]

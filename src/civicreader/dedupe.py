@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from civicreader.ingest import DateClue, Page, date_comments
+from civicreader.ingest import DateClue, Page, Problem, date_comments
 from civicreader.model import Comment, Post, normalise_key_text
 
 # trust ranks: lower is stronger
@@ -54,6 +54,47 @@ def merge_pages(pages: list[Page]) -> list[Post]:
     _fold_undated_into_dated(groups)
     _infer_years(groups, pages)
     return sort_posts(_merge_group(post_id, group) for post_id, group in groups.items())
+
+
+def page_keys(page: Page | Problem) -> frozenset[tuple]:
+    """What links a page to others in `merge_pages`: its post ids and (blog, title)s."""
+    if not isinstance(page, Page):
+        return frozenset()
+    keys: set[tuple] = set()
+    for post in page.posts:
+        keys.add(("id", post.id))
+        keys.add(("title", normalise_key_text(post.blog), normalise_key_text(post.title)))
+    return frozenset(keys)
+
+
+def linked_pages(touched: set[str], old_keys: set[tuple], keys: dict[str, frozenset[tuple]],
+                 post_pages: dict[str, frozenset[str]]) -> set[str]:
+    """Every page that shares, directly or through others, a post id or a title with a touched page.
+
+    merge_pages joins pages only through these (same id, an undated post folded into the dated one
+    of the same title, neighbours on one archive page), so pages outside this set merge as before.
+    `keys` are each page's `page_keys`, `old_keys` those of touched pages before they changed, and
+    `post_pages` the pages each merged post came from.
+    """
+    by_key: dict[tuple, list[str]] = {}
+    for relative, its_keys in keys.items():
+        for key in its_keys:
+            by_key.setdefault(key, []).append(relative)
+    linked = set(touched)
+    frontier = set(old_keys)
+    for relative in touched:
+        frontier |= keys.get(relative, frozenset())
+    for rels in post_pages.values():
+        if not rels.isdisjoint(touched):
+            for relative in rels - linked:
+                linked.add(relative)
+                frontier |= keys.get(relative, frozenset())
+    while frontier:
+        for relative in by_key.get(frontier.pop(), ()):
+            if relative not in linked:
+                linked.add(relative)
+                frontier |= keys[relative]
+    return linked
 
 
 def _fold_undated_into_dated(groups: dict[str, Group]) -> None:

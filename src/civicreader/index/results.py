@@ -1,0 +1,105 @@
+"""What the index hands out: post summaries, hits, search results, update reports, and its errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from civicreader.ingest import Problem
+
+
+class IndexBusy(Exception):
+    """Another process holds the write lock."""
+
+
+class QueryError(ValueError):
+    """A malformed query; str(error) is one line for the user."""
+
+
+class UpdateCancelled(Exception):
+    """`update` stopped because its cancel event was set; the index is as it was before."""
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    id: str
+    title: str
+    date: date | None
+    date_inferred: bool
+    blog: str
+    comment_count: int
+    excerpt: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    date: date | None
+    date_inferred: bool
+    blog: str
+    score: float
+    snippet: str
+    """Plain text, no markup."""
+    highlights: tuple[tuple[int, int], ...]
+    """(start, end) offsets of the matched words inside `snippet`."""
+    matched_in: str
+    """"title", "body" or "comment"."""
+    commenter: str | None
+    """Whose comment matched, when matched_in == "comment"."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "date_inferred": self.date_inferred,
+            "blog": self.blog,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights],
+            "matched_in": self.matched_in,
+            "commenter": self.commenter,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    """Exact: every matching post, not only the hits shown."""
+    hits: tuple[Hit, ...]
+    facets: dict[str, dict[str, int]]
+    """{"year": {...}, "blog": {...}, "category": {...}} counted over all matches."""
+    suggestion: str | None
+    """A whole corrected query string, or None."""
+    terms: tuple[str, ...]
+    """The words to highlight in the reading pane (after fuzzy and prefix expansion)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    """Counts of files."""
+    posts: int
+    """Posts in the index after the update."""
+    problems: tuple[Problem, ...]
+    seconds: float
+    posts_written: int = 0
+    """Posts added or rewritten in the index by this update."""
+    posts_deleted: int = 0
+    read_seconds: float = 0.0
+    """Of `seconds`, the time spent reading changed files and merging pages (the rest is the index)."""

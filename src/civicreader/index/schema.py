@@ -1,0 +1,151 @@
+"""The index's schema and analysers, and how a post becomes a stored document (and back)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zlib
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from civicreader.model import Post
+
+TEXT_FIELDS = ("title", "body", "comment")
+"""Analysed with stemming; bare words search these."""
+PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
+QUERY_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "date")
+WORD_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
+"""Whoosh's default tokenizer, so the word list and the index see the same words."""
+
+
+@lru_cache(maxsize=1)
+def _stemming_analyzer():
+    from whoosh.analysis import StemmingAnalyzer
+
+    return StemmingAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def _plain_analyzer():
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+
+    return RegexTokenizer() | LowercaseFilter()
+
+
+def _schema():
+    from whoosh import columns, fields
+
+    stemmed = _stemming_analyzer()
+    plain = _plain_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=stemmed),
+        body=fields.TEXT(analyzer=stemmed),
+        comment=fields.TEXT(analyzer=stemmed),
+        author=fields.TEXT(analyzer=plain),
+        commenter=fields.TEXT(analyzer=plain),
+        category=fields.TEXT(analyzer=plain),
+        tag=fields.TEXT(analyzer=plain),
+        blog=fields.TEXT(analyzer=plain),
+        day=fields.NUMERIC(int, bits=32, sortable=True),
+        meta=fields.COLUMN(columns.VarBytesColumn()),
+        post=fields.STORED,
+    )
+
+
+def stems(text: str) -> list[str]:
+    """The index's terms for `text` (lower case, stemmed, stop words dropped)."""
+    return [token.text for token in _stemming_analyzer()(text)]
+
+
+def body_text(post: Post) -> str:
+    return "\n\n".join(post.body)
+
+
+def comment_parts(post: Post) -> tuple[str, list[tuple[int, int, str]]]:
+    """All comment text as one string, and (start, end, author) of each comment inside it."""
+    pieces: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    offset = 0
+    for _, comment in post.walk_comments():
+        text = "\n\n".join(comment.body)
+        if pieces:
+            offset += 2
+        spans.append((offset, offset + len(text), comment.author))
+        pieces.append(text)
+        offset += len(text)
+    return "\n\n".join(pieces), spans
+
+
+def post_digest(post: Post) -> str:
+    data = json.dumps(post.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _day_number(when: date | None) -> int:
+    return when.year * 10000 + when.month * 100 + when.day if when else 0
+
+
+def _document(post: Post, digest: str) -> dict[str, Any]:
+    comments, _ = comment_parts(post)
+    commenters = dict.fromkeys(comment.author for _, comment in post.walk_comments() if comment.author)
+    meta = _pack_meta(
+        post.id,
+        _packable(post.title),
+        post.date.isoformat() if post.date else "",
+        "1" if post.date_inferred else "",
+        _packable(post.blog),
+        RECORD.join(_packable(category) for category in post.categories),
+        str(post.comment_count),
+        "1" if post.excerpt else "",
+        digest,
+    )
+    stored = json.dumps(post.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    return {
+        "id": post.id,
+        "title": post.title,
+        "body": body_text(post),
+        "comment": comments,
+        "author": "\n".join(post.authors),
+        "commenter": "\n".join(commenters),
+        "category": "\n".join(post.categories),
+        "tag": "\n".join(post.tags),
+        "blog": post.blog,
+        "day": _day_number(post.date),
+        "meta": meta,
+        "post": zlib.compress(stored.encode("utf-8", "surrogatepass"), 3),
+    }
+
+
+UNIT, RECORD = "\x1f", "\x1e"
+"""Separators of the meta column: split() reads 100,000 rows far faster than json.loads."""
+
+
+def _packable(text: str) -> str:
+    return text.replace(UNIT, " ").replace(RECORD, " ")
+
+
+def _pack_meta(*values: str) -> bytes:
+    """Values must not hold UNIT (pass them through _packable); a list inside one is RECORD-joined."""
+    return UNIT.join(values).encode("utf-8", "surrogatepass")
+
+
+def _decode_post(stored: bytes) -> Post:
+    return Post.from_dict(json.loads(zlib.decompress(stored).decode("utf-8", "surrogatepass")))
+
+
+def post_words(post: Post) -> set[str]:
+    """The distinct unstemmed words of a post, for the word list behind fuzzy terms and suggestions."""
+    parts = [post.title, *post.body]
+    for _, comment in post.walk_comments():
+        parts.extend(comment.body)
+    return {word for word in WORD_PATTERN.findall(" ".join(parts).lower()) if _is_word(word)}
+
+
+def _is_word(word: str) -> bool:
+    return 2 < len(word) <= 40 and not word.isdigit() and "_" not in word
+
+
+# ---------------------------------------------------------------- the word list

@@ -1,0 +1,146 @@
+"""Snippets: the stretch of a hit's text around most of the query's words, with the words marked."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from itertools import accumulate
+
+from civicreader.index.schema import TEXT_FIELDS, _plain_analyzer, body_text, comment_parts, stems
+from civicreader.model import Comment, Post
+
+SNIPPET_CHARS = 220
+SNIPPET_FIELD_ORDER = {"body": 2, "comment": 1, "title": 0}
+"""Where a snippet comes from when fields hold as many of the query's words."""
+
+
+def find_stems(text: str, wanted: Iterable[str]) -> list[tuple[int, int, str]]:
+    """(start, end, stem) of every word in `text` whose stem is wanted.
+
+    Only words sharing a stem's first letters are stemmed (and stems are remembered), so a
+    whole post is scanned at regular-expression speed rather than through the analyzer.
+    """
+    wanted = frozenset(wanted)
+    if not wanted or not text:
+        return []
+    found = []
+    for match in _stem_pattern(wanted).finditer(text):
+        stem = _stem_of(match.group().lower())
+        if stem in wanted:
+            found.append((match.start(), match.end(), stem))
+    return found
+
+
+@lru_cache(maxsize=256)
+def _stem_pattern(wanted: frozenset[str]) -> re.Pattern:
+    # Porter stemming rewrites only a word's ending, and of what is left at most the last letter
+    # ("possibility" -> "possibl", "eyed" -> "ei"): every word with a wanted stem starts with the stem less one
+    # letter (checked over 54,000 words of the corpora).
+    starts = sorted({stem[: max(1, len(stem) - 1)] for stem in wanted}, key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, starts)) + r")\w*(?:\.\w+)*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=200_000)
+def _stem_of(word: str) -> str | None:
+    found = stems(word)
+    return found[0] if len(found) == 1 else None
+
+
+def _snippet(post: Post, highlight: dict[str, set[str]], commenter_words: Sequence[str] = (),
+             fields: Sequence[str] = TEXT_FIELDS):
+    """(snippet, highlight offsets, matched_in, commenter) for one hit; `fields` are where to look, best first."""
+    for where in fields:
+        if where == "comment":
+            text, parts = comment_parts(post)
+        else:
+            text, parts = (post.title if where == "title" else body_text(post)), []
+        places = find_stems(text, highlight.get(where, ()))
+        if places:
+            break
+    else:
+        return _unhighlighted_snippet(post, commenter_words)
+    commenter = None
+    if where == "comment":
+        # The one comment with the most matched words, on its own: whose words they are matters.
+        def matched_words(part: tuple[int, int, str]) -> tuple[int, int]:
+            inside = [place for place in places if part[0] <= place[0] < part[1]]
+            return len({term for *_, term in inside}), len(inside)
+
+        begin, end, commenter = max(parts, key=matched_words)
+        text = text[begin:end]
+        places = [(start - begin, stop - begin, term) for start, stop, term in places if begin <= start < end]
+    else:
+        # The words matched elsewhere, but the query also named a commenter: say whose comments those are.
+        commenter = next((comment.author for comment in _commenters_comments(post, commenter_words)), None)
+    start = _best_window(places)
+    snippet, marks = _excerpt(text, start, places)
+    return snippet, marks, where, commenter
+
+
+def _commenters_comments(post: Post, commenter_words: Sequence[str]) -> Iterator[Comment]:
+    """The comments whose author's name holds one of `commenter_words` (as `commenter:` matches them)."""
+    wanted = set(commenter_words)
+    if wanted:
+        for _, comment in post.walk_comments():
+            if wanted & {token.text for token in _plain_analyzer()(comment.author)}:
+                yield comment
+
+
+def _unhighlighted_snippet(post: Post, commenter_words: Sequence[str]):
+    """No words matched in the text (a date, field or NOT query): the comment of a matched commenter, or the start."""
+    for comment in _commenters_comments(post, commenter_words):
+        snippet, _ = _excerpt("\n\n".join(comment.body), 0, [])
+        return snippet, (), "comment", comment.author
+    if post.body:
+        snippet, _ = _excerpt(body_text(post), 0, [])
+        return snippet, (), "body", None
+    return _excerpt(post.title, 0, [])[0], (), "title", None
+
+
+def _best_window(places: list[tuple[int, int, str]]) -> int:
+    """Where the window of SNIPPET_CHARS holding the most distinct matched terms begins."""
+    best_start, best_key = places[0][0], (-1, -1)
+    inside: Counter[str] = Counter()
+    last = 0  # places[index:last] end within the window that starts at places[index]
+    for index, (start, _, _) in enumerate(places):
+        while last < len(places) and places[last][1] <= start + SNIPPET_CHARS:
+            inside[places[last][2]] += 1
+            last += 1
+        key = (len(inside), last - index)
+        if key > best_key:
+            best_start, best_key = start, key
+        term = places[index][2]
+        if index < last:
+            inside[term] -= 1
+            if not inside[term]:
+                del inside[term]
+    return best_start
+
+
+def _excerpt(text: str, anchor: int, places: list[tuple[int, int, str]]):
+    """About SNIPPET_CHARS of `text` around `anchor`, on one line, with the offsets of the places inside it."""
+    lead = SNIPPET_CHARS // 4
+    start = max(0, anchor - lead)
+    if start:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and start - space < 30 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start + SNIPPET_CHARS // 2 else end
+    raw = text[start:end]
+    # A paragraph break or a run of spaces becomes one space ("run  The" read as a typo); the marks
+    # move with the text: kept_before[i] is where raw[i] lands.
+    kept = [not (ch.isspace() and i and raw[i - 1].isspace()) for i, ch in enumerate(raw)]
+    kept_before = [0, *accumulate(kept)]
+    body = "".join(" " if ch.isspace() else ch for ch, keep in zip(raw, kept, strict=True) if keep)
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    marks = tuple(
+        (len(prefix) + kept_before[begin - start], len(prefix) + kept_before[finish - start])
+        for begin, finish, _ in places
+        if begin >= start and finish <= end
+    )
+    return prefix + body + suffix, marks
