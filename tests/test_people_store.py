@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from civicreader import people_store
+from civicreader.index import people as people_store
+from civicreader.index.people import PeopleStore, PeopleUnavailable
 from civicreader.model import Comment, Post
 from civicreader.people import tally, writings
-from civicreader.people_store import PeopleStore, PeopleUnavailable
 
 
 def post(post_id: str, author: str, *commenters: str, when=date(2012, 1, 1)) -> Post:

@@ -22,7 +22,8 @@ class _Catalogue:
     """Everything the facets and the archive tree need, per document number, from the meta column."""
 
     rows: dict[int, list[str]]
-    """Live documents only: id, title, date, inferred, blog, categories, comment count, excerpt, digest."""
+    """Live documents only: id, title, date, inferred, blog, categories, comment count, excerpt, digest,
+    commenters, thread depth, first and last comment day."""
     categories: dict[int, tuple[str, ...]]
     year_labels: dict[int, str]
     """"2011", or "undated"."""
@@ -32,6 +33,8 @@ class _Catalogue:
     by_year: dict[int, set[int]]
     by_blog: dict[str, set[int]]
     by_category: dict[str, set[int]]
+    comment_counts: dict[int, int] = field(default_factory=dict)
+    """Behind `comments:>=N` and the longest threads first."""
     summaries: dict[int, PostSummary] = field(default_factory=dict)
     """Made when first asked for."""
 
@@ -53,6 +56,7 @@ class _Catalogue:
         by_year: dict[int, set[int]] = {}
         by_blog: dict[str, set[int]] = {}
         by_category: dict[str, set[int]] = {}
+        comment_counts: dict[int, int] = {}
         for docnum, row in rows.items():
             when, blog = row[2], row[4]
             cats = tuple(row[5].split(RECORD)) if row[5] else ()
@@ -62,9 +66,10 @@ class _Catalogue:
             day_numbers[docnum] = int(when.replace("-", "")) if when else 0
             by_year.setdefault(int(when[:4]) if when else 0, set()).add(docnum)
             by_blog.setdefault(blog, set()).add(docnum)
+            comment_counts[docnum] = int(row[6])
             for category in cats:
                 by_category.setdefault(category, set()).add(docnum)
-        return cls(rows, categories, year_labels, blogs, day_numbers, by_year, by_blog, by_category)
+        return cls(rows, categories, year_labels, blogs, day_numbers, by_year, by_blog, by_category, comment_counts)
 
     @property
     def digests(self) -> dict[str, str]:
@@ -74,7 +79,8 @@ class _Catalogue:
     def summary(self, docnum: int) -> PostSummary:
         found = self.summaries.get(docnum)
         if found is None:
-            post_id, title, when, inferred, blog, _, comments, excerpt, _ = self.rows[docnum]
+            row = self.rows[docnum]
+            post_id, title, when, inferred, blog, _, comments, excerpt, _, people, depth, first, last = row
             found = PostSummary(
                 id=post_id,
                 title=title,
@@ -83,6 +89,10 @@ class _Catalogue:
                 blog=blog,
                 comment_count=int(comments),
                 excerpt=bool(excerpt),
+                commenters=int(people),
+                thread_depth=int(depth),
+                first_comment=date.fromisoformat(first) if first else None,
+                last_comment=date.fromisoformat(last) if last else None,
             )
             self.summaries[docnum] = found
         return found

@@ -3,6 +3,7 @@ and the searcher it keeps open between queries."""
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import Counter
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
+from civicreader.index.people import PeopleUnavailable
 from civicreader.index.query import _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, _TermScores
 from civicreader.index.results import Hit, PostSummary, QueryError, SearchResults, UpdateReport
@@ -19,6 +21,7 @@ from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
 from civicreader.index.store import IndexFolder
 from civicreader.index.words import Vocabulary, suggestion
 from civicreader.model import Post
+from civicreader.people import Person, Writing
 
 FRESHNESS_CHECK_SECONDS = 1.0
 """How often a Library looks for a newer commit by another process."""
@@ -136,8 +139,8 @@ class Library(IndexFolder):
         filters: Mapping[str, str] | None = None,
     ) -> SearchResults:
         """Ranked hits with snippets, exact total and facets over every match. Raises QueryError."""
-        if sort not in ("relevance", "date"):
-            raise QueryError(f"cannot sort by '{sort}'; use relevance or date")
+        if sort not in ("relevance", "date", "comments"):
+            raise QueryError(f"cannot sort by '{sort}'; use relevance, date or comments")
         compiled = _QueryCompiler(self._words).compile(query)
         searcher = self._open_searcher()
         if searcher is None:
@@ -183,6 +186,7 @@ class Library(IndexFolder):
                     highlights=marks,
                     matched_in=where,
                     commenter=commenter,
+                    discussion=summary.discussion(),
                 )
             )
         return tuple(hits)
@@ -284,6 +288,32 @@ class Library(IndexFolder):
         if catalogue is None:
             return []
         return _newest_first(catalogue.summary(d) for d in catalogue.by_category.get(category, ()))
+
+    def most_discussed(self, limit: int) -> list[PostSummary]:
+        """The posts with the most comments, most first (the newer first among equals); none without comments."""
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return []
+        counts, days = catalogue.comment_counts, catalogue.day_numbers
+        commented = (docnum for docnum, count in counts.items() if count)
+        longest = heapq.nlargest(limit, commented, key=lambda docnum: (counts[docnum], days[docnum]))
+        return [catalogue.summary(docnum) for docnum in longest]
+
+    # ---- people
+
+    def people(self, sort: str = "wrote") -> list[Person]:
+        """Everyone who wrote, from the people file the last update wrote; PeopleUnavailable when there is none."""
+        return self._people.people(sort)
+
+    def people_count(self) -> int:
+        try:
+            return self._people.count()
+        except PeopleUnavailable:
+            return 0
+
+    def writings_of(self, name: str) -> list[Writing]:
+        """Everything the person of this name wrote, newest first."""
+        return self._people.writings_of(name)
 
 
 def _no_progress(done: int, total: int, label: str) -> None:

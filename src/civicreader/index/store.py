@@ -43,7 +43,7 @@ from civicreader import paths
 from civicreader.index.results import IndexBusy
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with)."""
 BUSY_WAIT_SECONDS = 3.0
@@ -211,6 +211,12 @@ class IndexFolder:
     @property
     def _outline_path(self) -> Path:
         return self.index_dir / "outline.json"
+
+    @property
+    def _people(self):
+        from civicreader.index.people import PeopleStore
+
+        return PeopleStore(self.index_dir)
 
     def _committed_generation(self) -> int | None:
         """The newest Whoosh generation on disk, from its table-of-contents file names (no Whoosh import)."""

@@ -131,6 +131,15 @@ class PeopleStore:
             connection.close()
         return sort_people(people, sort)
 
+    def count(self) -> int:
+        connection = self._connect(write=False)
+        try:
+            return connection.execute("SELECT count(*) FROM people").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise PeopleUnavailable(f"{self.path}: unreadable people table ({error})") from error
+        finally:
+            connection.close()
+
     def writings_of(self, name: str) -> list[Writing]:
         """Everything the person of this name wrote, newest first."""
         connection = self._connect(write=False)
