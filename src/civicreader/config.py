@@ -20,6 +20,8 @@ CONFIG_NAME = "config.toml"
 class Config:
     export_dir: Path = field(default_factory=Path.cwd)
     """Where `e` in the app and `civicreader export` (without --out) write posts."""
+    citation_format: str = "text"
+    """How `Y` in the app writes the citation it copies: text, markdown, bibtex or csl-json."""
 
 
 def config_path() -> Path:
@@ -52,13 +54,20 @@ def load_config(path: Path | None = None, warn: Callable[[str], None] | None = N
     except tomllib.TOMLDecodeError as error:
         warn(f"{path}: not valid TOML ({error}); using defaults")
         return Config()
-    settings: dict[str, Path] = {}
+    from civicreader.cite import FORMATS
+
+    settings: dict[str, Path | str] = {}
     for key, value in data.items():
         if key == "export_dir":
             if isinstance(value, str) and value.strip() and "\x00" not in value:
                 settings["export_dir"] = Path(value).expanduser()
             else:
                 warn(f"{path}: export_dir must be a folder path in quotes; using the current folder")
+        elif key == "citation_format":
+            if value in FORMATS:
+                settings["citation_format"] = value
+            else:
+                warn(f"{path}: citation_format must be one of {', '.join(FORMATS)}; using text")
         else:
             warn(f"{path}: unknown setting {key!r} ignored")
     return Config(**settings)
@@ -85,6 +94,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
         "# civicreader settings\n"
         "# export_dir: where exported posts are written\n"
         f"export_dir = {_toml_string(str(config.export_dir))}\n"
+        "# citation_format: how Y copies a citation: text, markdown, bibtex or csl-json\n"
+        f"citation_format = {_toml_string(config.citation_format)}\n"
     )
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:

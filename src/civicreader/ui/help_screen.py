@@ -44,6 +44,7 @@ KEYS = (
             ("author: commenter:", "who wrote the post; who commented"),
             ("blog: category: tag:", "one blog, category or tag"),
             ("date:2011  date:2011-03", "one year, month or day"),
+            ("comments:>=10", "at least 10 comments; also comments:0, comments:[5 to 20]"),
         ),
     ),
     (
@@ -65,6 +66,7 @@ KEYS = (
             ("] / [", "next / previous comment (its header to the top)"),
             ("c", "fold / unfold the thread marked by a bright bar (or click its header)"),
             ("y", "copy the post's source files, full paths (the header cuts them to fit)"),
+            ("Y", "copy a citation of the post, or of the paragraph or comment at the top of the view"),
         ),
     ),
 )

@@ -85,3 +85,10 @@ class Exported(Message):
 @dataclass
 class ExportFailed(Message):
     reason: str
+
+
+@dataclass
+class SettingsLoaded(Message):
+    config: object
+    """civicreader.config.Config"""
+    warnings: list[str]
