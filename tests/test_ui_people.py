@@ -73,6 +73,9 @@ async def test_choosing_a_person_lists_what_they_wrote_newest_first_and_enter_op
         assert priyas.comment.author == "Priya"
         top, bottom = reader.scroll_y, reader.scroll_y + reader.scrollable_content_region.height
         assert top <= priyas.virtual_region.y < bottom, "the post opens at her comment"
+        await pilot.press("Y")
+        await settle(pilot)
+        assert app.clipboard == cite(reader.opened.post, comment=5), "Y cites the comment it opened at"
 
 
 @pilot_test

@@ -17,13 +17,25 @@ if TYPE_CHECKING:
 def block_in_view(pane: ReadingPane) -> tuple[str, int] | None:
     """("paragraph", n) or ("comment", n), numbered from 1 as `civicreader cite` takes them; None for the post.
 
-    The post itself while its title is on screen; after that the first paragraph or comment whose top
+    The block of the current match (`n` / `N`, or the comment a person's list opened at) while it is in view;
+    else the post itself while its title is on screen; after that the first paragraph or comment whose top
     is in view, or the one the view is inside when none starts on screen.
     """
     from civicreader.ui.reading_pane import CommentView
 
     titles = pane.query("#post-title")
     top = pane.scroll_y
+    bottom = top + pane.scrollable_content_region.height
+    if pane.current_match is not None and pane.current_match < len(pane.matches):
+        # The match the reader was taken to (a search's, or the comment chosen under People), while in view.
+        view = pane.matches[pane.current_match][0]
+        region = view.virtual_region
+        if region.y < bottom and region.bottom > top:
+            if isinstance(view, CommentView) and view in pane.comment_views:
+                return "comment", pane.comment_views.index(view) + 1
+            paragraphs = list(pane.query(".paragraph"))
+            if view in paragraphs:
+                return "paragraph", paragraphs.index(view) + 1
     if not titles or titles.first().virtual_region.bottom > top:
         return None
     paragraphs = list(pane.query(".paragraph"))
@@ -33,7 +45,6 @@ def block_in_view(pane: ReadingPane) -> tuple[str, int] | None:
         for number, view in enumerate(pane.comment_views, 1)
         if isinstance(view, CommentView) and view.is_mounted and view.display
     ]
-    bottom = top + pane.scrollable_content_region.height
     inside = None
     for kind, number, view in blocks:
         region = view.virtual_region

@@ -40,7 +40,7 @@ class WritingLeaf:
 def kept_end(data, label: Text) -> int | None:
     """How much of the end of these branches' labels must stay when cut to fit (None: not one of theirs)."""
     if isinstance(data, WritingLeaf):
-        return len(f" · {one_line(data.writing.blog)}")
+        return 0  # the title says more than the blog: cut from the end
     if isinstance(data, PersonBranch):
         return len(label.plain) - len(one_line(data.name) or "(unnamed)")
     return None
