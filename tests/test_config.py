@@ -74,3 +74,16 @@ def test_without_a_documents_folder_exports_are_suggested_for_home(tmp_path, mon
     assert suggested_export_dir() == tmp_path
     (tmp_path / "Documents").mkdir()
     assert suggested_export_dir() == tmp_path / "Documents"
+
+
+def test_citation_format_is_one_of_the_formats_cite_writes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text('citation_format = "bibtex"\n', encoding="utf-8")
+    assert load_config().citation_format == "bibtex"
+    config_path().write_text('citation_format = "chicago"\n', encoding="utf-8")
+    warnings: list[str] = []
+    assert load_config(warn=warnings.append).citation_format == "text"
+    assert len(warnings) == 1 and "citation_format must be one of text, markdown, bibtex, csl-json" in warnings[0]
+    save_config(Config(export_dir=tmp_path, citation_format="csl-json"))
+    assert load_config().citation_format == "csl-json"

@@ -199,7 +199,8 @@ def test_parse_cli_json_has_exactly_the_documented_keys(tmp_path):
     assert result.exit_code == 0
     [post] = json.loads(result.stdout)
     assert list(post) == ["id", "blog", "title", "date", "date_inferred", "date_note", "authors", "categories",
-                          "tags", "body", "excerpt", "comments", "sources"]
+                          "tags", "body", "excerpt", "comments", "sources", "url", "comment_count", "commenters",
+                          "thread_depth", "first_comment", "last_comment"]
     assert post["date"] == "2011-05-04"
     assert "empty.txt: empty file" in result.stderr
 

@@ -225,7 +225,10 @@ async def test_archive_tree_goes_blog_year_month_post_and_opens_the_post(built_i
         await settle(pilot)
         tree = app.screen.query_one(ArchiveTree)
         assert app.focused is tree
-        assert tree_labels(tree) == ["[bold]Hostile[/bold] 5 posts", "Parish Pump 4 posts", "Categories 4 categories"]
+        assert tree_labels(tree) == [
+            "[bold]Hostile[/bold] 5 posts", "Parish Pump 4 posts", "Categories 4 categories", "People 8",
+            "Most discussed",
+        ]  # fmt: skip
         await pilot.press("j", "enter")  # Parish Pump
         await settle(pilot)
         assert tree_labels(tree)[2:5] == ["  2012 1", "  2011 2", "  2010 1"]
@@ -251,10 +254,10 @@ async def test_categories_branch_lists_categories_with_counts_and_their_posts(bu
     app = make_app(built_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("G", "enter")
+        await pilot.press("j", "j", "enter")  # Categories, under the blogs
         await settle(pilot)
         tree = app.screen.query_one(ArchiveTree)
-        assert tree_labels(tree)[3:] == ["  [b]Tricks 5", "  Local democracy 2", "  Nature 1", "  Volunteering 1"]
+        assert tree_labels(tree)[3:7] == ["  [b]Tricks 5", "  Local democracy 2", "  Nature 1", "  Volunteering 1"]
         await pilot.press("j", "j", "enter")  # Local democracy
         await settle(pilot)
         assert [label.strip() for label in tree_labels(tree)[5:7]] == [

@@ -145,7 +145,7 @@ def parse(paths: tuple[Path, ...], as_json: bool) -> None:
             echo_problem(f"{visible(page.path)}: " + "; ".join(page.notes))
     posts = merge_pages(pages)
     if as_json:
-        dump_json([post.to_dict() for post in posts])
+        dump_json([post_json(post) for post in posts])
     else:
         print_post_table(posts)
     if not pages and problems:
@@ -344,13 +344,20 @@ def index(corpus: Path | None, index_dir: Path | None, check: bool, rebuild: boo
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object: query, total, hits, facets, suggestion, notes."
 )
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "date", "comments"]),
+    default="relevance",
+    show_default=True,
+    help="comments: the longest threads first.",
+)
 @click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
 def search(
     query: tuple[str, ...], corpus: Path | None, index_dir: Path | None, as_json: bool, sort: str, limit: int
 ) -> None:
     """Search the corpus: words (AND), OR, NOT, -word, "phrases", word*, word~, title: body: comment:
-    author: commenter: category: tag: blog: and date:2011, date:2011-03, date:[2011-03-01 to 2011-03-31], date:>2012.
+    author: commenter: category: tag: blog:, date:2011, date:2011-03, date:[2011-03-01 to 2011-03-31], date:>2012,
+    and comments:>=10.
     """
     from civicreader.index import QueryError
 
@@ -424,7 +431,7 @@ def show(post_id: str, corpus: Path | None, index_dir: Path | None, as_json: boo
         echo_problem(f"no post with id {post_id!r} in {library.corpus}")
         sys.exit(1)
     if as_json:
-        dump_json(post.to_dict())
+        dump_json(post_json(post))
     else:
         print_post(post)
 
@@ -432,6 +439,13 @@ def show(post_id: str, corpus: Path | None, index_dir: Path | None, as_json: boo
 SHOWN_INDENT_LEVELS = 8
 """Deeper replies line up at this level and say theirs: indented further, a deep one had no room left
 on the line and printed blank."""
+
+
+def post_json(post) -> dict:
+    """A post as `parse --json` and `show --json` print it: its fields, then its discussion figures."""
+    from civicreader.discussion import discussion
+
+    return {**post.to_dict(), **discussion(post).to_dict()}
 
 
 def print_post(post) -> None:
@@ -461,7 +475,7 @@ def print_post(post) -> None:
     if post.comments:
         lines.add("")
         lines.add(f"{post.comment_count} comments", style="bold")
-    for depth, comment in post.walk_comments():
+    for number, (depth, comment) in enumerate(post.walk_comments(), start=1):
         stamp = comment.date.strftime("%Y-%m-%d %H:%M") if comment.date else "undated"
         if comment.date_inferred:
             stamp += " (year inferred)"
@@ -470,10 +484,12 @@ def print_post(post) -> None:
         indent = 2 + 4 * min(depth, SHOWN_INDENT_LEVELS)
         lines.add("")
         author = one_line(comment.author) or "anonymous"
-        lines.append(Text.assemble(" " * indent, (author, "bold"), "  ", (stamp, "dim")))
+        lines.append(Text.assemble(" " * indent, (f"#{number} ", "dim"), (author, "bold"), "  ", (stamp, "dim")))
         for paragraph in comment.body:
             lines.add(strip_controls(paragraph), indent)
     lines.add("")
+    if post.url:
+        lines.add(one_line(post.url), style="dim")
     lines.add(f"id {post.id}  ·  from " + ", ".join(one_line(source) for source in post.sources), style="dim")
     lines.flush()
 
@@ -511,6 +527,143 @@ class _ShownLines:
         else:
             self.console.file.write("".join(f"{line.plain}\n" for line in self.lines))
         self.lines.clear()
+
+
+@main.command("cite")
+@click.argument("post_id")
+@corpus_option
+@index_option
+@click.option("--paragraph", type=int, default=None, help="Cite paragraph N of the post's text (from 1).")
+@click.option("--comment", type=int, default=None, help="Cite comment N, numbered as `show` numbers them.")
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "markdown", "bibtex", "csl-json"]),
+    default="text",
+    show_default=True,
+)
+def cite_command(
+    post_id: str, corpus: Path | None, index_dir: Path | None, paragraph: int | None, comment: int | None, style: str
+) -> None:
+    """Print a citation of a post, or of one paragraph or comment of it, with the quoted text."""
+    from civicreader.cite import CitationError, cite
+
+    if paragraph is not None and comment is not None:
+        raise click.UsageError("give --paragraph or --comment, not both")
+    library = ready_library(corpus, index_dir)
+    post = library.get(post_id.strip())
+    if post is None:
+        echo_problem(f"no post with id {post_id!r} in {library.corpus}")
+        sys.exit(1)
+    try:
+        click.echo(cite(post, paragraph=paragraph, comment=comment, style=style))
+    except CitationError as error:
+        echo_problem(str(error))
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------- people
+
+
+@main.command()
+@corpus_option
+@index_option
+@click.option(
+    "--sort",
+    type=click.Choice(["name", "posts", "comments", "first", "last"]),
+    default="name",
+    show_default=True,
+    help="name A-Z; posts or comments, most first; first date, earliest first; last date, latest first.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of people.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header row.")
+@click.option("--similar", is_flag=True, help="List pairs of names that may be one person, for you to judge.")
+def people(corpus: Path | None, index_dir: Path | None, sort: str, as_json: bool, as_csv: bool, similar: bool) -> None:
+    """Everyone who wrote in the archive, authors and commenters: posts, comments, blogs, first and last date,
+    and the people each replied to most. Names are the same person only when they match after Unicode, space
+    and case normalisation; --similar shows likely pairs, never merged."""
+    from civicreader.index.people import PeopleUnavailable
+    from civicreader.people import similar_pairs
+
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
+    library = ready_library(corpus, index_dir)
+    try:
+        found = library.people(sort)
+    except PeopleUnavailable as error:
+        echo_problem(str(error))
+        sys.exit(1)
+    if similar:
+        pairs = similar_pairs(found)
+        if as_json:
+            dump_json([pair.to_dict() for pair in pairs])
+        elif as_csv:
+            write_csv(["name", "other_name", "why"], ([pair.first, pair.second, pair.why] for pair in pairs))
+        else:
+            for pair in pairs:
+                click.echo(f"{one_line_text(pair.first)}  ~  {one_line_text(pair.second)}  ({pair.why})")
+        return
+    if as_json:
+        dump_json([person.to_dict() for person in found])
+    elif as_csv:
+        write_csv(
+            ["name", "posts", "comments", "blogs", "first", "last", "replied_to"],
+            (
+                [
+                    row["name"],
+                    row["posts"],
+                    row["comments"],
+                    "; ".join(row["blogs"]),
+                    row["first"] or "",
+                    row["last"] or "",
+                    "; ".join(f"{name} ({count})" for name, count in row["replied_to"]),
+                ]
+                for row in (person.to_dict() for person in found)
+            ),
+        )
+    else:
+        print_people(found)
+
+
+def one_line_text(text: str) -> str:
+    from civicreader.textsafe import one_line
+
+    return one_line(text)
+
+
+def write_csv(header: list[str], rows) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([one_line_text(value) if isinstance(value, str) else value for value in row])
+
+
+def print_people(found) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{len(found)} people", expand=True)
+    table.add_column("name", overflow="fold", min_width=20)
+    table.add_column("posts", justify="right")
+    table.add_column("comments", justify="right")
+    table.add_column("blogs", overflow="fold")
+    table.add_column("first", no_wrap=True)
+    table.add_column("last", no_wrap=True)
+    table.add_column("replied to most", overflow="fold")
+    for person in found:
+        table.add_row(
+            Text(one_line_text(person.name)),
+            Text(str(person.posts)),
+            Text(str(person.comments)),
+            Text(", ".join(one_line_text(blog) for blog in person.blogs)),
+            Text(person.first.isoformat() if person.first else "undated"),
+            Text(person.last.isoformat() if person.last else "undated"),
+            Text(", ".join(f"{one_line_text(name)} ({count})" for name, count in person.replied_to)),
+        )
+    Console(highlight=False).print(table)
 
 
 # ---------------------------------------------------------------- export

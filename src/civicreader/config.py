@@ -21,6 +21,8 @@ class Config:
     export_dir: Path | None = None
     """Where `e` in the app and `civicreader export` (without --out) write posts. None: not chosen yet
     (the app asks at the first export and keeps the answer here; the command line writes to the current folder)."""
+    citation_format: str = "text"
+    """How `Y` in the app writes the citation it copies: text, markdown, bibtex or csl-json."""
 
 
 def suggested_export_dir() -> Path:
@@ -61,13 +63,20 @@ def load_config(path: Path | None = None, warn: Callable[[str], None] | None = N
     except tomllib.TOMLDecodeError as error:
         warn(f"{path}: not valid TOML ({error}); using defaults")
         return Config()
-    settings: dict[str, Path] = {}
+    from civicreader.cite import FORMATS
+
+    settings: dict[str, Path | str] = {}
     for key, value in data.items():
         if key == "export_dir":
             if isinstance(value, str) and value.strip() and "\x00" not in value:
                 settings["export_dir"] = Path(value).expanduser()
             else:
                 warn(f"{path}: export_dir must be a folder path in quotes; ignored")
+        elif key == "citation_format":
+            if value in FORMATS:
+                settings["citation_format"] = value
+            else:
+                warn(f"{path}: citation_format must be one of {', '.join(FORMATS)}; using text")
         else:
             warn(f"{path}: unknown setting {key!r} ignored")
     return Config(**settings)
@@ -93,6 +102,10 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     text = "# civicreader settings\n"
     if config.export_dir is not None:
         text += f"# export_dir: where exported posts are written\nexport_dir = {_toml_string(str(config.export_dir))}\n"
+    text += (
+        "# citation_format: how Y copies a citation: text, markdown, bibtex or csl-json\n"
+        f"citation_format = {_toml_string(config.citation_format)}\n"
+    )
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         temporary.write_text(text, encoding="utf-8")

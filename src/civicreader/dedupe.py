@@ -259,6 +259,7 @@ def _merge_group(post_id: str, group: Group) -> Post:
         authors=_union(post.authors for post in posts),
         categories=_union(post.categories for post in posts),
         tags=_union(post.tags for post in posts),
+        url=best.url or next((post.url for post in posts if post.url), ""),
         excerpt=all(post.excerpt for post in posts),
         comments=_merge_comments(posts),
         sources=_union(post.sources for post in posts),

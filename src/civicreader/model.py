@@ -76,6 +76,9 @@ class Post:
     comments: tuple[Comment, ...] = ()
     sources: tuple[str, ...] = field(default=())
     """Every file the post was read from."""
+    url: str = ""
+    """The post's permalink, where a format gave one (WXR `link`, a feed's item link, Blogger's
+    alternate link, a saved page's canonical link, Markdown front matter `url`/`permalink`)."""
 
     def walk_comments(self):
         """Yield (depth, comment) for every comment of the thread, in reading order."""
@@ -101,6 +104,7 @@ class Post:
             "excerpt": self.excerpt,
             "comments": [comment.to_dict() for comment in self.comments],
             "sources": list(self.sources),
+            "url": self.url,
         }
 
     @classmethod
@@ -120,6 +124,7 @@ class Post:
             excerpt=bool(data.get("excerpt")),
             comments=tuple(Comment.from_dict(c) for c in data.get("comments") or ()),
             sources=tuple(data.get("sources") or ()),
+            url=data.get("url") or "",
         )
 
 

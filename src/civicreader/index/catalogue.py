@@ -23,7 +23,8 @@ class _Catalogue:
     """Everything the facets and the archive tree need, per document number, from the meta column."""
 
     rows: dict[int, list[str]]
-    """Live documents only: id, title, date, inferred, blog, categories, comment count, excerpt, digest."""
+    """Live documents only: id, title, date, inferred, blog, categories, comment count, excerpt, digest,
+    commenters, thread depth, first and last comment day."""
     categories: dict[int, tuple[str, ...]]
     year_labels: dict[int, str]
     """"2011", or "undated"."""
@@ -33,6 +34,8 @@ class _Catalogue:
     by_year: dict[int, set[int]]
     by_blog: dict[str, set[int]]
     by_category: dict[str, set[int]]
+    comment_counts: dict[int, int] = field(default_factory=dict)
+    """Behind `comments:>=N` and the longest threads first."""
     summaries: dict[int, PostSummary] = field(default_factory=dict)
     """Made when first asked for."""
 
@@ -68,7 +71,7 @@ class _Catalogue:
         return cls(rows, dict(zip(docnums, categories, strict=True)),
                    dict(zip(docnums, [when[:4] or "undated" for when in whens], strict=True)),
                    dict(zip(docnums, blogs, strict=True)), dict(zip(docnums, days, strict=True)),
-                   by_year, by_blog, by_category)
+                   by_year, by_blog, by_category, dict(zip(docnums, [int(row[6]) for row in values], strict=True)))
 
     @property
     def digests(self) -> dict[str, str]:
@@ -78,7 +81,8 @@ class _Catalogue:
     def summary(self, docnum: int) -> PostSummary:
         found = self.summaries.get(docnum)
         if found is None:
-            post_id, title, when, inferred, blog, _, comments, excerpt, _ = self.rows[docnum]
+            row = self.rows[docnum]
+            post_id, title, when, inferred, blog, _, comments, excerpt, _, people, depth, first, last = row
             found = PostSummary(
                 id=post_id,
                 title=title,
@@ -87,6 +91,10 @@ class _Catalogue:
                 blog=blog,
                 comment_count=int(comments),
                 excerpt=bool(excerpt),
+                commenters=int(people),
+                thread_depth=int(depth),
+                first_comment=date.fromisoformat(first) if first else None,
+                last_comment=date.fromisoformat(last) if last else None,
             )
             self.summaries[docnum] = found
         return found

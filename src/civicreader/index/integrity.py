@@ -34,8 +34,11 @@ _UNSEALED = re.compile(
     r"|[A-Za-z]+\.tmp"  # Whoosh's temporary storage for sorting runs (a folder)
     r"|_[A-Za-z]+_\d+\.toc\.[\d.]+"  # Whoosh's table of contents being written
     r"|[A-Za-z]+_WRITELOCK"  # Whoosh's own lock, always empty
+    r"|people\.sqlite(?:-wal|-shm|-journal)?"  # SQLite's own file: see below
 )
-"""Names no reader opens: what a writer leaves while at work (or when killed)."""
+"""Names no reader opens (what a writer leaves while at work, or when killed), and the people database: SQLite
+reads only data from it (no extension is ever loaded), checks it itself, and rewrites it in place while readers
+have it open, so a seal of its bytes would break at every read; a damaged one is PeopleUnavailable, and rebuilt."""
 
 
 class SealBroken(Exception):

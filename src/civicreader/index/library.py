@@ -4,6 +4,7 @@ and the searcher it keeps open between queries."""
 from __future__ import annotations
 
 import functools
+import heapq
 import threading
 import time
 from collections import Counter
@@ -13,6 +14,7 @@ from pathlib import Path
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
 from civicreader.index.integrity import SealBroken
+from civicreader.index.people import PeopleUnavailable
 from civicreader.index.query import _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, _TermScores, stop_if_cancelled
 from civicreader.index.records import RecordError
@@ -31,6 +33,7 @@ from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
 from civicreader.index.store import MANIFEST_NAME, WORDS_NAME, IndexFolder
 from civicreader.index.words import Vocabulary, suggestion
 from civicreader.model import Post
+from civicreader.people import Person, Writing
 from civicreader.textsafe import one_line
 
 FRESHNESS_CHECK_SECONDS = 1.0
@@ -225,8 +228,8 @@ class Library(IndexFolder):
     ) -> SearchResults:
         """Ranked hits with snippets, exact total and facets over every match. Raises QueryError, and
         SearchCancelled once `cancel` is set (looked at between the query's parts)."""
-        if sort not in ("relevance", "date"):
-            raise QueryError(f"cannot sort by '{sort}'; use relevance or date")
+        if sort not in ("relevance", "date", "comments"):
+            raise QueryError(f"cannot sort by '{sort}'; use relevance, date or comments")
         compiled = _QueryCompiler(self._words).compile(query)
         searcher = self._open_searcher()
         if searcher is None:
@@ -275,6 +278,7 @@ class Library(IndexFolder):
                     highlights=marks,
                     matched_in=where,
                     commenter=commenter,
+                    discussion=summary.discussion(),
                 )
             )
         return tuple(hits)
@@ -384,6 +388,32 @@ class Library(IndexFolder):
         if catalogue is None:
             return []
         return _newest_first(catalogue.summary(d) for d in catalogue.by_category.get(category, ()))
+
+    def most_discussed(self, limit: int) -> list[PostSummary]:
+        """The posts with the most comments, most first (the newer first among equals); none without comments."""
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return []
+        counts, days = catalogue.comment_counts, catalogue.day_numbers
+        commented = (docnum for docnum, count in counts.items() if count)
+        longest = heapq.nlargest(limit, commented, key=lambda docnum: (counts[docnum], days[docnum]))
+        return [catalogue.summary(docnum) for docnum in longest]
+
+    # ---- people
+
+    def people(self, sort: str = "wrote") -> list[Person]:
+        """Everyone who wrote, from the people file the last update wrote; PeopleUnavailable when there is none."""
+        return self._people.people(sort)
+
+    def people_count(self) -> int:
+        try:
+            return self._people.count()
+        except PeopleUnavailable:
+            return 0
+
+    def writings_of(self, name: str) -> list[Writing]:
+        """Everything the person of this name wrote, newest first."""
+        return self._people.writings_of(name)
 
 
 def _no_progress(done: int, total: int, label: str) -> None:

@@ -150,6 +150,8 @@ class _QueryCompiler:
         field = getattr(node, "fieldname", None)
         if field == "date":
             return _date_query(node)
+        if field == "comments":
+            return _comments_query(node)
         if field not in TEXT_FIELDS:
             if field == "commenter" and positive:
                 self.commenter_words.extend(getattr(node, "words", None) or [getattr(node, "text", "")])
@@ -190,7 +192,10 @@ class _QueryCompiler:
                 self.plain_words.append(node.text)
             return self._any_of(field, [node.text], positive, boost=node.boost)
         if isinstance(node, wq.TermRange):
-            raise QueryError(f"ranges work on dates only (date:[2011-03-01 to 2011-03-31]), not on {field}:")
+            raise QueryError(
+                f"ranges work on dates and comment counts only (date:[2011-03-01 to 2011-03-31], "
+                f"comments:[5 to 20]), not on {field}:"
+            )
         return node
 
     def _any_of(self, field: str, words: Sequence[str], positive: bool, boost: float):
@@ -229,6 +234,7 @@ def _parser():
     schema = fields.Schema(
         **{name: fields.TEXT(analyzer=plain) for name in (*TEXT_FIELDS, *PLAIN_FIELDS)},
         date=fields.ID(),
+        comments=fields.ID(),
     )
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema)
     parser.add_plugin(plugins.FuzzyTermPlugin())
@@ -355,12 +361,45 @@ def _date_query(node):
     return wq.NumericRange("day", _day_number(low), _day_number(high), constantscore=True)
 
 
+_COUNT = re.compile(r"^\d{1,9}$")
+
+
+def _comments_query(node):
+    """`comments:10`, `comments:>=10`, `comments:<3`, `comments:[5 to 20]`: a range of comment counts."""
+    from whoosh import query as wq
+
+    def count(value: str | None, shown: str) -> int | None:
+        if value is None:
+            return None
+        if not _COUNT.match(value.strip()):
+            raise QueryError(
+                f"comments:{shown} is not a number of comments; use comments:10, comments:>=10, comments:<3 "
+                "or comments:[5 to 20]"
+            )
+        return int(value)
+
+    if isinstance(node, wq.Term):
+        number = count(node.text, node.text)
+        return wq.NumericRange("comments", number, number, constantscore=True)
+    if isinstance(node, wq.TermRange):
+        shown = f"[{node.start or ''} to {node.end or ''}]"
+        return wq.NumericRange(
+            "comments",
+            count(node.start, shown),
+            count(node.end, shown),
+            startexcl=node.startexcl,
+            endexcl=node.endexcl,
+            constantscore=True,
+        )
+    raise QueryError("comments: takes a number: comments:10, comments:>=10, comments:<3 or comments:[5 to 20]")
+
+
 def _split_date_filter(scored):
-    """Pull top-level date ranges out of the scored query: they filter, they do not rank."""
+    """Pull top-level date and comment-count ranges out of the scored query: they filter, they do not rank."""
     from whoosh import query as wq
 
     def is_date(node) -> bool:
-        return isinstance(node, wq.NumericRange) and node.fieldname == "day"
+        return isinstance(node, wq.NumericRange) and node.fieldname in ("day", "comments")
 
     if is_date(scored):
         return wq.Every(), scored

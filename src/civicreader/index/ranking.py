@@ -144,6 +144,7 @@ class _Evaluator:
         self._everything = catalogue.rows.keys()
         self._day_numbers = catalogue.day_numbers
         self._cancel = cancel
+        self._comment_counts = catalogue.comment_counts
 
     def scores(self, node) -> dict[int, float]:
         from whoosh import query as wq
@@ -174,6 +175,8 @@ class _Evaluator:
             return self._phrase(node)
         if isinstance(node, wq.NumericRange) and node.fieldname == "day":
             return self._days(node)
+        if isinstance(node, wq.NumericRange) and node.fieldname == "comments":
+            return self._comment_counts_in(node)
         return self._terms.by_whoosh(node)
 
     def _days(self, node) -> dict[int, float]:
@@ -181,6 +184,16 @@ class _Evaluator:
         low = (node.start + node.startexcl) if node.start is not None else 0
         high = (node.end - node.endexcl) if node.end is not None else 99_999_999
         return {docnum: node.boost for docnum, day in self._day_numbers.items() if day and low <= day <= high}
+
+    def _comment_counts_in(self, node) -> dict[int, float]:
+        """`comments:>=10` from the catalogue, as dates are."""
+        low = (node.start + node.startexcl) if node.start is not None else 0
+        high = (node.end - node.endexcl) if node.end is not None else None
+        return {
+            docnum: node.boost
+            for docnum, count in self._comment_counts.items()
+            if low <= count and (high is None or count <= high)
+        }
 
     def _phrase(self, node) -> dict[int, float]:
         """Documents holding every word, then only those where the words stand in order within `slop`."""
@@ -242,6 +255,10 @@ def _run(evaluator: _Evaluator, query, catalogue: _Catalogue, allowed: set[int] 
     matched = scores.keys()
     if not scores or window <= 0:
         return matched, []
+    if sort == "comments":  # the longest threads first; the newer post first among equals
+        counts, days = catalogue.comment_counts, catalogue.day_numbers
+        longest = heapq.nlargest(window, matched, key=lambda docnum: (counts[docnum], days[docnum]))
+        return matched, [(docnum, scores[docnum]) for docnum in longest]
     if sort == "date" or not any(scores.values()):  # nothing ranks a bare date or NOT query: newest first
         newest = heapq.nlargest(window, matched, key=catalogue.day_numbers.__getitem__)
         return matched, [(docnum, 0.0) for docnum in newest]

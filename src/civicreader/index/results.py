@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,21 @@ class PostSummary:
     blog: str
     comment_count: int
     excerpt: bool
+    commenters: int = 0
+    """Distinct people among the comments (see civicreader.discussion)."""
+    thread_depth: int = 0
+    first_comment: date | None = None
+    last_comment: date | None = None
+
+    def discussion(self) -> dict[str, Any]:
+        """The post's discussion figures under the keys `show --json` gives them."""
+        return {
+            "comment_count": self.comment_count,
+            "commenters": self.commenters,
+            "thread_depth": self.thread_depth,
+            "first_comment": self.first_comment.isoformat() if self.first_comment else None,
+            "last_comment": self.last_comment.isoformat() if self.last_comment else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,8 @@ class Hit:
     """"title", "body" or "comment"."""
     commenter: str | None
     """Whose comment matched, when matched_in == "comment"."""
+    discussion: dict[str, Any] = field(default_factory=dict)
+    """The post's comment count, commenters, thread depth, first and last comment day (PostSummary.discussion)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +92,7 @@ class Hit:
             "highlights": [list(span) for span in self.highlights],
             "matched_in": self.matched_in,
             "commenter": self.commenter,
+            **self.discussion,
         }
 
 
@@ -122,3 +140,5 @@ class UpdateReport:
     """Of `seconds`, the time spent reading changed files and merging pages (the rest is the index)."""
     rebuilt_because: str | None = None
     """Why the index there was not trusted and was built afresh (one line), or None."""
+    people_seconds: float = 0.0
+    """Of `seconds`, the time spent bringing the people file in step."""

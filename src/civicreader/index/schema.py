@@ -10,12 +10,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from civicreader.discussion import discussion
 from civicreader.model import Post
 
 TEXT_FIELDS = ("title", "body", "comment")
 """Analysed with stemming; bare words search these."""
 PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
-QUERY_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "date")
+QUERY_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "date", "comments")
 WORD_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
 """Whoosh's default tokenizer, so the word list and the index see the same words."""
 
@@ -91,6 +92,7 @@ def _day_number(when: date | None) -> int:
 def _document(post: Post, digest: str) -> dict[str, Any]:
     comments, _ = comment_parts(post)
     commenters = dict.fromkeys(comment.author for _, comment in post.walk_comments() if comment.author)
+    talk = discussion(post)
     meta = _pack_meta(
         post.id,
         _packable(post.title),
@@ -101,6 +103,10 @@ def _document(post: Post, digest: str) -> dict[str, Any]:
         str(post.comment_count),
         "1" if post.excerpt else "",
         digest,
+        str(talk.commenters),
+        str(talk.depth),
+        talk.first.isoformat() if talk.first else "",
+        talk.last.isoformat() if talk.last else "",
     )
     stored = json.dumps(post.to_dict(), ensure_ascii=False, separators=(",", ":"))
     return {

@@ -49,9 +49,10 @@ from civicreader.index.records import RecordError, dump_page, load_json, load_pa
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
-each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles."""
+each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
+8: posts keep their web address; people and discussion figures beside the index."""
 WORDS_NAME = "words.json"
 MANIFEST_NAME = "manifest.json"
 BUSY_WAIT_SECONDS = 3.0
@@ -211,6 +212,12 @@ class IndexFolder:
     @property
     def _outline_path(self) -> Path:
         return self.index_dir / OUTLINE_NAME
+
+    @property
+    def _people(self):
+        from civicreader.index.people import PeopleStore
+
+        return PeopleStore(self.index_dir)
 
     def _committed_generation(self) -> int | None:
         """The newest Whoosh generation on disk, from its table-of-contents file names (no Whoosh import)."""

@@ -247,7 +247,8 @@ class Update:
         unmoved = self.files == (state.files if state else {}) and self.dependencies == (
             state.dependencies if state else {}
         )
-        if nothing_to_do and not self.touched and unmoved and folder._outline_path.exists():
+        people = folder._people
+        if nothing_to_do and not self.touched and unmoved and folder._outline_path.exists() and people.exists():
             seconds = time.perf_counter() - self.started
             return UpdateReport(0, 0, 0, self.unchanged, len(self.new_digests), self.problems, seconds,
                                 read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because)
@@ -256,6 +257,9 @@ class Update:
         keeper = self.keeper
         if not nothing_to_do:
             self._write_posts(fresh=not self.digests)
+        people_started = time.perf_counter()
+        people.sync(self.new_digests, self.to_write, self._stored_posts)
+        people_seconds = time.perf_counter() - people_started
         pages_file = folder._save_cache(_PageCache(self.pages, self.keys, self.post_pages), keeper.write)
         keeper.write(WORDS_NAME, dump_json(vocabulary))
         if not nothing_to_do or not folder._outline_path.exists():  # an index written before outlines gets one
@@ -285,7 +289,16 @@ class Update:
             posts_deleted=len(self.to_delete),
             read_seconds=self.read_seconds,
             rebuilt_because=self.rebuilt_because,
+            people_seconds=people_seconds,
         )
+
+    def _stored_posts(self, post_ids):
+        """The posts the index holds under these ids (for a people file that fell behind the index)."""
+        with self.whoosh_index.searcher() as searcher:
+            for post_id in post_ids:
+                docnum = searcher.document_number(id=post_id)
+                if docnum is not None:
+                    yield _decode_post(searcher.stored_fields(docnum)["post"])
 
     def _dependency_record(self, dependency: Dependency) -> list:
         """What the manifest keeps of a dependency: its path relative to the corpus where it is inside it."""

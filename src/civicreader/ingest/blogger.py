@@ -27,6 +27,7 @@ from civicreader.ingest.shared import (
     local_name,
     naive_local,
     parse_xml,
+    permalink,
     xml_head,
 )
 from civicreader.model import Comment, Post
@@ -181,7 +182,16 @@ def _post(entry: _Entry, blog: str, comments: dict[str, _Entry], source: Source)
         author=_author(element),
         categories=labels,
         comments=_comments(entry.replies, comments),
+        url=_alternate_link(element),
     )
+
+
+def _alternate_link(element) -> str:
+    """The post's page on the blog: Blogger's `rel="alternate"` link."""
+    for link in _all(element, "link"):
+        if link.get("rel") == "alternate" and "html" in (link.get("type") or "text/html"):
+            return permalink(link.get("href"))
+    return ""
 
 
 def _comments(keys: list[str], comments: dict[str, _Entry]) -> tuple[Comment, ...]:

@@ -30,6 +30,7 @@ from civicreader.ingest.shared import (
     export_post,
     html_line,
     naive_local,
+    permalink,
     reaching_top,
     xml_head,
 )
@@ -165,6 +166,7 @@ def _post(entry, blog: str, comments: tuple[Comment, ...], source: Source, atom:
         categories=categories,
         excerpt=excerpt,
         comments=comments,
+        url=permalink(entry.get("link")),
     )
 
 

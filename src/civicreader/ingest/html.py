@@ -26,6 +26,7 @@ from civicreader.ingest.shared import (
     clean_line,
     counted,
     naive_local,
+    permalink,
     xml_head,
 )
 from civicreader.model import Comment, Post, post_id
@@ -113,6 +114,7 @@ def read(source: Source) -> Page:
         tags=_tags(container),
         comments=comments,
         sources=(source.display,),
+        url=_canonical_link(root),
     )
     posts, cap_note = cap_threads([post])
     notes = (f"left out {counted(pings, 'pingback')}",) if pings else ()
@@ -439,6 +441,14 @@ def _post_date(root, container, body) -> tuple[date | None, str]:
             except ValueError:
                 continue
     return None, ""
+
+
+def _canonical_link(root) -> str:
+    """The address the page names as its own: `link rel="canonical"`, else Open Graph's `og:url`."""
+    for value in root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"):
+        if permalink(value):
+            return permalink(value)
+    return ""
 
 
 _MONTH_NAMES = (

@@ -243,6 +243,15 @@ def html_line(text: str | None) -> str:
 _TAG = re.compile(r"<(?:[a-zA-Z][\w-]*(?:\s[^<>]*)?|/[a-zA-Z][\w-]*\s*)/?>")
 
 
+_PERMALINK = re.compile(r"https?://[^\s/?#<>\"]+[^\s<>\"]*", re.IGNORECASE)
+
+
+def permalink(text: str | None) -> str:
+    """A post's web address as a format gave it, or "" when it is not an http(s) address."""
+    text = clean_line(text)
+    return text if _PERMALINK.fullmatch(text) else ""
+
+
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """'1 page', '3 pages'."""
     return f"{count} {singular if count == 1 else plural or singular + 's'}"

@@ -27,6 +27,7 @@ from civicreader.ingest.shared import (
     naive_local,
     namespace_kind,
     parse_xml,
+    permalink,
     reaching_top,
     unescape_once,
     unique,
@@ -98,6 +99,7 @@ def _post(item, blog: str, display_names: dict[str, str], left_out: Counter[str]
         tags=tags,
         excerpt=excerpt,
         comments=_thread(_children(item, "wp", "comment"), left_out),
+        url=permalink(_text(item, "", "link")),
     )
 
 

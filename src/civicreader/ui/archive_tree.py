@@ -20,8 +20,10 @@ from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from civicreader.textsafe import one_line
+from civicreader.ui import people_branches
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
+from civicreader.ui.people_branches import MostDiscussedBranch, PeopleBranch, PersonBranch, WritingLeaf
 from civicreader.ui.text import short_date
 
 
@@ -59,8 +61,11 @@ class PostLeaf:
     """A civicreader.index.PostSummary."""
 
 
-Branch = BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch
-NodeData = Branch | PostLeaf
+Branch = (
+    BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch | PeopleBranch | PersonBranch
+    | MostDiscussedBranch
+)  # fmt: skip
+NodeData = Branch | PostLeaf | WritingLeaf
 
 
 @dataclass
@@ -75,6 +80,8 @@ class Place:
 
 def node_key(data: NodeData) -> object:
     """What names a node across reloads: a post by its id (its comment count may have changed)."""
+    if isinstance(data, WritingLeaf):
+        return ("writing", data.writing.post_id, data.writing.comment)
     return ("post", data.summary.id) if isinstance(data, PostLeaf) else data
 
 
@@ -125,6 +132,8 @@ def label_end_length(data: NodeData | None, label: Text) -> int:
     """How many characters at the end of a label must stay when it is cut to fit: its count(s)."""
     if isinstance(data, PostLeaf):
         return len(post_label_end(data.summary).plain)
+    if (kept := people_branches.kept_end(data, label)) is not None:
+        return kept
     if data is None:
         return 0
     count = _COUNT_AT_END.search(label.plain)
@@ -156,6 +165,8 @@ class ArchiveTree(Tree[NodeData]):
     class PostChosen(Message):
         tree: ArchiveTree
         post_id: str
+        comment: int = 0
+        """Open the post at this comment (numbered from 1, in thread order); 0 at its top."""
 
         @property
         def control(self) -> ArchiveTree:
@@ -257,6 +268,10 @@ class ArchiveTree(Tree[NodeData]):
         if isinstance(event.node.data, PostLeaf):
             event.stop()
             self.post_message(self.PostChosen(self, event.node.data.summary.id))
+        elif isinstance(event.node.data, WritingLeaf):
+            event.stop()
+            writing = event.node.data.writing
+            self.post_message(self.PostChosen(self, writing.post_id, writing.comment))
 
     @work(thread=True, group="archive-tree", exit_on_error=False)
     def _load_children(self, node: TreeNode[NodeData] | None, generation: int) -> None:
@@ -280,6 +295,7 @@ class ArchiveTree(Tree[NodeData]):
             categories = library.categories()
             if categories:
                 yield counted("Categories", len(categories), "italic", CATEGORIES), CategoriesBranch(), True
+            yield from people_branches.top_level(library)
             if not blogs:
                 yield Text("The index holds no posts.", "dim italic"), None, False
         elif isinstance(data, BlogBranch):
@@ -304,6 +320,8 @@ class ArchiveTree(Tree[NodeData]):
         elif isinstance(data, CategoryBranch):
             for summary in library.posts_in_category(data.category):
                 yield post_label(summary), PostLeaf(summary), False
+        else:
+            yield from people_branches.children_of(library, data)
 
     @on(_ChildrenLoaded)
     def _add_children(self, message: _ChildrenLoaded) -> None:

@@ -22,6 +22,7 @@ QUERY_LANGUAGE = (
     ("author: commenter:", "who wrote the post; who commented"),
     ("blog: category: tag:", "one blog, category or tag"),
     ("date:2011  date:2011-03", "one year, month or day"),
+    ("comments:>=10", "at least 10 comments; also comments:0, comments:[5 to 20]"),
 )
 QUERY_LANGUAGE_AFTER = "Search bar"
 """The key group the query language follows on the screen."""

@@ -207,6 +207,14 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
                      command=("Copy source paths", "Copy the full paths of the open post's files to the clipboard")),),
             ),
             KeyRow(
+                "Y",
+                "copy a citation to the clipboard (OSC 52, as `y`): of the post while its title is in view, else of "
+                "the paragraph or comment at the top of the view (`]` puts a comment there); the format is "
+                "`citation_format` in `config.toml`",
+                (Key("reader", "Y", "copy_citation", "Copy citation",
+                     command=("Copy citation", "Copy a citation of the open post, or of the passage in view")),),
+            ),
+            KeyRow(
                 "c",
                 "fold or unfold the thread marked with a bar: the first comment with replies whose header is in "
                 "view, else the thread the view is inside (or click a comment's header)",

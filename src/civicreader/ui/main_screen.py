@@ -47,6 +47,7 @@ from civicreader.ui.messages import (
     SearchFailed,
     SearchFinished,
     SearchRequest,
+    SettingsLoaded,
 )
 from civicreader.ui.reading_pane import OpenedPost, ReadingPane
 from civicreader.ui.results_list import ResultsList
@@ -100,10 +101,24 @@ class MainScreen(Screen):
         self.set_focus(tree)
         # The first frame goes out before any work on the index (which competes for the GIL).
         self.call_after_refresh(self.prepare_library)
+        self.call_after_refresh(self.load_settings)
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
         heap.release()
+
+    @work(thread=True, group="settings", exit_on_error=False, description="read the settings")
+    def load_settings(self) -> None:
+        from civicreader.config import load_config
+
+        warnings: list[str] = []
+        self.post_message(SettingsLoaded(load_config(warn=warnings.append), warnings))
+
+    @on(SettingsLoaded)
+    def _settings_loaded(self, message: SettingsLoaded) -> None:
+        self.query_one(ReadingPane).citation_format = message.config.citation_format
+        for warning in message.warnings:
+            self.notify(one_line(warning), severity="warning", markup=False)
 
     # ---- the index: open it, and build or update it when the corpus changed ----
 
@@ -404,12 +419,15 @@ class MainScreen(Screen):
 
     @on(ArchiveTree.PostChosen)
     def _post_chosen(self, message: ArchiveTree.PostChosen) -> None:
-        self.open_post(message.post_id, {})
+        self.open_post(message.post_id, {}, at_comment=message.comment)
 
     @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
-    def open_post(self, post_id: str, terms: Mapping[str, Sequence[str]], commenter: str | None = None) -> None:
+    def open_post(
+        self, post_id: str, terms: Mapping[str, Sequence[str]], commenter: str | None = None, at_comment: int = 0
+    ) -> None:
         """Open a post; the words each field was searched for (`terms`, see ui/matches.py) are marked for
-        n / N, and so are the comments of `commenter` (the one a hit matched in) when none holds a word."""
+        n / N, and so are the comments of `commenter` (the one a hit matched in) when none holds a word.
+        With `at_comment` (from 1, in thread order) that comment is marked instead, and the post opens at it."""
         worker = get_current_worker()
         try:
             with self.access as library:
@@ -422,6 +440,10 @@ class MainScreen(Screen):
             return
         if commenter:
             matches.update(commenter_spans(post, commenter, matches))
+        if at_comment:
+            chosen = [comment for _depth, comment in post.walk_comments()][at_comment - 1 : at_comment]
+            if chosen:
+                matches[("comment", at_comment - 1)] = [(0, len(chosen[0].body[0]) if chosen[0].body else 0)]
         sources = tuple(self._display_path(source) for source in post.sources)
         if not worker.is_cancelled:
             self.post_message(PostLoaded(OpenedPost(post, matches, sources)))

@@ -107,3 +107,10 @@ class ExportFolderWanted(Message):
 @dataclass
 class ExportFailed(Message):
     reason: str
+
+
+@dataclass
+class SettingsLoaded(Message):
+    config: object
+    """civicreader.config.Config"""
+    warnings: list[str]

@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
+from civicreader.cite import CitationError
+from civicreader.discussion import discussion
 from civicreader.model import Comment, Post
 from civicreader.textsafe import one_line
 from civicreader.ui.keys import bindings_for
@@ -240,6 +242,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self._folded_any = False
         self.current_comment: CommentView | None = None
         """The comment `]`, `[` or the current match took the reader to (see `_comment_in_view`)."""
+        self.citation_format = "text"
+        """How `Y` writes a citation (the `citation_format` setting): text, markdown, bibtex or csl-json."""
 
     def compose(self):
         yield Static(
@@ -388,6 +392,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
             labels.append(Content.assemble(("tags: ", "dim"), line(", ".join(post.tags))))
         if labels:
             lines.append(joined(labels))
+        talk = discussion(post)
+        if talk.comments:
+            lines.append(Content(talk.describe()).stylize("dim"))
+        if post.url:
+            lines.append(line(post.url, "dim"))
         return Content("\n").join(lines)
 
     def _go_to_match(self, index: int) -> None:
@@ -506,6 +515,21 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.app.copy_to_clipboard("\n".join(paths))
         what = "The file's path" if len(paths) == 1 else f"The paths of its {len(paths)} files"
         self.notify(f"{what} copied to the clipboard (where the terminal lets an app set it).")
+
+    def action_copy_citation(self) -> None:
+        """Copy a citation of the post, or of the paragraph or comment at the top of the view (see ui/citing.py)."""
+        from civicreader.ui.citing import citation_text
+
+        try:
+            text, what = citation_text(self, self.citation_format)
+        except CitationError as error:
+            self.notify(one_line(str(error)), severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            f"Citation of {one_line(what)} copied as {self.citation_format} (where the terminal lets an app set it).",
+            markup=False,
+        )
 
     def match_position(self) -> tuple[int, int] | None:
         """(current, total) for a status line, 1-based."""

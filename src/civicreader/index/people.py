@@ -1,0 +1,216 @@
+"""The people of an index, precomputed: an SQLite file beside the index that an update keeps in step.
+
+It holds every post's writings (`people.writings`) and the tally of each person, so `civicreader
+people` and the app's People branch read a table instead of every post, and choosing a person reads
+only their rows. An update hands over the index's post digests and the posts it has at hand; the
+file drops the writings of posts that left or changed, adds the new ones and re-tallies only the
+people those touched. Each update is one transaction: an interrupted one leaves the file as it was,
+and the digests it keeps let the next update catch up with an index that moved on without it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+from civicreader.model import Post
+from civicreader.people import Person, Writing, newest_first, person_key, sort_people, tally, writings
+
+FILE_NAME = "people.sqlite"
+FORMAT = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS posts (post_id TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS writings (
+    key TEXT NOT NULL, name TEXT NOT NULL, post_id TEXT NOT NULL, comment INTEGER NOT NULL,
+    day TEXT, blog TEXT NOT NULL, title TEXT NOT NULL, replied_to TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS writings_by_key ON writings (key);
+CREATE INDEX IF NOT EXISTS writings_by_post ON writings (post_id);
+CREATE TABLE IF NOT EXISTS people (
+    key TEXT PRIMARY KEY, name TEXT NOT NULL, posts INTEGER NOT NULL, comments INTEGER NOT NULL,
+    blogs TEXT NOT NULL, first TEXT, last TEXT, replied_to TEXT NOT NULL
+);
+"""
+
+
+class PeopleUnavailable(Exception):
+    """The people file is missing or unreadable; the message is one line for the user."""
+
+
+class PeopleStore:
+    def __init__(self, index_dir: Path):
+        self.path = Path(index_dir) / FILE_NAME
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _connect(self, *, write: bool) -> sqlite3.Connection:
+        if not write and not self.path.exists():
+            raise PeopleUnavailable(f"no people table in {self.path.parent}: run `civicreader index`")
+        uri = f"{self.path.resolve().as_uri()}?mode={'rwc' if write else 'ro'}"
+        try:
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            if write:
+                connection.executescript(_SCHEMA)
+                stored = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+                if stored is not None and stored[0] != FORMAT:
+                    connection.close()
+                    self.path.unlink()
+                    return self._connect(write=True)
+                connection.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+        except sqlite3.DatabaseError as error:
+            raise PeopleUnavailable(f"{self.path}: unreadable people table ({error})") from error
+        return connection
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def sync(
+        self,
+        digests: Mapping[str, str],
+        at_hand: Iterable[Post],
+        load: Callable[[Iterable[str]], Iterable[Post]],
+    ) -> int:
+        """Bring the file in step with an index whose posts have these digests; return how many posts changed.
+
+        Posts are taken from `at_hand` where there, else from `load` (the index's stored posts),
+        which is called only when the file had fallen behind or was new.
+        """
+        try:
+            return self._sync(digests, {post.id: post for post in at_hand}, load)
+        except (sqlite3.DatabaseError, PeopleUnavailable):
+            # A damaged file is only a cache of the index: start it again, whole.
+            self.path.unlink(missing_ok=True)
+            return self._sync(digests, {}, load)
+
+    def _sync(self, digests: Mapping[str, str], at_hand: dict[str, Post], load) -> int:
+        connection = self._connect(write=True)
+        try:
+            stored = dict(connection.execute("SELECT post_id, digest FROM posts"))
+            leaving = [post_id for post_id, digest in stored.items() if digests.get(post_id) != digest]
+            arriving = [post_id for post_id, digest in digests.items() if stored.get(post_id) != digest]
+            if not leaving and not arriving:
+                return 0
+            missing = [post_id for post_id in arriving if post_id not in at_hand]
+            posts = [at_hand[post_id] for post_id in arriving if post_id in at_hand]
+            if missing:
+                posts.extend(post for post in load(missing) if post is not None)
+            new_writings = [writing for post in posts for writing in writings(post)]
+            connection.execute("BEGIN IMMEDIATE")
+            touched = _keys_of_posts(connection, leaving) | {writing.key for writing in new_writings}
+            connection.executemany("DELETE FROM writings WHERE post_id = ?", ((post_id,) for post_id in leaving))
+            connection.executemany("DELETE FROM posts WHERE post_id = ?", ((post_id,) for post_id in leaving))
+            connection.executemany("INSERT INTO writings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", map(_row, new_writings))
+            connection.executemany(
+                "INSERT OR REPLACE INTO posts VALUES (?, ?)", ((post.id, digests[post.id]) for post in posts)
+            )
+            _retally(connection, touched, fresh=not stored)
+            connection.execute("COMMIT")
+            return len({*leaving, *arriving})
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        finally:
+            connection.close()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def people(self, sort: str = "wrote") -> list[Person]:
+        connection = self._connect(write=False)
+        try:
+            rows = connection.execute("SELECT name, posts, comments, blogs, first, last, replied_to FROM people")
+            people = [_person(row) for row in rows]
+        except sqlite3.DatabaseError as error:
+            raise PeopleUnavailable(f"{self.path}: unreadable people table ({error})") from error
+        finally:
+            connection.close()
+        return sort_people(people, sort)
+
+    def count(self) -> int:
+        connection = self._connect(write=False)
+        try:
+            return connection.execute("SELECT count(*) FROM people").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise PeopleUnavailable(f"{self.path}: unreadable people table ({error})") from error
+        finally:
+            connection.close()
+
+    def writings_of(self, name: str) -> list[Writing]:
+        """Everything the person of this name wrote, newest first."""
+        connection = self._connect(write=False)
+        try:
+            found = [_writing(row) for row in connection.execute(_WRITINGS + " WHERE key = ?", (person_key(name),))]
+        except sqlite3.DatabaseError as error:
+            raise PeopleUnavailable(f"{self.path}: unreadable people table ({error})") from error
+        finally:
+            connection.close()
+        return newest_first(found)
+
+
+_WRITINGS = "SELECT key, name, post_id, comment, day, blog, title, replied_to FROM writings"
+
+
+def _writing(row) -> Writing:
+    key, name, post_id, comment, day, blog, title, replied_to = row
+    when = date.fromisoformat(day) if day else None
+    return Writing(key, name, post_id, comment, when, blog, title, tuple(json.loads(replied_to)))
+
+
+def _row(writing: Writing) -> tuple:
+    day = writing.when.isoformat() if writing.when else None
+    replied_to = json.dumps(list(writing.replied_to), ensure_ascii=False)
+    return (writing.key, writing.name, writing.post_id, writing.comment, day, writing.blog, writing.title, replied_to)
+
+
+def _keys_of_posts(connection: sqlite3.Connection, post_ids: list[str]) -> set[str]:
+    keys: set[str] = set()
+    for post_id in post_ids:
+        keys.update(key for (key,) in connection.execute("SELECT key FROM writings WHERE post_id = ?", (post_id,)))
+    return keys
+
+
+def _retally(connection: sqlite3.Connection, keys: set[str], *, fresh: bool) -> None:
+    """The people rows of these keys counted again from their writings (all rows when the file is new)."""
+    if fresh:
+        rows = connection.execute(_WRITINGS)
+    else:
+        connection.execute("CREATE TEMP TABLE IF NOT EXISTS touched (key TEXT PRIMARY KEY)")
+        connection.execute("DELETE FROM touched")
+        connection.executemany("INSERT OR IGNORE INTO touched VALUES (?)", ((key,) for key in keys))
+        connection.execute("DELETE FROM people WHERE key IN (SELECT key FROM touched)")
+        rows = connection.execute(_WRITINGS + " WHERE key IN (SELECT key FROM touched)")
+    people = tally(_writing(row) for row in rows.fetchall())
+    connection.executemany(
+        "INSERT OR REPLACE INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                person.key,
+                person.name,
+                person.posts,
+                person.comments,
+                json.dumps(list(person.blogs), ensure_ascii=False),
+                person.first.isoformat() if person.first else None,
+                person.last.isoformat() if person.last else None,
+                json.dumps([list(pair) for pair in person.replied_to], ensure_ascii=False),
+            )
+            for person in people
+        ),
+    )
+
+
+def _person(row) -> Person:
+    name, posts, comments, blogs, first, last, replied_to = row
+    return Person(
+        name=name,
+        posts=posts,
+        comments=comments,
+        blogs=tuple(json.loads(blogs)),
+        first=date.fromisoformat(first) if first else None,
+        last=date.fromisoformat(last) if last else None,
+        replied_to=tuple((other, count) for other, count in json.loads(replied_to)),
+    )
