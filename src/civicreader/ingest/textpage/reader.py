@@ -203,6 +203,8 @@ class Block:
     lineno: int
     indent: int
     blank_before: int
+    structural: bool = False
+    """Its first line has a structural meaning (a date, a comment start, chrome): worked out once."""
 
     @cached_property
     def text(self) -> str:
@@ -275,12 +277,13 @@ def split_blocks(text: str) -> list[Block]:
     start = 0
     blank = 0
     pending_blank = 0
+    opens_structural = last_structural = False
 
     def flush():
         nonlocal current
         if current:
             indent = len(current[0]) - len(current[0].lstrip(" \t"))
-            blocks.append(Block(current, start, indent, pending_blank))
+            blocks.append(Block(current, start, indent, pending_blank, opens_structural))
             current = []
 
     for number, raw in enumerate(text.split("\n"), 1):
@@ -295,7 +298,7 @@ def split_blocks(text: str) -> list[Block]:
         # A structural line, a list item or a change of indentation starts a block of its own.
         if current and (
             structural
-            or _is_structural(current[-1])
+            or last_structural
             or _is_list_item(line)
             or _is_list_item(current[-1])
             or (_indent(line) != _indent(current[0]) and min(_indent(line), _indent(current[0])) < 4)
@@ -303,8 +306,9 @@ def split_blocks(text: str) -> list[Block]:
             flush()
             pending_blank = 0
         if not current:
-            start = number
+            start, opens_structural = number, structural
         current.append(line)
+        last_structural = structural
     flush()
     return blocks
 
@@ -366,7 +370,7 @@ def _is_title_candidate(block: Block) -> bool:
     return (
         block.single
         and 0 < len(text) <= MAX_TITLE_CHARS
-        and not _is_structural(block.lines[0])
+        and not block.structural
         and not SIDEBAR.match(text)
         and not NAVIGATION.match(text)
         and not _is_list_item(block.lines[0])
@@ -848,7 +852,7 @@ def _split_untitled(blocks: list[Block], anchor: Anchor, stop: int, extras: list
     for index in range(anchor.body_start, stop):
         block = blocks[index]
         if seen_body and block.blank_before >= 2 and _is_paragraph(block) and block.indent == 0:
-            body = [p for b in blocks[index:stop] if not _is_structural(b.lines[0]) for p in _body_paragraphs(b)]
+            body = [p for b in blocks[index:stop] if not b.structural for p in _body_paragraphs(b)]
             extras.append(Draft(title="", when=None, body=body))
             return index
         if _is_paragraph(block):
