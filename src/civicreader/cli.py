@@ -463,6 +463,8 @@ def print_post(post) -> None:
         lines.add(f"{post.comment_count} comments", style="bold")
     for depth, comment in post.walk_comments():
         stamp = comment.date.strftime("%Y-%m-%d %H:%M") if comment.date else "undated"
+        if comment.date is None and comment.date_text:
+            stamp = f"{one_line(comment.date_text)} (as the page said)"
         if comment.date_inferred:
             stamp += " (year inferred)"
         if depth > SHOWN_INDENT_LEVELS:

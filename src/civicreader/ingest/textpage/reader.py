@@ -320,15 +320,17 @@ def _indent(line: str) -> int:
 # --- helpers ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4096)
-def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None] | None:
-    """A comment's first line, with its date: (author, date or None when the date is relative).
+def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None, str] | None:
+    """A comment's first line, with its date: (author, date or None, the relative wording when the
+    page gives no day: "3 weeks ago").
 
     "1. Joe Taylor December 28, 2010 at 3:04 pm #", "• sue 3 weeks ago #",
     "Ruth Okafor → Sue Lister • 3 weeks ago" (Disqus).
     """
     match = DISQUS_START.match(text) if "•" in text else None
     if match and (dates_.parse_any(match.group("when")) or dates_.is_relative(match.group("when"))):
-        return _clean_author(match.group("author")), dates_.parse_any(match.group("when"))
+        when = dates_.parse_any(match.group("when"))
+        return _clean_author(match.group("author")), when, "" if when else match.group("when").strip()
     marker = ""
     match = COMMENT_MARKER.match(text)
     rest = text
@@ -340,7 +342,7 @@ def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None] |
     relative = RELATIVE_AT_END.match(ending) if ending[-3:].lower() == "ago" else None
     if relative and (marker or permalink):
         author = _clean_author(relative.group("author"))
-        return (author, None) if author else None
+        return (author, None, ending[relative.end("author"):].strip()) if author else None
     found = dates_.find_date_at_end(rest)
     if not found:
         return None
@@ -348,7 +350,7 @@ def _comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None] |
     if not permalink and not marker and (when.hour is None or len(author.split()) > 5):
         return None  # without the permalink "#" or a list marker a name-and-date line is too ambiguous
     author = _clean_author(author)
-    return (author, when) if author else None
+    return (author, when, "") if author else None
 
 
 def _says_start(text: str) -> re.Match | None:
@@ -603,12 +605,16 @@ class _Open:
     year_from_post: bool = False
     yearless: dates_.LooseDate | None = None
     """A date shown without a year, which the page alone cannot complete."""
+    relative: str = ""
+    """A time the page gave only relatively ("2 days ago"), as written."""
 
     def freeze(self) -> Comment:
         replies = tuple(reply.freeze() for reply in self.replies)
-        return Comment(self.author, self.when, tuple(self.body), replies, date_inferred=self.year_from_post)
+        return Comment(self.author, self.when, tuple(self.body), replies, date_inferred=self.year_from_post,
+                       date_text="" if self.when else self.relative)
 
-    def set_date(self, when: dates_.LooseDate | None, draft: Draft) -> None:
+    def set_date(self, when: dates_.LooseDate | None, draft: Draft, relative: str = "") -> None:
+        self.relative = relative
         self.when = _comment_datetime(when, draft) if when else None
         self.year_from_post = bool(when and not when.year and self.when)
         self.yearless = when if when and not when.year and not self.when else None
@@ -628,9 +634,10 @@ def parse_comments(blocks: list[Block], draft: Draft) -> list[Comment]:
         text = block.text
         start = _comment_start(block)
         if start:
-            author, when, date_after = start
-            node = _Open(block.indent, author, None, awaiting_date=when is None, date_after_body=date_after)
-            node.set_date(when, draft)
+            author, when, relative, date_after = start
+            node = _Open(block.indent, author, None, awaiting_date=when is None,
+                         date_after_body=date_after)
+            node.set_date(when, draft, relative)
             while stack and stack[-1].indent >= block.indent:
                 stack.pop()
             (stack[-1].replies if stack else roots).append(node)
@@ -641,7 +648,8 @@ def parse_comments(blocks: list[Block], draft: Draft) -> list[Comment]:
             continue  # text before the first comment (the header's remains) is not a comment
         when_line = block.single and (dates_.parse_any(text) or dates_.is_relative(text))
         if current.awaiting_date and when_line and (not current.date_after_body or current.body):
-            current.set_date(dates_.parse_any(text), draft)
+            when = dates_.parse_any(text)
+            current.set_date(when, draft, "" if when else text)
             current.awaiting_date = False
             continue
         if CHROME.match(text) or COMMENT_HEADER.match(text) or BARE_COMMENT_HEADER.match(text):
@@ -656,20 +664,22 @@ def parse_comments(blocks: list[Block], draft: Draft) -> list[Comment]:
     return [node.freeze() for node in roots]
 
 
-def _comment_start(block: Block) -> tuple[str, dates_.LooseDate | None, bool] | None:
+def _comment_start(block: Block) -> tuple[str, dates_.LooseDate | None, str, bool] | None:
+    """(author, date, relative wording, whether the date comes after the text) of a comment's first line."""
     if not block.single:
         return None
     text = block.text
     with_date = _comment_start_with_date(text)
     if with_date:
-        return with_date[0], with_date[1], False
+        return *with_date, False
     match = _says_start(text)
     if match:
         rest = match.group("rest").strip()
-        return match.group("author").strip(), dates_.parse_any(rest) if rest else None, False
+        when = dates_.parse_any(rest) if rest else None
+        return match.group("author").strip(), when, rest if rest and not when else "", False
     match = COMMENT_SAID.match(text)
     if match:
-        return match.group("author").strip(), None, True
+        return match.group("author").strip(), None, "", True
     return None
 
 

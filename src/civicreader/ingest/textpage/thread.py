@@ -53,12 +53,13 @@ class Item:
     """(line number, text with its indentation) of the item's own lines, nested items left out."""
     name: str = ""
     when: dates_.LooseDate | None = None
-    relative: bool = False
+    relative: str = ""
+    """The header's relative time as the page wrote it ("3 weeks ago"): no day can be read from it."""
     body_lines: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def dated(self) -> bool:
-        return self.when is not None or self.relative
+        return self.when is not None or bool(self.relative)
 
 
 @dataclass
@@ -88,8 +89,8 @@ class Thread:
         ]
 
 
-def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, bool] | None:
-    """(words before, date, words after, relative) when the line is a header's date line."""
+def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, str] | None:
+    """(words before, date, words after, relative wording or "") when the line is a header's date line."""
     clean = " ".join(text.split())
     if not clean or len(clean) > 160:
         return None
@@ -97,7 +98,7 @@ def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, bool] | None
     if match:
         before, after = clean[: match.start()].strip(" ,-•·|"), clean[match.end():].strip(" ,-•·|#")
         if len(before.split()) <= MAX_NAME_WORDS and len(after.split()) <= 2:
-            return before, None, after, True
+            return before, None, after, match.group(0)
     found = anydates.find_dates(clean)
     if not found:
         return None
@@ -106,7 +107,7 @@ def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, bool] | None
     after = clean[first.end:].strip(" ,-•·|#.")
     if len(before.split()) > MAX_NAME_WORDS or len(after.split()) > 2 or re.search(r"\d", after):
         return None
-    return before, first.when, after, False
+    return before, first.when, after, ""
 
 
 def _items(lines: list[str], start: int) -> list[Item]:
@@ -311,7 +312,7 @@ def _build(items: list[Item], indents: dict[int, int], prefix, suffix, drop: set
         else:
             body = item.body_lines
         depth = indents[item.indent]
-        node = _Node(name, item.when, _paragraphs(body, drop), depth)
+        node = _Node(name, item.when, _paragraphs(body, drop), depth, item.relative)
         while stack and stack[-1].depth >= node.depth:
             stack.pop()
         (stack[-1].replies if stack else roots).append(node)
@@ -327,6 +328,7 @@ class _Node:
     when: dates_.LooseDate | None
     body: tuple[str, ...]
     depth: int
+    relative: str = ""
     replies: list[_Node] = field(default_factory=list)
 
     def walk(self):
@@ -338,4 +340,5 @@ class _Node:
         moment = dater(self.when) if self.when else None
         inferred = bool(self.when and not self.when.year and moment)
         replies = tuple(reply.freeze(dater) for reply in self.replies)
-        return Comment(self.author, moment, self.body, replies, date_inferred=inferred)
+        return Comment(self.author, moment, self.body, replies, date_inferred=inferred,
+                       date_text="" if moment else self.relative)
