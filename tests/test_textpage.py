@@ -75,6 +75,16 @@ def test_month_archive_gives_every_post_its_year_and_no_neighbours_text(entries,
         assert merged[title].body == tuple(body)
 
 
+@PROPERTY
+@given(st.lists(st.tuples(shapes.title, shapes.day, shapes.paragraphs), min_size=2, max_size=5,
+                unique_by=lambda t: t[0]),
+       st.sampled_from(["Uncategorized, Weekly Notes", "Council, Budgets", "Notes"]))
+def test_archive_with_dates_under_the_text_gives_one_post_per_entry(entries, category_row):
+    page = parse_text(shapes.archive_dated_after_text(entries, category_row), "blog", "archive.txt")
+    got = [(post.title, post.date, post.body) for post in page.posts]
+    assert got == [(title, day, tuple(body)) for title, day, body in entries]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=400) | st.binary(max_size=400).map(lambda b: b.decode("latin-1")))
 def test_junk_text_never_raises_anything_but_ingest_error(junk):

@@ -83,6 +83,19 @@ def wordpress_archive(posts, month_header: date | None) -> str:
     return "\n".join(out)
 
 
+def archive_dated_after_text(posts, category_row: str) -> str:
+    """A category archive whose theme prints each post's category row and "Posted on" date under its
+    text, so a date line stands between one post and the next title."""
+    out = ["A Blog", "", "Menu", "", f"Category Archives: {category_row.split(', ')[-1]}", ""]
+    for post_title, when, body in posts:
+        out += [post_title, ""]
+        for text in body:
+            out += [text, ""]
+        out += [category_row, f"Posted on {when:%B} {when.day}, {when.year}", ""]
+    out += ["Post navigation", "", "Older posts", "", "Recent Posts", "", "  • Some other post"]
+    return "\n".join(out)
+
+
 def blogger_page(post_title, when: date, body, comments, author: str, labels) -> str:
     """Blogger: date header with the year, title, body, "Posted by", labels, "Name said..." comments."""
     out = [f"{when:%A}, {when.day} {when:%B} {when.year}", "", post_title, ""]

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from civicreader.ingest import anydates
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.textpage.blocks import Block, block_at, is_paragraph, is_title_candidate
+from civicreader.ingest.textpage.ending import is_term_row
 from civicreader.ingest.textpage.heading import PROSE_WORDS, Heading
 from civicreader.ingest.textpage.lines import ARCHIVE_COUNT, BY_ON, COMMENT_HEADER, POSTED_BY_ON, POSTED_ON
 
@@ -25,6 +27,8 @@ class Anchor:
     when: dates_.LooseDate | None = None
     authors: list[str] = field(default_factory=list)
     date_note: str = ""
+    dated_after_text: bool = False
+    """The post's meta row and date stand under its text, before the next post's title."""
 
 
 def find_anchors(blocks: list[Block], end: int) -> list[Anchor]:
@@ -58,6 +62,57 @@ def find_anchors(blocks: list[Block], end: int) -> list[Anchor]:
             continue
         index += 1
     return anchors
+
+
+def dated_after_text(blocks: list[Block], anchors: list[Anchor], end: int, after_header: bool) -> list[Anchor]:
+    """Archive themes that print each post's category row and date under its text: a unit is title,
+    text, meta row, date. The theme rules then take the meta row above each date for a title, the
+    same words on every post ("Uncategorized, Weekly Edits"); a title never repeats like that. Each
+    post is re-anchored on the title that opens its unit, after the previous post's date; a later
+    date line of the same shape ("Posted on …") closes one more unit."""
+    titles = [anchor.title for anchor in anchors]
+    if len(anchors) < 2 or not all(titles.count(title) > 1 or is_term_row(title) for title in titles):
+        return anchors
+    dates = [(anchor.body_start - 1, anchor.when, anchor.authors) for anchor in anchors]
+    shape = _date_line_shape(blocks[dates[0][0]].text)
+    for index in range(anchors[-1].body_start, end):
+        block = blocks[index]
+        if block.single and _date_line_shape(block.text) == shape:
+            found = anydates.find_dates(block.text)
+            dates.append((index, found[0].when, []))
+    units: list[Anchor] = []
+    unit_start = 0
+    for date_at, when, authors in dates:
+        title_at = _unit_title(blocks, unit_start, date_at, first=after_header or bool(units))
+        if title_at is None:
+            return anchors  # a unit without a title of its own: not this layout after all
+        units.append(Anchor(title_at, title_at + 1, blocks[title_at].text, when, authors, "from the page",
+                            dated_after_text=True))
+        unit_start = date_at + 1
+    return units
+
+
+def _date_line_shape(text: str) -> str | None:
+    """The words around a date line's date ("Posted on"), or None for a line with no date."""
+    found = anydates.find_dates(text)
+    if not found:
+        return None
+    return f"{text[: found[0].start].strip().casefold()}|{text[found[0].end :].strip().casefold()}"
+
+
+def _unit_title(blocks: list[Block], start: int, stop: int, first: bool) -> int | None:
+    """The title of a unit of an archive page: its first title-shaped block, or, at the top of a page
+    with no archive header (menus and the site's name come first), the last one before its text."""
+    title_at = None
+    for index in range(start, stop):
+        if is_title_candidate(blocks[index]) and not ARCHIVE_COUNT.match(blocks[index].text):
+            if first or not is_paragraph(blocks[index]):
+                title_at = index
+            if first:
+                break
+        if is_paragraph(blocks[index]):
+            break
+    return title_at
 
 
 def _posted_on_anchor(blocks: list[Block], index: int, taken: set[int]) -> Anchor | None:

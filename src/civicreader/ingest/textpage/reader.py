@@ -25,7 +25,13 @@ from pathlib import Path
 from civicreader.ingest import DateClue, IngestError, Page, Source, date_comments
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.decode import decode, looks_binary
-from civicreader.ingest.textpage.anchors import Anchor, anchor_from_heading, dateless_anchor, find_anchors
+from civicreader.ingest.textpage.anchors import (
+    Anchor,
+    anchor_from_heading,
+    dated_after_text,
+    dateless_anchor,
+    find_anchors,
+)
 from civicreader.ingest.textpage.blocks import Block, block_at, split_blocks
 from civicreader.ingest.textpage.comments import comment_datetime
 from civicreader.ingest.textpage.ending import form_start, trim_head, trim_tail
@@ -120,7 +126,8 @@ def lay_out(text: str) -> Layout:
     if header.index is not None:
         blocks = blocks[header.index + 1 :]
     end = content_end(blocks)
-    layout = Layout(lines, blocks, header, find_anchors(blocks, end), end, thread_at=len(blocks))
+    anchors = dated_after_text(blocks, find_anchors(blocks, end), end, header.index is not None)
+    layout = Layout(lines, blocks, header, anchors, end, thread_at=len(blocks))
     if header.index is None:
         layout.thread = find_thread(lines)
         if layout.thread:
@@ -172,7 +179,9 @@ def _drafts(layout: Layout):
             draft.comment_dates = [c.date for c in _walk(draft.comments) if c.date]
             draft.yearless_comments = thread.yearless_days(draft.comments)
         draft.doubt = layout.doubt
-        if not layout.archive and (thread or layout.doubt or anchor is not anchors[0] or form < len(blocks)):
+        if anchor.dated_after_text:
+            draft.body = trim_tail(draft.body)  # the meta row and the date under the text
+        elif not layout.archive and (thread or layout.doubt or anchor is not anchors[0] or form < len(blocks)):
             # only where the page shows chrome after the text (a thread or a form): a short last line
             # of a plain page is the author's
             draft.body = trim_head(trim_tail(draft.body))
