@@ -118,6 +118,18 @@ def test_a_page_of_navigation_only_is_not_a_post():
         parse_text(menu, "blog", "menu.txt")
 
 
+def test_a_listing_of_post_titles_run_together_is_not_a_post():
+    text = "\n".join([
+        "  • Home", "  • Writers", "", "Author Jane Doe", "",
+        "Rota Notes From the Depot Why the Library Stays Open Budget Day at the Council a Look Back", "",
+        "Post navigation", "«", "»", "", "Archive", "  • March 2015 (8)", "  • May 2014 (6)", "",
+    ])
+    with pytest.raises(IngestError):
+        parse_text(text, "blog", "listing.txt")
+    one_sentence = text.replace("a Look Back", "a look back at the year the library stayed open.")
+    assert read_one(one_sentence).body
+
+
 def test_right_to_left_page_reads_with_its_thread():
     comments = (Comment("مريم", datetime(2013, 2, 1, 12, 0), ("شكرا على المقال.",)),
                 Comment("יוסף", datetime(2013, 2, 2, 13, 30), ("תודה רבה על הכתבה.",)))

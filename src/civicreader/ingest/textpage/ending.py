@@ -17,6 +17,7 @@ REQUIRED_FIELD = re.compile(r"^\S.{0,40}\s\*$")
 """A form field's label with its required mark: "Name *", "E-Mail *", "Commentaire *"."""
 FORM_WINDOW = 12
 SHORT_WORDS = 12
+PROSE_MIN_WORDS = 4
 SENTENCE_END = re.compile(r"[.!?…:;][\"”»’')\]]*(?:\s*\S{1,3})?$")
 """A sentence's end, closing quotes and brackets allowed, and a smiley or sign-off of a few characters."""
 TERMS = re.compile(r"^[^.!?]{0,200}$")
@@ -76,6 +77,11 @@ def is_counter_row(paragraph: str) -> bool:
     words = paragraph.split()
     counters = sum(1 for word in words if COUNTER.match(word) and any(ch.isdigit() for ch in word))
     return 0 < len(words) <= 10 and counters >= max(1, len(words) // 2)
+
+
+def has_prose(body: list[str]) -> bool:
+    """Some paragraph reads as a sentence: words enough, ending as a sentence does."""
+    return any(len(paragraph.split()) >= PROSE_MIN_WORDS and SENTENCE_END.search(paragraph) for paragraph in body)
 
 
 def trim_tail(body: list[str]) -> list[str]:

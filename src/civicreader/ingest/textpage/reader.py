@@ -34,7 +34,7 @@ from civicreader.ingest.textpage.anchors import (
 )
 from civicreader.ingest.textpage.blocks import Block, block_at, split_blocks
 from civicreader.ingest.textpage.comments import comment_datetime
-from civicreader.ingest.textpage.ending import form_start, trim_head, trim_tail
+from civicreader.ingest.textpage.ending import form_start, has_prose, trim_head, trim_tail
 from civicreader.ingest.textpage.heading import find_heading
 from civicreader.ingest.textpage.lines import ARCHIVE_HEADERS, YEAR_ARCHIVE
 from civicreader.ingest.textpage.post import Draft, content_end, read_post, split_untitled, unique
@@ -185,6 +185,8 @@ def _drafts(layout: Layout):
             # only where the page shows chrome after the text (a thread or a form): a short last line
             # of a plain page is the author's
             draft.body = trim_head(trim_tail(draft.body))
+        if layout.doubt and draft.when is None and not draft.comments and not has_prose(draft.body):
+            continue  # no date, no title the page supports, no thread and not one sentence: a listing of links
         yield draft
         yield from asides
 
