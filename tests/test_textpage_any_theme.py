@@ -118,6 +118,25 @@ def test_a_page_of_navigation_only_is_not_a_post():
         parse_text(menu, "blog", "menu.txt")
 
 
+THREAD = (Comment("Ruth Ellis", datetime(2012, 5, 3, 9, 15), ("Then the rota was fixed.",)),
+          Comment("Kofi Mensah", datetime(2012, 5, 4, 18, 40), ("Then the depot opened.",)))
+TEXT = ["Then the council met about the library and the budget for the year, and the rota was agreed by all.",
+        "Then a second paragraph of the post that also reads as prose for a person to read at home."]
+
+
+@pytest.mark.parametrize("language", sorted(shapes.LANGUAGES))
+def test_a_card_of_short_facts_before_the_text_is_not_the_post_but_a_standfirst_and_a_list_are(language):
+    card = ["Serves", "4 people", "Ready in", "45 minutes", "Difficulty", "easy"]
+    standfirst = "Then a summary of the post in one sentence that tells what the council decided."
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), [standfirst, *card, *TEXT], THREAD,
+                                            language, "two", True, False, True))
+    assert post.body == (standfirst, *TEXT)
+    kept = ["• two eggs", "• a cup of milk", "• salt", "• pepper", "• a pinch of nutmeg", *TEXT]
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), kept, THREAD, language, "two", True,
+                                            False, True))
+    assert post.body == tuple(kept)
+
+
 def test_a_listing_of_post_titles_run_together_is_not_a_post():
     text = "\n".join([
         "  • Home", "  • Writers", "", "Author Jane Doe", "",

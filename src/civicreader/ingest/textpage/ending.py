@@ -17,6 +17,10 @@ REQUIRED_FIELD = re.compile(r"^\S.{0,40}\s\*$")
 """A form field's label with its required mark: "Name *", "E-Mail *", "Commentaire *"."""
 FORM_WINDOW = 12
 SHORT_WORDS = 12
+CARD_UNITS = 4
+"""Short units in a row before the text that make a card (a recipe's or a product's facts), not a heading."""
+LONG_PROSE_WORDS = 20
+LIST_ITEM = re.compile(r"^\s*(?:[•·▪▫◦‣●○■□☆–*-]|\d{1,3}[.)])\s")
 PROSE_MIN_WORDS = 4
 SENTENCE_END = re.compile(r"[.!?…:;][\"”»’')\]]*(?:\s*\S{1,3})?$")
 """A sentence's end, closing quotes and brackets allowed, and a smiley or sign-off of a few characters."""
@@ -93,8 +97,25 @@ def trim_tail(body: list[str]) -> list[str]:
 
 
 def trim_head(body: list[str]) -> list[str]:
-    """The body without share-counter rows before its first words."""
+    """The body without share-counter rows before its first words, nor a card of short label and value
+    units in a row ("Stagione" / "Estate, Primavera" / "Pronto in" / "45 minuti") before its first long
+    prose; a heading or two, a standfirst and list items there are the post's."""
     start = 0
     while start < len(body) - 1 and is_counter_row(body[start]):
         start += 1
-    return body[start:]
+    body = body[start:]
+    opening = next((i for i, paragraph in enumerate(body) if _long_prose(paragraph)), 0)
+    dropped: set[int] = set()
+    run: list[int] = []
+    for index in range(opening + 1):
+        if index < opening and short_unit(body[index]) and not LIST_ITEM.match(body[index]):
+            run.append(index)
+            continue
+        if len(run) >= CARD_UNITS:
+            dropped.update(run)
+        run = []
+    return [paragraph for index, paragraph in enumerate(body) if index not in dropped]
+
+
+def _long_prose(paragraph: str) -> bool:
+    return len(paragraph.split()) >= LONG_PROSE_WORDS and SENTENCE_END.search(paragraph) is not None

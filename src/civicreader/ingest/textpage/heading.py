@@ -223,9 +223,10 @@ def _title_shaped(line: str, text: str, key: str) -> bool:
 
 
 def _byline_shaped(line: str) -> bool:
-    """A short line of a name or two under the title ("von Alex Schnarr", "Kommentare 19")."""
+    """A short line of a name or two under the title ("von Alex Schnarr", "Kommentare 19"); a list
+    item there opens the text."""
     words = line.split()
-    return 0 < len(words) <= 6 and not line.rstrip().endswith((".", "!", "?"))
+    return 0 < len(words) <= 6 and not line.rstrip().endswith((".", "!", "?")) and not list_marker(line)
 
 
 def _date_after_text(best: Heading, dated: list[_Dated]) -> Heading:
