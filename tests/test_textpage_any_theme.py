@@ -137,6 +137,17 @@ def test_a_card_of_short_facts_before_the_text_is_not_the_post_but_a_standfirst_
     assert post.body == tuple(kept)
 
 
+@pytest.mark.parametrize("tail", [
+    "Ingredients\nlemons yoghurt sponge fingers cream\nFound in\nbrunch breakfast birthday sunday summer cold snacks"
+    "\nPrint it\nKeep it",
+    "first meals6 months7 months8 months9 months10 months11 monthsno eggsummer lunchwinter supper for the family",
+])
+def test_a_stack_of_labels_or_links_run_together_after_the_text_is_not_the_post(tail):
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), [*TEXT, tail], THREAD, "it", "after",
+                                            True, False, True))
+    assert post.body == tuple(TEXT)
+
+
 def test_a_listing_of_post_titles_run_together_is_not_a_post():
     text = "\n".join([
         "  • Home", "  • Writers", "", "Author Jane Doe", "",

@@ -31,6 +31,9 @@ from civicreader.ingest.textpage.lines import (
     says_start,
 )
 
+MIN_STACK = 3
+MAX_LABEL_WORDS = 10
+
 
 @dataclass
 class Block:
@@ -141,15 +144,24 @@ def split_caption(paragraph: str) -> list[str]:
 
 
 def body_paragraphs(block: Block) -> list[str]:
-    """A block's paragraphs: list items and hard-wrapped code keep their lines; prose is joined."""
+    """A block's paragraphs: list items, a stack of labels and hard-wrapped code keep their lines; prose
+    is joined."""
     lines = [line for line in block.lines if line.strip()]
     if any(is_list_item(line) for line in lines) and all(is_list_item(line) for line in lines):
         return [" ".join(line.split()) for line in lines]
     if block.indent >= 4 and len(lines) > 1:
         width = min(indent_of(line) for line in lines)
         return ["\n".join(line[width:] for line in lines)]
+    if len(lines) >= MIN_STACK and all(_label_like(line) for line in lines):
+        return [" ".join(line.split()) for line in lines]  # "Ingredienti" / "limoni yogurt" / "Stampa"
     text = block.text
     return split_caption(text) if text else []
+
+
+def _label_like(line: str) -> bool:
+    """A line of a few words that ends no sentence: a label, a value, a link."""
+    words = line.split()
+    return len(words) <= MAX_LABEL_WORDS and not is_sentence(line) and not line.rstrip().endswith((".", "!", "?", ":"))
 
 
 def block_at(blocks: list[Block], line: int) -> int | None:

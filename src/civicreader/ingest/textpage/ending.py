@@ -20,6 +20,8 @@ SHORT_WORDS = 12
 CARD_UNITS = 4
 """Short units in a row before the text that make a card (a recipe's or a product's facts), not a heading."""
 LONG_PROSE_WORDS = 20
+GLUE = re.compile(r"[^\W\d_][0-9]|[a-zà-ÿ][A-ZÀ-Þ]")
+MIN_GLUED = 4
 LIST_ITEM = re.compile(r"^\s*(?:[•·▪▫◦‣●○■□☆–*-]|\d{1,3}[.)])\s")
 PROSE_MIN_WORDS = 4
 SENTENCE_END = re.compile(r"[.!?…:;][\"”»’')\]]*(?:\s*\S{1,3})?$")
@@ -62,6 +64,8 @@ def short_unit(paragraph: str) -> bool:
         return True
     if len(words) <= 3 and paragraph.rstrip().endswith(":"):
         return True  # a label ("Teilen:", "Share this:")
+    if is_link_run(paragraph):
+        return True
     return len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
 
 
@@ -74,6 +78,13 @@ def is_term_row(paragraph: str) -> bool:
         and len(paragraph.split()) <= 30
         and sum(len(part.split()) for part in parts) / len(parts) <= 4
     )
+
+
+def is_link_run(paragraph: str) -> bool:
+    """Links copied with no space between them ("premiers repas6 mois7 mois8 moissans oeuf"): words glued
+    to digits or capitals again and again, and no sentence's end."""
+    glued = len(GLUE.findall(paragraph))
+    return glued >= MIN_GLUED and glued * 5 >= len(paragraph.split()) and not SENTENCE_END.search(paragraph)
 
 
 def is_counter_row(paragraph: str) -> bool:
