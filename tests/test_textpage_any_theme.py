@@ -148,6 +148,19 @@ def test_a_stack_of_labels_or_links_run_together_after_the_text_is_not_the_post(
     assert post.body == tuple(TEXT)
 
 
+def test_a_comment_forms_heading_and_the_plea_under_it_are_not_the_post():
+    form = ["Leave a Note & a Rating", "",
+            "If you tried this, please give it a rating along with your note! It helps other readers find the "
+            "post, and your notes always make the day of everyone who works on this blog :) Thank you!", "",
+            "Your address will not be shown. Fields marked * are needed.", "", "Note *", "", "Name *", "",
+            "Email *", ""]
+    text = shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), TEXT, THREAD, "en", "two", True, False, True)
+    thread_at = text.index("2 Comments")
+    post = read_one(text[:thread_at] + "\n".join(form) + "\n" + text[thread_at:])
+    assert post.body == tuple(TEXT)
+    assert len(post.comments) == 2
+
+
 def test_a_listing_of_post_titles_run_together_is_not_a_post():
     text = "\n".join([
         "  • Home", "  • Writers", "", "Author Jane Doe", "",

@@ -37,16 +37,32 @@ def form_start(lines: list[str], start: int, stop: int) -> int | None:
     fields = [i for i in range(start, stop) if REQUIRED_FIELD.match(" ".join(lines[i].split()))]
     for first, second in itertools.pairwise(fields):
         if second - first <= FORM_WINDOW:
-            begin = first
-            filled_above = 0
-            for above in range(first - 1, max(start, first - FORM_WINDOW) - 1, -1):
-                if not lines[above].strip():
-                    continue
-                if len(lines[above].split()) > 25 or filled_above >= 3:
-                    break
-                begin, filled_above = above, filled_above + 1
-            return begin
+            return _form_heading(lines, start, first)
     return None
+
+
+def _form_heading(lines: list[str], start: int, first_field: int) -> int:
+    """Where the form begins above its first field: its notice lines and heading ("Leave a Comment"),
+    and a longer plea under that heading ("If you enjoyed this recipe, please…")."""
+    begin = first_field
+    filled_above = 0
+    for above in range(first_field - 1, max(start, first_field - FORM_WINDOW) - 1, -1):
+        if not lines[above].strip():
+            continue
+        if filled_above >= 3:
+            break
+        if len(lines[above].split()) > 25:
+            heading = next((n for n in range(above - 1, max(start, above - 3) - 1, -1) if lines[n].strip()), None)
+            if heading is None or not _form_title(lines[heading]) or (heading > 0 and lines[heading - 1].strip()):
+                break
+            return heading
+        begin, filled_above = above, filled_above + 1
+    return begin
+
+
+def _form_title(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 6 and not SENTENCE_END.search(line)
 
 
 def short_unit(paragraph: str) -> bool:
