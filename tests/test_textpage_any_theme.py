@@ -161,6 +161,30 @@ def test_a_comment_forms_heading_and_the_plea_under_it_are_not_the_post():
     assert len(post.comments) == 2
 
 
+RELATIVE = {"en": ("3 weeks ago", "2 days ago"), "de": ("vor 3 Wochen", "vor 2 Tagen"),
+            "fr": ("il y a 3 semaines", "il y a 2 jours"), "it": ("3 settimane fa", "2 giorni fa"),
+            "da": ("3 uger siden", "2 dage siden"), "pt": ("há 3 semanas", "há 2 dias")}
+
+
+@pytest.mark.parametrize("language", sorted(shapes.LANGUAGES))
+@pytest.mark.parametrize("header", ["one", "two", "after"])
+def test_relative_comment_times_in_the_pages_language_keep_the_thread_and_their_words(language, header):
+    reply = Comment("Priya", datetime(2012, 5, 5, 11, 0), ("Then the rota.",))
+    comments = (Comment("Joe Taylor", datetime(2012, 5, 4, 10, 5), ("Then the budget.",), (reply,)),
+                Comment("Lena Berg", datetime(2012, 5, 6, 8, 0), ("Then the depot.",)))
+    text = shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), TEXT, comments, language, header, True, False,
+                                   True)
+    earlier, later = RELATIVE[language]
+    for comment, words in ((comments[0], earlier), (reply, later), (comments[1], later)):
+        text = text.replace(shapes.stamp(language, comment.date), words)
+    post = read_one(text)
+    assert post.body == tuple(TEXT)
+    got = [(depth, c.author, c.date, c.date_text, c.body) for depth, c in post.walk_comments()]
+    assert got == [(0, "Joe Taylor", None, earlier, ("Then the budget.",)),
+                   (1, "Priya", None, later, ("Then the rota.",)),
+                   (0, "Lena Berg", None, later, ("Then the depot.",))]
+
+
 def test_a_listing_of_post_titles_run_together_is_not_a_post():
     text = "\n".join([
         "  • Home", "  • Writers", "", "Author Jane Doe", "",

@@ -193,7 +193,7 @@ def _date_only(language: str, when: date) -> str:
     return day_form.format(month=months[when.month - 1], day=when.day, year=when.year)
 
 
-def _stamp(language: str, when: datetime) -> str:
+def stamp(language: str, when: datetime) -> str:
     months, form, *_ = LANGUAGES[language]
     return form.format(month=months[when.month - 1], day=when.day, year=when.year, time=f"{when:%H:%M}")
 
@@ -222,21 +222,21 @@ def list_thread_page(post_title, when: date, body, comments, language: str, head
                 marker = f"{number:>2}."
             else:
                 marker = BULLETS[(level - 1) % len(BULLETS)]
-            stamp = _stamp(language, node.date)
+            shown = stamp(language, node.date)
             name = f"{node.author} {says_word}" if says else node.author
             inner = pad + "    "
             if header == "one":
-                out += [f"{pad}{marker} {name} {stamp}", ""]
+                out += [f"{pad}{marker} {name} {shown}", ""]
             elif header == "two":
-                out += [f"{pad}{marker}", f"{inner}{name}", f"{inner}{stamp}", ""]
+                out += [f"{pad}{marker}", f"{inner}{name}", f"{inner}{shown}", ""]
             elif header == "date_first":
-                out += [f"{pad}{marker}", f"{inner}{stamp}", f"{inner}{name}", ""]
+                out += [f"{pad}{marker}", f"{inner}{shown}", f"{inner}{name}", ""]
             else:
                 out += [f"{pad}{marker} {name}", ""]
             for text in node.body:
                 out += [f"{inner}{text}", ""]
             if header == "after":
-                out += [f"{inner}{stamp} {reply_word}" if action else f"{inner}{stamp}", ""]
+                out += [f"{inner}{shown} {reply_word}" if action else f"{inner}{shown}", ""]
             elif action:
                 out += [f"{inner}{reply_word}", ""]
     out += ["Leave a comment", "", "Name *", "", "Email *", "", "Website", "", "© 2013 A Blog", ""]

@@ -101,13 +101,24 @@ def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, str] | None:
             return before, None, after, match.group(0)
     found = anydates.find_dates(clean)
     if not found:
-        return None
+        return _relative_in(clean)
     first = found[0]
     before = clean[: first.start].strip(" ,-•·|")
     after = clean[first.end:].strip(" ,-•·|#.")
     if len(before.split()) > MAX_NAME_WORDS or len(after.split()) > 2 or re.search(r"\d", after):
         return None
     return before, first.when, after, ""
+
+
+def _relative_in(clean: str) -> tuple[str, None, str, str] | None:
+    """A header's time relative to now in the page's language ("vor 3 Wochen", "il y a 2 jours")."""
+    found = anydates.find_relative(clean)
+    if not found:
+        return None
+    before, after = clean[: found[0]].strip(" ,-•·|"), clean[found[1]:].strip(" ,-•·|#.")
+    if len(before.split()) > MAX_NAME_WORDS or len(after.split()) > 2:
+        return None
+    return before, None, after, clean[found[0] : found[1]]
 
 
 def _items(lines: list[str], start: int) -> list[Item]:
@@ -158,8 +169,10 @@ def _read_header(item: Item) -> None:
     elif second and not first and (_name_like(filled[0][1]) or not second[0]) and len(second[0].split()) <= 1:
         item.name, found, header = filled[0][1], second, [0, 1]  # "Name" / "date"
     elif (len(filled) > 2 and not first and not second and _name_like(filled[0][1])
-          and len(filled[1][1].split()) <= 3 and (third := _date_in(filled[2][1])) and not third[0]):
-        item.name, found, header = filled[0][1], third, [0, 1, 2]  # "Name" / a badge ("Author") / "date"
+          and len(filled[1][1].split()) <= 3 and not filled[1][1].endswith((".", "!", "?", "…"))
+          and (third := _date_in(filled[2][1])) and not third[0]):
+        # "Name" / a badge ("Author"; a sentence there is a short comment's text) / "date"
+        item.name, found, header = filled[0][1], third, [0, 1, 2]
     elif second and not first and second[0]:  # "subject" / "Submetido por Name a date": the subject is text
         item.name, found, header = second[0], second, [1]
     else:
