@@ -104,6 +104,8 @@ def test_junk_text_never_raises_anything_but_ingest_error(junk):
     "Labels: a, b", "Continue reading", "This entry was posted in A and tagged , , .", "← Older", "",
     "A short title", "A paragraph of ordinary prose that goes on long enough to be taken for body text.",
     "Anne said...", "9 March 2011 at 08:02", "    indented words", "• a bullet", "1. a numbered item",
+    "Uncategorized, Notes", "Posted on June 7, 2017", "Category Archives: Notes", "vor 3 Wochen", "Name *",
+    "Serves", "4 people", "meals6 months7 months8 monthsno eggsummer lunch",
 ]), max_size=40))
 def test_shuffled_page_parts_never_raise(lines):
     with contextlib.suppress(IngestError):

@@ -5,6 +5,7 @@ families' shapes, or from the page's best-supported heading (`heading`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from civicreader.ingest import anydates
@@ -70,12 +71,12 @@ def dated_after_text(blocks: list[Block], anchors: list[Anchor], end: int, after
     same words on every post ("Uncategorized, Weekly Edits"); a title never repeats like that. Each
     post is re-anchored on the title that opens its unit, after the previous post's date; a later
     date line of the same shape ("Posted on …") closes one more unit."""
-    titles = [anchor.title for anchor in anchors]
-    if len(anchors) < 2 or not all(titles.count(title) > 1 or is_term_row(title) for title in titles):
+    titles = Counter(anchor.title for anchor in anchors)
+    if len(anchors) < 2 or not all(count > 1 or is_term_row(title) for title, count in titles.items()):
         return anchors
     dates = [(anchor.body_start - 1, anchor.when, anchor.authors) for anchor in anchors]
     shape = _date_line_shape(blocks[dates[0][0]].text)
-    for index in range(anchors[-1].body_start, end):
+    for index in range(anchors[-1].body_start, end if shape is not None else 0):
         block = blocks[index]
         if block.single and _date_line_shape(block.text) == shape:
             found = anydates.find_dates(block.text)
