@@ -13,7 +13,8 @@ Fields (each a mean over the pages it applies to, 1.0 = all right):
   date       the post's date, or none where the page prints none (an archive: share right)
   first      the post's first paragraph (from the HTML) starts the body
   last       the post's last paragraph (from the HTML) ends the body
-  chrome     share of body paragraphs that are the post's own text (not menus, forms, comments)
+  chrome     share of body paragraphs that are the post's own text (not menus, forms, comments);
+             w3m's numbers before ordered-list items are not counted against a paragraph
   comments   comments matched by author, over the larger of ours and the page's count
   top        top-level count right
   depth      deepest level right
@@ -162,13 +163,18 @@ def paragraphs_of(elements) -> list[str]:
     return chunks
 
 
+LIST_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+")
+"""w3m numbers the items of an ordered list ("1. Stir…"); the HTML's text has no such number."""
+
+
 def body_scores(post, content) -> dict[str, float]:
     paragraphs = paragraphs_of(content)
     body = [fold(p) for p in post.body]
     whole = fold(" ".join(element_text(element) for element in content))
     first = fold(paragraphs[0])[:SNIPPET] if paragraphs else ""
     last = fold(paragraphs[-1])[-SNIPPET:] if paragraphs else ""
-    kept = [p for p in body if len(p) >= 3]
+    kept = [fold(LIST_NUMBER.sub("", p)) for p in post.body]
+    kept = [p for p in kept if len(p) >= 3]
     return {
         "first": float(bool(first) and first in "".join(body[:2])),
         "last": float(bool(last) and last in "".join(body[-2:])),

@@ -54,14 +54,19 @@ moments = st.datetimes(
     min_value=datetime(1990, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.none() | st.just(UTC)
 )
 
+# The page's words for an undated time, as the reader keeps them: one line, spaces folded.
+date_words = st.text(text_char, max_size=20).map(lambda text: " ".join(text.split()))
+
+
 def only_dates_inferred(comment: Comment) -> Comment:
-    return comment if comment.date else replace(comment, date_inferred=False)
+    """A year is inferred only for a date; the page's words are kept only where there is none."""
+    return replace(comment, date_text="") if comment.date else replace(comment, date_inferred=False)
 
 
 comment_trees = st.recursive(
     st.builds(
         Comment, author=names, date=st.none() | moments, body=paragraphs.map(tuple), replies=st.just(()),
-        date_inferred=st.booleans(),
+        date_inferred=st.booleans(), date_text=date_words,
     ).map(only_dates_inferred),
     lambda children: st.builds(
         Comment,
@@ -70,6 +75,7 @@ comment_trees = st.recursive(
         body=paragraphs.map(tuple),
         replies=st.lists(children, max_size=4).map(tuple),
         date_inferred=st.booleans(),
+        date_text=date_words,
     ).map(only_dates_inferred),
     max_leaves=25,
 )
@@ -148,6 +154,16 @@ def test_a_comment_date_with_an_inferred_year_says_so_and_reads_back_inferred():
     assert "- **Joe** · 2010-12-28 15:04 (year inferred)" in lines
     assert "- **Sue** · 2010-12-28 15:04" in lines
     assert [comment.date_inferred for comment in read_back(render_markdown(post)).comments] == [True, False]
+
+
+def test_a_comment_time_given_only_in_words_is_written_as_the_page_said_and_reads_back():
+    post = make_post(comments=(Comment("Robin", None, ("Made it twice.",), date_text="3 weeks ago"),
+                               Comment("Dan", None, ("No time shown.",))))
+    lines = render_markdown(post).split("\n")
+    assert "- **Robin** · 3 weeks ago (as the page said)" in lines
+    assert "- **Dan**" in lines
+    back = read_back(render_markdown(post)).comments
+    assert [(c.date, c.date_text) for c in back] == [(None, "3 weeks ago"), (None, "")]
 
 
 def test_comment_without_author_or_date_is_still_an_item():

@@ -75,6 +75,16 @@ def test_month_archive_gives_every_post_its_year_and_no_neighbours_text(entries,
         assert merged[title].body == tuple(body)
 
 
+@PROPERTY
+@given(st.lists(st.tuples(shapes.title, shapes.day, shapes.paragraphs), min_size=2, max_size=5,
+                unique_by=lambda t: t[0]),
+       st.sampled_from(["Uncategorized, Weekly Notes", "Council, Budgets", "Notes"]))
+def test_archive_with_dates_under_the_text_gives_one_post_per_entry(entries, category_row):
+    page = parse_text(shapes.archive_dated_after_text(entries, category_row), "blog", "archive.txt")
+    got = [(post.title, post.date, post.body) for post in page.posts]
+    assert got == [(title, day, tuple(body)) for title, day, body in entries]
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=400) | st.binary(max_size=400).map(lambda b: b.decode("latin-1")))
 def test_junk_text_never_raises_anything_but_ingest_error(junk):
@@ -94,6 +104,8 @@ def test_junk_text_never_raises_anything_but_ingest_error(junk):
     "Labels: a, b", "Continue reading", "This entry was posted in A and tagged , , .", "← Older", "",
     "A short title", "A paragraph of ordinary prose that goes on long enough to be taken for body text.",
     "Anne said...", "9 March 2011 at 08:02", "    indented words", "• a bullet", "1. a numbered item",
+    "Uncategorized, Notes", "Posted on June 7, 2017", "Category Archives: Notes", "vor 3 Wochen", "Name *",
+    "Serves", "4 people", "meals6 months7 months8 monthsno eggsummer lunch",
 ]), max_size=40))
 def test_shuffled_page_parts_never_raise(lines):
     with contextlib.suppress(IngestError):
@@ -111,11 +123,54 @@ def test_relative_and_yearless_comment_dates(tmp_path):
     ])
     [post] = merge_pages([parse_text(text, "blog", "p.txt")])
     [first] = post.comments
-    assert first.date is None
+    assert (first.date, first.date_text) == (None, "3 weeks ago")  # no day can be read: the words are kept
     assert first.body == ("Who chose the projects?",)
     [reply] = first.replies
+    assert reply.date_text == ""
     # 1 March comes before 3 March: the reply is from the next year, never before its post
     assert reply.date == datetime(2013, 3, 1, 9, 5)
+
+
+RELATIVE_PAGE = "\n".join([
+    "  • Home", "  • Recipes", "", "Pear and Oat Crumble", "", "June 2, 2021", "",
+    "Then the crumble that the parish kitchen made for the whole street on the longest evening of summer.", "",
+    "14 comments", "",
+    " 1. Robin", "    3 weeks ago", "", "    Then I baked it twice for the rota.", "", "    Reply",
+    "     1. Kofi Mensah", "        2 days ago", "", "        Then the oats went in first.", "", "        Reply",
+    " 2. Lena Berg", "    June 3, 2021 at 9:15 am", "", "    Then the depot took the spare one.", "", "    Reply", "",
+    "Leave a Comment", "", "Name *", "", "Email *", "",
+])
+
+
+def test_a_list_thread_keeps_relative_comment_times_as_the_page_wrote_them():
+    [post] = merge_pages([parse_text(RELATIVE_PAGE, "blog", "p.txt")])
+    [robin, lena] = post.comments
+    [kofi] = robin.replies
+    assert [(c.author, c.date, c.date_text) for c in (robin, kofi, lena)] == [
+        ("Robin", None, "3 weeks ago"), ("Kofi Mensah", None, "2 days ago"),
+        ("Lena Berg", datetime(2021, 6, 3, 9, 15), ""),
+    ]
+
+
+def test_relative_comment_times_survive_the_index_show_and_json(tmp_path):
+    from click.testing import CliRunner
+
+    from civicreader.cli import main
+
+    blog = tmp_path / "corpus" / "kitchen"
+    blog.mkdir(parents=True)
+    (blog / "crumble.txt").write_text(RELATIVE_PAGE, encoding="utf-8")
+    corpus, index = str(tmp_path / "corpus"), str(tmp_path / "index")
+    runner = CliRunner()
+    [parsed] = json.loads(runner.invoke(main, ["parse", corpus, "--json"]).stdout)
+    assert parsed["comments"][0]["date_text"] == "3 weeks ago"
+    shown = runner.invoke(main, ["show", parsed["id"], "--corpus", corpus, "--index", index])
+    assert shown.exit_code == 0, shown.output
+    robin = next(line for line in shown.stdout.splitlines() if line.strip().startswith("#1 Robin"))
+    assert robin.strip().endswith("3 weeks ago (as the page said)")
+    stored = json.loads(runner.invoke(main, ["show", parsed["id"], "--corpus", corpus, "--index", index,
+                                             "--json"]).stdout)
+    assert stored["comments"][0]["replies"][0]["date_text"] == "2 days ago"
 
 
 def test_teaser_and_full_page_merge_into_one_full_post(tmp_path):

@@ -118,6 +118,85 @@ def test_a_page_of_navigation_only_is_not_a_post():
         parse_text(menu, "blog", "menu.txt")
 
 
+THREAD = (Comment("Ruth Ellis", datetime(2012, 5, 3, 9, 15), ("Then the rota was fixed.",)),
+          Comment("Kofi Mensah", datetime(2012, 5, 4, 18, 40), ("Then the depot opened.",)))
+TEXT = ["Then the council met about the library and the budget for the year, and the rota was agreed by all.",
+        "Then a second paragraph of the post that also reads as prose for a person to read at home."]
+
+
+@pytest.mark.parametrize("language", sorted(shapes.LANGUAGES))
+def test_a_card_of_short_facts_before_the_text_is_not_the_post_but_a_standfirst_and_a_list_are(language):
+    card = ["Serves", "4 people", "Ready in", "45 minutes", "Difficulty", "easy"]
+    standfirst = "Then a summary of the post in one sentence that tells what the council decided."
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), [standfirst, *card, *TEXT], THREAD,
+                                            language, "two", True, False, True))
+    assert post.body == (standfirst, *TEXT)
+    kept = ["• two eggs", "• a cup of milk", "• salt", "• pepper", "• a pinch of nutmeg", *TEXT]
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), kept, THREAD, language, "two", True,
+                                            False, True))
+    assert post.body == tuple(kept)
+
+
+@pytest.mark.parametrize("tail", [
+    "Ingredients\nlemons yoghurt sponge fingers cream\nFound in\nbrunch breakfast birthday sunday summer cold snacks"
+    "\nPrint it\nKeep it",
+    "first meals6 months7 months8 months9 months10 months11 monthsno eggsummer lunchwinter supper for the family",
+])
+def test_a_stack_of_labels_or_links_run_together_after_the_text_is_not_the_post(tail):
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), [*TEXT, tail], THREAD, "it", "after",
+                                            True, False, True))
+    assert post.body == tuple(TEXT)
+
+
+def test_a_comment_forms_heading_and_the_plea_under_it_are_not_the_post():
+    form = ["Leave a Note & a Rating", "",
+            "If you tried this, please give it a rating along with your note! It helps other readers find the "
+            "post, and your notes always make the day of everyone who works on this blog :) Thank you!", "",
+            "Your address will not be shown. Fields marked * are needed.", "", "Note *", "", "Name *", "",
+            "Email *", ""]
+    text = shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), TEXT, THREAD, "en", "two", True, False, True)
+    thread_at = text.index("2 Comments")
+    post = read_one(text[:thread_at] + "\n".join(form) + "\n" + text[thread_at:])
+    assert post.body == tuple(TEXT)
+    assert len(post.comments) == 2
+
+
+RELATIVE = {"en": ("3 weeks ago", "2 days ago"), "de": ("vor 3 Wochen", "vor 2 Tagen"),
+            "fr": ("il y a 3 semaines", "il y a 2 jours"), "it": ("3 settimane fa", "2 giorni fa"),
+            "da": ("3 uger siden", "2 dage siden"), "pt": ("há 3 semanas", "há 2 dias")}
+
+
+@pytest.mark.parametrize("language", sorted(shapes.LANGUAGES))
+@pytest.mark.parametrize("header", ["one", "two", "after"])
+def test_relative_comment_times_in_the_pages_language_keep_the_thread_and_their_words(language, header):
+    reply = Comment("Priya", datetime(2012, 5, 5, 11, 0), ("Then the rota.",))
+    comments = (Comment("Joe Taylor", datetime(2012, 5, 4, 10, 5), ("Then the budget.",), (reply,)),
+                Comment("Lena Berg", datetime(2012, 5, 6, 8, 0), ("Then the depot.",)))
+    text = shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), TEXT, comments, language, header, True, False,
+                                   True)
+    earlier, later = RELATIVE[language]
+    for comment, words in ((comments[0], earlier), (reply, later), (comments[1], later)):
+        text = text.replace(shapes.stamp(language, comment.date), words)
+    post = read_one(text)
+    assert post.body == tuple(TEXT)
+    got = [(depth, c.author, c.date, c.date_text, c.body) for depth, c in post.walk_comments()]
+    assert got == [(0, "Joe Taylor", None, earlier, ("Then the budget.",)),
+                   (1, "Priya", None, later, ("Then the rota.",)),
+                   (0, "Lena Berg", None, later, ("Then the depot.",))]
+
+
+def test_a_listing_of_post_titles_run_together_is_not_a_post():
+    text = "\n".join([
+        "  • Home", "  • Writers", "", "Author Jane Doe", "",
+        "Rota Notes From the Depot Why the Library Stays Open Budget Day at the Council a Look Back", "",
+        "Post navigation", "«", "»", "", "Archive", "  • March 2015 (8)", "  • May 2014 (6)", "",
+    ])
+    with pytest.raises(IngestError):
+        parse_text(text, "blog", "listing.txt")
+    one_sentence = text.replace("a Look Back", "a look back at the year the library stayed open.")
+    assert read_one(one_sentence).body
+
+
 def test_right_to_left_page_reads_with_its_thread():
     comments = (Comment("مريم", datetime(2013, 2, 1, 12, 0), ("شكرا على المقال.",)),
                 Comment("יוסף", datetime(2013, 2, 2, 13, 30), ("תודה רבה על הכתבה.",)))

@@ -83,6 +83,19 @@ def wordpress_archive(posts, month_header: date | None) -> str:
     return "\n".join(out)
 
 
+def archive_dated_after_text(posts, category_row: str) -> str:
+    """A category archive whose theme prints each post's category row and "Posted on" date under its
+    text, so a date line stands between one post and the next title."""
+    out = ["A Blog", "", "Menu", "", f"Category Archives: {category_row.split(', ')[-1]}", ""]
+    for post_title, when, body in posts:
+        out += [post_title, ""]
+        for text in body:
+            out += [text, ""]
+        out += [category_row, f"Posted on {when:%B} {when.day}, {when.year}", ""]
+    out += ["Post navigation", "", "Older posts", "", "Recent Posts", "", "  • Some other post"]
+    return "\n".join(out)
+
+
 def blogger_page(post_title, when: date, body, comments, author: str, labels) -> str:
     """Blogger: date header with the year, title, body, "Posted by", labels, "Name said..." comments."""
     out = [f"{when:%A}, {when.day} {when:%B} {when.year}", "", post_title, ""]
@@ -180,7 +193,7 @@ def _date_only(language: str, when: date) -> str:
     return day_form.format(month=months[when.month - 1], day=when.day, year=when.year)
 
 
-def _stamp(language: str, when: datetime) -> str:
+def stamp(language: str, when: datetime) -> str:
     months, form, *_ = LANGUAGES[language]
     return form.format(month=months[when.month - 1], day=when.day, year=when.year, time=f"{when:%H:%M}")
 
@@ -209,21 +222,21 @@ def list_thread_page(post_title, when: date, body, comments, language: str, head
                 marker = f"{number:>2}."
             else:
                 marker = BULLETS[(level - 1) % len(BULLETS)]
-            stamp = _stamp(language, node.date)
+            shown = stamp(language, node.date)
             name = f"{node.author} {says_word}" if says else node.author
             inner = pad + "    "
             if header == "one":
-                out += [f"{pad}{marker} {name} {stamp}", ""]
+                out += [f"{pad}{marker} {name} {shown}", ""]
             elif header == "two":
-                out += [f"{pad}{marker}", f"{inner}{name}", f"{inner}{stamp}", ""]
+                out += [f"{pad}{marker}", f"{inner}{name}", f"{inner}{shown}", ""]
             elif header == "date_first":
-                out += [f"{pad}{marker}", f"{inner}{stamp}", f"{inner}{name}", ""]
+                out += [f"{pad}{marker}", f"{inner}{shown}", f"{inner}{name}", ""]
             else:
                 out += [f"{pad}{marker} {name}", ""]
             for text in node.body:
                 out += [f"{inner}{text}", ""]
             if header == "after":
-                out += [f"{inner}{stamp} {reply_word}" if action else f"{inner}{stamp}", ""]
+                out += [f"{inner}{shown} {reply_word}" if action else f"{inner}{shown}", ""]
             elif action:
                 out += [f"{inner}{reply_word}", ""]
     out += ["Leave a comment", "", "Name *", "", "Email *", "", "Website", "", "© 2013 A Blog", ""]

@@ -477,6 +477,8 @@ def print_post(post) -> None:
         lines.add(f"{post.comment_count} comments", style="bold")
     for number, (depth, comment) in enumerate(post.walk_comments(), start=1):
         stamp = comment.date.strftime("%Y-%m-%d %H:%M") if comment.date else "undated"
+        if comment.date is None and comment.date_text:
+            stamp = f"{one_line(comment.date_text)} (as the page said)"
         if comment.date_inferred:
             stamp += " (year inferred)"
         if depth > SHOWN_INDENT_LEVELS:

@@ -24,6 +24,9 @@ class Comment:
     date_inferred: bool = False
     """The page gave the comment's day without a year: the year is its post's, or the next one
     where the day comes earlier in the calendar (a comment is never older than its post)."""
+    date_text: str = ""
+    """The page's own words for a time no day can be read from ("3 weeks ago"), kept as written;
+    empty when the comment has a date or the page gave none."""
 
     def walk(self, depth: int = 0):
         """Yield (depth, comment) for this comment and every reply below it, in thread order.
@@ -41,6 +44,7 @@ class Comment:
             "author": self.author,
             "date": self.date.strftime("%Y-%m-%dT%H:%M") if self.date else None,
             "date_inferred": self.date_inferred,
+            "date_text": self.date_text,
             "body": list(self.body),
             "replies": [reply.to_dict() for reply in self.replies],
         }
@@ -54,6 +58,7 @@ class Comment:
             body=tuple(data.get("body") or ()),
             replies=tuple(cls.from_dict(reply) for reply in data.get("replies") or ()),
             date_inferred=bool(data.get("date_inferred")),
+            date_text=str(data.get("date_text") or ""),
         )
 
 

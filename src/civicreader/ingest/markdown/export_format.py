@@ -34,6 +34,8 @@ NO_NAME = "*(no name)*"
 AUTHOR_DATE_SEPARATOR = " · "
 YEAR_INFERRED = " (year inferred)"
 """After a comment's date whose year the page did not give."""
+AS_WRITTEN = " (as the page said)"
+"""After a comment's time the page gave only in words no day can be read from ("3 weeks ago")."""
 INDENT = "  "
 
 
@@ -110,7 +112,8 @@ def comment_header(comment: Comment) -> str:
     author = " ".join(comment.author.split("\n"))
     who = f"**{escape_inline(author)}**" if author else NO_NAME
     if comment.date is None:
-        return who
+        words = " ".join(comment.date_text.split())
+        return f"{who}{AUTHOR_DATE_SEPARATOR}{escape_inline(words)}{AS_WRITTEN}" if words else who
     inferred = YEAR_INFERRED if comment.date_inferred else ""
     return f"{who}{AUTHOR_DATE_SEPARATOR}{format_comment_date(comment.date)}{inferred}"
 
@@ -291,7 +294,7 @@ def _read_comments(lines: list[str], position: int, depth: int) -> tuple[tuple[C
             position += 1
         if position >= len(lines) or not lines[position].startswith(marker):
             return tuple(comments), start
-        author, when, inferred = _parse_header(lines[position][len(marker) :])
+        author, when, inferred, words = _parse_header(lines[position][len(marker) :])
         position += 1
         body: list[str] = []
         while True:
@@ -304,16 +307,20 @@ def _read_comments(lines: list[str], position: int, depth: int) -> tuple[tuple[C
                 break
             position = _read_paragraph(lines, probe, text_indent, body)
         replies, position = _read_comments(lines, position, depth + 1)
-        comments.append(Comment(author=author, date=when, body=tuple(body), replies=replies, date_inferred=inferred))
+        comments.append(Comment(author=author, date=when, body=tuple(body), replies=replies, date_inferred=inferred,
+                                date_text=words))
 
 
-def _parse_header(text: str) -> tuple[str, datetime | None, bool]:
-    """(author, date, whether the date's year was inferred) from an exported comment's first line."""
+def _parse_header(text: str) -> tuple[str, datetime | None, bool, str]:
+    """(author, date, whether the date's year was inferred, the page's words for an undated time) from
+    an exported comment's first line."""
     match = _HEADER.match(text) or _NO_NAME_HEADER.match(text)
     if not match:
-        return unescape(text), None, False
+        return unescape(text), None, False, ""
     author = unescape(match.group("author")) if "author" in match.groupdict() else ""
     stamp = (match.group("date") or "").strip()
+    if stamp.endswith(AS_WRITTEN.strip()):
+        return author, None, False, unescape(stamp[: -len(AS_WRITTEN.strip())].strip())
     inferred = stamp.endswith(YEAR_INFERRED.strip())
     if inferred:
         stamp = stamp[: -len(YEAR_INFERRED.strip())]
@@ -323,4 +330,4 @@ def _parse_header(text: str) -> tuple[str, datetime | None, bool]:
             when = datetime.fromisoformat(stamp.strip())
         except ValueError:
             when = None
-    return author, when, inferred and when is not None
+    return author, when, inferred and when is not None, ""

@@ -17,6 +17,13 @@ REQUIRED_FIELD = re.compile(r"^\S.{0,40}\s\*$")
 """A form field's label with its required mark: "Name *", "E-Mail *", "Commentaire *"."""
 FORM_WINDOW = 12
 SHORT_WORDS = 12
+CARD_UNITS = 4
+"""Short units in a row before the text that make a card (a recipe's or a product's facts), not a heading."""
+LONG_PROSE_WORDS = 20
+GLUE = re.compile(r"[^\W\d_][0-9]|[a-zà-ÿ][A-ZÀ-Þ]")
+MIN_GLUED = 4
+LIST_ITEM = re.compile(r"^\s*(?:[•·▪▫◦‣●○■□☆–*-]|\d{1,3}[.)])\s")
+PROSE_MIN_WORDS = 4
 SENTENCE_END = re.compile(r"[.!?…:;][\"”»’')\]]*(?:\s*\S{1,3})?$")
 """A sentence's end, closing quotes and brackets allowed, and a smiley or sign-off of a few characters."""
 TERMS = re.compile(r"^[^.!?]{0,200}$")
@@ -30,16 +37,32 @@ def form_start(lines: list[str], start: int, stop: int) -> int | None:
     fields = [i for i in range(start, stop) if REQUIRED_FIELD.match(" ".join(lines[i].split()))]
     for first, second in itertools.pairwise(fields):
         if second - first <= FORM_WINDOW:
-            begin = first
-            filled_above = 0
-            for above in range(first - 1, max(start, first - FORM_WINDOW) - 1, -1):
-                if not lines[above].strip():
-                    continue
-                if len(lines[above].split()) > 25 or filled_above >= 3:
-                    break
-                begin, filled_above = above, filled_above + 1
-            return begin
+            return _form_heading(lines, start, first)
     return None
+
+
+def _form_heading(lines: list[str], start: int, first_field: int) -> int:
+    """Where the form begins above its first field: its notice lines and heading ("Leave a Comment"),
+    and a longer plea under that heading ("If you enjoyed this recipe, please…")."""
+    begin = first_field
+    filled_above = 0
+    for above in range(first_field - 1, max(start, first_field - FORM_WINDOW) - 1, -1):
+        if not lines[above].strip():
+            continue
+        if filled_above >= 3:
+            break
+        if len(lines[above].split()) > 25:
+            heading = next((n for n in range(above - 1, max(start, above - 3) - 1, -1) if lines[n].strip()), None)
+            if heading is None or not _form_title(lines[heading]) or (heading > 0 and lines[heading - 1].strip()):
+                break
+            return heading
+        begin, filled_above = above, filled_above + 1
+    return begin
+
+
+def _form_title(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 6 and not SENTENCE_END.search(line)
 
 
 def short_unit(paragraph: str) -> bool:
@@ -57,6 +80,8 @@ def short_unit(paragraph: str) -> bool:
         return True
     if len(words) <= 3 and paragraph.rstrip().endswith(":"):
         return True  # a label ("Teilen:", "Share this:")
+    if is_link_run(paragraph):
+        return True
     return len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
 
 
@@ -71,11 +96,23 @@ def is_term_row(paragraph: str) -> bool:
     )
 
 
+def is_link_run(paragraph: str) -> bool:
+    """Links copied with no space between them ("premiers repas6 mois7 mois8 moissans oeuf"): words glued
+    to digits or capitals again and again, and no sentence's end."""
+    glued = len(GLUE.findall(paragraph))
+    return glued >= MIN_GLUED and glued * 5 >= len(paragraph.split()) and not SENTENCE_END.search(paragraph)
+
+
 def is_counter_row(paragraph: str) -> bool:
     """Share buttons with their counts: "Pin58K Share Reddit Tweet51 Yum108"."""
     words = paragraph.split()
     counters = sum(1 for word in words if COUNTER.match(word) and any(ch.isdigit() for ch in word))
     return 0 < len(words) <= 10 and counters >= max(1, len(words) // 2)
+
+
+def has_prose(body: list[str]) -> bool:
+    """Some paragraph reads as a sentence: words enough, ending as a sentence does."""
+    return any(len(paragraph.split()) >= PROSE_MIN_WORDS and SENTENCE_END.search(paragraph) for paragraph in body)
 
 
 def trim_tail(body: list[str]) -> list[str]:
@@ -87,8 +124,25 @@ def trim_tail(body: list[str]) -> list[str]:
 
 
 def trim_head(body: list[str]) -> list[str]:
-    """The body without share-counter rows before its first words."""
+    """The body without share-counter rows before its first words, nor a card of short label and value
+    units in a row ("Stagione" / "Estate, Primavera" / "Pronto in" / "45 minuti") before its first long
+    prose; a heading or two, a standfirst and list items there are the post's."""
     start = 0
     while start < len(body) - 1 and is_counter_row(body[start]):
         start += 1
-    return body[start:]
+    body = body[start:]
+    opening = next((i for i, paragraph in enumerate(body) if _long_prose(paragraph)), 0)
+    dropped: set[int] = set()
+    run: list[int] = []
+    for index in range(opening + 1):
+        if index < opening and short_unit(body[index]) and not LIST_ITEM.match(body[index]):
+            run.append(index)
+            continue
+        if len(run) >= CARD_UNITS:
+            dropped.update(run)
+        run = []
+    return [paragraph for index, paragraph in enumerate(body) if index not in dropped]
+
+
+def _long_prose(paragraph: str) -> bool:
+    return len(paragraph.split()) >= LONG_PROSE_WORDS and SENTENCE_END.search(paragraph) is not None

@@ -101,17 +101,7 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
     stop = min(stop, len(lines))
     folded = [fold(line) if len(line) <= 600 else "" for line in lines]
     exact = Counter(f for f in folded if f)
-    tails: Counter[str] = Counter()
-    for line in lines:
-        words = line.split()
-        if 1 < len(words) <= TAIL_WORDS:
-            folded_words = [fold(word) for word in words]
-            whole = "".join(folded_words)
-            tail = ""
-            for word in reversed(folded_words[1:]):
-                tail = word + tail
-                if tail != whole:  # an icon or a bullet before the words folds away
-                    tails[tail] += 1
+    tails = _tail_counts(lines)
     dated = _dates(lines, stop)
     date_at = {d.line: d for d in dated}
     filled = [index for index in range(stop) if lines[index].strip()]
@@ -155,14 +145,8 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
         scores[index] = score
         if best is None or score > best.score:
             when = near[0] if near else None
-            head_end = index
-            for after in range(index + 1, min(index + 1 + NEAR_AFTER, stop)):
-                after_words = lines[after].split()
-                if after_words and (len(after_words) > 10 or not (after in date_at or _byline_shaped(lines[after]))):
-                    break
-                head_end = after if after_words else head_end
-            best = Heading(index, text, head_end, when.when if when else None, when.line if when else None, score,
-                           scores)
+            best = Heading(index, text, _head_end(lines, index, stop, date_at), when.when if when else None,
+                           when.line if when else None, score, scores)
     if best is None:
         return None
     best = _title_above_byline(best, lines, scores)
@@ -171,6 +155,33 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
     elif best.when.year is None:
         best = _year_from_a_labelled_date(best, dated)
     return best
+
+
+def _tail_counts(lines: list[str]) -> Counter[str]:
+    """How often each ending of a shortish line recurs: where a title shows up again (breadcrumbs, counts)."""
+    tails: Counter[str] = Counter()
+    for line in lines:
+        words = line.split()
+        if 1 < len(words) <= TAIL_WORDS:
+            folded_words = [fold(word) for word in words]
+            whole = "".join(folded_words)
+            tail = ""
+            for word in reversed(folded_words[1:]):
+                tail = word + tail
+                if tail != whole:  # an icon or a bullet before the words folds away
+                    tails[tail] += 1
+    return tails
+
+
+def _head_end(lines: list[str], index: int, stop: int, date_at) -> int:
+    """The last line of the title's block: the title and the date and byline lines right under it."""
+    head_end = index
+    for after in range(index + 1, min(index + 1 + NEAR_AFTER, stop)):
+        after_words = lines[after].split()
+        if after_words and (len(after_words) > 10 or not (after in date_at or _byline_shaped(lines[after]))):
+            break
+        head_end = after if after_words else head_end
+    return head_end
 
 
 def _title_above_byline(best: Heading, lines: list[str], scores: dict[int, float]) -> Heading:
@@ -212,9 +223,10 @@ def _title_shaped(line: str, text: str, key: str) -> bool:
 
 
 def _byline_shaped(line: str) -> bool:
-    """A short line of a name or two under the title ("von Alex Schnarr", "Kommentare 19")."""
+    """A short line of a name or two under the title ("von Alex Schnarr", "Kommentare 19"); a list
+    item there opens the text."""
     words = line.split()
-    return 0 < len(words) <= 6 and not line.rstrip().endswith((".", "!", "?"))
+    return 0 < len(words) <= 6 and not line.rstrip().endswith((".", "!", "?")) and not list_marker(line)
 
 
 def _date_after_text(best: Heading, dated: list[_Dated]) -> Heading:

@@ -53,12 +53,13 @@ class Item:
     """(line number, text with its indentation) of the item's own lines, nested items left out."""
     name: str = ""
     when: dates_.LooseDate | None = None
-    relative: bool = False
+    relative: str = ""
+    """The header's relative time as the page wrote it ("3 weeks ago"): no day can be read from it."""
     body_lines: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def dated(self) -> bool:
-        return self.when is not None or self.relative
+        return self.when is not None or bool(self.relative)
 
 
 @dataclass
@@ -88,8 +89,8 @@ class Thread:
         ]
 
 
-def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, bool] | None:
-    """(words before, date, words after, relative) when the line is a header's date line."""
+def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, str] | None:
+    """(words before, date, words after, relative wording or "") when the line is a header's date line."""
     clean = " ".join(text.split())
     if not clean or len(clean) > 160:
         return None
@@ -97,16 +98,27 @@ def _date_in(text: str) -> tuple[str, dates_.LooseDate | None, str, bool] | None
     if match:
         before, after = clean[: match.start()].strip(" ,-•·|"), clean[match.end():].strip(" ,-•·|#")
         if len(before.split()) <= MAX_NAME_WORDS and len(after.split()) <= 2:
-            return before, None, after, True
+            return before, None, after, match.group(0)
     found = anydates.find_dates(clean)
     if not found:
-        return None
+        return _relative_in(clean)
     first = found[0]
     before = clean[: first.start].strip(" ,-•·|")
     after = clean[first.end:].strip(" ,-•·|#.")
     if len(before.split()) > MAX_NAME_WORDS or len(after.split()) > 2 or re.search(r"\d", after):
         return None
-    return before, first.when, after, False
+    return before, first.when, after, ""
+
+
+def _relative_in(clean: str) -> tuple[str, None, str, str] | None:
+    """A header's time relative to now in the page's language ("vor 3 Wochen", "il y a 2 jours")."""
+    found = anydates.find_relative(clean)
+    if not found:
+        return None
+    before, after = clean[: found[0]].strip(" ,-•·|"), clean[found[1]:].strip(" ,-•·|#.")
+    if len(before.split()) > MAX_NAME_WORDS or len(after.split()) > 2:
+        return None
+    return before, None, after, clean[found[0] : found[1]]
 
 
 def _items(lines: list[str], start: int) -> list[Item]:
@@ -157,8 +169,10 @@ def _read_header(item: Item) -> None:
     elif second and not first and (_name_like(filled[0][1]) or not second[0]) and len(second[0].split()) <= 1:
         item.name, found, header = filled[0][1], second, [0, 1]  # "Name" / "date"
     elif (len(filled) > 2 and not first and not second and _name_like(filled[0][1])
-          and len(filled[1][1].split()) <= 3 and (third := _date_in(filled[2][1])) and not third[0]):
-        item.name, found, header = filled[0][1], third, [0, 1, 2]  # "Name" / a badge ("Author") / "date"
+          and len(filled[1][1].split()) <= 3 and not filled[1][1].endswith((".", "!", "?", "…"))
+          and (third := _date_in(filled[2][1])) and not third[0]):
+        # "Name" / a badge ("Author"; a sentence there is a short comment's text) / "date"
+        item.name, found, header = filled[0][1], third, [0, 1, 2]
     elif second and not first and second[0]:  # "subject" / "Submetido por Name a date": the subject is text
         item.name, found, header = second[0], second, [1]
     else:
@@ -311,7 +325,7 @@ def _build(items: list[Item], indents: dict[int, int], prefix, suffix, drop: set
         else:
             body = item.body_lines
         depth = indents[item.indent]
-        node = _Node(name, item.when, _paragraphs(body, drop), depth)
+        node = _Node(name, item.when, _paragraphs(body, drop), depth, item.relative)
         while stack and stack[-1].depth >= node.depth:
             stack.pop()
         (stack[-1].replies if stack else roots).append(node)
@@ -327,6 +341,7 @@ class _Node:
     when: dates_.LooseDate | None
     body: tuple[str, ...]
     depth: int
+    relative: str = ""
     replies: list[_Node] = field(default_factory=list)
 
     def walk(self):
@@ -338,4 +353,5 @@ class _Node:
         moment = dater(self.when) if self.when else None
         inferred = bool(self.when and not self.when.year and moment)
         replies = tuple(reply.freeze(dater) for reply in self.replies)
-        return Comment(self.author, moment, self.body, replies, date_inferred=inferred)
+        return Comment(self.author, moment, self.body, replies, date_inferred=inferred,
+                       date_text="" if moment else self.relative)
