@@ -12,18 +12,23 @@ not load it. Its modules, each one thing:
 * `words`: the word list behind `word~`, `word*` and did-you-mean.
 * `ranking`: BM25F scores from the postings, combined over a query; the top k.
 * `snippets`: the text shown under a hit, with the matched words marked.
+* `occurrences`: where a query's words stand: in a text, and in which comment (the comment calendar).
 * `catalogue`: every post's summary row, behind facets and the archive tree; the saved outline.
 * `results`: what the index hands out (summaries, hits, results, reports) and its errors.
 """
 
 from civicreader.index.library import FRESHNESS_CHECK_SECONDS, Library
+from civicreader.index.occurrences import find_patterns
 from civicreader.index.parallel import _SegmentWorkerFailed
 from civicreader.index.query import MAX_EXPANDED_TERMS, MAX_PHRASE_WORDS, MAX_QUERY_TERMS, _QueryCompiler
 from civicreader.index.results import (
+    CommentMatch,
     Hit,
     IndexBusy,
     IndexDamaged,
     IndexWriteFailed,
+    Matches,
+    Pattern,
     PostSummary,
     QueryError,
     SearchCancelled,
@@ -42,11 +47,14 @@ __all__ = [
     "MAX_PHRASE_WORDS",
     "MAX_QUERY_TERMS",
     "MAX_WORD_CHARS",
+    "CommentMatch",
     "Hit",
     "IndexBusy",
     "IndexDamaged",
     "IndexWriteFailed",
     "Library",
+    "Matches",
+    "Pattern",
     "PostSummary",
     "QueryError",
     "SearchCancelled",
@@ -57,6 +65,7 @@ __all__ = [
     "_SegmentWorkerFailed",
     "body_text",
     "comment_parts",
+    "find_patterns",
     "find_stems",
     "stems",
 ]

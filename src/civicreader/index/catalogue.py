@@ -99,6 +99,14 @@ class _Catalogue:
             self.summaries[docnum] = found
         return found
 
+    def span(self) -> tuple[date, date] | None:
+        """The first and last post date in the archive; None when no post is dated."""
+        dated = [day for day in self.day_numbers.values() if day]
+        if not dated:
+            return None
+        low, high = min(dated), max(dated)
+        return date(low // 10000, low // 100 % 100, low % 100), date(high // 10000, high // 100 % 100, high % 100)
+
     def facets(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
         docnums = list(docnums)
         years = Counter(map(self.year_labels.__getitem__, docnums))

@@ -8,20 +8,24 @@ import heapq
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
 from civicreader.index.integrity import SealBroken
+from civicreader.index.occurrences import comments_with_patterns, query_patterns
 from civicreader.index.people import PeopleUnavailable
 from civicreader.index.query import _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, _TermScores, stop_if_cancelled
 from civicreader.index.records import RecordError
 from civicreader.index.results import (
+    CommentMatch,
     Hit,
     IndexDamaged,
     IndexWriteFailed,
+    Matches,
+    Pattern,
     PostSummary,
     QueryError,
     SearchCancelled,
@@ -234,17 +238,9 @@ class Library(IndexFolder):
         searcher = self._open_searcher()
         if searcher is None:
             return SearchResults(query, 0, (), {"year": {}, "blog": {}, "category": {}}, None, ())
-        catalogue = self._catalogue_for(searcher)
-        allowed = catalogue.allowed(filters) if filters else None
         offset = max(0, offset)
         window = offset + max(0, limit)
-        if self._term_scores is None:
-            self._term_scores = _TermScores(searcher)
-        evaluator = _Evaluator(self._term_scores, catalogue, cancel)
-        if compiled.date_filter is not None:
-            in_dates = evaluator.scores(compiled.date_filter).keys()
-            allowed = set(in_dates) if allowed is None else allowed & in_dates
-        matched, ranked = _run(evaluator, compiled.query, catalogue, allowed, window, sort)
+        catalogue, matched, ranked = self._evaluate(searcher, compiled, filters, window, sort, cancel)
         shown = ranked[offset:window]
         stop_if_cancelled(cancel)
         hits = self._hits(searcher, catalogue, shown, compiled) if shown else ()
@@ -258,6 +254,82 @@ class Library(IndexFolder):
             terms=tuple(compiled.words),
             notes=tuple(compiled.notes),
         )
+
+    def _evaluate(
+        self, searcher, compiled: _Compiled, filters: Mapping[str, str] | None, window: int, sort: str,
+        cancel: threading.Event | None = None,
+    ):
+        """(catalogue, every matching document number, the first `window` of them ranked): what `search`
+        and `matches` share, so their counts agree."""
+        catalogue = self._catalogue_for(searcher)
+        allowed = catalogue.allowed(filters) if filters else None
+        if self._term_scores is None:
+            self._term_scores = _TermScores(searcher)
+        evaluator = _Evaluator(self._term_scores, catalogue, cancel)
+        if compiled.date_filter is not None:
+            in_dates = evaluator.scores(compiled.date_filter).keys()
+            allowed = set(in_dates) if allowed is None else allowed & in_dates
+        matched, ranked = _run(evaluator, compiled.query, catalogue, allowed, window, sort)
+        return catalogue, matched, ranked
+
+    def matches(
+        self, query: str, *, filters: Mapping[str, str] | None = None, with_comments: bool = False
+    ) -> Matches:
+        """Every post `query` matches, as `search` finds them (its total and year facets agree), oldest first;
+        the words and phrases it looks for; with `with_comments`, every comment of those posts that holds one
+        of them, found from the postings without reading a post. Raises QueryError."""
+        compiled = _QueryCompiler(self._words).compile(query)
+        searcher = self._open_searcher()
+        if searcher is None:
+            return Matches(query, (), (), frozenset(), frozenset(), None)
+        catalogue, matched, _ = self._evaluate(searcher, compiled, filters, 0, "date")
+        patterns = tuple(dict.fromkeys(query_patterns(compiled.query)))
+        in_body, in_comments = (self._holding(field, patterns, matched) for field in ("body", "comment"))
+        days = catalogue.day_numbers
+        ordered = sorted(matched, key=lambda docnum: (not days[docnum], days[docnum], docnum))
+        comments: tuple[CommentMatch, ...] = ()
+        if with_comments:
+            comments = tuple(
+                comments_with_patterns(self._term_scores, searcher.reader(), catalogue, patterns, in_comments)
+            )
+        return Matches(
+            query=query,
+            posts=tuple(map(catalogue.summary, ordered)),
+            patterns=patterns,
+            in_body=frozenset(catalogue.rows[docnum][0] for docnum in in_body),
+            in_comments=frozenset(catalogue.rows[docnum][0] for docnum in in_comments),
+            span=catalogue.span(),
+            comments=comments,
+        )
+
+    def _holding(self, field: str, patterns: Sequence[Pattern], matched) -> set[int]:
+        """The matched documents whose `field` holds the first word of one of the patterns for it."""
+        assert self._term_scores is not None
+        found: set[int] = set()
+        for pattern in patterns:
+            if pattern.field == field:
+                found.update(self._term_scores.scores(field, pattern.stems[0]).keys())
+        return found.intersection(matched)
+
+    def read(self, post_ids: Iterable[str]) -> Iterator[Post]:
+        """The posts with these ids, in that order; an id no longer in the index is passed over."""
+        searcher = self._open_searcher()
+        if searcher is None:
+            return
+        for post_id in post_ids:
+            docnum = searcher.document_number(id=post_id)
+            if docnum is not None:
+                yield _decode_post(searcher.stored_fields(docnum)["post"])
+
+    def word_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How often each term (a stem) stands in the archive's bodies and comments, and how many terms they hold
+        in all: what an association measure (log-likelihood) compares a collocate's count with."""
+        searcher = self._open_searcher()
+        if searcher is None:
+            return {}, 0
+        fields = ("body", "comment")
+        found = {term: int(sum(searcher.frequency(field, term) for field in fields)) for term in terms}
+        return found, int(sum(searcher.field_length(field) for field in fields))
 
     def _hits(self, searcher, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:
         hits = []

@@ -49,10 +49,11 @@ from civicreader.index.records import RecordError, dump_page, load_json, load_pa
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
-8: posts keep their web address; people and discussion figures beside the index."""
+8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
+column (where each comment begins in the comment field, and its date), for the timeline's comment counts."""
 WORDS_NAME = "words.json"
 MANIFEST_NAME = "manifest.json"
 BUSY_WAIT_SECONDS = 3.0

@@ -85,6 +85,21 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
                 ),
             ),
             KeyRow(
+                "T",
+                "show or hide the timeline strip of the current search (see below); `left` / `right` pick a "
+                "period, `enter` narrows the results to it, `escape` widens them again",
+                (Key("screen", "T", "toggle_timeline", "Timeline",
+                     command=("Timeline", "Show or hide the search's posts month by month")),),
+            ),
+            KeyRow(
+                "K",
+                "switch the results to concordance lines of the current search and back; `enter` opens the post "
+                "at that line's occurrence, `<` / `>` sort by the word left / right of the match (again: time "
+                "order)",
+                (Key("screen", "K", "toggle_concordance", "Concordance",
+                     command=("Concordance", "Show the search's matches as keyword-in-context lines")),),
+            ),
+            KeyRow(
                 "?",
                 "every key, on one screen",
                 (Key("app", "question_mark", "help", "Keys", show=True,

@@ -26,6 +26,7 @@ from civicreader.model import Post
 from civicreader.textsafe import one_line
 from civicreader.ui import heap
 from civicreader.ui.archive_tree import ArchiveTree
+from civicreader.ui.concordance_view import CONTEXT_WIDTH, ConcordanceView
 from civicreader.ui.export_folder_screen import ExportFolderScreen
 from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
@@ -42,22 +43,27 @@ from civicreader.ui.messages import (
     IndexingProgress,
     IndexingStarted,
     LibraryOpened,
+    LinesFound,
     PostLoaded,
     PostMissing,
     SearchFailed,
     SearchFinished,
     SearchRequest,
     SettingsLoaded,
+    TimelineCounted,
 )
 from civicreader.ui.reading_pane import OpenedPost, ReadingPane
 from civicreader.ui.results_list import ResultsList
 from civicreader.ui.search_bar import SearchBar
+from civicreader.ui.timeline_strip import TimelineStrip
 
 SEARCH_DEBOUNCE_SECONDS = 0.02
 """Long enough to skip the searches a fast typist or a paste would waste, short enough not to notice."""
 RESULTS_PER_PAGE = 10
 """Two screens of hits: each keystroke makes and lays out this many; the next page comes as the cursor nears the end."""
 PROGRESS_INTERVAL_SECONDS = 0.1
+CONCORDANCE_LINES = 5_000
+"""Lines the app lists at most (`civicreader concordance` gives them all)."""
 
 
 class MainScreen(Screen):
@@ -79,15 +85,21 @@ class MainScreen(Screen):
         """Runs a garbage collection once typing rests (see ui/heap.py)."""
         self.repairing = False
         """A damaged index is being rebuilt: said once, started once."""
+        self.period: str | None = None
+        """The year or month the timeline strip narrows the results to."""
+        self.concordance = False
+        """The results are shown as concordance lines."""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
+        yield TimelineStrip(id="timeline")
         with Horizontal(id="panes"):
             with ContentSwitcher(initial="archive", id="sidebar"):
                 yield ArchiveTree(id="archive")
                 with Vertical(id="results-panel"):
                     yield FacetBar(id="facets")
                     yield ResultsList(id="results")
+                yield ConcordanceView(id="concordance")
             yield ReadingPane(id="reader")
         yield IndexStatus(id="index-status")
         yield Footer()
@@ -308,11 +320,18 @@ class MainScreen(Screen):
             self.query_one(FacetBar).clear()
             self.query_one(ResultsList).show([], 0)
             self.query_one(ContentSwitcher).current = "archive"
+            self.workers.cancel_group(self, "timeline")
+            self.workers.cancel_group(self, "concordance")
+            self.query_one(TimelineStrip).clear("type a search to see when it was written about")
+            self.remove_class("-concordance")
             return
-        self.query_one(ContentSwitcher).current = "results-panel"
-        self.request = SearchRequest(query, tuple(sorted(filters.items())))
+        self.query_one(ContentSwitcher).current = "concordance" if self.concordance else "results-panel"
+        self.set_class(self.concordance, "-concordance")
+        self.request = SearchRequest(query, tuple(sorted(filters.items())), period=self.period)
         # Wait for more keys only while a search is under way: a lone keystroke searches at once.
         self.run_search(self.request, debounce=self.workers_running("search"))
+        if self.concordance:
+            self.find_lines(self.request)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def run_search(self, request: SearchRequest, debounce: bool = False) -> None:
@@ -328,7 +347,7 @@ class MainScreen(Screen):
                 if worker.is_cancelled:
                     return
                 results = library.search(
-                    request.query,
+                    request.narrowed_query,
                     limit=RESULTS_PER_PAGE,
                     offset=request.offset,
                     filters=dict(request.filters),
@@ -348,9 +367,10 @@ class MainScreen(Screen):
             self.post_message(SearchFinished(request, results))
 
     def _is_current(self, request: SearchRequest) -> bool:
-        return self.request is not None and (request.query, request.filters) == (
+        return self.request is not None and (request.query, request.filters, request.period) == (
             self.request.query,
             self.request.filters,
+            self.request.period,
         )
 
     @on(SearchFinished)
@@ -363,6 +383,8 @@ class MainScreen(Screen):
         self.query_one(ResultsList).show(results.hits, results.total, append=appending)
         if not appending:
             self.query_one(FacetBar).show(results.facets)
+            if self.query_one(TimelineStrip).display:
+                self.count_timeline(message.request.query, message.request.filters)
         self.shown_request = message.request
         plural = "post matches" if results.total == 1 else "posts match"
         status = Content(f"{results.total:,} {plural}").stylize("bold")
@@ -409,7 +431,9 @@ class MainScreen(Screen):
     @on(ResultsList.MoreWanted)
     def _more_wanted(self, message: ResultsList.MoreWanted) -> None:
         if self.request is not None:
-            self.run_search(SearchRequest(self.request.query, self.request.filters, message.offset))
+            self.run_search(
+                SearchRequest(self.request.query, self.request.filters, message.offset, self.request.period)
+            )
 
     # ---- opening a post ----
 
@@ -423,11 +447,17 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
     def open_post(
-        self, post_id: str, terms: Mapping[str, Sequence[str]], commenter: str | None = None, at_comment: int = 0
+        self,
+        post_id: str,
+        terms: Mapping[str, Sequence[str]],
+        commenter: str | None = None,
+        at_comment: int = 0,
+        occurrence: tuple | None = None,
     ) -> None:
         """Open a post; the words each field was searched for (`terms`, see ui/matches.py) are marked for
         n / N, and so are the comments of `commenter` (the one a hit matched in) when none holds a word.
-        With `at_comment` (from 1, in thread order) that comment is marked instead, and the post opens at it."""
+        With `at_comment` (from 1, in thread order) that comment is marked instead, and the post opens at it;
+        an `occurrence` (block key, (start, end)) from a concordance line is the one place marked."""
         worker = get_current_worker()
         try:
             with self.access as library:
@@ -435,7 +465,11 @@ class MainScreen(Screen):
                 if post is None:
                     self.post_message(PostMissing(post_id))
                     return
-                matches = match_spans(post, terms, library.highlight_spans)
+                if occurrence is not None:
+                    key, span = occurrence
+                    matches = {key: [span]}
+                else:
+                    matches = match_spans(post, terms, library.highlight_spans)
         except IndexNotReady:
             return
         if commenter:
@@ -458,6 +492,123 @@ class MainScreen(Screen):
     @on(PostMissing)
     def _post_missing(self) -> None:
         self.notify("That post is no longer in the index (the corpus changed).", severity="warning")
+
+    # ---- the timeline strip ----
+
+    def action_toggle_timeline(self) -> None:
+        strip = self.query_one(TimelineStrip)
+        strip.display = not strip.display
+        if not strip.display:
+            self.workers.cancel_group(self, "timeline")
+            if strip.chosen is not None:
+                strip.widen()
+            if self.focused is None or self.focused is strip:
+                self._search_left_down()
+            return
+        if self.request is None:
+            strip.clear("type a search to see when it was written about")
+        else:
+            strip.clear("counting…")
+            self.count_timeline(self.request.query, self.request.filters)
+        self.set_focus(strip)
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False, description="timeline")
+    def count_timeline(self, query: str, filters: tuple[tuple[str, str], ...]) -> None:
+        """Count the query's posts and comments per month: after its results are on screen, so never before them."""
+        from civicreader.index import QueryError
+        from civicreader.timeline import count, span_of
+
+        worker = get_current_worker()
+        try:
+            with self.access as library:
+                if worker.is_cancelled:
+                    return
+                counting = count(library, query, "month", filters=dict(filters))
+        except (QueryError, IndexNotReady):
+            self.post_message(TimelineCounted(query, ()))
+            return
+        (series,) = counting.series(span_of([counting], counting.matches.span, "month"))
+        if not worker.is_cancelled:
+            self.post_message(TimelineCounted(query, series.periods))
+
+    @on(TimelineCounted)
+    def _timeline_counted(self, message: TimelineCounted) -> None:
+        if self.request is not None and message.query == self.request.query:
+            self.query_one(TimelineStrip).show(message.periods)
+
+    @on(TimelineStrip.PeriodChosen)
+    def _period_chosen(self, message: TimelineStrip.PeriodChosen) -> None:
+        self.period = message.period
+        self._search(self.query_one(SearchBar).query_text, self.query_one(FacetBar).filters)
+
+    # ---- concordance lines ----
+
+    def action_toggle_concordance(self) -> None:
+        self.concordance = not self.concordance
+        self.set_class(self.concordance and self.request is not None, "-concordance")
+        if self.request is None:
+            if self.concordance:
+                self.notify("Search first: the lines show every place the query's words are used.")
+            return
+        switcher = self.query_one(ContentSwitcher)
+        if self.concordance:
+            switcher.current = "concordance"
+            self.find_lines(self.request)
+            self.set_focus(self.query_one(ConcordanceView))
+        else:
+            self.workers.cancel_group(self, "concordance")
+            switcher.current = "results-panel"
+            self.set_focus(self.query_one(ResultsList))
+
+    @work(thread=True, exclusive=True, group="concordance", exit_on_error=False, description="concordance")
+    def find_lines(self, request: SearchRequest) -> None:
+        """The lines of the query a few posts at a time, so the first screen comes at once and a search
+        in between waits for one batch at most."""
+        from civicreader.concordance import batches, lines_in_batch
+        from civicreader.index import QueryError
+
+        worker = get_current_worker()
+        time.sleep(SEARCH_DEBOUNCE_SECONDS)
+        found = 0
+        try:
+            with self.access as library:
+                if worker.is_cancelled:
+                    return
+                matches = library.matches(request.narrowed_query, filters=dict(request.filters))
+            pending = list(batches(matches))
+            for number, batch in enumerate(pending):
+                if worker.is_cancelled:
+                    return
+                with self.access as library:
+                    lines = lines_in_batch(library, batch, matches.patterns, CONTEXT_WIDTH)
+                lines = lines[: CONCORDANCE_LINES - found]
+                found += len(lines)
+                done = number == len(pending) - 1 or found >= CONCORDANCE_LINES
+                if lines or number == 0 or done:
+                    self.post_message(LinesFound(request, lines, first=number == 0, done=done, total=found))
+                if done:
+                    return
+            if not pending:
+                self.post_message(LinesFound(request, [], first=True, done=True, total=0))
+        except (QueryError, IndexNotReady):
+            return
+
+    @on(LinesFound)
+    def _lines_found(self, message: LinesFound) -> None:
+        if not self._is_current(message.request):
+            return
+        view = self.query_one(ConcordanceView)
+        view.show(message.lines, append=not message.first)
+        total = f"{message.total:,} line" + ("" if message.total == 1 else "s")
+        if message.done and message.total >= CONCORDANCE_LINES:
+            total = f"the first {total}: civicreader concordance gives them all"
+        view.border_title = total if message.done else f"{total}…"
+
+    @on(ConcordanceView.LineChosen)
+    def _line_chosen(self, message: ConcordanceView.LineChosen) -> None:
+        line = message.line
+        key = ("body", line.paragraph - 1) if line.where == "body" else ("comment", line.comment - 1)
+        self.open_post(line.post_id, {}, occurrence=(key, (line.start, line.end)))
 
     # ---- export ----
 
@@ -539,9 +690,13 @@ class MainScreen(Screen):
         if focused is reader or (focused is not None and reader in focused.ancestors):
             if switcher.current == "results-panel":
                 self.set_focus(self.query_one(ResultsList))
+            elif switcher.current == "concordance":
+                self.set_focus(self.query_one(ConcordanceView))
             else:
                 self.set_focus(self.query_one(ArchiveTree))
-        elif switcher.current == "results-panel":
+        elif self.period is not None:
+            self.query_one(TimelineStrip).widen()
+        elif switcher.current in ("results-panel", "concordance"):
             self.set_focus(self.query_one(SearchBar).input)
 
     @on(SearchBar.Dismissed)
@@ -552,8 +707,11 @@ class MainScreen(Screen):
 
     @on(SearchBar.LeftDown)
     def _search_left_down(self) -> None:
-        if self.query_one(ContentSwitcher).current == "results-panel":
+        current = self.query_one(ContentSwitcher).current
+        if current == "results-panel":
             self.set_focus(self.query_one(ResultsList))
+        elif current == "concordance":
+            self.set_focus(self.query_one(ConcordanceView))
         else:
             self.set_focus(self.query_one(ArchiveTree))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.message import Message
 
 from civicreader.model import Post
+from civicreader.timeline import within
 from civicreader.ui.reading_pane import OpenedPost
 
 
@@ -16,6 +17,13 @@ class SearchRequest:
     query: str
     filters: tuple[tuple[str, str], ...] = ()
     offset: int = 0
+    period: str | None = None
+    """A year or month the timeline strip narrows the results to."""
+
+    @property
+    def narrowed_query(self) -> str:
+        """The query as the index runs it: within `period` when one is chosen."""
+        return within(self.query, self.period) if self.period else self.query
 
 
 @dataclass
@@ -114,3 +122,22 @@ class SettingsLoaded(Message):
     config: object
     """civicreader.config.Config"""
     warnings: list[str]
+
+
+@dataclass
+class TimelineCounted(Message):
+    query: str
+    periods: tuple
+    """civicreader.timeline.Period, a month each; empty when the query could not be read."""
+
+
+@dataclass
+class LinesFound(Message):
+    request: SearchRequest
+    lines: list
+    """civicreader.concordance.Line"""
+    first: bool
+    """The first batch of this request: it replaces the lines shown."""
+    done: bool
+    total: int
+    """Lines found so far."""
