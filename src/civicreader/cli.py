@@ -108,7 +108,7 @@ def main(ctx: click.Context, corpus: Path | None, index_dir: Path | None) -> Non
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def where(corpus: Path | None, index_dir: Path | None, as_json: bool) -> None:
-    """Say where things are: the corpus, its index, the settings file, the app's log and the sample corpus."""
+    """Say where things are: the corpus, its index, your memory (marks, notes), settings, log and sample corpus."""
     from civicreader import paths
     from civicreader.config import config_path
     from civicreader.problem_log import log_path
@@ -117,6 +117,7 @@ def where(corpus: Path | None, index_dir: Path | None, as_json: bool) -> None:
     found = {
         "corpus": str(library.corpus.expanduser().resolve()),
         "index": str(Path(library.index_dir).expanduser().resolve()),
+        "memory": str(paths.memory_path_for(library.corpus)),
         "config": str(config_path()),
         "log": str(log_path()),
         "sample_corpus": str(paths.sample_corpus()),
