@@ -8,6 +8,7 @@ Every write is one short transaction, so two windows (or the app and the CLI) wr
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import time
@@ -251,3 +252,69 @@ def open_memory(path: Path) -> Memory:
         _migrate(connection, path)
         message = f"{path}: unreadable as civicreader's memory ({error}); moved aside to {kept}, started afresh"
         return Memory(path, connection, moved_aside=message)
+
+
+# ---- the query words that ask the memory rather than the index ----
+
+_MEMORY_TERM = re.compile(
+    r'(?<!\S)(?P<negated>-?)(?:(?P<flag>is:(?:unread|read|bookmarked)|has:notes?)|note:(?P<note>"[^"]*"|\S+))(?!\S)',
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class MemoryConditions:
+    """The `is:` / `has:note` / `note:` words of a query: which of the reader's posts it keeps or leaves out."""
+
+    wanted: tuple[str, ...] = ()
+    """"unread", "read", "bookmarked", "note", or "note:word word" for a note holding those words."""
+    unwanted: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.wanted or self.unwanted)
+
+    def id_sets(self, memory: Memory) -> tuple[set[str] | None, set[str]]:
+        """(only these ids, or None for any; never these ids), for the index's search."""
+        only: set[str] | None = None
+        without: set[str] = set()
+        for condition in self.wanted:
+            if condition == "unread":
+                without |= memory.read_ids()
+                continue
+            ids = self._ids(condition, memory)
+            only = ids if only is None else only & ids
+        for condition in self.unwanted:
+            if condition == "unread":  # -is:unread: the read ones
+                ids = memory.read_ids()
+                only = ids if only is None else only & ids
+            else:
+                without |= self._ids(condition, memory)
+        return only, without
+
+    @staticmethod
+    def _ids(condition: str, memory: Memory) -> set[str]:
+        if condition == "read":
+            return memory.read_ids()
+        if condition == "bookmarked":
+            return memory.bookmarked_ids()
+        if condition == "note":
+            return memory.noted_ids()
+        return memory.notes_matching(condition.removeprefix("note:").split())
+
+
+def split_memory_terms(query: str) -> tuple[str, MemoryConditions]:
+    """The query without its memory words (for the index), and what those words ask."""
+    wanted: list[str] = []
+    unwanted: list[str] = []
+
+    def take(match: re.Match) -> str:
+        if match["note"] is not None:
+            condition = "note:" + match["note"].strip('"')
+        else:
+            flag = match["flag"].lower()
+            condition = "note" if flag.startswith("has:") else flag.removeprefix("is:")
+        (unwanted if match["negated"] else wanted).append(condition)
+        return ""
+
+    rest = _MEMORY_TERM.sub(take, query)
+    return " ".join(rest.split()), MemoryConditions(tuple(wanted), tuple(unwanted))

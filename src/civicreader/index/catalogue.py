@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -132,6 +132,16 @@ class _Catalogue:
                 raise QueryError(f"cannot filter on '{name}'; use year, blog or category")
             allowed = set(chosen) if allowed is None else allowed & chosen
         return allowed
+
+    def allowed_ids(
+        self, allowed: set[int] | None, only_ids: Collection[str] | None, without_ids: Collection[str]
+    ) -> set[int]:
+        """`allowed` (None: every post) narrowed to the posts whose id is in `only_ids` and not in `without_ids`."""
+        candidates = self.rows.keys() if allowed is None else allowed
+        return {
+            docnum for docnum in candidates
+            if (only_ids is None or self.rows[docnum][0] in only_ids) and self.rows[docnum][0] not in without_ids
+        }
 
 
 def _newest_first(summaries: Iterable[PostSummary]) -> list[PostSummary]:

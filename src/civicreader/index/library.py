@@ -8,7 +8,7 @@ import heapq
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from civicreader.index import catalogue as catalogue_files
@@ -229,9 +229,12 @@ class Library(IndexFolder):
         offset: int = 0,
         filters: Mapping[str, str] | None = None,
         cancel: threading.Event | None = None,
+        only_ids: Collection[str] | None = None,
+        without_ids: Collection[str] = (),
     ) -> SearchResults:
         """Ranked hits with snippets, exact total and facets over every match. Raises QueryError, and
-        SearchCancelled once `cancel` is set (looked at between the query's parts)."""
+        SearchCancelled once `cancel` is set (looked at between the query's parts). `only_ids` and
+        `without_ids` narrow the posts searched by id (the caller's own sets: read, bookmarked, noted...)."""
         if sort not in ("relevance", "date", "comments"):
             raise QueryError(f"cannot sort by '{sort}'; use relevance, date or comments")
         compiled = _QueryCompiler(self._words).compile(query)
@@ -240,7 +243,9 @@ class Library(IndexFolder):
             return SearchResults(query, 0, (), {"year": {}, "blog": {}, "category": {}}, None, ())
         offset = max(0, offset)
         window = offset + max(0, limit)
-        catalogue, matched, ranked = self._evaluate(searcher, compiled, filters, window, sort, cancel)
+        catalogue, matched, ranked = self._evaluate(
+            searcher, compiled, filters, window, sort, cancel, (only_ids, without_ids)
+        )
         shown = ranked[offset:window]
         stop_if_cancelled(cancel)
         hits = self._hits(searcher, catalogue, shown, compiled) if shown else ()
@@ -258,11 +263,15 @@ class Library(IndexFolder):
     def _evaluate(
         self, searcher, compiled: _Compiled, filters: Mapping[str, str] | None, window: int, sort: str,
         cancel: threading.Event | None = None,
+        by_id: tuple[Collection[str] | None, Collection[str]] = (None, ()),
     ):
         """(catalogue, every matching document number, the first `window` of them ranked): what `search`
         and `matches` share, so their counts agree."""
         catalogue = self._catalogue_for(searcher)
         allowed = catalogue.allowed(filters) if filters else None
+        only_ids, without_ids = by_id
+        if only_ids is not None or without_ids:
+            allowed = catalogue.allowed_ids(allowed, only_ids, without_ids)
         if self._term_scores is None:
             self._term_scores = _TermScores(searcher)
         evaluator = _Evaluator(self._term_scores, catalogue, cancel)

@@ -1,0 +1,26 @@
+"""A search that also asks the reader's memory: `is:unread`, `is:read`, `is:bookmarked`, `has:note`, `note:`.
+
+The index never sees those words nor the memory: they are taken out of the query here and turned into sets of
+post ids the index narrows its search to (or leaves out).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from civicreader.memory import Memory, split_memory_terms
+
+if TYPE_CHECKING:
+    from civicreader.index import Library, SearchResults
+
+
+def search_remembering(library: Library, query: str, memory: Memory | None, **options: Any) -> SearchResults:
+    """`library.search(query, **options)`, with the memory's words answered from `memory` (None: none match)."""
+    rest, conditions = split_memory_terms(query)
+    if not conditions:
+        return library.search(query, **options)
+    if memory is None:
+        only, without = set(), set()
+    else:
+        only, without = conditions.id_sets(memory)
+    return library.search(rest, only_ids=only, without_ids=without, **options)
