@@ -62,3 +62,10 @@ def built_index(tmp_path_factory) -> tuple[Path, Path]:
     from tests.test_ui import index_corpus
 
     return index_corpus(tmp_path_factory.mktemp("ui-corpus"))
+
+
+@pytest.fixture(autouse=True)
+def posts_read_only_when_a_test_says(monkeypatch):
+    """A post open for a moment is marked read (a timer): in tests it would change the screen at a moment set by
+    the machine's speed, so it waits an hour unless a test sets the delay itself."""
+    monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 3600.0)

@@ -455,6 +455,14 @@ class Library(IndexFolder):
         return _newest_first(s for s in self._blog_posts(blog) if wanted(s))
 
     @_reading
+    def post_places(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
+        """(id, blog, "yyyy-mm-dd" or "", categories) of every post: where each sits in the archive, cheaply."""
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return []
+        return [(row[0], row[4], row[2], catalogue.categories[docnum]) for docnum, row in catalogue.rows.items()]
+
+    @_reading
     def categories(self) -> dict[str, int]:
         if (outline := self._stored_outline()) is not None:
             return outline["categories"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from calendar import month_name
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -104,6 +105,8 @@ def counted(name: str, count: int, style: str = "", unit: tuple[str, str] | None
     return Text.assemble((one_line(name) or "(unnamed)", style), (number, "dim"))
 
 
+UNREAD_MARK = "● "
+"""Before the title of a post not yet read (read posts keep the column blank)."""
 POSTS, CATEGORIES = ("post", "posts"), ("category", "categories")
 _COUNT_AT_END = re.compile(r" [\d,]+(?: (?:posts?|categor(?:y|ies)))?$")
 
@@ -183,6 +186,11 @@ class ArchiveTree(Tree[NodeData]):
             self.generation = generation
 
     def __init__(self, *, id: str | None = None) -> None:
+        # Before Tree's own __init__, which renders the root's label.
+        self.read_ids: Collection[str] | None = None
+        """Posts the reader has read (from their memory); None until it is open: no post is marked unread."""
+        self.unread: Mapping[object, int] = {}
+        """Unread posts per branch, by the branch's data (see ui/unread.py)."""
         super().__init__("Archive", id=id)
         self.show_root = False
         self.auto_expand = True
@@ -195,9 +203,37 @@ class ArchiveTree(Tree[NodeData]):
         self._place: Place | None = None
         """Where the user was before a reload: put back as the branches load again."""
 
+    def show_marks(self, read_ids: Collection[str], unread: Mapping[object, int]) -> None:
+        """Mark unread posts and count them per branch, as the reader's memory says (attributes down)."""
+        self.read_ids, self.unread = read_ids, unread
+        for node in self._tree_lines_nodes():
+            node.refresh()
+
+    def _tree_lines_nodes(self) -> list[TreeNode[NodeData]]:
+        found: list[TreeNode[NodeData]] = []
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            if node.is_expanded:
+                stack.extend(node.children)
+        return found
+
     def render_label(self, node: TreeNode[NodeData], base_style, style) -> Text:
         """The label, cut with an ellipsis where the pane is too narrow (keeping its count), not cropped mid-word."""
         label = super().render_label(node, base_style, style)
+        keep_end = label_end_length(node.data, label)
+        if self.read_ids is not None and node.data is not None:
+            if isinstance(node.data, PostLeaf):
+                # A column of its own, so dates stay aligned whether a post is read or not.
+                unread = node.data.summary.id not in self.read_ids
+                label = Text.assemble(UNREAD_MARK if unread else "  ", label)
+                if unread:
+                    label.stylize("bold")
+            elif unread := self.unread.get(node_key(node.data)):
+                suffix = f" · {unread:,} unread"
+                label.append(suffix, "bold")
+                keep_end += len(suffix)
         if node is self.cursor_node:
             # Dim on the cursor's bar (dates, counts) fell to about 2.5:1 in the dark theme.
             label.stylize("not dim")
@@ -209,7 +245,7 @@ class ArchiveTree(Tree[NodeData]):
         # Room for a vertical scrollbar is kept whether or not it shows: a label that fitted must not
         # be cropped when the list grows long enough to need one.
         room = self.size.width - depth * self.guide_depth - self.styles.scrollbar_size_vertical
-        return fitted(label, max(room, 1), label_end_length(node.data, label))
+        return fitted(label, max(room, 1), keep_end)
 
     def process_label(self, label) -> Text:
         # A plain str label would go through Rich's markup parser; only Text is accepted here.

@@ -230,6 +230,18 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
                      command=("Copy citation", "Copy a citation of the open post, or of the passage in view")),),
             ),
             KeyRow(
+                "m",
+                "mark the open post unread, or read again (a post open for a moment and a half is marked read)",
+                (Key("screen", "m", "toggle_read", "Read/unread",
+                     command=("Mark read / unread", "Mark the open post unread, or read")),),
+            ),
+            KeyRow(
+                "u",
+                "open the next unread post, in the archive's order after the open one",
+                (Key("screen", "u", "next_unread", "Next unread", show=True,
+                     command=("Next unread", "Open the next post not yet read")),),
+            ),
+            KeyRow(
                 "c",
                 "fold or unfold the thread marked with a bar: the first comment with replies whose header is in "
                 "view, else the thread the view is inside (or click a comment's header)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.actions import SkipAction
@@ -44,6 +44,8 @@ from civicreader.ui.messages import (
     IndexingStarted,
     LibraryOpened,
     LinesFound,
+    MemoryFailed,
+    MemoryOpened,
     PostLoaded,
     PostMissing,
     SearchFailed,
@@ -51,11 +53,15 @@ from civicreader.ui.messages import (
     SearchRequest,
     SettingsLoaded,
     TimelineCounted,
+    UnreadCounted,
 )
 from civicreader.ui.reading_pane import OpenedPost, ReadingPane
 from civicreader.ui.results_list import ResultsList
 from civicreader.ui.search_bar import SearchBar
 from civicreader.ui.timeline_strip import TimelineStrip
+
+if TYPE_CHECKING:
+    from civicreader.memory import Memory
 
 SEARCH_DEBOUNCE_SECONDS = 0.02
 """Long enough to skip the searches a fast typist or a paste would waste, short enough not to notice."""
@@ -64,6 +70,8 @@ RESULTS_PER_PAGE = 10
 PROGRESS_INTERVAL_SECONDS = 0.1
 CONCORDANCE_LINES = 5_000
 """Lines the app lists at most (`civicreader concordance` gives them all)."""
+READ_AFTER_SECONDS = 1.5
+"""A post open this long counts as read: long enough that passing through on the way elsewhere does not."""
 
 
 class MainScreen(Screen):
@@ -89,6 +97,14 @@ class MainScreen(Screen):
         """The year or month the timeline strip narrows the results to."""
         self.concordance = False
         """The results are shown as concordance lines."""
+        self.memory: Memory | None = None
+        """The reader's own data (civicreader.memory): read marks, bookmarks, notes. None until open."""
+        self.read_ids: set[str] = set()
+        self.archive_order: tuple[str, ...] = ()
+        """Every post id in the archive tree's order: where `u` looks for the next unread post."""
+        self.read_timer: Timer | None = None
+        self.unread_generation = 0
+        """Bumped for each count of unread posts asked for: an older count arriving late is dropped."""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
@@ -114,10 +130,13 @@ class MainScreen(Screen):
         # The first frame goes out before any work on the index (which competes for the GIL).
         self.call_after_refresh(self.prepare_library)
         self.call_after_refresh(self.load_settings)
+        self.call_after_refresh(self.open_memory)
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
         heap.release()
+        if self.memory is not None:
+            self.memory.close()
 
     @work(thread=True, group="settings", exit_on_error=False, description="read the settings")
     def load_settings(self) -> None:
@@ -207,6 +226,7 @@ class MainScreen(Screen):
         self._show_post_count(message.posts)
         self.call_after_refresh(self.query_one(FacetBar).prepare)
         self.call_after_refresh(self.open_for_searching)
+        self.count_unread()
 
     @work(thread=True, group="warm-up", exit_on_error=False, description="open the index for searching")
     def open_for_searching(self) -> None:
@@ -243,6 +263,7 @@ class MainScreen(Screen):
                         markup=False)
         self.query_one(ArchiveTree).reload()
         self.open_for_searching()
+        self.count_unread()
         self.query_one(IndexStatus).finish()
         self._show_post_count(report.posts)
         changes = report.added + report.changed + report.removed
@@ -488,10 +509,120 @@ class MainScreen(Screen):
         await reader.show(message.opened)
         if message.focus:
             self.set_focus(reader)
+        if self.read_timer is not None:
+            self.read_timer.stop()
+        post_id = message.opened.post.id
+        self.read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._read_for_long_enough(post_id))
 
     @on(PostMissing)
     def _post_missing(self) -> None:
         self.notify("That post is no longer in the index (the corpus changed).", severity="warning")
+
+    # ---- the reader's memory: read marks ----
+
+    @work(thread=True, group="memory", exit_on_error=False, description="open the reader's memory")
+    def open_memory(self) -> None:
+        from civicreader.memory import MemoryStoreError, open_memory
+        from civicreader.paths import memory_path_for
+
+        try:
+            memory = open_memory(memory_path_for(self.corpus))
+        except (MemoryStoreError, OSError) as error:
+            self.post_message(MemoryFailed(one_line(str(error))))
+            return
+        self.post_message(MemoryOpened(memory, frozenset(memory.read_ids())))
+
+    @on(MemoryOpened)
+    def _memory_opened(self, message: MemoryOpened) -> None:
+        self.memory = message.memory
+        self.read_ids = set(message.read_ids)
+        if self.memory.moved_aside:
+            self.notify(one_line(self.memory.moved_aside), severity="warning", timeout=15, markup=False)
+        self.query_one(ResultsList).show_marks(self.read_ids)
+        self.count_unread()
+
+    @on(MemoryFailed)
+    def _memory_failed(self, message: MemoryFailed) -> None:
+        self.notify(f"Read marks, bookmarks and notes are off: {message.reason}", severity="error", markup=False)
+
+    def count_unread(self) -> None:
+        """Count unread posts per branch again; only the newest count is shown."""
+        # Not an exclusive worker: one cancelled as the next starts would fail whoever waits for it.
+        if self.memory is not None:
+            self.unread_generation += 1
+            self._count_unread(frozenset(self.read_ids), self.unread_generation)
+
+    @work(thread=True, group="unread", exit_on_error=False, description="count unread posts")
+    def _count_unread(self, read: frozenset[str], generation: int) -> None:
+        from civicreader.ui.unread import archive_order, unread_counts
+
+        try:
+            with self.access as library:
+                places = library.post_places()
+        except IndexNotReady:
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(UnreadCounted(unread_counts(places, read), archive_order(places), generation))
+
+    @on(UnreadCounted)
+    def _unread_counted(self, message: UnreadCounted) -> None:
+        if message.generation != self.unread_generation:
+            return
+        self.archive_order = message.order
+        self.query_one(ArchiveTree).show_marks(self.read_ids, message.unread)
+
+    def open_post_now(self) -> Post | None:
+        opened = self.query_one(ReadingPane).opened
+        return opened.post if opened is not None else None
+
+    def _read_for_long_enough(self, post_id: str) -> None:
+        post = self.open_post_now()
+        if post is not None and post.id == post_id and post_id not in self.read_ids:
+            self.set_read([post_id], True)
+
+    def set_read(self, post_ids: list[str], read: bool) -> None:
+        """Mark posts read or unread: on screen at once, in the memory by a worker."""
+        if self.memory is None:
+            return
+        if read:
+            self.read_ids.update(post_ids)
+        else:
+            self.read_ids.difference_update(post_ids)
+        self.save_read_marks(post_ids, read)
+        self.query_one(ResultsList).show_marks(self.read_ids)
+        self.count_unread()
+
+    @work(thread=True, group="memory-write", exit_on_error=False, description="save read marks")
+    def save_read_marks(self, post_ids: list[str], read: bool) -> None:
+        from civicreader.memory import MemoryStoreError
+
+        try:
+            self.memory.mark_read(post_ids, read)
+        except MemoryStoreError as error:
+            self.post_message(MemoryFailed(one_line(str(error))))
+
+    def action_toggle_read(self) -> None:
+        post = self.open_post_now()
+        if post is None or self.memory is None:
+            raise SkipAction()
+        if self.read_timer is not None:
+            self.read_timer.stop()  # marked unread on purpose: not marked read again behind the reader's back
+        read = post.id not in self.read_ids
+        self.set_read([post.id], read)
+        self.notify("Marked read." if read else "Marked unread.", timeout=2)
+
+    def action_next_unread(self) -> None:
+        if self.memory is None:
+            raise SkipAction()
+        post = self.open_post_now()
+        order = self.archive_order
+        start = order.index(post.id) + 1 if post is not None and post.id in order else 0
+        following = (post_id for post_id in (*order[start:], *order[:start]) if post_id not in self.read_ids)
+        next_id = next(following, None)
+        if next_id is None:
+            self.notify("Every post is read.")
+            return
+        self.open_post(next_id, {})
 
     # ---- the timeline strip ----
 

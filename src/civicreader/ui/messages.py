@@ -141,3 +141,27 @@ class LinesFound(Message):
     done: bool
     total: int
     """Lines found so far."""
+
+
+@dataclass
+class MemoryOpened(Message):
+    """The reader's memory (civicreader.memory.Memory) is open, with the posts read so far."""
+
+    memory: object
+    read_ids: frozenset[str]
+
+
+@dataclass
+class MemoryFailed(Message):
+    """The memory could not be opened (one line naming the file): the session goes on without marks."""
+
+    reason: str
+
+
+@dataclass
+class UnreadCounted(Message):
+    """Unread posts per archive branch, and every post id in the archive's order (for "next unread")."""
+
+    unread: dict
+    order: tuple[str, ...]
+    generation: int

@@ -9,6 +9,7 @@ that difference is most of the time from a keystroke to its results on screen.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
@@ -31,7 +32,7 @@ Piece = tuple[str, str]
 
 SNIPPET_LINES = 4
 """A snippet shows this many lines at most: a narrow pane still holds several hits."""
-ROLES = ("title", "title-match", "meta", "where", "snippet", "match", "more")
+ROLES = ("title", "title-match", "meta", "where", "snippet", "match", "more", "unread")
 WHERE = {"title": "in the title", "body": "", "comment": "in a comment"}
 _WORD = re.compile(r"\S+")
 
@@ -115,13 +116,18 @@ def wrap_pieces(pieces: list[Piece], width: int) -> list[list[Piece]]:
     return lines
 
 
-def hit_pieces(hit) -> list[list[Piece]]:
-    """A hit as logical lines of pieces (title; date, blog and where; snippet), before wrapping."""
+UNREAD_MARK = "● "
+
+
+def hit_pieces(hit, unread: bool = False) -> list[list[Piece]]:
+    """A hit as logical lines of pieces (title, marked when `unread`; date, blog and where; snippet)."""
     title = one_line(hit.title) or "(untitled)"
     snippet = blank_controls(hit.snippet)
     title_match = hit.matched_in == "title" and one_line(hit.snippet) == title
     # A title match's snippet is the title itself: mark the words in the title rather than show it twice.
     title_line = pieces_of(snippet, hit.highlights, "title", "title-match") if title_match else [(title, "title")]
+    if unread:
+        title_line = [(UNREAD_MARK, "unread"), *title_line]
     lines = [title_line]
     where = WHERE.get(hit.matched_in, "")
     if hit.matched_in == "comment" and hit.commenter:
@@ -136,10 +142,10 @@ def hit_pieces(hit) -> list[list[Piece]]:
     return lines
 
 
-def hit_lines(hit, width: int) -> list[list[Piece]]:
+def hit_lines(hit, width: int, unread: bool = False) -> list[list[Piece]]:
     """A hit wrapped to `width` cells: its title, date and where, then the snippet's lines around its first match."""
     lines: list[list[Piece]] = []
-    for pieces in hit_pieces(hit):
+    for pieces in hit_pieces(hit, unread):
         is_snippet = any(role in ("snippet", "match") for _part, role in pieces)
         lines += snippet_lines(pieces, width) if is_snippet else wrap_pieces(pieces, width)
     return lines
@@ -202,6 +208,7 @@ class ResultsList(ScrollView, can_focus=True):
         "results--match",
         "results--rule",
         "results--more",
+        "results--unread",
     }
 
     @dataclass
@@ -239,6 +246,14 @@ class ResultsList(ScrollView, can_focus=True):
         self._paint: _Paint | None = None
         self._asked_from: int | None = None
         """The offset of the last page asked for, so moving about near the end asks once."""
+        self.read_ids: Collection[str] | None = None
+        """Posts the reader has read (their memory); None until it is open: no hit is marked unread."""
+
+    def show_marks(self, read_ids: Collection[str]) -> None:
+        """Mark the hits not yet read (attributes down)."""
+        self.read_ids = read_ids
+        self._lay_out()
+        self.refresh()
 
     def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         # The list's size is set by the layout (1fr, scrollbar always there), never by its rows: new
@@ -304,7 +319,8 @@ class ResultsList(ScrollView, can_focus=True):
             if row:
                 lines.append(_Line(-1, ()))
             first_line.append(len(lines))
-            lines += [_Line(row, tuple(pieces)) for pieces in hit_lines(hit, width)]
+            unread = self.read_ids is not None and hit.id not in self.read_ids
+            lines += [_Line(row, tuple(pieces)) for pieces in hit_lines(hit, width, unread)]
         if self.has_more:
             left = self.total - len(self.hits)
             more = f"▾ {left:,} more result{'' if left == 1 else 's'} (Enter)"

@@ -1,0 +1,108 @@
+"""Read marks in the app: a post open for a moment is read, unread posts are marked and counted, `m` and `u`."""
+
+from __future__ import annotations
+
+from civicreader.memory import open_memory
+from civicreader.paths import memory_path_for
+from tests.test_ui import make_app, pilot_test, screen_text, search_for, settle
+
+
+def read_in_memory(built_index) -> set[str]:
+    corpus, _index = built_index
+    memory = open_memory(memory_path_for(corpus))
+    try:
+        return memory.read_ids()
+    finally:
+        memory.close()
+
+
+async def dwell(pilot, seconds: float) -> None:
+    await pilot.pause(seconds)
+    await settle(pilot)
+
+
+@pilot_test
+async def test_a_post_open_for_a_moment_is_read_and_stays_read_after_quitting(built_index, monkeypatch):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 0.2)
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Parish Pump 4 posts · 4 unread" in screen_text(app)
+        await search_for(pilot, "allotment committee")
+        assert "● Notes from the allotment committee" in screen_text(app)
+        await pilot.press("enter")
+        await dwell(pilot, 0.4)
+        opened = app.screen.query_one(ReadingPane).opened.post
+        assert read_in_memory(built_index) == {opened.id}
+        assert "● Notes from the allotment committee" not in screen_text(app)
+        assert "Notes from the allotment committee" in screen_text(app)
+
+    again = make_app(built_index)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Parish Pump 4 posts · 3 unread" in screen_text(again)
+
+
+@pilot_test
+async def test_passing_through_a_post_does_not_mark_it_read(built_index, monkeypatch):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 2.0)
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment", "enter")
+        await settle(pilot)
+        await pilot.press("escape", "j", "enter")  # back to the list, the next hit
+        await settle(pilot)
+        second = app.screen.query_one(ReadingPane).opened.post
+        await dwell(pilot, 2.5)
+        assert read_in_memory(built_index) == {second.id}
+
+
+@pilot_test
+async def test_m_marks_the_open_post_unread_and_read_again(built_index, monkeypatch):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 0.1)
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment committee", "enter")
+        await dwell(pilot, 0.3)
+        post = app.screen.query_one(ReadingPane).opened.post
+        assert read_in_memory(built_index) == {post.id}
+        assert "● Notes from the allotment committee" not in screen_text(app)
+        await pilot.press("m")
+        await dwell(pilot, 0.3)  # longer than the delay: unread on purpose stays unread
+        assert read_in_memory(built_index) == set()
+        assert "● Notes from the allotment committee" in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert read_in_memory(built_index) == {post.id}
+
+
+@pilot_test
+async def test_u_opens_the_unread_posts_one_after_another_in_archive_order(built_index, monkeypatch):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 0.05)
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        order = app.screen.archive_order
+        assert len(order) == 9
+        opened = []
+        for _ in order:
+            await pilot.press("u")
+            await settle(pilot)
+            opened.append(app.screen.query_one(ReadingPane).opened.post.id)
+            await dwell(pilot, 0.15)
+        assert opened == list(order)
+        assert read_in_memory(built_index) == set(order)
+        await pilot.press("u")
+        await dwell(pilot, 0.2)
+        assert app.screen.query_one(ReadingPane).opened.post.id == order[-1]
+        assert "Every post is read." in [notice.message for notice in app._notifications]
