@@ -33,7 +33,7 @@ async def test_people_branch_lists_everyone_by_how_much_they_wrote(built_index):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         tree = app.screen.query_one(ArchiveTree)
-        assert tree_labels(tree)[2:] == ["Categories 4 categories", "People 8", "Most discussed"]
+        assert tree_labels(tree)[2:] == ["Categories 4 categories", "People 8", "Most discussed", "Bookmarks"]
         await open_branch(pilot, PeopleBranch)
         people = [label.strip() for label in tree_labels(tree)[4:12]]
         assert people == [

@@ -463,6 +463,15 @@ class Library(IndexFolder):
         return [(row[0], row[4], row[2], catalogue.categories[docnum]) for docnum, row in catalogue.rows.items()]
 
     @_reading
+    def summaries(self, post_ids: Iterable[str]) -> list[PostSummary]:
+        """The summaries of these posts, in the order asked; ids not in the index are left out."""
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return []
+        docnums = {row[0]: docnum for docnum, row in catalogue.rows.items()}
+        return [catalogue.summary(docnums[post_id]) for post_id in post_ids if post_id in docnums]
+
+    @_reading
     def categories(self) -> dict[str, int]:
         if (outline := self._stored_outline()) is not None:
             return outline["categories"]

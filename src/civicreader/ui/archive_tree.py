@@ -57,14 +57,19 @@ class CategoryBranch:
 
 
 @dataclass(frozen=True)
+class BookmarksBranch:
+    """The posts the reader bookmarked, most recent first (from their memory, not the index)."""
+
+
+@dataclass(frozen=True)
 class PostLeaf:
     summary: object
     """A civicreader.index.PostSummary."""
 
 
 Branch = (
-    BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch | PeopleBranch | PersonBranch
-    | MostDiscussedBranch
+    BookmarksBranch | BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch | PeopleBranch
+    | PersonBranch | MostDiscussedBranch
 )  # fmt: skip
 NodeData = Branch | PostLeaf | WritingLeaf
 
@@ -191,6 +196,8 @@ class ArchiveTree(Tree[NodeData]):
         """Posts the reader has read (from their memory); None until it is open: no post is marked unread."""
         self.unread: Mapping[object, int] = {}
         """Unread posts per branch, by the branch's data (see ui/unread.py)."""
+        self.bookmarks: tuple[str, ...] = ()
+        """Bookmarked post ids, most recent first: the Bookmarks branch lists them."""
         super().__init__("Archive", id=id)
         self.show_root = False
         self.auto_expand = True
@@ -208,6 +215,15 @@ class ArchiveTree(Tree[NodeData]):
         self.read_ids, self.unread = read_ids, unread
         for node in self._tree_lines_nodes():
             node.refresh()
+
+    def show_bookmarks(self, bookmarks: tuple[str, ...]) -> None:
+        """List these posts under Bookmarks (attributes down); an open Bookmarks branch is read again."""
+        self.bookmarks = bookmarks
+        for node in self.root.children:
+            if isinstance(node.data, BookmarksBranch):
+                node.refresh()
+                if node.id in self._loaded:
+                    self._load_children(node, self._generation)
 
     def _tree_lines_nodes(self) -> list[TreeNode[NodeData]]:
         found: list[TreeNode[NodeData]] = []
@@ -230,6 +246,10 @@ class ArchiveTree(Tree[NodeData]):
                 label = Text.assemble(UNREAD_MARK if unread else "  ", label)
                 if unread:
                     label.stylize("bold")
+            elif isinstance(node.data, BookmarksBranch):
+                suffix = f" {len(self.bookmarks):,}"
+                label.append(suffix, "dim")
+                keep_end += len(suffix)
             elif unread := self.unread.get(node_key(node.data)):
                 suffix = f" · {unread:,} unread"
                 label.append(suffix, "bold")
@@ -315,7 +335,12 @@ class ArchiveTree(Tree[NodeData]):
             return
         try:
             with self.access as library:
-                children = list(self.children_of(library, node.data if node else None))
+                if node is not None and isinstance(node.data, BookmarksBranch):
+                    children = [(post_label(s), PostLeaf(s), False) for s in library.summaries(self.bookmarks)]
+                    if not children:
+                        children = [(Text("No bookmarks yet: B bookmarks the open post.", "dim italic"), None, False)]
+                else:
+                    children = list(self.children_of(library, node.data if node else None))
         except IndexNotReady:
             return
         if not get_current_worker().is_cancelled:
@@ -334,6 +359,8 @@ class ArchiveTree(Tree[NodeData]):
             yield from people_branches.top_level(library)
             if not blogs:
                 yield Text("The index holds no posts.", "dim italic"), None, False
+            else:
+                yield Text("Bookmarks", "italic"), BookmarksBranch(), True
         elif isinstance(data, BlogBranch):
             years = library.years(data.blog)
             for year in sorted(years, key=lambda y: (y is None, -(y or 0))):

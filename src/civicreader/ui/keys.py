@@ -242,6 +242,24 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
                      command=("Next unread", "Open the next post not yet read")),),
             ),
             KeyRow(
+                "B",
+                "bookmark the open post, or take its bookmark off; the archive's Bookmarks branch lists them",
+                (Key("screen", "B", "toggle_bookmark", "Bookmark",
+                     command=("Bookmark", "Bookmark the open post, or take its bookmark off")),),
+            ),
+            KeyRow(
+                "backspace / alt+left / H",
+                "back to the post opened before, where you were in it",
+                (Key("screen", "backspace,alt+left,H", "history_back", "Back in history",
+                     command=("Back", "Go back to the post opened before")),),
+            ),
+            KeyRow(
+                "alt+right / L",
+                "forward again, after going back",
+                (Key("screen", "alt+right,L", "history_forward", "Forward in history",
+                     command=("Forward", "Go forward to the post you went back from")),),
+            ),
+            KeyRow(
                 "c",
                 "fold or unfold the thread marked with a bar: the first comment with replies whose header is in "
                 "view, else the thread the view is inside (or click a comment's header)",

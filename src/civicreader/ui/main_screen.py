@@ -70,6 +70,8 @@ RESULTS_PER_PAGE = 10
 PROGRESS_INTERVAL_SECONDS = 0.1
 CONCORDANCE_LINES = 5_000
 """Lines the app lists at most (`civicreader concordance` gives them all)."""
+HISTORY_LENGTH = 200
+"""Posts kept to go back to (each held as shown: the post and its marked matches)."""
 READ_AFTER_SECONDS = 1.5
 """A post open this long counts as read: long enough that passing through on the way elsewhere does not."""
 
@@ -104,6 +106,9 @@ class MainScreen(Screen):
         """Every post id in the archive tree's order: where `u` looks for the next unread post."""
         self.read_timer: Timer | None = None
         self.unread_generation = 0
+        self.back_history: list[tuple[OpenedPost, float]] = []
+        """(post as shown, scroll position) of the posts opened before, the latest last."""
+        self.forward_history: list[tuple[OpenedPost, float]] = []
         """Bumped for each count of unread posts asked for: an older count arriving late is dropped."""
 
     def compose(self) -> ComposeResult:
@@ -506,7 +511,10 @@ class MainScreen(Screen):
     @on(PostLoaded)
     async def _post_loaded(self, message: PostLoaded) -> None:
         reader = self.query_one(ReadingPane)
-        await reader.show(message.opened)
+        if message.scroll_y is None:  # a post opened anew, not by going back or forward
+            self._remember_leaving()
+            self.forward_history.clear()
+        await reader.show(message.opened, message.scroll_y)
         if message.focus:
             self.set_focus(reader)
         if self.read_timer is not None:
@@ -530,7 +538,7 @@ class MainScreen(Screen):
         except (MemoryStoreError, OSError) as error:
             self.post_message(MemoryFailed(one_line(str(error))))
             return
-        self.post_message(MemoryOpened(memory, frozenset(memory.read_ids())))
+        self.post_message(MemoryOpened(memory, frozenset(memory.read_ids()), tuple(memory.bookmarks())))
 
     @on(MemoryOpened)
     def _memory_opened(self, message: MemoryOpened) -> None:
@@ -539,6 +547,7 @@ class MainScreen(Screen):
         if self.memory.moved_aside:
             self.notify(one_line(self.memory.moved_aside), severity="warning", timeout=15, markup=False)
         self.query_one(ResultsList).show_marks(self.read_ids)
+        self.query_one(ArchiveTree).show_bookmarks(message.bookmarks)
         self.count_unread()
 
     @on(MemoryFailed)
@@ -623,6 +632,54 @@ class MainScreen(Screen):
             self.notify("Every post is read.")
             return
         self.open_post(next_id, {})
+
+    def action_toggle_bookmark(self) -> None:
+        post = self.open_post_now()
+        if post is None or self.memory is None:
+            raise SkipAction()
+        tree = self.query_one(ArchiveTree)
+        bookmarked = post.id not in tree.bookmarks
+        if bookmarked:
+            tree.show_bookmarks((post.id, *tree.bookmarks))
+        else:
+            tree.show_bookmarks(tuple(post_id for post_id in tree.bookmarks if post_id != post.id))
+        self.save_bookmark(post.id, bookmarked)
+        self.notify("Bookmarked." if bookmarked else "Bookmark removed.", timeout=2)
+
+    @work(thread=True, group="memory-write", exit_on_error=False, description="save a bookmark")
+    def save_bookmark(self, post_id: str, bookmarked: bool) -> None:
+        from civicreader.memory import MemoryStoreError
+
+        try:
+            self.memory.set_bookmark(post_id, bookmarked)
+        except MemoryStoreError as error:
+            self.post_message(MemoryFailed(one_line(str(error))))
+
+    # ---- history: back and forward between opened posts ----
+
+    def _remember_leaving(self) -> None:
+        """Before another post opens: the open one (and where the view is in it) goes on the back list."""
+        reader = self.query_one(ReadingPane)
+        if reader.opened is not None:
+            self.back_history.append((reader.opened, reader.scroll_y))
+            del self.back_history[:-HISTORY_LENGTH]
+
+    def action_history_back(self) -> None:
+        self._step_history(self.back_history, self.forward_history)
+
+    def action_history_forward(self) -> None:
+        self._step_history(self.forward_history, self.back_history)
+
+    def _step_history(self, source: list[tuple[OpenedPost, float]], other: list[tuple[OpenedPost, float]]) -> None:
+        if not source:
+            self.notify("No earlier post." if source is self.back_history else "No later post.", timeout=2)
+            return
+        reader = self.query_one(ReadingPane)
+        if reader.opened is not None:
+            other.append((reader.opened, reader.scroll_y))
+        # Shown again as it was (its marked matches too), without asking the index.
+        opened, scroll_y = source.pop()
+        self.post_message(PostLoaded(opened, scroll_y=scroll_y))
 
     # ---- the timeline strip ----
 

@@ -89,6 +89,8 @@ class SearchFailed(Message):
 class PostLoaded(Message):
     opened: OpenedPost
     focus: bool = True
+    scroll_y: float | None = None
+    """Where to put the view (going back or forward in history); None: where opening puts it."""
 
 
 @dataclass
@@ -149,6 +151,7 @@ class MemoryOpened(Message):
 
     memory: object
     read_ids: frozenset[str]
+    bookmarks: tuple[str, ...]
 
 
 @dataclass

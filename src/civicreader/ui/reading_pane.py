@@ -256,8 +256,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         for welcome in self.query("#reader-welcome").results(Static):
             welcome.update(notice)
 
-    async def show(self, opened: OpenedPost) -> None:
-        """Replace what is shown with this post; scroll to its first match when it has any."""
+    async def show(self, opened: OpenedPost, scroll_y: float | None = None) -> None:
+        """Replace what is shown with this post; scroll to `scroll_y` when given (going back to a post), else to
+        its first match when it has any."""
         self.opened = opened
         self.matches = []
         self.current_match = None
@@ -300,11 +301,21 @@ class ReadingPane(VerticalScroll, can_focus=True):
         await self.remove_children()
         await self.mount_all([*blocks, *first_comments])
         self.scroll_home(animate=False)
-        if first_match is not None:
+        if scroll_y is not None:
+            self.call_after_refresh(self._restore_scroll, scroll_y, opened)
+        elif first_match is not None:
             self.call_after_refresh(self._go_to_match, first_match)
         self.call_after_refresh(self._mark_fold_target)
         if self._waiting:
             self.call_after_refresh(self._mount_next_batch, opened)
+
+    def _restore_scroll(self, scroll_y: float, opened: OpenedPost) -> None:
+        """Put the view back at `scroll_y`, waiting for the batches of comments that reach down to it."""
+        if opened is not self.opened:
+            return
+        self.scroll_to(y=scroll_y, animate=False, immediate=True)
+        if self.scroll_y < scroll_y and self._waiting:
+            self.call_after_refresh(self._restore_scroll, scroll_y, opened)
 
     @property
     def _waiting(self) -> bool:
