@@ -10,21 +10,31 @@ from civicreader.ui.archive_tree import BlogBranch, CategoriesBranch, CategoryBr
 
 def unread_counts(
     places: Iterable[tuple[str, str, str, tuple[str, ...]]], read_ids: Collection[str]
-) -> Counter[object]:
+) -> dict[object, int]:
     """Unread posts per branch (keyed by the branch's data), from `Library.post_places()` rows."""
-    counts: Counter[object] = Counter()
-    for post_id, blog, when, categories in places:
+    # Counted on plain strings, and made into branch keys once per branch, not once per post: 20,000 posts
+    # counted straight into dataclass keys took 200 ms.
+    blogs: Counter[str] = Counter()
+    years: Counter[tuple[str, str]] = Counter()
+    months: Counter[tuple[str, str]] = Counter()
+    categories: Counter[str] = Counter()
+    in_any_category = 0
+    for post_id, blog, when, post_categories in places:
         if post_id in read_ids:
             continue
-        year = int(when[:4]) if when else None
-        counts[BlogBranch(blog)] += 1
-        counts[YearBranch(blog, year)] += 1
-        if year is not None:
-            counts[MonthBranch(blog, year, int(when[5:7]))] += 1
-        if categories:
-            counts[CategoriesBranch()] += 1
-        for category in categories:
-            counts[CategoryBranch(category)] += 1
+        blogs[blog] += 1
+        years[blog, when[:4]] += 1
+        if when:
+            months[blog, when[:7]] += 1
+        if post_categories:
+            in_any_category += 1
+            categories.update(post_categories)
+    counts: dict[object, int] = {BlogBranch(blog): count for blog, count in blogs.items()}
+    counts.update({YearBranch(blog, int(year) if year else None): n for (blog, year), n in years.items()})
+    counts.update({MonthBranch(blog, int(when[:4]), int(when[5:7])): n for (blog, when), n in months.items()})
+    counts.update({CategoryBranch(category): n for category, n in categories.items()})
+    if in_any_category:
+        counts[CategoriesBranch()] = in_any_category
     return counts
 
 
