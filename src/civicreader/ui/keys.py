@@ -238,7 +238,7 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
             KeyRow(
                 "u",
                 "open the next unread post, in the archive's order after the open one",
-                (Key("screen", "u", "next_unread", "Next unread", show=True,
+                (Key("screen", "u", "next_unread", "Next unread",
                      command=("Next unread", "Open the next post not yet read")),),
             ),
             KeyRow(
@@ -248,16 +248,13 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
                      command=("Bookmark", "Bookmark the open post, or take its bookmark off")),),
             ),
             KeyRow(
-                "backspace / alt+left / H",
-                "back to the post opened before, where you were in it",
+                "H / L",
+                "back to the post opened before, where you were in it / forward again (also backspace, alt+left "
+                "/ alt+right)",
                 (Key("screen", "backspace,alt+left,H", "history_back", "Back in history",
-                     command=("Back", "Go back to the post opened before")),),
-            ),
-            KeyRow(
-                "alt+right / L",
-                "forward again, after going back",
-                (Key("screen", "alt+right,L", "history_forward", "Forward in history",
-                     command=("Forward", "Go forward to the post you went back from")),),
+                     command=("Back", "Go back to the post opened before")),
+                 Key("screen", "alt+right,L", "history_forward", "Forward in history",
+                     command=("Forward", "Go forward to the post you went back from"))),
             ),
             KeyRow(
                 "c",
