@@ -21,11 +21,12 @@ def open_library(corpus: Path | None, index_dir: Path | None):
     return Library(corpus, index_dir or group.get("index_dir"))
 
 
-def update_index(library, *, announce: str | None = None, busy_is_fine: bool = False, rebuild: bool = False):
+def update_index(library, *, announce: str | None = None, busy_is_fine: bool = False, rebuild: bool = False,
+                 name_problems: bool = True):
     """Run Library.update with a progress bar on a terminal, plain lines otherwise; exit cleanly on failure.
 
     With `busy_is_fine`, an index another process is updating, or one the disk will not let us update, is
-    used as it stands (read-only, with a note).
+    used as it stands (read-only, with a note). Without `name_problems`, skipped files are left to the caller.
     """
     from civicreader.index import IndexBusy, IndexWriteFailed, UpdateCancelled
 
@@ -54,9 +55,19 @@ def update_index(library, *, announce: str | None = None, busy_is_fine: bool = F
         sys.exit(130)
     if report.rebuilt_because:
         echo_problem(f"{report.rebuilt_because}: rebuilt it from the corpus")
-    for problem in report.problems:
-        echo_problem(f"skipped {problem}")
+    if name_problems:
+        name_skipped_files(report)
     return report
+
+
+def name_skipped_files(report) -> None:
+    """Each file this update found it could not use, one line each; those named by an earlier update, counted."""
+    for problem in report.new_problems:
+        echo_problem(f"skipped {problem}")
+    still = len(report.problems) - len(report.new_problems)
+    if still:
+        files = "1 file" if still == 1 else f"{still} files"
+        echo_problem(f"{files} still unreadable: see `civicreader index --problems`")
 
 
 def repaired(library, read):

@@ -163,6 +163,9 @@ class UpdateReport:
     """Why the index there was not trusted and was built afresh (one line), or None."""
     people_seconds: float = 0.0
     """Of `seconds`, the time spent bringing the people file in step."""
+    new_problems: tuple[Problem, ...] = ()
+    """Of `problems`, those this update found (in files it read, or all on a first build); the rest were
+    reported by an earlier one."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ class Update:
         self.touched: set[str] = set()
         self.old_keys: set[tuple] = set()
         self.removed_files: list[str] = []
+        self.unreadable_now: set[str] = set()
 
     def run(self, rebuild: bool = False) -> UpdateReport:
         """The update; with `rebuild`, from nothing. Raises IndexWriteFailed (one line) when the disk refuses."""
@@ -165,6 +166,7 @@ class Update:
                 sha1 = hashlib.sha1(file.read_bytes()).hexdigest()
             except OSError as error:
                 pages[relative] = Problem(str(file), f"cannot read: {error.strerror or error}")
+                self.unreadable_now.add(relative)
                 files[relative] = [stat.st_size, stat.st_mtime_ns, ""]
                 self.changed += 1
                 continue
@@ -239,6 +241,15 @@ class Update:
         self.to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
         self.to_delete = [post_id for post_id in leaving if post_id not in new_digests]
         self.problems = tuple(pages.problems()) + tuple(self.passed_over)
+        self.new_problems = self._new_problems()
+
+    def _new_problems(self) -> tuple[Problem, ...]:
+        """The problems of the files read (or found unreadable) now; files passed over only on a first build,
+        since every update finds them again."""
+        pages = self.pages
+        read_now = sorted(self.unreadable_now | self.touched)  # a removed file's page is gone: no problem
+        found = tuple(pages[relative] for relative in read_now if isinstance(pages.get(relative), Problem))
+        return found + (tuple(self.passed_over) if self.state is None else ())
 
     def _write(self) -> UpdateReport:
         """Write the posts, then the page cache, word list, catalogue, FORMAT and manifest (last), each atomically."""
@@ -251,7 +262,8 @@ class Update:
         if nothing_to_do and not self.touched and unmoved and folder._outline_path.exists() and people.exists():
             seconds = time.perf_counter() - self.started
             return UpdateReport(0, 0, 0, self.unchanged, len(self.new_digests), self.problems, seconds,
-                                read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because)
+                                read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because,
+                                new_problems=self.new_problems)
 
         vocabulary = self._updated_words()
         keeper = self.keeper
@@ -290,6 +302,7 @@ class Update:
             read_seconds=self.read_seconds,
             rebuilt_because=self.rebuilt_because,
             people_seconds=people_seconds,
+            new_problems=self.new_problems,
         )
 
     def _stored_posts(self, post_ids):
