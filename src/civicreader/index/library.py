@@ -253,6 +253,7 @@ class Library(IndexFolder):
             suggestion=self._suggestion(searcher, query, compiled.plain_words),
             terms=tuple(compiled.words),
             notes=tuple(compiled.notes),
+            terms_by_field={name: tuple(words) for name, words in compiled.words_by_field.items() if words},
         )
 
     def _evaluate(

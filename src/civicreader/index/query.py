@@ -53,6 +53,8 @@ class _Compiled:
     """Stemmed terms per text field, for snippets."""
     words: list[str]
     """Unstemmed words to highlight in the reading pane."""
+    words_by_field: dict[str, list[str]]
+    """The same words, under the text field each was searched in (`title:` words under "title" only)."""
     plain_words: list[str]
     """Words as typed, candidates for did-you-mean."""
     commenter_words: list[str]
@@ -67,6 +69,7 @@ class _QueryCompiler:
         self._vocabulary = vocabulary
         self.highlight: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
         self.words: list[str] = []
+        self.words_by_field: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
         self.plain_words: list[str] = []
         self.commenter_words: list[str] = []
         self._words_seen: set[str] = set()
@@ -86,7 +89,7 @@ class _QueryCompiler:
             self._left_out.add("long")
             text = _LONG_RUN.sub(lambda run: run.group()[:MAX_TYPED_WORD_CHARS], text)
         if not text.strip():
-            return _Compiled(wq.Every(), None, self.highlight, [], [], [], [])
+            return _Compiled(wq.Every(), None, self.highlight, [], self.words_by_field, [], [], [])
         try:
             parsed = _parser().parse(_minus_to_not(text))
         except QueryError:
@@ -99,7 +102,10 @@ class _QueryCompiler:
             scored = wq.AndNot(wq.Every(), scored.query)
         words = list(dict.fromkeys(self.words))
         notes = [note for kind, note in _NOTES.items() if kind in self._left_out]
-        return _Compiled(scored, date_filter, self.highlight, words, self.plain_words, self.commenter_words, notes)
+        by_field = {field: list(dict.fromkeys(found)) for field, found in self.words_by_field.items()}
+        return _Compiled(
+            scored, date_filter, self.highlight, words, by_field, self.plain_words, self.commenter_words, notes
+        )
 
     def _counted(self, node) -> bool:
         """Count the node's word among those searched; False (and noted) past MAX_QUERY_TERMS."""
@@ -181,6 +187,7 @@ class _QueryCompiler:
             terms = stems(" ".join(node.words))
             if positive:
                 self.words.extend(node.words)
+                self.words_by_field[field].extend(node.words)
                 self.highlight[field].update(terms)
             if not terms:
                 return wq.NullQuery
@@ -204,6 +211,7 @@ class _QueryCompiler:
         terms = list(dict.fromkeys(term for word in words for term in stems(word)))
         if positive:
             self.words.extend(words)
+            self.words_by_field[field].extend(words)
             self.highlight[field].update(terms)
         if not terms:
             return wq.NullQuery

@@ -131,6 +131,8 @@ class SearchResults:
     """The words to highlight in the reading pane (after fuzzy and prefix expansion)."""
     notes: tuple[str, ...] = ()
     """What the search left out of a query past its bounds (a very long word, thousands of terms), one line each."""
+    terms_by_field: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """`terms` under the text field ("title", "body", "comment") each was searched in: what `n` / `N` step through."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
