@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civicreader.index import Library, QueryError
-from tests.index_corpus import POSTS, write_corpus, write_post
+from tests.index_corpus import POSTS, comment, write_corpus, write_post
 
 
 @pytest.fixture(scope="module")
@@ -296,3 +296,36 @@ def test_a_query_with_no_words_to_rank_lists_newest_first(tmp_path, query):
     dates = [hit.date for hit in library.search(query).hits]
     assert dates == sorted(dates, reverse=True)
     assert len(dates) == 6
+
+
+@pytest.fixture(scope="module")
+def namesakes(tmp_path_factory):
+    """One thread where three people share a surname, the first of them commenting first."""
+    corpus = tmp_path_factory.mktemp("namesakes")
+    write_post(corpus, "parish", "hall", "Mending the village hall", date(2013, 6, 1),
+               ["The fund is short by a third."],
+               comments=[comment("Jane Bloggs", datetime(2013, 6, 2, 9, 0), "Hold a quiz night for the roof."),
+                         comment("Fred Bloggs", datetime(2013, 6, 2, 10, 0), "Ask the brewery to sponsor it."),
+                         comment("Joe Bloggs", datetime(2013, 6, 2, 11, 0), "The roof can wait a winter."),
+                         comment("Jane Doe", datetime(2013, 6, 3, 8, 0), "A roof appeal worked in Ashby.")])
+    library = Library(corpus, tmp_path_factory.mktemp("namesakes-index"))
+    library.update()
+    yield library
+    library.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "who", "said"),
+    [
+        ('commenter:"fred bloggs"', "Fred Bloggs", "Ask the brewery"),
+        ('commenter:"joe bloggs"', "Joe Bloggs", "The roof can wait"),
+        ('commenter:"jane doe"', "Jane Doe", "A roof appeal"),
+        ('commenter:"jane bloggs"', "Jane Bloggs", "Hold a quiz night"),
+        ('commenter:"joe bloggs" roof', "Joe Bloggs", "The roof can wait"),
+        ('commenter:"jane doe" roof', "Jane Doe", "A roof appeal"),
+    ],
+)
+def test_a_commenter_is_named_by_the_whole_name_not_a_word_shared_with_another(namesakes, query, who, said):
+    [hit] = namesakes.search(query).hits
+    assert (hit.matched_in, hit.commenter) == ("comment", who)
+    assert hit.snippet.startswith(said)

@@ -338,7 +338,7 @@ class Library(IndexFolder):
             summary = catalogue.summary(docnum)
             post = _decode_post(searcher.stored_fields(docnum)["post"])
             fields = self._fields_matched(docnum, compiled.highlight)
-            snippet, marks, where, commenter = _snippet(post, compiled.highlight, compiled.commenter_words, fields)
+            snippet, marks, where, commenter = _snippet(post, compiled.highlight, compiled.commenter_names, fields)
             hits.append(
                 Hit(
                     id=summary.id,

@@ -57,7 +57,8 @@ class _Compiled:
     """The same words, under the text field each was searched in (`title:` words under "title" only)."""
     plain_words: list[str]
     """Words as typed, candidates for did-you-mean."""
-    commenter_words: list[str]
+    commenter_names: list[tuple[str, ...]]
+    """The names (a word, or a phrase's words in order) that `commenter:` asked for."""
     notes: list[str]
     """What was left out of the search, one line each (see MAX_QUERY_TERMS and the others)."""
 
@@ -71,7 +72,7 @@ class _QueryCompiler:
         self.words: list[str] = []
         self.words_by_field: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
         self.plain_words: list[str] = []
-        self.commenter_words: list[str] = []
+        self.commenter_names: list[tuple[str, ...]] = []
         self._words_seen: set[str] = set()
         self._expansions: dict[tuple, list[str]] = {}
         """Each word's expansion, made once for all the fields an unfielded word is searched in."""
@@ -104,7 +105,7 @@ class _QueryCompiler:
         notes = [note for kind, note in _NOTES.items() if kind in self._left_out]
         by_field = {field: list(dict.fromkeys(found)) for field, found in self.words_by_field.items()}
         return _Compiled(
-            scored, date_filter, self.highlight, words, by_field, self.plain_words, self.commenter_words, notes
+            scored, date_filter, self.highlight, words, by_field, self.plain_words, self.commenter_names, notes
         )
 
     def _counted(self, node) -> bool:
@@ -160,7 +161,7 @@ class _QueryCompiler:
             return _comments_query(node)
         if field not in TEXT_FIELDS:
             if field == "commenter" and positive:
-                self.commenter_words.extend(getattr(node, "words", None) or [getattr(node, "text", "")])
+                self.commenter_names.append(tuple(getattr(node, "words", None) or [getattr(node, "text", "")]))
             return node
         if isinstance(node, wq.FuzzyTerm):
             edits = 2 if node.maxdist >= 2 else 1
