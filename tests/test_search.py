@@ -329,3 +329,18 @@ def test_a_commenter_is_named_by_the_whole_name_not_a_word_shared_with_another(n
     [hit] = namesakes.search(query).hits
     assert (hit.matched_in, hit.commenter) == ("comment", who)
     assert hit.snippet.startswith(said)
+
+
+def test_a_query_of_several_words_that_matches_nothing_says_which_word_no_post_has(library):
+    results = library.search("localism xyzzy the volunteering")
+    assert results.total == 0
+    assert results.unmatched == ("xyzzy",)
+    assert results.to_dict()["unmatched"] == ["xyzzy"]
+    assert results.unmatched_note() == "no post has 'xyzzy'"
+
+
+def test_words_that_each_match_but_never_together_are_not_called_unmatched(library):
+    results = library.search("chancellor spreadsheet")
+    assert results.total == 0 and results.unmatched == ()
+    assert library.search("xyzzy").unmatched == (), "one word: the count says it all"
+    assert library.search("localism").unmatched == ()

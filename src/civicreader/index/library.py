@@ -254,7 +254,21 @@ class Library(IndexFolder):
             terms=tuple(compiled.words),
             notes=tuple(compiled.notes),
             terms_by_field={name: tuple(words) for name, words in compiled.words_by_field.items() if words},
+            unmatched=self._words_found_nowhere(compiled.plain_words) if not matched else (),
         )
+
+    def _words_found_nowhere(self, words: Sequence[str]) -> tuple[str, ...]:
+        """Of a query's several words, those no post holds in any text field: why nothing matched."""
+        assert self._term_scores is not None
+        if len(set(words)) < 2:
+            return ()
+        scores = self._term_scores.scores
+
+        def found_nowhere(word: str) -> bool:
+            terms = stems(word)  # none for a stop word, which is not searched at all
+            return bool(terms) and not any(scores(field, term) for field in TEXT_FIELDS for term in terms)
+
+        return tuple(filter(found_nowhere, dict.fromkeys(words)))
 
     def _evaluate(
         self, searcher, compiled: _Compiled, filters: Mapping[str, str] | None, window: int, sort: str,

@@ -388,8 +388,9 @@ class MainScreen(Screen):
         self.shown_request = message.request
         plural = "post matches" if results.total == 1 else "posts match"
         status = Content(f"{results.total:,} {plural}").stylize("bold")
-        if results.notes:
-            status = Content.assemble(status, ("   " + "; ".join(results.notes), "italic $text-warning"))
+        notes = [note for note in (results.unmatched_note(), *results.notes) if note]
+        if notes:
+            status = Content.assemble(status, ("   " + "; ".join(notes), "italic $text-warning"))
         self.query_one(SearchBar).show_status(status, results.suggestion)
         if self.open_top_hit_when_ready:
             self.open_top_hit_when_ready = False
