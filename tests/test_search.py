@@ -225,7 +225,7 @@ def test_highlight_spans_match_with_stemming(library):
 
 def test_to_dict_has_the_json_shape(library):
     data = library.search("compact").to_dict()
-    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes"}
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes", "unmatched"}
     assert set(data["hits"][0]) == {"id", "title", "date", "blog", "score", "snippet", "highlights", "matched_in",
                                     "commenter", "date_inferred", "comment_count", "commenters", "thread_depth",
                                     "first_comment", "last_comment"}
@@ -308,6 +308,8 @@ def namesakes(tmp_path_factory):
                          comment("Fred Bloggs", datetime(2013, 6, 2, 10, 0), "Ask the brewery to sponsor it."),
                          comment("Joe Bloggs", datetime(2013, 6, 2, 11, 0), "The roof can wait a winter."),
                          comment("Jane Doe", datetime(2013, 6, 3, 8, 0), "A roof appeal worked in Ashby.")])
+    write_post(corpus, "parish", "deer", "Deer on the common", date(2013, 7, 1),
+               ["A doe and her fawn crossed the lane at dusk, and the doe came back alone."])
     library = Library(corpus, tmp_path_factory.mktemp("namesakes-index"))
     library.update()
     yield library
@@ -344,3 +346,13 @@ def test_words_that_each_match_but_never_together_are_not_called_unmatched(libra
     assert results.total == 0 and results.unmatched == ()
     assert library.search("xyzzy").unmatched == (), "one word: the count says it all"
     assert library.search("localism").unmatched == ()
+
+
+def test_a_plain_word_finds_the_posts_a_person_of_that_name_commented_on_ranked_below_the_text(namesakes):
+    [in_text, by_name] = namesakes.search("doe").hits
+    assert in_text.title == "Deer on the common"
+    assert (by_name.title, by_name.matched_in, by_name.commenter) == ("Mending the village hall", "comment", "Jane Doe")
+    assert by_name.snippet.startswith("A roof appeal")
+    assert in_text.score > by_name.score
+    assert [hit.title for hit in namesakes.search('"jane doe"').hits] == ["Mending the village hall"]
+    assert namesakes.search("-bloggs").total == 1, "NOT a name leaves out the posts that person commented on"

@@ -49,8 +49,10 @@ def _stem_of(word: str) -> str | None:
 
 
 def _snippet(post: Post, highlight: dict[str, set[str]], commenter_names: Sequence[tuple[str, ...]] = (),
-             fields: Sequence[str] = TEXT_FIELDS):
-    """(snippet, highlight offsets, matched_in, commenter) for one hit; `fields` are where to look, best first."""
+             fields: Sequence[str] = TEXT_FIELDS, unfielded_names: Sequence[tuple[str, ...]] = ()):
+    """(snippet, highlight offsets, matched_in, commenter) for one hit; `fields` are where to look, best first.
+    With no word of the query in the text, a comment by one of `commenter_names`, or else of `unfielded_names`
+    (the query's plain words, which found the post by a name), is shown."""
     for where in fields:
         if where == "comment":
             text, parts = comment_parts(post)
@@ -60,7 +62,7 @@ def _snippet(post: Post, highlight: dict[str, set[str]], commenter_names: Sequen
         if places:
             break
     else:
-        return _unhighlighted_snippet(post, commenter_names)
+        return _unhighlighted_snippet(post, commenter_names or unfielded_names)
     commenter = None
     if where == "comment":
         # The one comment with the most matched words, on its own: whose words they are matters.
