@@ -1009,3 +1009,14 @@ async def test_why_an_index_could_not_be_built_stays_on_screen_and_goes_to_the_l
         logged = log_path().read_text(encoding="utf-8")
         assert f"The index could not be built for {corpus}: {reason}" in logged
         assert "Traceback" in logged, "with the traceback, which the screen never shows"
+
+
+
+@pilot_test
+async def test_a_search_that_finds_nothing_says_which_of_its_words_no_post_has(built_index):
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment zyxwv rota")
+        await settle(pilot)
+        assert "0 posts match   no post has 'zyxwv'" in screen_text(app)

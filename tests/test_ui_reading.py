@@ -634,3 +634,19 @@ async def test_a_thread_folded_before_its_replies_are_all_mounted_keeps_them_hid
         await pilot.press("right_square_bracket")  # the next comment shown: the first of the chains
         await pilot.pause()
         assert reader.scroll_y == min(views[CROWDED_THREAD].virtual_region.y, reader.max_scroll_y)
+
+
+@pilot_test
+async def test_n_steps_only_through_the_field_the_query_named(harbour_index):
+    """`title:consultation` marks the title's word, not the body's "consultation paper" below it."""
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "title:consultation", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        await pilot.press("n")  # the post opens at its first match below the title: here there is none
+        await pilot.pause()
+        assert reader.match_position() == (1, 1)

@@ -16,7 +16,7 @@ from civicreader.index.catalogue import _Catalogue, _newest_first
 from civicreader.index.integrity import SealBroken
 from civicreader.index.occurrences import comments_with_patterns, query_patterns
 from civicreader.index.people import PeopleUnavailable
-from civicreader.index.query import _Compiled, _QueryCompiler
+from civicreader.index.query import NAME_FIELDS, _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, _TermScores, stop_if_cancelled
 from civicreader.index.records import RecordError
 from civicreader.index.results import (
@@ -253,7 +253,25 @@ class Library(IndexFolder):
             suggestion=self._suggestion(searcher, query, compiled.plain_words),
             terms=tuple(compiled.words),
             notes=tuple(compiled.notes),
+            terms_by_field={name: tuple(words) for name, words in compiled.words_by_field.items() if words},
+            unmatched=self._words_found_nowhere(compiled.plain_words) if not matched else (),
         )
+
+    def _words_found_nowhere(self, words: Sequence[str]) -> tuple[str, ...]:
+        """Of a query's several words, those no post holds in any text field: why nothing matched."""
+        assert self._term_scores is not None
+        if len(set(words)) < 2:
+            return ()
+        scores = self._term_scores.scores
+
+        def found_nowhere(word: str) -> bool:
+            terms = stems(word)  # none for a stop word, which is not searched at all
+            return bool(terms) and not (
+                any(scores(field, term) for field in TEXT_FIELDS for term in terms)
+                or any(scores(field, word.lower()) for field in NAME_FIELDS)
+            )
+
+        return tuple(filter(found_nowhere, dict.fromkeys(words)))
 
     def _evaluate(
         self, searcher, compiled: _Compiled, filters: Mapping[str, str] | None, window: int, sort: str,
@@ -337,7 +355,9 @@ class Library(IndexFolder):
             summary = catalogue.summary(docnum)
             post = _decode_post(searcher.stored_fields(docnum)["post"])
             fields = self._fields_matched(docnum, compiled.highlight)
-            snippet, marks, where, commenter = _snippet(post, compiled.highlight, compiled.commenter_words, fields)
+            snippet, marks, where, commenter = _snippet(
+                post, compiled.highlight, compiled.commenter_names, fields, compiled.unfielded_names
+            )
             hits.append(
                 Hit(
                     id=summary.id,

@@ -131,6 +131,16 @@ class SearchResults:
     """The words to highlight in the reading pane (after fuzzy and prefix expansion)."""
     notes: tuple[str, ...] = ()
     """What the search left out of a query past its bounds (a very long word, thousands of terms), one line each."""
+    terms_by_field: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """`terms` under the text field ("title", "body", "comment") each was searched in: what `n` / `N` step through."""
+    unmatched: tuple[str, ...] = ()
+    """When nothing matched a query of several words: those of its words no post holds anywhere, as typed."""
+
+    def unmatched_note(self) -> str | None:
+        """One line naming the words no post has ("no post has 'xyzzy'"), or None."""
+        if not self.unmatched:
+            return None
+        return "no post has " + " or ".join(f"'{word}'" for word in self.unmatched)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +150,7 @@ class SearchResults:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "notes": list(self.notes),
+            "unmatched": list(self.unmatched),
         }
 
 

@@ -32,7 +32,7 @@ from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
-from civicreader.ui.matches import commenter_spans, match_spans, same_terms_everywhere
+from civicreader.ui.matches import commenter_spans, match_spans
 from civicreader.ui.messages import (
     Exported,
     ExportFailed,
@@ -379,7 +379,7 @@ class MainScreen(Screen):
             return
         results = message.results
         appending = message.request.offset > 0
-        self.terms = same_terms_everywhere(results.terms)
+        self.terms = dict(results.terms_by_field)
         self.query_one(ResultsList).show(results.hits, results.total, append=appending)
         if not appending:
             self.query_one(FacetBar).show(results.facets)
@@ -388,8 +388,9 @@ class MainScreen(Screen):
         self.shown_request = message.request
         plural = "post matches" if results.total == 1 else "posts match"
         status = Content(f"{results.total:,} {plural}").stylize("bold")
-        if results.notes:
-            status = Content.assemble(status, ("   " + "; ".join(results.notes), "italic $text-warning"))
+        notes = [note for note in (results.unmatched_note(), *results.notes) if note]
+        if notes:
+            status = Content.assemble(status, ("   " + "; ".join(notes), "italic $text-warning"))
         self.query_one(SearchBar).show_status(status, results.suggestion)
         if self.open_top_hit_when_ready:
             self.open_top_hit_when_ready = False
