@@ -86,6 +86,15 @@ def test_search_prints_readable_hits_with_a_suggestion(corpus):
     assert "in a comment by Owen Ashdown" in found.stdout
 
 
+
+def test_search_names_the_word_that_matched_nothing(corpus):
+    result = run("search", "spreadsheet", "qwzxv", "--corpus", str(corpus))
+    assert result.exit_code == 0
+    assert "0 posts match" in result.stdout
+    assert "no post has 'qwzxv'" in result.stdout
+    assert "spreadsheet'" not in result.stdout.split("no post has", 1)[1]
+
+
 @pytest.mark.parametrize(
     "query", ['"unbalanced', "date:[2011 to", "title:", "(((", "date:>9999", "date:<0001", "date:{9999 to}",
               "date:[to 0001-01-01}", "date:>=0000"]

@@ -61,6 +61,8 @@ def print_results(results) -> None:
     console.print(Text(f"{matches} {one_line(results.query)!r}", style="bold"))
     if results.suggestion:
         console.print(Text(f"did you mean: {one_line(results.suggestion)}", style="yellow"))
+    if (unmatched := results.unmatched_note()) is not None:
+        console.print(Text(one_line(unmatched), style="yellow"))
     for note in results.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     for hit in results.hits:
