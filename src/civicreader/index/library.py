@@ -483,9 +483,9 @@ class Library(IndexFolder):
         except PeopleUnavailable:
             return 0
 
-    def writings_of(self, name: str) -> list[Writing]:
-        """Everything the person of this name wrote, newest first."""
-        return self._people.writings_of(name)
+    def writings_of(self, name: str, start: int = 0, limit: int | None = None) -> list[Writing]:
+        """What the person of this name wrote, newest first: all, or `limit` of them from `start`."""
+        return self._people.writings_of(name, start, limit)
 
 
 def _no_progress(done: int, total: int, label: str) -> None:
