@@ -150,6 +150,15 @@ def posts_to_read(matches: Matches, sort: str) -> list[PostSummary]:
     return posts
 
 
+def why_no_lines(matches: Matches) -> str:
+    """What to say when a query gives no lines: posts may match it in fields the lines do not come from."""
+    if not matches.posts:
+        return "nothing matches"
+    count = len(matches.posts)
+    posts = f"{count:,} post matches" if count == 1 else f"{count:,} posts match"
+    return f"{posts} in titles or other fields only; lines come from bodies and comments"
+
+
 def batches(matches: Matches, sort: str = "date", size: int = POSTS_READ_AT_ONCE) -> Iterator[dict[str, PostSummary]]:
     """The posts to read, a few at a time (post id -> summary), in the order their lines are wanted."""
     posts = posts_to_read(matches, sort)
