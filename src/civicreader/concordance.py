@@ -151,12 +151,9 @@ def posts_to_read(matches: Matches, sort: str) -> list[PostSummary]:
 
 
 def why_no_lines(matches: Matches) -> str:
-    """What to say when a query gives no lines: posts may match it in fields the lines do not come from."""
-    if not matches.posts:
-        return "nothing matches"
-    count = len(matches.posts)
-    posts = f"{count:,} post matches" if count == 1 else f"{count:,} posts match"
-    return f"{posts} in titles or other fields only; lines come from bodies and comments"
+    """Why a query gives no lines, short enough for a pane's border: lines come from bodies and comments,
+    while a query may match posts by their titles, authors, commenters, categories or tags alone."""
+    return "only titles, names or tags match" if matches.posts else "nothing matches"
 
 
 def batches(matches: Matches, sort: str = "date", size: int = POSTS_READ_AT_ONCE) -> Iterator[dict[str, PostSummary]]:
