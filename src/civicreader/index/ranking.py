@@ -112,10 +112,10 @@ def _term_positions(segment, field: str, term: str, local: list[int]) -> dict[in
     """
     matcher = segment.postings(field, term)
     leaf = getattr(matcher, "child", matcher)  # documents not wanted (deleted among them) are passed over
-    decode = matcher.format.decoder("positions")
     found: dict[int, list[int]] = {}
-    by_block = all(hasattr(leaf, name) for name in ("_read_ids", "_read_values", "_next_block", "_i"))
+    by_block = all(hasattr(leaf, name) for name in ("_read_ids", "_read_values", "_next_block", "_i", "format"))
     if by_block and len(local) * BLOCK_READ_SHARE >= segment.doc_frequency(field, term):
+        decode = leaf.format.decoder("positions")
         wanted = set(local)
         while leaf.is_active():
             leaf._read_ids()
