@@ -147,3 +147,47 @@ async def test_y_with_no_post_open_says_what_to_do(built_index):
         await pilot.press("Y")
         await settle(pilot)
         assert any("Open a post first" in notice.message for notice in app._notifications)
+
+
+@pilot_test
+async def test_a_prolific_commenters_writings_come_a_page_at_a_time_as_the_cursor_reaches_the_end(tmp_path):
+    from civicreader.index import Library
+    from civicreader.ui.people_branches import PAGE, MoreWritings, WritingLeaf
+    from tests.test_ui import wxr
+
+    comments = {
+        key: ("Gus Prolific", f"2012-03-{1 + key % 28:02d} 10:{key % 60:02d}:00", [f"Remark {key}."], 0)
+        for key in range(1, PAGE + 51)
+    }
+    post = {
+        "title": "Open thread", "author": "Dot Fenwick", "date": "2012-03-01 09:00:00", "body": ["Say anything."],
+        "categories": [], "tags": [], "comments": comments,
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "thread.xml").write_text(wxr("Parish Pump", [post]), encoding="utf-8")
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    library.close()
+    app = make_app((corpus, tmp_path / "index"))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        tree = await open_branch(pilot, PeopleBranch)
+        gus = branch(tree, PeopleBranch).children[0]
+        assert gus.data.name == "Gus Prolific"
+        tree.move_cursor(gus)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(gus.children) == PAGE + 1, "a first page, then a leaf standing for the rest"
+        assert isinstance(gus.children[-1].data, MoreWritings)
+        await pilot.pause()
+        assert "Gus Prolific 250 comments" in screen_text(app) and "comment on Open thre" in screen_text(app)
+
+        tree.move_cursor(gus.children[-2])
+        await pilot.press("j")  # onto the "more…" leaf: the rest comes in its place
+        await settle(pilot)
+        assert len(gus.children) == PAGE + 50
+        assert all(isinstance(child.data, WritingLeaf) for child in gus.children)
+        numbers = [child.data.writing.comment for child in gus.children]
+        assert sorted(numbers) == list(range(1, PAGE + 51)), "every comment once, none lost at the page's edge"
+        assert tree.cursor_node is gus.children[PAGE], "the cursor stays on the line it moved to"

@@ -160,3 +160,21 @@ def test_snapshot_concordance_lines(snap_compare, built_index):
         await settle(pilot)
 
     assert snap_compare(make_app(built_index), run_before=run_before, terminal_size=SIZE)
+
+
+@pilot_test
+async def test_no_lines_says_why_when_posts_match_only_in_their_titles(built_index):
+    from civicreader.ui.concordance_view import ConcordanceView
+
+    app = make_app(built_index)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # "committee" is in the title of the allotment committee post and in no body or comment of the corpus.
+        await search_for(pilot, "title:committee", "down", "K")
+        await settle(pilot)
+        view = app.screen.query_one(ConcordanceView)
+        assert view.lines == []
+        assert view.border_title == "0 lines: only titles, names or tags match"
+        await search_for(pilot, "zebracrossing")
+        await settle(pilot)
+        assert view.border_title == "0 lines: nothing matches"

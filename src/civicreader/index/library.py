@@ -42,6 +42,9 @@ from civicreader.textsafe import one_line
 
 FRESHNESS_CHECK_SECONDS = 1.0
 """How often a Library looks for a newer commit by another process."""
+RECENT_MATCHES = 8
+"""Queries whose matches are kept until the index changes: the timeline strip, the concordance and a
+narrowed period widened again ask for the same query's matches in turn."""
 
 
 def _reading(method):
@@ -80,6 +83,9 @@ class Library(IndexFolder):
         self._catalogue_generation: int | None = None
         self._vocabulary: Vocabulary | None = None
         self._term_scores: _TermScores | None = None
+        self._recent_matches: dict[tuple, Matches] = {}
+        self._recent_matches_of: _TermScores | None = None
+        """The term scores (so the index state) the recent matches were found in: any other, and they are stale."""
 
     def update(
         self,
@@ -300,6 +306,21 @@ class Library(IndexFolder):
         searcher = self._open_searcher()
         if searcher is None:
             return Matches(query, (), (), frozenset(), frozenset(), None)
+        key = (query, tuple(sorted((filters or {}).items())), with_comments)
+        if self._recent_matches_of is not None and self._recent_matches_of is self._term_scores:
+            if (found := self._recent_matches.pop(key, None)) is not None:
+                self._recent_matches[key] = found  # the most recent last
+                return found
+        else:
+            self._recent_matches = {}
+        found = self._find_matches(searcher, compiled, query, filters, with_comments)
+        self._recent_matches_of = self._term_scores
+        self._recent_matches[key] = found
+        while len(self._recent_matches) > RECENT_MATCHES:
+            del self._recent_matches[next(iter(self._recent_matches))]
+        return found
+
+    def _find_matches(self, searcher, compiled: _Compiled, query: str, filters, with_comments: bool) -> Matches:
         catalogue, matched, _ = self._evaluate(searcher, compiled, filters, 0, "date")
         patterns = tuple(dict.fromkeys(query_patterns(compiled.query)))
         in_body, in_comments = (self._holding(field, patterns, matched) for field in ("body", "comment"))
@@ -503,9 +524,9 @@ class Library(IndexFolder):
         except PeopleUnavailable:
             return 0
 
-    def writings_of(self, name: str) -> list[Writing]:
-        """Everything the person of this name wrote, newest first."""
-        return self._people.writings_of(name)
+    def writings_of(self, name: str, start: int = 0, limit: int | None = None) -> list[Writing]:
+        """What the person of this name wrote, newest first: all, or `limit` of them from `start`."""
+        return self._people.writings_of(name, start, limit)
 
 
 def _no_progress(done: int, total: int, label: str) -> None:

@@ -13,6 +13,7 @@ import bisect
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 
 from civicreader.index.results import CommentMatch, Pattern
 from civicreader.index.schema import TEXT_FIELDS, _stemming_analyzer
@@ -119,6 +120,7 @@ def comments_holding(post_id: str, calendar: bytes, positions: Iterable[int]) ->
     ]
 
 
+@lru_cache(maxsize=8192)
 def _day(number: int) -> date | None:
     return date(number // 10000, number // 100 % 100, number % 100) if number else None
 

@@ -565,7 +565,7 @@ class MainScreen(Screen):
     def find_lines(self, request: SearchRequest) -> None:
         """The lines of the query a few posts at a time, so the first screen comes at once and a search
         in between waits for one batch at most."""
-        from civicreader.concordance import batches, lines_in_batch
+        from civicreader.concordance import batches, lines_in_batch, why_no_lines
         from civicreader.index import QueryError
 
         worker = get_current_worker()
@@ -586,11 +586,12 @@ class MainScreen(Screen):
                 found += len(lines)
                 done = number == len(pending) - 1 or found >= CONCORDANCE_LINES
                 if lines or number == 0 or done:
-                    self.post_message(LinesFound(request, lines, first=number == 0, done=done, total=found))
+                    why_none = why_no_lines(matches) if done and not found else ""
+                    self.post_message(LinesFound(request, lines, number == 0, done, found, why_none))
                 if done:
                     return
             if not pending:
-                self.post_message(LinesFound(request, [], first=True, done=True, total=0))
+                self.post_message(LinesFound(request, [], True, True, 0, why_no_lines(matches)))
         except (QueryError, IndexNotReady):
             return
 
@@ -603,6 +604,8 @@ class MainScreen(Screen):
         total = f"{message.total:,} line" + ("" if message.total == 1 else "s")
         if message.done and message.total >= CONCORDANCE_LINES:
             total = f"the first {total}: civicreader concordance gives them all"
+        elif message.done and message.why_none:
+            total = f"{total}: {message.why_none}"
         view.border_title = total if message.done else f"{total}…"
 
     @on(ConcordanceView.LineChosen)

@@ -25,7 +25,7 @@ from civicreader.ingest.markdown.kept_comments import (
     find_staticman_comments,
     last_segment,
 )
-from civicreader.ingest.shared import unescape_once
+from civicreader.ingest.shared import permalink, unescape_once
 from civicreader.model import Post, post_id
 
 _RESPONSES_HEADER = re.compile(
@@ -103,9 +103,19 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
         tags=terms(first_value(meta, "tags", "tag", "keywords"), split_spaces=False),
         comments=comments,
         sources=(source.display,),
+        url=_permalink(meta),
     )
     looked_at = staticman_looked_at + sibling_looked_at + section_looked_at
     return SitePost(post, sibling_pings + section_pings, looked_at, unreadable)
+
+
+def _permalink(meta: dict[str, Any]) -> str:
+    """The post's web address from `url` or `permalink`; a site-relative path (no host) is not an address."""
+    for key in ("url", "permalink"):
+        value = first_value(meta, key)
+        if isinstance(value, str) and (address := permalink(value)):
+            return address
+    return ""
 
 
 def _slug_candidates(meta: dict[str, Any], path: Path, stem_match: re.Match | None) -> set[str]:
