@@ -227,3 +227,38 @@ def test_twenty_thousand_comments_are_all_read():
 def test_list_shaped_junk_never_raises(lines):
     with contextlib.suppress(IngestError):
         parse_text("\n".join(lines), "blog", "junk.txt")
+
+
+@pytest.mark.parametrize(("kept", "tail"), [
+    ([], ["• Suppers", "• Summer", "• Gluten-Free", "Did you cook this?"]),
+    (["• Bring the minutes.", "• Bring a pen!"],
+     ["Share the minutes?", "Copy link", "Enjoy the meeting", "Want the agenda by email each week?"]),
+    ([], ["WHO WRITES HERE", "I'm Ann Other, a parish councillor since 2009, and I write up every meeting I can get "
+          "to so that residents know what was decided and why."]),
+    ([], ["JOIN 2,000 READERS\nThe Rota Letter\nNew notes straight to your inbox.\nInvalid email address\n"
+          "I agree to the privacy notice. Your address is never shared.\nMore council notes"]),
+])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_readers_question_a_bio_or_a_sign_up_box_after_the_text_is_not_the_post(kept, tail, language):
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), [*TEXT, *kept, *tail], THREAD,
+                                            language, "two", True, False, True))
+    assert post.body == (*TEXT, *kept)
+    assert tree(post.comments) == tree(THREAD)
+
+
+closing_question = st.lists(st.sampled_from(shapes.WORDS), min_size=1, max_size=6).map(
+    lambda ws: "So " + " ".join(ws) + "?")
+section = st.tuples(st.lists(st.sampled_from(shapes.TITLE_WORDS), min_size=1, max_size=4),
+                    st.lists(shapes.paragraph, min_size=3, max_size=4)).map(
+    lambda pair: [" ".join(pair[0]).upper(), *pair[1]])
+
+
+@PROPERTY
+@given(shapes.title, shapes.day, shapes.paragraphs, st.one_of(st.just([]), section),
+       st.one_of(st.just([]), closing_question.map(lambda q: [q])), st.sampled_from(sorted(shapes.LANGUAGES)))
+def test_a_closing_question_after_prose_and_a_capitals_heading_over_its_section_stay_the_posts(
+        title, day, opening, headed, question, language):
+    body = [*opening, *headed, *question]
+    post = read_one(shapes.list_thread_page(title, day, body, THREAD, language, "two", True, False, True))
+    assert post.body == tuple(body)
+    assert tree(post.comments) == tree(THREAD)
