@@ -11,7 +11,7 @@ from civicreader.cite import cite
 from civicreader.ui.archive_tree import ArchiveTree
 from civicreader.ui.people_branches import MostDiscussedBranch, PeopleBranch
 from civicreader.ui.reading_pane import CommentView, ReadingPane
-from tests.pilot import pilot_test, ready_app, screen_text, settle
+from tests.pilot import make_app, pilot_test, ready_app, screen_text, settle
 from tests.test_ui import tree_labels
 
 
