@@ -244,11 +244,11 @@ def test_an_outline_changed_by_anyone_else_is_not_believed(library):
         Library(library.corpus, library.index_dir).blogs()
 
 
-def test_prepare_search_opens_the_searcher_and_is_harmless_without_an_index(library, tmp_path):
+def test_prepare_search_opens_the_engine_and_is_harmless_without_an_index(library, tmp_path):
     Library(library.corpus, tmp_path / "no-index").prepare_search()
     ready = Library(library.corpus, library.index_dir)
     ready.prepare_search()
-    assert ready._searcher is not None
+    assert ready._engine is not None
     assert ready.search("chancellor").total == 1
 
 
