@@ -14,6 +14,7 @@ from civicreader.dedupe import merge_pages
 from civicreader.index import IndexBusy, IndexDamaged, Library, UpdateCancelled
 from civicreader.ingest import read_paths
 from tests import textpage_shapes as shapes
+from tests.conftest import ENGINES
 from tests.index_corpus import POSTS, write_corpus, write_post
 
 
@@ -22,9 +23,9 @@ def corpus(tmp_path):
     return write_corpus(tmp_path / "corpus")
 
 
-@pytest.fixture
-def library(corpus, tmp_path):
-    library = Library(corpus, tmp_path / "index")
+@pytest.fixture(params=ENGINES)
+def library(request, corpus, tmp_path):
+    library = Library(corpus, tmp_path / "index", engine=request.param)
     library.update()
     yield library
     library.close()

@@ -8,14 +8,18 @@ term's scores and positions, per-document columns, and counts for did-you-mean a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from civicreader.index.catalogue import _Catalogue
+from civicreader.index.results import IndexDamaged
 from civicreader.model import Post
 
-ENGINES = ("whoosh",)
+if TYPE_CHECKING:
+    from civicreader.index.store import IndexFolder
+
+ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 
 
@@ -27,6 +31,13 @@ class TermScores(Protocol):
     def holds(self, field: str, text: str, docnum: int) -> bool: ...
 
     def positions(self, field: str, terms: Sequence[str], docnums: Iterable[int]) -> Iterator[tuple[int, list]]: ...
+
+    def phrase_matches(self, field: str, words: Sequence[str], slop: int, candidates: Iterable[int],
+                       cancel: threading.Event | None = None) -> Iterable[int]: ...
+
+    def by_engine(self, node) -> dict[int, float]:
+        """Scores of a query kind the evaluator does not combine itself (a prefix in a plain field)."""
+        ...
 
 
 class Engine(Protocol):
@@ -59,8 +70,16 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-def open_engine(folder: Path) -> Engine:
+def open_engine(folder: IndexFolder) -> Engine:
     """The committed index in `folder` (whose seal the caller has checked), opened for reading."""
+    engine, generation = folder._engine_record()
+    if engine == "tantivy":
+        from civicreader.index.tantivy_engine import TantivyEngine, generation_folder
+
+        if generation is None:
+            raise IndexDamaged(f"the index in {folder.index_dir} is damaged (its ENGINE file cannot be read)")
+        return TantivyEngine(generation_folder(folder._tantivy_dir, generation), generation,
+                             folder._committed_generation)
     from civicreader.index.whoosh_engine import WhooshEngine
 
-    return WhooshEngine.open(folder)
+    return WhooshEngine.open(folder._whoosh_dir)

@@ -72,8 +72,8 @@ class Library(IndexFolder):
     Safe from one thread at a time per instance.
     """
 
-    def __init__(self, corpus: Path, index_dir: Path | None = None):
-        super().__init__(corpus, index_dir)
+    def __init__(self, corpus: Path, index_dir: Path | None = None, engine: str | None = None):
+        super().__init__(corpus, index_dir, engine)
         self._engine: Engine | None = None
         self._checked_at = 0.0
         self._catalogue: _Catalogue | None = None
@@ -141,14 +141,14 @@ class Library(IndexFolder):
                 if not self._engine.is_current():
                     self._drop_engine()
                     self._check_seal()
-                    self._engine = open_engine(self._whoosh_dir)
+                    self._engine = open_engine(self)
                     self._checked_at = now
             return self._engine
         # Not whoosh's index.exists_in: it opens the index, unpickling its table of contents before the seal is checked.
         if not self._readable() or self._committed_generation() is None:
             return None
         self._check_seal()
-        self._engine = open_engine(self._whoosh_dir)
+        self._engine = open_engine(self)
         self._checked_at = time.monotonic()
         return self._engine
 

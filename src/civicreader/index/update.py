@@ -21,7 +21,7 @@ from civicreader.index import parallel
 from civicreader.index.catalogue import save_catalogue
 from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, index_key
 from civicreader.index.records import dump_json
-from civicreader.index.results import IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
+from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
 from civicreader.index.schema import post_digest, post_words
 from civicreader.index.store import (
     FORMAT_VERSION,
@@ -76,10 +76,17 @@ class Update:
         folder.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         state = None if rebuild else folder._read_state()
         self.rebuilt_because: str | None = None
+        recorded = folder._engine_record()[0]
+        wanted = folder.engine or recorded
+        if state is not None and wanted != recorded:
+            state = None
+            self.rebuilt_because = f"the index in {folder.index_dir} was made by {recorded}, not {wanted}"
         if state is not None:
             try:
                 self._open_existing(state)
                 return
+            except EngineUnavailable:
+                raise
             except (UpdateCancelled, OSError) as error:
                 if isinstance(error, UpdateCancelled) or _is_write_error(error):
                     raise
@@ -92,9 +99,18 @@ class Update:
         elif not rebuild and (folder.index_dir / SEAL_NAME).exists():
             self.rebuilt_because = f"the index in {folder.index_dir} is damaged (its manifest or FORMAT cannot be read)"
         # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
+        if wanted == "tantivy":
+            from civicreader.index.tantivy_engine import _tantivy
+
+            _tantivy()  # says how to install it before anything is wiped
         folder.wipe()
         self.keeper = SealKeeper(folder.index_dir, index_key(), {})
-        self.engine = WhooshWriter.create(folder._whoosh_dir, self.keeper)
+        if wanted == "tantivy":
+            from civicreader.index.tantivy_engine import TantivyWriter
+
+            self.engine = TantivyWriter.create(folder._tantivy_dir, self.keeper, folder.index_dir)
+        else:
+            self.engine = WhooshWriter.create(folder._whoosh_dir, self.keeper)
         self.state, self.cache = None, _PageCache()
         self.pages, self.keys = self.cache.pages, self.cache.keys
         self.frequencies, self.in_step = None, False
@@ -109,7 +125,15 @@ class Update:
         except SealBroken as error:
             raise IndexDamaged(f"the index in {folder.index_dir} is damaged ({error})") from None
         self.keeper = SealKeeper(folder.index_dir, index_key(), digests)
-        self.engine = WhooshWriter.open(folder._whoosh_dir, self.keeper)
+        engine, generation = folder._engine_record()
+        if engine == "tantivy":
+            from civicreader.index.tantivy_engine import TantivyWriter
+
+            if generation is None:
+                raise IndexDamaged(f"the index in {folder.index_dir} is damaged (its ENGINE file cannot be read)")
+            self.engine = TantivyWriter.open(folder._tantivy_dir, generation, self.keeper, folder.index_dir)
+        else:
+            self.engine = WhooshWriter.open(folder._whoosh_dir, self.keeper)
         cache = folder._load_cache(state, seal)
         self.state: _State | None = state
         self.cache = cache
@@ -253,6 +277,7 @@ class Update:
         if not nothing_to_do:
             engine.write(self.to_write, self.to_delete, self.new_digests, fresh=not self.digests,
                          progress=self.progress, cancel=self.cancel)
+            engine.publish()
         people_started = time.perf_counter()
         people.sync(self.new_digests, self.to_write, self._stored_posts)
         people_seconds = time.perf_counter() - people_started

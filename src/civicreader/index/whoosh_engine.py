@@ -157,6 +157,9 @@ class WhooshWriter:
             raise
         self._commit_toc(writer, segments)
 
+    def publish(self) -> None:
+        """Nothing more: the renamed table of contents already named the new generation."""
+
     def _commit_toc(self, writer, segments) -> None:
         """Whoosh's commit, with the new segments and table of contents sealed before the table takes its place
         (what `writer.commit()` does, less the sealing)."""
