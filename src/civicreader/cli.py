@@ -185,15 +185,21 @@ def print_post_table(posts) -> None:
 # ---------------------------------------------------------------- index, search, show
 
 
-def open_library(corpus: Path | None, index_dir: Path | None):
-    """The Library for a command's --corpus/--index, falling back on the group's, then the sample corpus."""
+def open_library(corpus: Path | None, index_dir: Path | None, engine: str | None = None):
+    """The Library for a command's --corpus/--index, falling back on the group's, then the sample corpus; a
+    first build or a rebuild uses `engine`, else the settings' engine."""
     from civicreader import paths
     from civicreader.index import Library
 
     context = click.get_current_context()
     group = context.parent.params if context.parent else {}
     corpus = corpus or group.get("corpus") or paths.sample_corpus()
-    return Library(corpus, index_dir or group.get("index_dir"))
+    library = Library(corpus, index_dir or group.get("index_dir"), engine=engine)
+    if engine is None and not library.exists():
+        from civicreader.config import load_config
+
+        library.fresh_engine = load_config().engine
+    return library
 
 
 def update_index(library, *, announce: str | None = None, busy_is_fine: bool = False, rebuild: bool = False):
@@ -315,9 +321,15 @@ def ready_library(corpus: Path | None, index_dir: Path | None):
 @index_option
 @click.option("--check", is_flag=True, help="Check every file of the index against its seal; change nothing.")
 @click.option("--rebuild", is_flag=True, help="Build the index afresh from the corpus.")
-def index(corpus: Path | None, index_dir: Path | None, check: bool, rebuild: bool) -> None:
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]),
+              help="The search engine (an index of the other is rebuilt); default: the index's, else the settings'.")
+def index(corpus: Path | None, index_dir: Path | None, check: bool, rebuild: bool, engine: str | None) -> None:
     """Build the index of the corpus, or update it: only added, changed and removed files are read."""
-    library = open_library(corpus, index_dir)
+    library = open_library(corpus, index_dir, engine)
+    if rebuild and engine is None:
+        from civicreader.config import load_config
+
+        library.fresh_engine = load_config().engine
     if check:
         from civicreader.index import IndexDamaged
 

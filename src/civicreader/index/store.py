@@ -198,7 +198,10 @@ class IndexFolder:
 
     def __init__(self, corpus: Path, index_dir: Path | None = None, engine: str | None = None):
         self.engine = engine
-        """The engine to build with ("whoosh" or "tantivy"); None: the one the index has, else Whoosh."""
+        """The engine to build with ("whoosh" or "tantivy"): an index of another engine is rebuilt. None: the
+        one the index has, and `fresh_engine` for a first build or a rebuild."""
+        self.fresh_engine: str | None = None
+        """The engine a first build or a rebuild uses when `engine` is None (the settings'); None: Whoosh."""
         self.corpus = Path(corpus).expanduser()
         self.index_dir = Path(index_dir).expanduser() if index_dir else paths.index_dir_for(self.corpus)
         self.busy_wait = BUSY_WAIT_SECONDS

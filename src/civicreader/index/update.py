@@ -70,14 +70,14 @@ class Update:
             raise self._write_failed(error) from None
 
     def _open(self, rebuild: bool) -> None:
-        """Check the folder and its seal, open the Whoosh index and load what the last update left (manifest,
+        """Check the folder and its seal, open the engine's index and load what the last update left (manifest,
         page cache, words); an index that fails any of it is rebuilt, never read, and `rebuilt_because` says why."""
         folder = self.folder
         folder.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         state = None if rebuild else folder._read_state()
         self.rebuilt_because: str | None = None
         recorded = folder._engine_record()[0]
-        wanted = folder.engine or recorded
+        wanted = folder.engine or (recorded if state is not None else folder.fresh_engine or recorded)
         if state is not None and wanted != recorded:
             state = None
             self.rebuilt_because = f"the index in {folder.index_dir} was made by {recorded}, not {wanted}"
@@ -96,7 +96,7 @@ class Update:
             except Exception as error:  # whatever Whoosh raises on a damaged file
                 self.rebuilt_because = _one_line(
                     f"the index in {folder.index_dir} is damaged ({type(error).__name__}: {error})")
-        elif not rebuild and (folder.index_dir / SEAL_NAME).exists():
+        elif not rebuild and self.rebuilt_because is None and (folder.index_dir / SEAL_NAME).exists():
             self.rebuilt_because = f"the index in {folder.index_dir} is damaged (its manifest or FORMAT cannot be read)"
         # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
         if wanted == "tantivy":
