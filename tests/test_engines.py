@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from civicreader.cli import main
 from civicreader.config import config_path
 from civicreader.index import Library
+from civicreader.index.tantivy_engine import INSTALL_HINT
 from tests.index_corpus import POSTS, write_corpus, write_post
 
 
@@ -59,6 +60,15 @@ def test_a_missing_tantivy_says_how_to_install_it_in_one_line(corpus, tmp_path, 
     assert result.output.strip().splitlines() == [
         "civicreader: the tantivy engine needs its extra: pip install 'civicreader[tantivy]'"
     ]
+
+
+def test_searching_a_tantivy_index_without_the_extra_says_how_to_install_it(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    assert run("index", "--corpus", str(corpus), "--index", str(index), "--engine", "tantivy").exit_code == 0
+    monkeypatch.setitem(sys.modules, "tantivy", None)
+    result = CliRunner().invoke(main, ["search", "localism", "--corpus", str(corpus), "--index", str(index)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"civicreader: {INSTALL_HINT}"
 
 
 def test_a_tantivy_phrase_counts_the_stop_words_between_its_words(corpus, tmp_path):

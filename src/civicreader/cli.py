@@ -306,6 +306,13 @@ def ready_library(corpus: Path | None, index_dir: Path | None):
     if not library.corpus.is_dir():
         echo_problem(f"no corpus folder at {library.corpus}")
         sys.exit(2)
+    from civicreader.index import EngineUnavailable
+
+    try:
+        library.require_engine()
+    except EngineUnavailable as error:
+        echo_problem(str(error))
+        sys.exit(1)
     if not library.exists():
         update_index(library, announce=f"indexing {library.corpus} first", busy_is_fine=True)
         if not library.exists():

@@ -22,6 +22,7 @@ from civicreader.index.ranking import _Evaluator, _run, stop_if_cancelled
 from civicreader.index.records import RecordError
 from civicreader.index.results import (
     CommentMatch,
+    EngineUnavailable,
     Hit,
     IndexDamaged,
     IndexWriteFailed,
@@ -53,7 +54,7 @@ def _reading(method):
     def reading(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except (QueryError, IndexDamaged, SearchCancelled):
+        except (QueryError, IndexDamaged, SearchCancelled, EngineUnavailable):
             raise
         except SealBroken as error:
             self._drop_engine()

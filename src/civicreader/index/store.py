@@ -218,6 +218,13 @@ class IndexFolder:
     def _tantivy_dir(self) -> Path:
         return self.index_dir / "tantivy"
 
+    def require_engine(self) -> None:
+        """Raise EngineUnavailable (naming the install command) when the index's engine is not installed."""
+        if self._engine_record()[0] == "tantivy":
+            from civicreader.index.tantivy_engine import _tantivy
+
+            _tantivy()
+
     def _engine_record(self) -> tuple[str, int | None]:
         """Which engine wrote the index, and for tantivy the generation its ENGINE file names."""
         try:
