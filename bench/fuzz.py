@@ -16,6 +16,7 @@ have no read bit (what any other user would meet).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -312,15 +313,17 @@ def kill_runs(base: Path, how_many: int, seed: int, failures: list[str]) -> dict
 
     index_key()  # made before the dry run, as the tests' fixture does, so no kill point lands in making it
     out = {}
-    for scenario, test in (("build", crash.test_a_build_killed_at_any_point_is_finished_by_the_next_run),
-                           ("update", crash.test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new)):
-        folder = base / f"kill-{scenario}"
+    scenarios = (("build", crash.test_a_build_killed_at_any_point_is_finished_by_the_next_run),
+                 ("update", crash.test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new))
+    for (kind, test), engine in itertools.product(scenarios, crash.ENGINES):
+        scenario = f"{kind} ({engine})"
+        folder = base / f"kill-{kind}-{engine}"
         folder.mkdir()
         crash.KILL_POINTS = how_many
         crash.KILL_SEED = seed
         started = time.perf_counter()
         try:
-            test(folder)
+            test(folder, engine)
             outcome = "ok"
         except AssertionError as error:
             outcome = f"FAILED: {str(error).splitlines()[0] if str(error) else 'assertion'}"
