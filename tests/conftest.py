@@ -16,6 +16,8 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 CORPORA = SHARED / "corpora"
 SAMPLE_CORPUS = REPO / "sample_corpus"
+ENGINES = ("whoosh", "tantivy")
+"""The search engines the behaviour tests run on, Whoosh (the default) first."""
 
 
 XDG = ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from civicreader.cli import main
 from civicreader.index import Library
 from civicreader.paths import sample_corpus
-from tests.conftest import SEEDS, needs_shared
+from tests.conftest import ENGINES, SEEDS, needs_shared
 from tests.index_corpus import POSTS, write_corpus, write_post
 
 
@@ -171,10 +171,11 @@ def test_a_misspelling_in_the_seeds_gets_its_suggestion():
 
 
 @pytest.mark.slow
-def test_a_writer_killed_mid_build_leaves_the_last_good_index(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_writer_killed_mid_build_leaves_the_last_good_index(tmp_path, engine):
     corpus = write_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
-    assert run("index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
+    assert run("index", "--corpus", str(corpus), "--index", str(index), "--engine", engine).exit_code == 0
     paragraph = " ".join(f"filler{n} text about the annual budget round" for n in range(15))
     for number in range(300):
         write_post(corpus, "bulk", f"bulk-{number}", f"Bulk post number {number}", POSTS["grants"]["when"],

@@ -9,13 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civicreader.index import Library, QueryError
+from tests.conftest import ENGINES
 from tests.index_corpus import POSTS, comment, write_corpus, write_post
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def library(request, tmp_path_factory):
     corpus = write_corpus(tmp_path_factory.mktemp("corpus"))
-    library = Library(corpus, tmp_path_factory.mktemp("index"))
+    library = Library(corpus, tmp_path_factory.mktemp("index"), engine=request.param)
     library.update()
     yield library
     library.close()

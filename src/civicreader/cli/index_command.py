@@ -19,13 +19,19 @@ from civicreader.cli.output import dump_json, echo_problem
 @click.option("--rebuild", is_flag=True, help="Build the index afresh from the corpus.")
 @click.option("--problems", is_flag=True, help="List every file the index could not use, with its line and why.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (with --problems, an array).")
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]),
+              help="The search engine (an index of the other is rebuilt); default: the index's, else the settings'.")
 def index(corpus: Path | None, index_dir: Path | None, check: bool, rebuild: bool, problems: bool,
-          as_json: bool) -> None:
+          as_json: bool, engine: str | None) -> None:
     """Build the index of the corpus, or update it: only added, changed and removed files are read.
 
     A file it cannot use is named once, when it is read; `--problems` lists all of them.
     """
-    library = open_library(corpus, index_dir)
+    library = open_library(corpus, index_dir, engine)
+    if rebuild and engine is None:
+        from civicreader.config import load_config
+
+        library.fresh_engine = load_config().engine
     if check:
         if problems or rebuild:
             raise click.UsageError("--check changes nothing: give it without --problems or --rebuild")

@@ -10,15 +10,21 @@ import click
 from civicreader.cli.output import echo_problem
 
 
-def open_library(corpus: Path | None, index_dir: Path | None):
-    """The Library for a command's --corpus/--index, falling back on the group's, then the sample corpus."""
+def open_library(corpus: Path | None, index_dir: Path | None, engine: str | None = None):
+    """The Library for a command's --corpus/--index, falling back on the group's, then the sample corpus; a
+    first build or a rebuild uses `engine`, else the settings' engine."""
     from civicreader import paths
     from civicreader.index import Library
 
     context = click.get_current_context()
     group = context.parent.params if context.parent else {}
     corpus = corpus or group.get("corpus") or paths.sample_corpus()
-    return Library(corpus, index_dir or group.get("index_dir"))
+    library = Library(corpus, index_dir or group.get("index_dir"), engine=engine)
+    if engine is None and not library.exists():
+        from civicreader.config import load_config
+
+        library.fresh_engine = load_config().engine
+    return library
 
 
 def update_index(library, *, announce: str | None = None, busy_is_fine: bool = False, rebuild: bool = False,
@@ -136,6 +142,13 @@ def ready_library(corpus: Path | None, index_dir: Path | None):
     if not library.corpus.is_dir():
         echo_problem(f"no corpus folder at {library.corpus}")
         sys.exit(2)
+    from civicreader.index import EngineUnavailable
+
+    try:
+        library.require_engine()
+    except EngineUnavailable as error:
+        echo_problem(str(error))
+        sys.exit(1)
     if not library.exists():
         update_index(library, announce=f"indexing {library.corpus} first", busy_is_fine=True)
         if not library.exists():

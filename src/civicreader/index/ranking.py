@@ -49,7 +49,7 @@ class _TermScores:
             return dict(zip(docnums, scores, strict=True))
         return {docnum: score * boost for docnum, score in zip(docnums, scores, strict=True)}
 
-    def by_whoosh(self, node) -> dict[int, float]:
+    def by_engine(self, node) -> dict[int, float]:
         """Scores of a query kind the evaluator does not combine itself, from Whoosh's own matchers."""
         return {docnum: score for score, docnum in self._searcher.search(node, limit=None).top_n}
 
@@ -72,6 +72,20 @@ class _TermScores:
             found = [_term_positions(segment, field, term, local) for term in terms]
             for docnum in local:
                 yield docnum + base, [places.get(docnum, []) for places in found]
+
+    def phrase_matches(self, field: str, words: Sequence[str], slop: int, candidates: Iterable[int],
+                       cancel: threading.Event | None = None) -> Iterator[int]:
+        """Of `candidates` (every one holding every word), those where the words stand in order, each within
+        `slop` places of the one before."""
+        for docnum, places in self.positions(field, words, candidates):
+            stop_if_cancelled(cancel)
+            ends = set(places[0])
+            for following in places[1:]:
+                ends = {place for place in following if any(0 < place - end <= slop for end in ends)}
+                if not ends:
+                    break
+            if ends:
+                yield docnum
 
     def _read(self, field: str, text: str) -> tuple[array, array]:
         searcher = self._searcher
@@ -208,7 +222,7 @@ class _Evaluator:
             return self._days(node)
         if isinstance(node, wq.NumericRange) and node.fieldname == "comments":
             return self._comment_counts_in(node)
-        return self._terms.by_whoosh(node)
+        return self._terms.by_engine(node)
 
     def _days(self, node) -> dict[int, float]:
         """Dates from the catalogue: Whoosh expands a numeric range into many terms, slowly."""
@@ -230,17 +244,8 @@ class _Evaluator:
         """Documents holding every word, then only those where the words stand in order within `slop`."""
         words = [self._terms.scores(node.fieldname, word) for word in node.words]
         candidates = _intersected(words)
-        found = {}
-        for docnum, places in self._terms.positions(node.fieldname, node.words, candidates):
-            stop_if_cancelled(self._cancel)
-            ends = set(places[0])
-            for following in places[1:]:
-                ends = {place for place in following if any(0 < place - end <= node.slop for end in ends)}
-                if not ends:
-                    break
-            if ends:
-                found[docnum] = candidates[docnum] * node.boost
-        return found
+        found = self._terms.phrase_matches(node.fieldname, node.words, node.slop, candidates, self._cancel)
+        return {docnum: candidates[docnum] * node.boost for docnum in found}
 
     @staticmethod
     def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:

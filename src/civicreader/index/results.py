@@ -23,6 +23,10 @@ class IndexWriteFailed(Exception):
     the cause. The last good index is as it was, and its temporary files are gone."""
 
 
+class EngineUnavailable(IndexWriteFailed):
+    """The index's engine needs a package that is not installed; str(error) names the command to install it."""
+
+
 class QueryError(ValueError):
     """A malformed query; str(error) is one line for the user."""
 

@@ -164,6 +164,10 @@ class MainScreen(Screen):
                 self.post_message(IndexingProgress(done, total, self._display_path(current)))
 
         writer = Library(self.corpus, self.index_dir)
+        if rebuild or not usable:
+            from civicreader.config import load_config
+
+            writer.fresh_engine = load_config(warn=lambda _: None).engine  # its warnings are shown by load_settings
         try:
             report = writer.update(progress=progress, cancel=worker.cancelled_event, rebuild=rebuild)
         except IndexBusy as error:
