@@ -64,3 +64,13 @@ def built_index(tmp_path_factory) -> tuple[Path, Path]:
     from tests.test_ui import index_corpus
 
     return index_corpus(tmp_path_factory.mktemp("ui-corpus"))
+
+
+@pytest.fixture(scope="module")
+def sample_index(tmp_path_factory):
+    """An index of the bundled sample corpus, built once per test module."""
+    from tests.sample_index import build_sample_index
+
+    folder = tmp_path_factory.mktemp("sample-index")
+    build_sample_index(folder).close()
+    return folder

@@ -6,23 +6,8 @@ import csv
 import io
 import json
 
-import pytest
-from click.testing import CliRunner
-
-from civicreader.cli import main
 from civicreader.timeline import periods_between
-from tests.sample_index import build_sample_index
-
-
-@pytest.fixture(scope="module")
-def sample_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sample-index")
-    build_sample_index(folder).close()
-    return folder
-
-
-def run(index, *args: str):
-    return CliRunner().invoke(main, [*args, "--index", str(index)], catch_exceptions=False)
+from tests.sample_index import run_cli as run
 
 
 def timeline_json(index, *args: str) -> dict:
