@@ -16,6 +16,7 @@ have no read bit (what any other user would meet).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -178,9 +179,12 @@ def damage_runs(base: Path, seed: int, src: Path, failures: list[str]) -> dict:
             "never_recovered": len(stuck), "seconds": round(time.perf_counter() - started, 1), "by_damage": by_damage}
 
 
+XDG = ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+
+
 def environment(home: Path, src: Path = REPO / "src") -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(src), COLUMNS="200")
-    for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+    for name in XDG:
         env[name] = str(home / name.lower())
     return env
 
@@ -304,18 +308,22 @@ def memory_per_family(base: Path, env: dict[str, str], seed: int, big_line_bytes
 
 def kill_runs(base: Path, how_many: int, seed: int, failures: list[str]) -> dict:
     """The crash tests' scenarios at (up to) `how_many` kill points each."""
+    from civicreader.index.integrity import index_key
     from tests import test_crash_safety as crash
 
+    index_key()  # made before the dry run, as the tests' fixture does, so no kill point lands in making it
     out = {}
-    for scenario, test in (("build", crash.test_a_build_killed_at_any_point_is_finished_by_the_next_run),
-                           ("update", crash.test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new)):
-        folder = base / f"kill-{scenario}"
+    scenarios = (("build", crash.test_a_build_killed_at_any_point_is_finished_by_the_next_run),
+                 ("update", crash.test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new))
+    for (kind, test), engine in itertools.product(scenarios, crash.ENGINES):
+        scenario = f"{kind} ({engine})"
+        folder = base / f"kill-{kind}-{engine}"
         folder.mkdir()
         crash.KILL_POINTS = how_many
         crash.KILL_SEED = seed
         started = time.perf_counter()
         try:
-            test(folder)
+            test(folder, engine)
             outcome = "ok"
         except AssertionError as error:
             outcome = f"FAILED: {str(error).splitlines()[0] if str(error) else 'assertion'}"
@@ -344,6 +352,9 @@ def main() -> int:
     failures: list[str] = []
     try:
         env = environment(base / "home")
+        # This process searches what the subprocesses wrote and forks the killed writers: the same folders
+        # (the same sealing key) for all of them, and never the user's own.
+        os.environ.update({name: env[name] for name in XDG})
         started = time.perf_counter()
         report: dict = {"command": " ".join([Path(sys.executable).name, *sys.argv]), "seed": args.seed}
         if args.only != "damage":

@@ -7,7 +7,8 @@ few thousand commenters, indexes it, then measures, each in a fresh process (imp
 
 * people_json_s: `civicreader people --json` to the end of its output (the index already current);
 * people_branch_s: the app from start until the People branch is open and its people are on screen;
-* person_s: then, choosing the most prolific person, until everything they wrote is listed;
+* person_s: then, choosing the most prolific person, until the first page of what they wrote is listed
+  (more comes a page at a time as the cursor or the scroll reaches the end);
 * one_changed_file_s: `Library.update()` after one export file changed, people re-counted included,
   and people_sync_s, the part of it the people file took.
 

@@ -1,6 +1,7 @@
 """Benchmark the index: build, cold open, queries with snippets, one changed page, size and memory.
 
     .venv/bin/python bench/run.py --posts 2000 --json
+    .venv/bin/python bench/run.py --posts 20000 --engine both --json   # both engines, every total compared
 
 Generates N made-up posts (a few hundred words, a few comments each, several blogs, dates over
 2010-2013), writes them as scraped WordPress pages into a temporary corpus, then measures:
@@ -15,6 +16,9 @@ Generates N made-up posts (a few hundred words, a few comments each, several blo
 * one_changed_page_s: `Library.update()` after one page's text changed;
 * index_mb: the index folder on disk; peak_rss_mb: the serving process's peak resident memory
   (the bench process itself, which also holds every generated and parsed post, is reported apart).
+
+`--engine tantivy` measures the tantivy engine (no bare Whoosh build then); `--engine both` builds both from
+the same pages and reports `totals_differ`, every query whose totals the engines disagree on.
 
 Seconds unless named otherwise; *_cpu_s are CPU seconds of the measuring process, which a busy
 machine disturbs less than wall-clock time (load_average_1min says how busy it was).
@@ -225,6 +229,7 @@ from pathlib import Path
 from civicreader.index import Library
 library = Library(Path(sys.argv[1]), Path(sys.argv[2]))
 queries = json.loads(sys.argv[3])
+engine = library._engine_record()[0]
 first = library.search(queries[0], limit=20)
 cold = time.perf_counter() - started
 timings = []
@@ -239,7 +244,8 @@ for query in queries[1:] + queries:
 # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec.
 status = open("/proc/self/status").read()
 rss_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024
-print(json.dumps({"cold": cold, "timings": timings, "cpu": cpu, "rss_mb": rss_mb, "totals": totals}))
+print(json.dumps({"cold": cold, "timings": timings, "cpu": cpu, "rss_mb": rss_mb, "totals": totals,
+                  "engine": engine}))
 """
 
 
@@ -275,6 +281,77 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def measure(engine: str, corpus: Path, index_dir: Path, files: list[Path], queries: list[str], bare_s: float | None,
+            parse_s: float, words: float, slowest: bool) -> dict:
+    """Build with `engine`, change one page, then serve the queries from a new process; the figures."""
+    from civicreader.index import Library
+
+    library = Library(corpus, index_dir, engine=engine)
+    began = time.perf_counter()
+    report = library.update()
+    build_s = time.perf_counter() - began
+    build_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    changed = files[len(files) // 2]
+    lines = changed.read_text(encoding="utf-8").split("\n")
+    first_paragraph = next(i for i, line in enumerate(lines) if line.startswith("Posted on ")) + 2
+    lines[first_paragraph] += " A quangocracy, said nobody."
+    changed.write_text("\n".join(lines), encoding="utf-8")
+    began, began_cpu = time.perf_counter(), time.process_time()
+    change = library.update()
+    one_changed_s = time.perf_counter() - began
+    one_changed_cpu_s = time.process_time() - began_cpu
+    library.close()
+
+    # As an installed package has: bytecode compiled (pip does it; PYTHONDONTWRITEBYTECODE may not).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True)
+    served = subprocess.run(
+        [sys.executable, "-c", SERVE, str(corpus), str(index_dir), json.dumps(queries)],
+        capture_output=True, text=True, check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": ""},
+    )
+    serving = json.loads(served.stdout)
+    timings = [seconds for seconds, _ in serving["timings"]]
+    # The first pass meets each term for the first time; the second repeats them, as search as you type does.
+    first_pass = timings[: len(queries) - 1]
+    result = {
+        "posts": report.posts,
+        "build_s": round(build_s, 2),
+        "engine": serving["engine"],
+        "cold_open_first_query_s": round(serving["cold"], 3),
+        "query_p50_s": round(statistics.median(timings), 4),
+        "query_p95_s": round(percentile(timings, 0.95), 4),
+        "query_p95_first_pass_s": round(percentile(first_pass, 0.95), 4),
+        "one_changed_page_s": round(one_changed_s, 3),
+        "index_mb": round(folder_mb(index_dir), 1),
+        "peak_rss_mb": round(serving["rss_mb"], 1),
+        "query_p50_cpu_s": round(statistics.median(serving["cpu"]), 4),
+        "query_p95_cpu_s": round(percentile(serving["cpu"], 0.95), 4),
+        "one_changed_page_cpu_s": round(one_changed_cpu_s, 3),
+        "load_average_1min": round(os.getloadavg()[0], 1),
+        "build_index_only_s": round(build_s - report.read_seconds, 2),
+        "build_read_s": round(report.read_seconds, 2),
+        "parse_s": round(parse_s, 2),
+        "bench_process_peak_rss_mb": round(build_rss_mb, 1),
+        "queries": len(timings),
+        "words_per_post": round(words),
+        "posts_rewritten_by_one_change": change.posts_written,
+    }
+    if bare_s is not None:
+        result["bare_whoosh_build_s"] = round(bare_s, 2)
+        result["build_ratio"] = round(build_s / bare_s, 2)
+        result["build_index_only_ratio"] = round((build_s - report.read_seconds) / bare_s, 2)
+    if slowest:
+        result["slowest"] = sorted(serving["timings"], reverse=True)[:5]
+    result["totals"] = dict(zip(queries[1:] + queries, serving["totals"], strict=True))
+    return result
+
+
+def _restore(changed: Path) -> None:
+    """Take back the one-page change, so the next engine starts from the same corpus."""
+    changed.write_text(changed.read_text(encoding="utf-8").replace(" A quangocracy, said nobody.", ""),
+                       encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=2000)
@@ -282,10 +359,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2010)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
     parser.add_argument("--slowest", action="store_true", help="also list the five slowest queries")
+    parser.add_argument("--engine", choices=("whoosh", "tantivy", "both"), default="whoosh",
+                        help="the engine to measure; both: side by side, every query's total compared")
     args = parser.parse_args()
+    engines = ("whoosh", "tantivy") if args.engine == "both" else (args.engine,)
 
     from civicreader.dedupe import merge_pages
-    from civicreader.index import Library
     from civicreader.ingest import read_paths
 
     rng = random.Random(args.seed)
@@ -295,7 +374,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="civicreader-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
-    corpus, index_dir = work / "corpus", work / "index"
+    corpus = work / "corpus"
     files = write_corpus(corpus, generated)
     words = sum(len(" ".join(p["body"]).split()) for p in generated) / max(1, len(generated))
     try:
@@ -304,69 +383,25 @@ def main() -> None:
         posts = merge_pages(pages)
         parse_s = time.perf_counter() - began
 
-        bare_s = bare_whoosh_build(posts, work / "bare")
-
-        library = Library(corpus, index_dir)
-        began = time.perf_counter()
-        report = library.update()
-        build_s = time.perf_counter() - began
-        build_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-        changed = files[len(files) // 2]
-        lines = changed.read_text(encoding="utf-8").split("\n")
-        first_paragraph = next(i for i, line in enumerate(lines) if line.startswith("Posted on ")) + 2
-        lines[first_paragraph] += " A quangocracy, said nobody."
-        changed.write_text("\n".join(lines), encoding="utf-8")
-        began, began_cpu = time.perf_counter(), time.process_time()
-        change = library.update()
-        one_changed_s = time.perf_counter() - began
-        one_changed_cpu_s = time.process_time() - began_cpu
-        library.close()
-
-        # As an installed package has: bytecode compiled (pip does it; PYTHONDONTWRITEBYTECODE may not).
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True)
-        served = subprocess.run(
-            [sys.executable, "-c", SERVE, str(corpus), str(index_dir), json.dumps(queries)],
-            capture_output=True, text=True, check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": ""},
-        )
-        serving = json.loads(served.stdout)
-        timings = [seconds for seconds, _ in serving["timings"]]
-        # The first pass meets each term for the first time; the second repeats them, as search as you type does.
-        first_pass = timings[: len(queries) - 1]
-        result = {
-            "posts": report.posts,
-            "build_s": round(build_s, 2),
-            "bare_whoosh_build_s": round(bare_s, 2),
-            "cold_open_first_query_s": round(serving["cold"], 3),
-            "query_p50_s": round(statistics.median(timings), 4),
-            "query_p95_s": round(percentile(timings, 0.95), 4),
-            "query_p95_first_pass_s": round(percentile(first_pass, 0.95), 4),
-            "one_changed_page_s": round(one_changed_s, 3),
-            "index_mb": round(folder_mb(index_dir), 1),
-            "peak_rss_mb": round(serving["rss_mb"], 1),
-            "query_p50_cpu_s": round(statistics.median(serving["cpu"]), 4),
-            "query_p95_cpu_s": round(percentile(serving["cpu"], 0.95), 4),
-            "one_changed_page_cpu_s": round(one_changed_cpu_s, 3),
-            "load_average_1min": round(os.getloadavg()[0], 1),
-            "build_ratio": round(build_s / bare_s, 2),
-            "build_index_only_s": round(build_s - report.read_seconds, 2),
-            "build_index_only_ratio": round((build_s - report.read_seconds) / bare_s, 2),
-            "build_read_s": round(report.read_seconds, 2),
-            "parse_s": round(parse_s, 2),
-            "bench_process_peak_rss_mb": round(build_rss_mb, 1),
-            "queries": len(timings),
-            "words_per_post": round(words),
-            "posts_rewritten_by_one_change": change.posts_written,
-        }
-        if args.slowest:
-            result["slowest"] = sorted(serving["timings"], reverse=True)[:5]
+        results = {}
+        for engine in engines:
+            bare_s = bare_whoosh_build(posts, work / f"bare-{engine}") if engine == "whoosh" else None
+            results[engine] = measure(engine, corpus, work / f"index-{engine}", files, queries, bare_s, parse_s,
+                                      words, args.slowest)
+            _restore(files[len(files) // 2])
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    totals = {engine: result.pop("totals") for engine, result in results.items()}
+    output: dict = results[engines[0]] if len(engines) == 1 else dict(results)
+    if len(engines) == 2:
+        output["totals_differ"] = {query: [totals["whoosh"][query], totals["tantivy"][query]]
+                                   for query in totals["whoosh"] if totals["whoosh"][query] != totals["tantivy"][query]}
+        output["queries_compared"] = len(totals["whoosh"])
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(output))
     else:
-        for key, value in result.items():
+        for key, value in output.items():
             print(f"{key:>32}: {value}")
 
 

@@ -120,6 +120,9 @@ def thread_scores(ours: list[TrueComment], truth: list[TrueComment]) -> dict[str
     }
 
 
+SENTENCE_WORDS = 6
+"""Runs of fewer words (headings, labels) are not counted as paragraphs, in the HTML's text or in ours."""
+
 BLOCKS = {"p", "div", "br", "pre", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr",
           "section", "article", "figure", "figcaption", "dl", "dt", "dd"}
 
@@ -135,7 +138,7 @@ def paragraphs_of(elements) -> list[str]:
 
     def flush():
         text = " ".join(" ".join(current).split())
-        if len(text.split()) >= 6:
+        if len(text.split()) >= SENTENCE_WORDS:
             chunks.append(text)
         current.clear()
 
@@ -169,7 +172,9 @@ LIST_NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+")
 
 def body_scores(post, content) -> dict[str, float]:
     paragraphs = paragraphs_of(content)
-    body = [fold(p) for p in post.body]
+    # a heading or label opening the content ("Ingredients" / "Serves 6") is the post's, yet not a paragraph
+    # on the HTML's side: it is passed over on ours too
+    body = [fold(p) for p in post.body if len(p.split()) >= SENTENCE_WORDS] or [fold(p) for p in post.body]
     whole = fold(" ".join(element_text(element) for element in content))
     first = fold(paragraphs[0])[:SNIPPET] if paragraphs else ""
     last = fold(paragraphs[-1])[-SNIPPET:] if paragraphs else ""

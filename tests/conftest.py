@@ -16,6 +16,8 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 CORPORA = SHARED / "corpora"
 SAMPLE_CORPUS = REPO / "sample_corpus"
+ENGINES = ("whoosh", "tantivy")
+"""The search engines the behaviour tests run on, Whoosh (the default) first."""
 
 
 XDG = ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
@@ -69,3 +71,13 @@ def posts_read_only_when_a_test_says(monkeypatch):
     """A post open for a moment is marked read (a timer): in tests it would change the screen at a moment set by
     the machine's speed, so it waits an hour unless a test sets the delay itself."""
     monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 3600.0)
+
+
+@pytest.fixture(scope="module")
+def sample_index(tmp_path_factory):
+    """An index of the bundled sample corpus, built once per test module."""
+    from tests.sample_index import build_sample_index
+
+    folder = tmp_path_factory.mktemp("sample-index")
+    build_sample_index(folder).close()
+    return folder

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from civicreader.cli import main
 from civicreader.index import Library
 from civicreader.paths import sample_corpus
-from tests.conftest import SEEDS, needs_shared
+from tests.conftest import ENGINES, SEEDS, needs_shared
 from tests.index_corpus import POSTS, write_corpus, write_post
 
 
@@ -84,6 +84,15 @@ def test_search_prints_readable_hits_with_a_suggestion(corpus):
     found = run("search", "spreadsheet", "--corpus", str(corpus))
     assert POSTS["grants"]["title"] in found.stdout
     assert "in a comment by Owen Ashdown" in found.stdout
+
+
+
+def test_search_names_the_word_that_matched_nothing(corpus):
+    result = run("search", "spreadsheet", "qwzxv", "--corpus", str(corpus))
+    assert result.exit_code == 0
+    assert "0 posts match" in result.stdout
+    assert "no post has 'qwzxv'" in result.stdout
+    assert "spreadsheet'" not in result.stdout.split("no post has", 1)[1]
 
 
 @pytest.mark.parametrize(
@@ -162,10 +171,11 @@ def test_a_misspelling_in_the_seeds_gets_its_suggestion():
 
 
 @pytest.mark.slow
-def test_a_writer_killed_mid_build_leaves_the_last_good_index(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_writer_killed_mid_build_leaves_the_last_good_index(tmp_path, engine):
     corpus = write_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
-    assert run("index", "--corpus", str(corpus), "--index", str(index)).exit_code == 0
+    assert run("index", "--corpus", str(corpus), "--index", str(index), "--engine", engine).exit_code == 0
     paragraph = " ".join(f"filler{n} text about the annual budget round" for n in range(15))
     for number in range(300):
         write_post(corpus, "bulk", f"bulk-{number}", f"Bulk post number {number}", POSTS["grants"]["when"],

@@ -9,11 +9,9 @@ import re
 from collections import Counter
 
 import pytest
-from click.testing import CliRunner
 
-from civicreader.cli import main
 from civicreader.concordance import concordance, context
-from tests.sample_index import build_sample_index
+from tests.sample_index import run_cli as run
 
 # ---------------------------------------------------------------- worked out by hand
 #
@@ -101,17 +99,6 @@ VOLUNTEER_LINES = Counter(
         ("Five things we’d tell a new community transport scheme", "body", 5): 1,
     }
 )
-
-
-@pytest.fixture(scope="module")
-def sample_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sample-index")
-    build_sample_index(folder).close()
-    return folder
-
-
-def run(index, *args: str):
-    return CliRunner().invoke(main, [*args, "--index", str(index)], catch_exceptions=False)
 
 
 def csv_lines(index, *args: str) -> list[dict[str, str]]:

@@ -28,6 +28,7 @@ from click.testing import CliRunner
 
 from civicreader.cli import main
 from civicreader.index import FRESHNESS_CHECK_SECONDS, Library
+from tests.conftest import ENGINES
 from tests.index_corpus import write_post
 
 KILL_POINTS = int(os.environ.get("CIVICREADER_KILL_POINTS", "3"))
@@ -108,7 +109,8 @@ class _Killer:
             setattr(os, name, self.wrap(getattr(os, name)))
 
 
-def run_writer(corpus: Path, index: Path, kill_at: int | None, timeout: float = 120) -> tuple[int, int]:
+def run_writer(corpus: Path, index: Path, kill_at: int | None, timeout: float = 120,
+               engine: str = "whoosh") -> tuple[int, int]:
     """`civicreader index` in a forked process, killed just before its `kill_at`-th file-system call.
 
     Returns (how it ended: -SIGKILL or the exit code, calls counted). A fork, not a new interpreter:
@@ -126,7 +128,8 @@ def run_writer(corpus: Path, index: Path, kill_at: int | None, timeout: float = 
             killer = _Killer(kill_at)
             killer.install()
             try:
-                main(["index", "--corpus", str(corpus), "--index", str(index)], standalone_mode=False)
+                main(["index", "--corpus", str(corpus), "--index", str(index), "--engine", engine],
+                     standalone_mode=False)
                 code = 0
             finally:
                 os.write(writer, str(killer.calls).encode())
@@ -181,23 +184,25 @@ def assert_recovers(corpus: Path, index: Path, before: set[str] | None, after: s
 # ---------------------------------------------------------------- SIGKILL during a build and an update
 
 
-def test_a_build_killed_at_any_point_is_finished_by_the_next_run(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_build_killed_at_any_point_is_finished_by_the_next_run(tmp_path, engine):
     corpus = tmp_path / "corpus"
     write_numbered(corpus, range(25))
-    ended, total = run_writer(corpus, tmp_path / "dry-run", kill_at=None)
+    ended, total = run_writer(corpus, tmp_path / "dry-run", kill_at=None, engine=engine)
     assert ended == 0 and total > 10
     for point in kill_points(total, KILL_POINTS, KILL_SEED):
         index = tmp_path / f"index-{point}"
-        ended, _ = run_writer(corpus, index, kill_at=point)
+        ended, _ = run_writer(corpus, index, kill_at=point, engine=engine)
         assert ended == -signal.SIGKILL
         assert_recovers(corpus, index, before=None, after=titles(range(25)))
 
 
-def test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new(tmp_path, engine):
     corpus = tmp_path / "corpus"
     write_numbered(corpus, range(40))
     template = tmp_path / "built"
-    assert run("index", "--corpus", str(corpus), "--index", str(template)).exit_code == 0
+    assert run("index", "--corpus", str(corpus), "--index", str(template), "--engine", engine).exit_code == 0
     write_numbered(corpus, range(40, 50))  # added
     write_numbered(corpus, range(0, 5), version=2)  # changed
     for number in range(35, 40):  # removed
@@ -209,11 +214,11 @@ def test_an_update_killed_at_any_point_leaves_the_old_index_or_the_new(tmp_path)
         subprocess.run(["cp", "-a", str(template), str(index)], check=True)
         return index
 
-    ended, total = run_writer(corpus, fresh_copy("dry-run"), kill_at=None)
+    ended, total = run_writer(corpus, fresh_copy("dry-run"), kill_at=None, engine=engine)
     assert ended == 0 and total > 5
     for point in kill_points(total, KILL_POINTS, KILL_SEED + 1):
         index = fresh_copy(f"index-{point}")
-        ended, _ = run_writer(corpus, index, kill_at=point)
+        ended, _ = run_writer(corpus, index, kill_at=point, engine=engine)
         assert ended == -signal.SIGKILL
         assert_recovers(corpus, index, before=before, after=after)
         library = Library(corpus, index)

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -95,6 +96,7 @@ posts = st.builds(
     excerpt=st.booleans(),
     comments=st.lists(comment_trees, max_size=4).map(tuple),
     sources=st.lists(any_text, max_size=2).map(tuple),
+    url=st.just("") | st.text(max_size=30).map(lambda path: "https://quay.example.org/" + quote(path)),
 )
 
 

@@ -14,6 +14,7 @@ from civicreader.dedupe import merge_pages
 from civicreader.index import IndexBusy, IndexDamaged, Library, UpdateCancelled
 from civicreader.ingest import read_paths
 from tests import textpage_shapes as shapes
+from tests.conftest import ENGINES
 from tests.index_corpus import POSTS, write_corpus, write_post
 
 
@@ -22,9 +23,9 @@ def corpus(tmp_path):
     return write_corpus(tmp_path / "corpus")
 
 
-@pytest.fixture
-def library(corpus, tmp_path):
-    library = Library(corpus, tmp_path / "index")
+@pytest.fixture(params=ENGINES)
+def library(request, corpus, tmp_path):
+    library = Library(corpus, tmp_path / "index", engine=request.param)
     library.update()
     yield library
     library.close()
@@ -244,11 +245,11 @@ def test_an_outline_changed_by_anyone_else_is_not_believed(library):
         Library(library.corpus, library.index_dir).blogs()
 
 
-def test_prepare_search_opens_the_searcher_and_is_harmless_without_an_index(library, tmp_path):
+def test_prepare_search_opens_the_engine_and_is_harmless_without_an_index(library, tmp_path):
     Library(library.corpus, tmp_path / "no-index").prepare_search()
     ready = Library(library.corpus, library.index_dir)
     ready.prepare_search()
-    assert ready._searcher is not None
+    assert ready._engine is not None
     assert ready.search("chancellor").total == 1
 
 

@@ -278,3 +278,18 @@ def test_random_feed_round_trips(tmp_path, title, when, body, atom, data):
 def test_junk_never_raises(tmp_path, junk, keep):
     data = (FIXTURES / "canal-walks" / "feed.rss").read_bytes()[:keep] + junk
     assert_junk_never_raises(feeds, tmp_path / "junk.rss", data)
+
+
+@pytest.mark.parametrize("title", ["...", " – ", "&#8230;"])
+def test_a_feed_title_of_only_punctuation_gives_way_to_the_folder_name(tmp_path, title):
+    folder = tmp_path / "corpus" / "parish-news"
+    folder.mkdir(parents=True)
+    feed = folder / "feed.rss"
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        "<item><title>Hall open again</title><pubDate>Sun, 04 Mar 2012 10:00:00 GMT</pubDate>"
+        "<description>The hall reopens on Saturday.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (post,) = read_page(feed, tmp_path / "corpus").posts
+    assert post.blog == "parish-news"

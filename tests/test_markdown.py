@@ -319,3 +319,48 @@ def test_corpus_sibling_webmentions_and_merged_versions(corpus_posts):
     assert len(posts["Lys, lygter og afstande"].sources) == 3  # .md, broken .md and .html versions, one post
     assert posts["60 Days with Ubuntu"].authors == ("Nate Finch",)
     assert posts["Graviditet og kønsbestemmelse"].date == date(2016, 8, 18)
+
+
+def write_jekyll_post(site: Path, settings: str | None) -> None:
+    (site / "_posts").mkdir(parents=True)
+    (site / "_posts" / "2012-05-02-bus-pass-changes.md").write_text(
+        "---\ntitle: Bus pass changes\nlayout: post\n---\nThe concessionary pass now starts at nine.\n",
+        encoding="utf-8",
+    )
+    if settings is not None:
+        (site / "_config.yml").write_text(settings, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("settings", "blog"),
+    [
+        ("title: Parish Pump Notes\nbaseurl: /notes\n", "Parish Pump Notes"),
+        (None, "markdown"),  # no settings file: the folder, as before
+        ("title: '...'\n", "markdown"),  # only punctuation names nothing
+        ("title: [not, a, name]\n", "markdown"),
+        ("title: !!python/object/apply:os.system ['true']\n", "markdown"),  # refused, never run
+        (": : not yaml [\n", "markdown"),
+    ],
+)
+def test_a_jekyll_site_is_named_by_its_settings_title_not_the_folder_it_was_filed_in(tmp_path, settings, blog):
+    corpus = tmp_path / "corpus"
+    write_jekyll_post(corpus / "markdown" / "site", settings)
+    pages, problems = read_paths([corpus])
+    assert problems == []
+    [post] = merge_pages(pages)
+    assert post.blog == blog
+
+
+def test_the_blog_name_from_jekyll_settings_is_searchable_and_follows_an_edit(tmp_path):
+    from civicreader.index import Library
+
+    corpus = tmp_path / "corpus"
+    write_jekyll_post(corpus / "markdown" / "site", "title: Parish Pump Notes\n")
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    assert library.search('blog:"Parish Pump Notes"').total == 1
+    (corpus / "markdown" / "site" / "_config.yml").write_text("title: Village Pump\n", encoding="utf-8")
+    library.update()
+    assert library.search('blog:"Village Pump"').total == 1
+    assert library.search('blog:"Parish Pump Notes"').total == 0
+    library.close()

@@ -24,6 +24,7 @@ from civicreader.cli import dump_json, indented_json, main
 from civicreader.export import export_post
 from civicreader.model import Post
 from tests import fuzz_corpus
+from tests.pilot import screen_text, settle
 
 # Every C0/C1 control but newline: what a terminal would act on. (Rich prints no styles off a terminal.)
 TERMINAL_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -177,17 +178,6 @@ def test_export_never_writes_outside_its_folder(tmp_path, title, post_id, when):
 
 
 # ---------------------------------------------------------------- the app
-
-
-def screen_text(app) -> str:
-    """The characters on screen (Textual has no public call for it; the compositor's strips are what it paints)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def search_and_open(pilot, query: str) -> None:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from civicreader.model import Comment, Post
 from civicreader.people import (
     Person,
-    newest_first,
     person_key,
     shown_name,
     similar_pairs,
@@ -138,12 +137,6 @@ def test_person_round_trips_through_a_dict():
     person = Person("Sue", 1, 2, ("b",), date(2011, 1, 1), None, (("Ruth", 2),))
     assert Person.from_dict(person.to_dict()) == person
     assert person.to_dict()["replied_to"] == [["Ruth", 2]]
-
-
-def test_a_persons_writings_newest_first_undated_last():
-    thread = (comment("Sue", when=None), comment("Sue", when=datetime(2012, 1, 1, 9, 0)))
-    found = [w for w in writings(post(authors=("Sue",), comments=thread, when=date(2011, 1, 1)))]
-    assert [w.comment for w in newest_first(found)] == [2, 0, 1]
 
 
 NAMES = st.sampled_from(["Sue Lister", "sue lister", "Ruth Okafor", "", "Anonymous", "R\u200bO", "Ｓue Lister"])

@@ -110,6 +110,23 @@ def test_writings_of_a_person_newest_first_with_the_post_each_is_on(tmp_path):
     assert [(w.post_id, w.comment, w.title) for w in found] == [("p2", 0, "Post p2"), ("p1", 1, "Post p1")]
 
 
+def test_writings_come_newest_first_undated_last_and_in_pages_that_add_up_to_the_whole(tmp_path):
+    posts = [
+        post("p1", "Sue", "Sue", when=date(2011, 5, 1)),  # the comment is dated 2012-01-02
+        post("p2", "Sue", when=None),
+        post("p3", "Sue", when=date(2013, 1, 1)),
+        post("p4", "Ruth", "Sue", "Sue", when=date(2010, 1, 1)),  # comments 2012-01-02 and 2012-01-03
+    ]
+    store = PeopleStore(tmp_path)
+    sync(store, posts)
+    whole = [(w.post_id, w.comment) for w in store.writings_of("Sue")]
+    assert whole == [("p3", 0), ("p4", 2), ("p1", 1), ("p4", 1), ("p1", 0), ("p2", 0)]
+    for size in (1, 2, 4, 5):
+        pages = [store.writings_of("Sue", start, size) for start in range(0, len(whole), size)]
+        assert [(w.post_id, w.comment) for page in pages for w in page] == whole
+    assert store.writings_of("Sue", 6, 10) == []
+
+
 def test_an_interrupted_update_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     posts = [post("p1", "Ruth", "Sue")]
     store = PeopleStore(tmp_path)

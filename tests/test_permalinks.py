@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from civicreader.cli import main
 from civicreader.dedupe import merge_pages
-from civicreader.ingest import read_paths
+from civicreader.export import export_post
+from civicreader.ingest import read_file, read_paths
 from civicreader.ingest.shared import permalink
 from civicreader.model import Post
 from tests.conftest import SAMPLE_CORPUS
@@ -120,3 +121,31 @@ def test_url_survives_the_round_trip_through_a_dict():
 def test_permalink_is_an_http_address_on_one_line_or_nothing(text):
     found = permalink(text)
     assert found == "" or (found.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in found))
+
+
+def test_markdown_front_matter_url_or_permalink_is_kept_and_exported(tmp_path):
+    posts = tmp_path / "quay" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2012-09-01-buoys.md").write_text(
+        "---\ntitle: Buoys\nurl: https://quay.example.org/2012/09/buoys/\n---\n\nTwelve new buoys.\n", encoding="utf-8"
+    )
+    (posts / "2012-09-02-nets.md").write_text(
+        "---\ntitle: Nets\npermalink: https://quay.example.org/nets/\n---\n\nNets dry on the wall.\n", encoding="utf-8"
+    )
+    (posts / "2012-09-03-ropes.md").write_text(
+        "---\ntitle: Ropes\npermalink: /2012/09/ropes/\n---\n\nRopes are coiled.\n", encoding="utf-8"
+    )
+    pages, problems = read_paths([tmp_path / "quay"])
+    assert not problems
+    urls = {post.title: post.url for page in pages for post in page.posts}
+    assert urls == {
+        "Buoys": "https://quay.example.org/2012/09/buoys/",
+        "Nets": "https://quay.example.org/nets/",
+        "Ropes": "",  # a path without its site is not an address a reader can follow
+    }
+
+    (buoys,) = [post for page in pages for post in page.posts if post.title == "Buoys"]
+    exported = export_post(buoys, tmp_path / "out", force=True)
+    assert "\nurl: https://quay.example.org/2012/09/buoys/\n" in exported.read_text(encoding="utf-8")
+    (again,) = read_file(exported, tmp_path / "out").posts
+    assert again.url == buoys.url

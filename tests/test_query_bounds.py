@@ -129,7 +129,8 @@ def test_the_apps_search_is_cancelled_by_the_next_one(tmp_path, monkeypatch):
     from textual.worker import WorkerCancelled
 
     from civicreader.ui.search_bar import SearchBar
-    from tests.test_ui import index_corpus, make_app, settle
+    from tests.pilot import ready_app
+    from tests.test_ui import index_corpus
 
     async def settle_past_cancelled(pilot) -> None:
         for _ in range(3):
@@ -150,9 +151,7 @@ def test_the_apps_search_is_cancelled_by_the_next_one(tmp_path, monkeypatch):
     monkeypatch.setattr(Library, "search", search)
 
     async def scenario() -> None:
-        app = make_app(built)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await settle(pilot)
+        async with ready_app(built, size=(100, 30)) as (app, pilot):
             await pilot.press("slash")
             app.post_message(events.Paste("allotment"))
             await pilot.pause(0.3)
@@ -170,14 +169,13 @@ def test_the_app_says_what_a_search_left_out(tmp_path):
     import asyncio
 
     from civicreader.ui.search_bar import SearchBar
-    from tests.test_ui import index_corpus, make_app, search_for, settle
+    from tests.pilot import ready_app, search_for
+    from tests.test_ui import index_corpus
 
     built = index_corpus(tmp_path)
 
     async def scenario() -> None:
-        app = make_app(built)
-        async with app.run_test(size=(160, 30)) as pilot:
-            await settle(pilot)
+        async with ready_app(built, size=(160, 30)) as (app, pilot):
             await search_for(pilot, "allotment " + "q" * 5_000)
             status = str(app.screen.query_one(SearchBar).query_one("#search-status").render())
             assert "0 posts match" in status and f"longer than {MAX_WORD_CHARS} characters" in status

@@ -49,10 +49,13 @@ def library(tmp_path_factory):
 
 
 def whoosh_ranking(library: Library, query: str) -> dict[str, float]:
+    from whoosh import index
+    from whoosh.scoring import BM25F
+
     compiled = _QueryCompiler(library._words).compile(query)
-    searcher = library._open_searcher()
-    results = searcher.search(compiled.query, limit=None, filter=compiled.date_filter)
-    return {searcher.stored_fields(docnum)["id"]: score for score, docnum in results.top_n}
+    with index.open_dir(str(library._whoosh_dir)).searcher(weighting=BM25F()) as searcher:
+        results = searcher.search(compiled.query, limit=None, filter=compiled.date_filter)
+        return {searcher.stored_fields(docnum)["id"]: score for score, docnum in results.top_n}
 
 
 def our_ranking(library: Library, query: str) -> dict[str, float]:

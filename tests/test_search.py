@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from civicreader.index import Library, QueryError
-from tests.index_corpus import POSTS, write_corpus, write_post
+from tests.conftest import ENGINES
+from tests.index_corpus import POSTS, comment, write_corpus, write_post
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def library(request, tmp_path_factory):
     corpus = write_corpus(tmp_path_factory.mktemp("corpus"))
-    library = Library(corpus, tmp_path_factory.mktemp("index"))
+    library = Library(corpus, tmp_path_factory.mktemp("index"), engine=request.param)
     library.update()
     yield library
     library.close()
@@ -225,7 +226,7 @@ def test_highlight_spans_match_with_stemming(library):
 
 def test_to_dict_has_the_json_shape(library):
     data = library.search("compact").to_dict()
-    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes"}
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes", "unmatched"}
     assert set(data["hits"][0]) == {"id", "title", "date", "blog", "score", "snippet", "highlights", "matched_in",
                                     "commenter", "date_inferred", "comment_count", "commenters", "thread_depth",
                                     "first_comment", "last_comment"}
@@ -296,3 +297,63 @@ def test_a_query_with_no_words_to_rank_lists_newest_first(tmp_path, query):
     dates = [hit.date for hit in library.search(query).hits]
     assert dates == sorted(dates, reverse=True)
     assert len(dates) == 6
+
+
+@pytest.fixture(scope="module")
+def namesakes(tmp_path_factory):
+    """One thread where three people share a surname, the first of them commenting first."""
+    corpus = tmp_path_factory.mktemp("namesakes")
+    write_post(corpus, "parish", "hall", "Mending the village hall", date(2013, 6, 1),
+               ["The fund is short by a third."],
+               comments=[comment("Jane Bloggs", datetime(2013, 6, 2, 9, 0), "Hold a quiz night for the roof."),
+                         comment("Fred Bloggs", datetime(2013, 6, 2, 10, 0), "Ask the brewery to sponsor it."),
+                         comment("Joe Bloggs", datetime(2013, 6, 2, 11, 0), "The roof can wait a winter."),
+                         comment("Jane Doe", datetime(2013, 6, 3, 8, 0), "A roof appeal worked in Ashby.")])
+    write_post(corpus, "parish", "deer", "Deer on the common", date(2013, 7, 1),
+               ["A doe and her fawn crossed the lane at dusk, and the doe came back alone."])
+    library = Library(corpus, tmp_path_factory.mktemp("namesakes-index"))
+    library.update()
+    yield library
+    library.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "who", "said"),
+    [
+        ('commenter:"fred bloggs"', "Fred Bloggs", "Ask the brewery"),
+        ('commenter:"joe bloggs"', "Joe Bloggs", "The roof can wait"),
+        ('commenter:"jane doe"', "Jane Doe", "A roof appeal"),
+        ('commenter:"jane bloggs"', "Jane Bloggs", "Hold a quiz night"),
+        ('commenter:"joe bloggs" roof', "Joe Bloggs", "The roof can wait"),
+        ('commenter:"jane doe" roof', "Jane Doe", "A roof appeal"),
+    ],
+)
+def test_a_commenter_is_named_by_the_whole_name_not_a_word_shared_with_another(namesakes, query, who, said):
+    [hit] = namesakes.search(query).hits
+    assert (hit.matched_in, hit.commenter) == ("comment", who)
+    assert hit.snippet.startswith(said)
+
+
+def test_a_query_of_several_words_that_matches_nothing_says_which_word_no_post_has(library):
+    results = library.search("localism xyzzy the volunteering")
+    assert results.total == 0
+    assert results.unmatched == ("xyzzy",)
+    assert results.to_dict()["unmatched"] == ["xyzzy"]
+    assert results.unmatched_note() == "no post has 'xyzzy'"
+
+
+def test_words_that_each_match_but_never_together_are_not_called_unmatched(library):
+    results = library.search("chancellor spreadsheet")
+    assert results.total == 0 and results.unmatched == ()
+    assert library.search("xyzzy").unmatched == (), "one word: the count says it all"
+    assert library.search("localism").unmatched == ()
+
+
+def test_a_plain_word_finds_the_posts_a_person_of_that_name_commented_on_ranked_below_the_text(namesakes):
+    [in_text, by_name] = namesakes.search("doe").hits
+    assert in_text.title == "Deer on the common"
+    assert (by_name.title, by_name.matched_in, by_name.commenter) == ("Mending the village hall", "comment", "Jane Doe")
+    assert by_name.snippet.startswith("A roof appeal")
+    assert in_text.score > by_name.score
+    assert [hit.title for hit in namesakes.search('"jane doe"').hits] == ["Mending the village hall"]
+    assert namesakes.search("-bloggs").total == 1, "NOT a name leaves out the posts that person commented on"

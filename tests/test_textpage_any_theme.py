@@ -227,3 +227,72 @@ def test_twenty_thousand_comments_are_all_read():
 def test_list_shaped_junk_never_raises(lines):
     with contextlib.suppress(IngestError):
         parse_text("\n".join(lines), "blog", "junk.txt")
+
+
+@pytest.mark.parametrize(("kept", "tail"), [
+    ([], ["• Suppers", "• Summer", "• Gluten-Free", "Did you cook this?"]),
+    (["• Bring the minutes.", "• Bring a pen!"],
+     ["Share the minutes?", "Copy link", "Enjoy the meeting", "Want the agenda by email each week?"]),
+    ([], ["WHO WRITES HERE", "I'm Ann Other, a parish councillor since 2009, and I write up every meeting I can get "
+          "to so that residents know what was decided and why."]),
+    ([], ["JOIN 2,000 READERS\nThe Rota Letter\nNew notes straight to your inbox.\nInvalid email address\n"
+          "I agree to the privacy notice. Your address is never shared.\nMore council notes"]),
+])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_readers_question_a_bio_or_a_sign_up_box_after_the_text_is_not_the_post(kept, tail, language):
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), [*TEXT, *kept, *tail], THREAD,
+                                            language, "two", True, False, True))
+    assert post.body == (*TEXT, *kept)
+    assert tree(post.comments) == tree(THREAD)
+
+
+closing_question = st.lists(st.sampled_from(shapes.WORDS), min_size=1, max_size=6).map(
+    lambda ws: "So " + " ".join(ws) + "?")
+# headings of words no title has: a heading repeating the title's words is read as the title
+section = st.tuples(st.sampled_from(["IN SHORT", "FIGURES", "WHAT WAS AGREED", "BACKGROUND"]),
+                    st.lists(shapes.paragraph, min_size=3, max_size=4)).map(lambda pair: [pair[0], *pair[1]])
+
+
+@PROPERTY
+@given(shapes.title, shapes.day, shapes.paragraphs, st.one_of(st.just([]), section),
+       st.one_of(st.just([]), closing_question.map(lambda q: [q])), st.sampled_from(sorted(shapes.LANGUAGES)))
+def test_a_closing_question_after_prose_and_a_capitals_heading_over_its_section_stay_the_posts(
+        title, day, opening, headed, question, language):
+    body = [*opening, *headed, *question]
+    post = read_one(shapes.list_thread_page(title, day, body, THREAD, language, "two", True, False, True))
+    assert post.body == tuple(body)
+    assert tree(post.comments) == tree(THREAD)
+
+
+@pytest.mark.parametrize("link", ["See also: The library budget, part one >>", "Lees ook: Meer over de raad »",
+                                  "Related: Last year's rota →"])
+def test_a_read_also_link_inside_the_text_is_dropped_and_the_text_after_it_kept(link):
+    body = [TEXT[0], link, TEXT[1]]
+    post = read_one(shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), body, THREAD, "en", "two", True,
+                                            False, True))
+    assert post.body == tuple(TEXT)
+    assert tree(post.comments) == tree(THREAD)
+
+
+def test_a_labelled_link_to_the_next_post_after_the_text_still_ends_it():
+    text = shapes.list_thread_page("Notes: Rota?", date(2012, 5, 2), TEXT, THREAD, "en", "two", True, False, True)
+    thread_at = text.index("  • Facebook")
+    related = ("Next post: The depot opening »\n\nYou may like\n\n"
+               "A post about the depot opening, with its own summary line that reads as prose to anyone.\n\n")
+    post = read_one(text[:thread_at] + related + text[thread_at:])
+    assert post.body == tuple(TEXT)
+
+
+labelled_link = st.tuples(st.sampled_from(["See also", "Read too", "Lies auch", "Læs også", "Related"]),
+                          st.lists(st.sampled_from(shapes.TITLE_WORDS), min_size=1, max_size=5),
+                          st.sampled_from([">>", "»", "→"])).map(lambda t: f"{t[0]}: {' '.join(t[1])} {t[2]}")
+
+
+@PROPERTY
+@given(shapes.title, shapes.day, shapes.paragraphs, shapes.paragraphs, labelled_link,
+       st.sampled_from(sorted(shapes.LANGUAGES)))
+def test_no_paragraph_either_side_of_a_read_also_link_is_lost_or_doubled(title, day, before, after, link, language):
+    post = read_one(shapes.list_thread_page(title, day, [*before, link, *after], THREAD, language, "two", True,
+                                            False, True))
+    assert post.body == (*before, *after)
+    assert tree(post.comments) == tree(THREAD)

@@ -6,23 +6,8 @@ import csv
 import io
 import json
 
-import pytest
-from click.testing import CliRunner
-
-from civicreader.cli import main
 from civicreader.timeline import periods_between
-from tests.sample_index import build_sample_index
-
-
-@pytest.fixture(scope="module")
-def sample_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sample-index")
-    build_sample_index(folder).close()
-    return folder
-
-
-def run(index, *args: str):
-    return CliRunner().invoke(main, [*args, "--index", str(index)], catch_exceptions=False)
+from tests.sample_index import run_cli as run
 
 
 def timeline_json(index, *args: str) -> dict:
@@ -168,3 +153,24 @@ def test_the_text_table_marks_inferred_periods(sample_index):
 def test_periods_between_crosses_years():
     assert periods_between("2010-11", "2011-02", "month") == ["2010-11", "2010-12", "2011-01", "2011-02"]
     assert periods_between("2009", "2011", "year") == ["2009", "2010", "2011"]
+
+
+def test_a_timeline_asked_again_after_an_update_counts_the_new_posts(tmp_path):
+    """A query's matches are kept between calls, but never past a change to the index."""
+    from civicreader.index import Library
+    from civicreader.timeline import timeline
+
+    corpus = tmp_path / "corpus" / "quay-notes"
+    corpus.mkdir(parents=True)
+    post = "---\ntitle: {title}\ndate: {day}\n---\n\nThe {word} was painted blue.\n"
+    (corpus / "2012-05-01-a.md").write_text(post.format(title="A", day="2012-05-01", word="lighthouse"))
+    library = Library(tmp_path / "corpus", tmp_path / "index")
+    library.update()
+    counted = {p.period: p.posts for p in timeline(library, ["lighthouse"]).series[0].periods}
+    assert counted == {"2012": 1}
+    assert timeline(library, ["lighthouse"]).series[0].posts == 1
+    (corpus / "2013-06-01-b.md").write_text(post.format(title="B", day="2013-06-01", word="lighthouse"))
+    library.update()
+    counted = {p.period: p.posts for p in timeline(library, ["lighthouse"]).series[0].periods}
+    assert counted == {"2012": 1, "2013": 1}
+    library.close()

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
 
 from civicreader.index import Library
-
-
-def pilot_test(scenario):
-    """Run an async Pilot scenario as a plain test (the suite has no async plugin)."""
-
-    @functools.wraps(scenario)
-    def test(*args, **kwargs):
-        asyncio.run(scenario(*args, **kwargs))
-
-    return test
-
+from tests.pilot import make_app, pilot_test, ready_app, screen_text, search_for, settle
 
 # ---------------------------------------------------------------- a corpus with known shapes
 
@@ -143,42 +132,6 @@ def index_corpus(base: Path) -> tuple[Path, Path]:
     return corpus, index_dir
 
 
-def make_app(built_index):
-    from civicreader.ui.app import CivicReaderApp
-
-    corpus, index_dir = built_index
-    return CivicReaderApp(corpus, index_dir)
-
-
-async def settle(pilot) -> None:
-    """Let every worker finish and every message they posted be handled."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def screen_text(app) -> str:
-    """The characters on screen, line by line: what a user would read.
-
-    Textual has no public call for this; the compositor's strips are what it paints.
-    """
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def search_for(pilot, query: str, *then: str) -> None:
-    """Press / and paste `query` (one search, where typing it makes one a key), then press `then`.
-
-    Typing key by key is what the search-as-you-type tests do; elsewhere it only makes the suite slower.
-    """
-    from textual import events
-
-    await pilot.press("slash")
-    pilot.app.post_message(events.Paste(query))
-    await settle(pilot)
-    if then:
-        await pilot.press(*then)
-
-
 def hold_updates(monkeypatch):
     """Make every index update wait until the event returned is set, as a slow one on a big corpus would."""
     import threading
@@ -220,9 +173,7 @@ async def test_archive_tree_goes_blog_year_month_post_and_opens_the_post(built_i
     from civicreader.ui.archive_tree import ArchiveTree
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         tree = app.screen.query_one(ArchiveTree)
         assert app.focused is tree
         assert tree_labels(tree) == [
@@ -251,9 +202,7 @@ async def test_archive_tree_goes_blog_year_month_post_and_opens_the_post(built_i
 async def test_categories_branch_lists_categories_with_counts_and_their_posts(built_index):
     from civicreader.ui.archive_tree import ArchiveTree
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await pilot.press("j", "j", "enter")  # Categories, under the blogs
         await settle(pilot)
         tree = app.screen.query_one(ArchiveTree)
@@ -288,9 +237,7 @@ async def test_search_as_you_type_follows_each_keystroke_and_clearing_returns_to
 
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await pilot.press("slash", *"rota")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
@@ -314,9 +261,7 @@ async def test_search_as_you_type_follows_each_keystroke_and_clearing_returns_to
 @pilot_test
 async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(built_index):
     from civicreader.ui.results_list import ResultsList
-    app = make_app(built_index)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(140, 40)) as (app, pilot):
         await search_for(pilot, "busy")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
@@ -329,9 +274,7 @@ async def test_a_hit_in_a_comment_says_whose_comment_and_highlights_the_word(bui
 @pilot_test
 async def test_a_hit_in_the_title_shows_the_title_once_with_the_word_highlighted(built_index):
     from civicreader.ui.results_list import ResultsList
-    app = make_app(built_index)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(140, 40)) as (app, pilot):
         await search_for(pilot, "hedgerows")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
@@ -348,9 +291,7 @@ async def test_a_hit_in_the_title_shows_the_title_once_with_the_word_highlighted
 async def test_enter_in_the_search_bar_opens_the_top_hit_scrolled_to_the_first_match(built_index):
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(120, 30)) as (app, pilot):
         await pilot.press("slash", *"kingfisher", "enter")
         await settle(pilot)
         reader = app.screen.query_one(ReadingPane)
@@ -366,9 +307,7 @@ async def test_n_and_shift_n_step_through_the_matches_and_wrap(built_index):
     from civicreader.ui.reading_pane import ReadingPane
     from civicreader.ui.text import CURRENT_MATCH_STYLE
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(120, 30)) as (app, pilot):
         await search_for(pilot, "kingfisher", "enter")
         await settle(pilot)
         reader = app.screen.query_one(ReadingPane)
@@ -398,9 +337,7 @@ async def test_opening_a_post_from_the_results_list(built_index):
     from civicreader.ui.reading_pane import ReadingPane
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await search_for(pilot, "allotment")
         await settle(pilot)
         await pilot.press("down")
@@ -420,9 +357,7 @@ async def test_clicking_a_hit_opens_that_post(built_index):
     from civicreader.ui.reading_pane import ReadingPane
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await search_for(pilot, "allotment")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
@@ -440,9 +375,7 @@ async def test_clicking_a_hit_opens_that_post(built_index):
 async def test_moving_down_a_list_longer_than_the_pane_keeps_the_cursor_in_view(built_index):
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(100, 18)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(100, 18)) as (app, pilot):
         await search_for(pilot, "allotment", "down")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
@@ -465,9 +398,7 @@ async def test_the_hits_that_replace_the_more_row_under_the_cursor_are_brought_i
     from civicreader.ui.results_list import ResultsList
 
     monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
-    app = make_app(built_index)
-    async with app.run_test(size=(100, 16)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(100, 16)) as (app, pilot):
         await search_for(pilot, "allotment", "down", "G")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
@@ -481,9 +412,7 @@ async def test_once_up_the_app_keeps_full_garbage_collections_out_of_typing_and_
     import gc
 
     thresholds = gc.get_threshold()
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index):
         assert gc.get_freeze_count() > 0, "what the app holds once up is frozen"
         assert gc.get_threshold()[2] > thresholds[2]
     assert gc.get_freeze_count() == 0
@@ -496,9 +425,7 @@ async def test_the_next_page_of_results_comes_as_the_cursor_nears_the_end_and_on
     from civicreader.ui.results_list import ResultsList
 
     monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await search_for(pilot, "allotment")
         await settle(pilot)
         results = app.screen.query_one(ResultsList)
@@ -518,9 +445,7 @@ async def test_the_next_page_of_results_comes_as_the_cursor_nears_the_end_and_on
 async def test_a_malformed_query_gets_an_inline_message_and_keeps_the_last_results(built_index):
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await pilot.press("slash", *"rota")
         await settle(pilot)
         await pilot.press(*' "tea')
@@ -531,9 +456,7 @@ async def test_a_malformed_query_gets_an_inline_message_and_keeps_the_last_resul
 
 @pilot_test
 async def test_did_you_mean_is_offered_and_ctrl_y_takes_it(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await search_for(pilot, "alotment")
         await settle(pilot)
         assert "did you mean allotment" in screen_text(app)
@@ -569,9 +492,7 @@ async def test_choosing_a_facet_narrows_the_results(built_index):
 
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await search_for(pilot, "allotment")
         await settle(pilot)
         year = app.screen.query_one("#facet-year", Select)
@@ -598,9 +519,7 @@ async def open_allotment_post(pilot):
 async def test_comments_are_threaded_and_indented_by_depth_and_fold(built_index):
     from civicreader.ui.reading_pane import CommentView
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(120, 50)) as (app, pilot):
         await open_allotment_post(pilot)
         views = list(app.screen.query(CommentView))
         assert [(view.comment.author, view.depth) for view in views] == [
@@ -629,9 +548,7 @@ async def test_comments_are_threaded_and_indented_by_depth_and_fold(built_index)
 async def test_a_commenter_search_steps_through_that_persons_comments(built_index):
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 50)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(120, 50)) as (app, pilot):
         await search_for(pilot, "commenter:marsh", "enter")
         await settle(pilot)
         reader = app.screen.query_one(ReadingPane)
@@ -647,9 +564,7 @@ async def test_brackets_step_from_the_matched_comment_even_where_the_view_cannot
     from civicreader.ui.reading_pane import ReadingPane
 
     notes: list[str] = []
-    app = make_app(built_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(80, 24)) as (app, pilot):
         app.notify = lambda message, **kwargs: notes.append(message)
         await search_for(pilot, 'commenter:"owen pryce"', "enter")
         await settle(pilot)
@@ -723,9 +638,7 @@ async def test_escape_walks_back_from_the_post_to_the_results_to_the_search(buil
     from civicreader.ui.reading_pane import ReadingPane
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await open_allotment_post(pilot)
         assert isinstance(app.focused, ReadingPane)
         await pilot.press("escape")
@@ -852,9 +765,7 @@ async def test_export_with_no_post_open_says_what_to_do(built_index):
 async def test_question_mark_shows_the_keys_and_escape_closes_them(built_index):
     from civicreader.ui.help_screen import HelpScreen
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 64)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(120, 64)) as (app, pilot):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -867,9 +778,7 @@ async def test_question_mark_shows_the_keys_and_escape_closes_them(built_index):
 
 @pilot_test
 async def test_q_quits_but_types_a_q_in_the_search_bar(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await pilot.press("slash", "q")
         await pilot.pause()
         assert app.screen.query_one("#query").value == "q"
@@ -884,9 +793,7 @@ async def test_q_quits_but_types_a_q_in_the_search_bar(built_index):
 async def test_the_command_palette_runs_the_same_commands(built_index):
     from civicreader.ui.help_screen import HelpScreen
 
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await pilot.press("ctrl+p", *"Help")
         await pilot.pause(0.5)
         await pilot.press("enter")
@@ -896,9 +803,7 @@ async def test_the_command_palette_runs_the_same_commands(built_index):
 
 @pilot_test
 async def test_t_switches_between_light_and_dark(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         dark = app.current_theme.dark
         await pilot.press("t")
         assert app.current_theme.dark is not dark
@@ -915,9 +820,7 @@ async def test_markup_in_titles_names_and_bodies_is_shown_literally(built_index,
     from civicreader.ui.archive_tree import ArchiveTree
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(built_index)
-    async with app.run_test(size=(140, 50)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(140, 50)) as (app, pilot):
         tree = app.screen.query_one(ArchiveTree)
         await pilot.press("enter")  # the hostile blog
         await settle(pilot)
@@ -943,9 +846,7 @@ async def test_markup_in_titles_names_and_bodies_is_shown_literally(built_index,
 async def test_searching_for_hostile_text_lists_it_literally(built_index):
     from civicreader.ui.results_list import ResultsList
 
-    app = make_app(built_index)
-    async with app.run_test(size=(140, 50)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(140, 50)) as (app, pilot):
         await search_for(pilot, "hostile post")
         await settle(pilot)
         assert len(app.screen.query_one(ResultsList).hits) == len(HOSTILE_TITLES)
@@ -1108,3 +1009,14 @@ async def test_why_an_index_could_not_be_built_stays_on_screen_and_goes_to_the_l
         logged = log_path().read_text(encoding="utf-8")
         assert f"The index could not be built for {corpus}: {reason}" in logged
         assert "Traceback" in logged, "with the traceback, which the screen never shows"
+
+
+
+@pilot_test
+async def test_a_search_that_finds_nothing_says_which_of_its_words_no_post_has(built_index):
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "allotment zyxwv rota")
+        await settle(pilot)
+        assert "0 posts match   no post has 'zyxwv'" in screen_text(app)

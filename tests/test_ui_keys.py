@@ -6,7 +6,7 @@ import pytest
 
 from civicreader.ui.keys import KEY_NAMES, KEY_ROWS, bindings_for
 from tests.conftest import REPO
-from tests.test_ui import pilot_test, search_for, settle
+from tests.pilot import pilot_test, search_for, settle
 
 
 def readme_key_rows() -> list[tuple[str, str]]:

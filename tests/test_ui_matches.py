@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from civicreader.model import Comment, Post
-from civicreader.ui.matches import block_texts, commenter_spans, match_spans, same_terms_everywhere
+from civicreader.ui.matches import FIELDS, block_texts, commenter_spans, match_spans
 
 
 def word_spans(text: str, terms) -> list[tuple[int, int]]:
@@ -38,7 +38,7 @@ def test_a_field_the_query_named_alone_is_the_only_one_marked():
 
 
 def test_words_searched_everywhere_are_marked_in_every_block_that_holds_them():
-    matches = match_spans(TEMPLATE_POST, same_terms_everywhere(["template"]), word_spans)
+    matches = match_spans(TEMPLATE_POST, dict.fromkeys(FIELDS, ("template",)), word_spans)
     assert sorted(matches) == [("body", 0), ("body", 1), ("comment", 0), ("comment", 1), ("title",)]
     assert matches[("comment", 1)] == [(6, 14)], "the reply, second in thread order"
 

@@ -11,7 +11,8 @@ from civicreader.cite import cite
 from civicreader.ui.archive_tree import ArchiveTree
 from civicreader.ui.people_branches import MostDiscussedBranch, PeopleBranch
 from civicreader.ui.reading_pane import CommentView, ReadingPane
-from tests.test_ui import make_app, pilot_test, screen_text, settle, tree_labels
+from tests.pilot import make_app, pilot_test, ready_app, screen_text, settle
+from tests.test_ui import tree_labels
 
 
 def branch(tree: ArchiveTree, kind):
@@ -29,9 +30,7 @@ async def open_branch(pilot, kind) -> ArchiveTree:
 
 @pilot_test
 async def test_people_branch_lists_everyone_by_how_much_they_wrote(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         tree = app.screen.query_one(ArchiveTree)
         assert tree_labels(tree)[2:] == ["Categories 4 categories", "People 8", "Most discussed", "Bookmarks"]
         await open_branch(pilot, PeopleBranch)
@@ -51,9 +50,7 @@ async def test_people_branch_lists_everyone_by_how_much_they_wrote(built_index):
 
 @pilot_test
 async def test_choosing_a_person_lists_what_they_wrote_newest_first_and_enter_opens_the_post_at_it(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(100, 24)) as (app, pilot):
         tree = await open_branch(pilot, PeopleBranch)
         priya = next(node for node in branch(tree, PeopleBranch).children if node.data.name == "Priya")
         tree.move_cursor(priya)
@@ -78,9 +75,7 @@ async def test_choosing_a_person_lists_what_they_wrote_newest_first_and_enter_op
 
 @pilot_test
 async def test_most_discussed_lists_the_longest_threads_first(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (_, pilot):
         tree = await open_branch(pilot, MostDiscussedBranch)
         listed = [child.label.plain for child in branch(tree, MostDiscussedBranch).children]
         assert listed[0] == "2011-03-14 Notes from the allotment committee (5)"
@@ -90,9 +85,7 @@ async def test_most_discussed_lists_the_longest_threads_first(built_index):
 
 @pilot_test
 async def test_the_header_says_how_much_discussion_a_post_drew(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index) as (app, pilot):
         await open_branch(pilot, MostDiscussedBranch)
         await pilot.press("j", "enter")
         await settle(pilot)
@@ -102,9 +95,7 @@ async def test_the_header_says_how_much_discussion_a_post_drew(built_index):
 
 @pilot_test
 async def test_y_copies_a_citation_of_the_post_then_of_the_comment_in_view(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(80, 16)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(80, 16)) as (app, pilot):
         await open_branch(pilot, MostDiscussedBranch)
         await pilot.press("j", "enter")
         await settle(pilot)
@@ -139,9 +130,7 @@ async def test_y_writes_the_format_the_settings_name(built_index):
 
     corpus, _ = built_index
     save_config(Config(export_dir=corpus, citation_format="bibtex"))
-    app = make_app(built_index)
-    async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(100, 24)) as (app, pilot):
         await open_branch(pilot, MostDiscussedBranch)
         await pilot.press("j", "enter")
         await settle(pilot)
@@ -153,10 +142,52 @@ async def test_y_writes_the_format_the_settings_name(built_index):
 
 @pilot_test
 async def test_y_with_no_post_open_says_what_to_do(built_index):
-    app = make_app(built_index)
-    async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=(100, 24)) as (app, pilot):
         app.screen.query_one(ReadingPane).focus()
         await pilot.press("Y")
         await settle(pilot)
         assert any("Open a post first" in notice.message for notice in app._notifications)
+
+
+@pilot_test
+async def test_a_prolific_commenters_writings_come_a_page_at_a_time_as_the_cursor_reaches_the_end(tmp_path):
+    from civicreader.index import Library
+    from civicreader.ui.people_branches import PAGE, MoreWritings, WritingLeaf
+    from tests.test_ui import wxr
+
+    comments = {
+        key: ("Gus Prolific", f"2012-03-{1 + key % 28:02d} 10:{key % 60:02d}:00", [f"Remark {key}."], 0)
+        for key in range(1, PAGE + 51)
+    }
+    post = {
+        "title": "Open thread", "author": "Dot Fenwick", "date": "2012-03-01 09:00:00", "body": ["Say anything."],
+        "categories": [], "tags": [], "comments": comments,
+    }
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "thread.xml").write_text(wxr("Parish Pump", [post]), encoding="utf-8")
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    library.close()
+    app = make_app((corpus, tmp_path / "index"))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        tree = await open_branch(pilot, PeopleBranch)
+        gus = branch(tree, PeopleBranch).children[0]
+        assert gus.data.name == "Gus Prolific"
+        tree.move_cursor(gus)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(gus.children) == PAGE + 1, "a first page, then a leaf standing for the rest"
+        assert isinstance(gus.children[-1].data, MoreWritings)
+        await pilot.pause()
+        assert "Gus Prolific 250 comments" in screen_text(app) and "comment on Open thre" in screen_text(app)
+
+        tree.move_cursor(gus.children[-2])
+        await pilot.press("j")  # onto the "more…" leaf: the rest comes in its place
+        await settle(pilot)
+        assert len(gus.children) == PAGE + 50
+        assert all(isinstance(child.data, WritingLeaf) for child in gus.children)
+        numbers = [child.data.writing.comment for child in gus.children]
+        assert sorted(numbers) == list(range(1, PAGE + 51)), "every comment once, none lost at the page's edge"
+        assert tree.cursor_node is gus.children[PAGE], "the cursor stays on the line it moved to"

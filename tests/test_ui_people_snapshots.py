@@ -10,7 +10,8 @@ from textual.widgets import Input
 
 from civicreader.ui.archive_tree import ArchiveTree
 from civicreader.ui.people_branches import MostDiscussedBranch, PeopleBranch
-from tests.test_ui import index_corpus, make_app, settle
+from tests.pilot import make_app, settle
+from tests.test_ui import index_corpus
 
 SIZE = (120, 36)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from civicreader.index import Library
-from tests.test_ui import make_app, pilot_test, screen_text, search_for, settle, wxr
+from tests.pilot import make_app, pilot_test, ready_app, screen_text, search_for, settle
+from tests.test_ui import wxr
 
 DEEP_FOLDER = "saved-by-the-parish-clerk/exports-from-the-old-site/weekly"
 EXPORT_NAME = "harbour-users-association-full-export-with-every-comment.xml"
@@ -76,9 +77,7 @@ async def open_harbour_post(pilot) -> None:
 async def test_a_long_source_path_stays_on_one_line_cut_in_the_middle_and_y_copies_it_whole(harbour_index):
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await open_harbour_post(pilot)
         await pilot.press("g")
         await pilot.pause()
@@ -99,9 +98,7 @@ async def test_a_long_source_path_stays_on_one_line_cut_in_the_middle_and_y_copi
 
 @pilot_test
 async def test_a_wide_pane_keeps_the_file_name_whole_and_cuts_only_folders(harbour_index):
-    app = make_app(harbour_index)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(200, 50)) as (app, pilot):
         await open_harbour_post(pilot)
         await pilot.press("g")
         await pilot.pause()
@@ -116,9 +113,7 @@ async def test_a_wide_pane_keeps_the_file_name_whole_and_cuts_only_folders(harbo
 async def test_a_comment_header_too_wide_for_the_pane_breaks_between_name_and_date_not_inside_them(harbour_index):
     from civicreader.ui.reading_pane import CommentView, ReadingPane
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await open_harbour_post(pilot)
         reader = app.screen.query_one(ReadingPane)
         views = list(app.screen.query(CommentView))
@@ -141,9 +136,7 @@ async def test_a_comment_header_too_wide_for_the_pane_breaks_between_name_and_da
 async def test_a_header_that_fits_stays_on_one_line_and_is_laid_out_again_when_the_terminal_narrows(harbour_index):
     from civicreader.ui.reading_pane import CommentView, ReadingPane
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index) as (app, pilot):
         await open_harbour_post(pilot)
         assert lines_with(app, "Morwenna Tregothnan-Pascoe · 2 May 2012, 08:15")
         app.screen.query_one(ReadingPane).scroll_end(animate=False)  # below the header's discussion line
@@ -172,9 +165,7 @@ async def test_a_title_too_long_for_the_archive_pane_ends_in_an_ellipsis_and_kee
 ):
     from civicreader.ui.archive_tree import ArchiveTree
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await pilot.press("enter", "j", "enter", "j", "enter")  # Harbour Users, 2012, May
         await settle(pilot)
         pane = app.screen.query_one(ArchiveTree).content_region
@@ -188,9 +179,7 @@ async def test_a_title_too_long_for_the_archive_pane_ends_in_an_ellipsis_and_kee
 async def test_on_a_wide_terminal_the_text_keeps_a_readable_measure(harbour_index):
     from civicreader.ui.reading_pane import CommentView, ReadingPane
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(200, 50)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(200, 50)) as (app, pilot):
         await open_harbour_post(pilot)
         reader = app.screen.query_one(ReadingPane)
         assert reader.content_region.width > 110
@@ -203,9 +192,7 @@ async def test_on_a_wide_terminal_the_text_keeps_a_readable_measure(harbour_inde
 
 @pilot_test
 async def test_at_80_columns_the_reading_footer_still_shows_where_the_keys_are(harbour_index):
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await search_for(pilot, "consultation", "enter")  # in the title and in the first paragraph
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]
@@ -222,9 +209,7 @@ async def test_help_on_a_small_terminal_says_how_to_close_it_and_wraps_meanings_
     from civicreader.ui.help_screen import HelpScreen
     from civicreader.ui.keys import KEY_ROWS
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -243,9 +228,7 @@ async def test_help_on_a_small_terminal_says_how_to_close_it_and_wraps_meanings_
 async def test_every_comment_is_set_apart_by_a_blank_line_replies_and_a_new_thread_after_them_too(harbour_index):
     from civicreader.ui.reading_pane import CommentView
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index) as (app, pilot):
         await open_harbour_post(pilot)
         views = list(app.screen.query(CommentView))
         assert [view.depth for view in views] == [0, 1, 2, 3, 0]
@@ -271,9 +254,7 @@ def contrast(first, second) -> float:
 async def test_thread_bars_and_the_fold_target_bar_can_be_seen_in_both_themes(harbour_index):
     from civicreader.ui.reading_pane import CommentView, ReadingPane
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index) as (app, pilot):
         await open_harbour_post(pilot)
         reader = app.screen.query_one(ReadingPane)
         views = list(app.screen.query(CommentView))
@@ -308,9 +289,7 @@ async def burst(pilot, text: str) -> None:
 async def test_keys_typed_right_after_slash_land_in_the_search_bar(harbour_index):
     from civicreader.ui.search_bar import SearchBar
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await burst(pilot, "/harbour")
         bar = app.screen.query_one(SearchBar)
         assert bar.query_text == "harbour"
@@ -376,9 +355,7 @@ async def test_brackets_put_the_next_or_previous_comment_at_the_top_skipping_fol
 async def test_the_source_path_reads_clearly_in_both_themes(harbour_index):
     from textual.color import Color
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index) as (app, pilot):
         await open_harbour_post(pilot)
         sources = app.screen.query_one("#post-sources")
         for theme in ("dark", "light"):
@@ -395,9 +372,7 @@ async def test_the_source_path_reads_clearly_in_both_themes(harbour_index):
 async def test_once_the_title_scrolls_away_it_shows_on_the_frame(harbour_index):
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await open_harbour_post(pilot)
         reader = app.screen.query_one(ReadingPane)
         frame_top = reader.region.y
@@ -419,9 +394,7 @@ async def test_the_archive_keeps_its_guides_visible_and_its_cursor_row_undimmed_
 
     from civicreader.ui.archive_tree import ArchiveTree
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index) as (app, pilot):
         await pilot.press("enter", "j", "enter", "j", "enter", "j")  # the cursor on the post
         await settle(pilot)
         tree = app.screen.query_one(ArchiveTree)
@@ -456,9 +429,7 @@ async def run_from_palette(pilot, command: str) -> None:
 
 @pilot_test
 async def test_the_command_palette_steps_to_the_next_match_and_copies_the_source_paths(harbour_index):
-    app = make_app(harbour_index)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index) as (app, pilot):
         await search_for(pilot, "consultation", "enter")
         await settle(pilot)
         reader = app.screen.query_one("ReadingPane")
@@ -476,9 +447,7 @@ async def test_the_command_palette_steps_to_the_next_match_and_copies_the_source
 async def test_a_click_on_any_line_of_a_header_broken_over_two_folds_its_thread(harbour_index):
     from civicreader.ui.reading_pane import CommentView, ReadingPane
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         await open_harbour_post(pilot)
         views = list(app.screen.query(CommentView))
         jory = views[1]
@@ -497,9 +466,7 @@ async def test_a_click_on_any_line_of_a_header_broken_over_two_folds_its_thread(
 async def test_the_file_being_indexed_shows_on_the_status_line_cut_to_fit_before_the_bar(harbour_index):
     from civicreader.ui.index_status import IndexStatus
 
-    app = make_app(harbour_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(harbour_index, size=(80, 24)) as (app, pilot):
         status = app.screen.query_one(IndexStatus)
         status.start("Updating the index…")
         await pilot.pause()
@@ -583,9 +550,7 @@ async def test_a_search_opens_a_long_thread_at_its_match_500_comments_down_and_n
 ):
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(long_thread_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(long_thread_index, size=(80, 24)) as (app, pilot):
         await search_for(pilot, "samphire", "enter")
         await settle(pilot)
         reader = app.screen.query_one(ReadingPane)
@@ -609,9 +574,7 @@ async def test_a_search_opens_a_long_thread_at_its_match_500_comments_down_and_n
 async def test_g_reaches_the_last_comment_of_a_long_thread_and_folding_works_deep_in_it(long_thread_index):
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(long_thread_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(long_thread_index, size=(80, 24)) as (app, pilot):
         await pilot.press("enter", "j", "enter", "j", "enter", "j", "enter")  # Ferry Watch, 2012, June, the post
         await pilot.press("G")  # at once: the thread may not all be there yet
         await settle(pilot)
@@ -650,9 +613,7 @@ async def test_g_reaches_the_last_comment_of_a_long_thread_and_folding_works_dee
 async def test_a_thread_folded_before_its_replies_are_all_mounted_keeps_them_hidden(long_thread_index):
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(long_thread_index)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with ready_app(long_thread_index, size=(80, 24)) as (app, pilot):
         await pilot.press("enter", "j", "enter", "j", "enter", "j", "enter")
         await app.workers.wait_for_complete()
         reader = app.screen.query_one(ReadingPane)
@@ -673,3 +634,19 @@ async def test_a_thread_folded_before_its_replies_are_all_mounted_keeps_them_hid
         await pilot.press("right_square_bracket")  # the next comment shown: the first of the chains
         await pilot.pause()
         assert reader.scroll_y == min(views[CROWDED_THREAD].virtual_region.y, reader.max_scroll_y)
+
+
+@pilot_test
+async def test_n_steps_only_through_the_field_the_query_named(harbour_index):
+    """`title:consultation` marks the title's word, not the body's "consultation paper" below it."""
+    from civicreader.ui.reading_pane import ReadingPane
+
+    app = make_app(harbour_index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "title:consultation", "enter")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        await pilot.press("n")  # the post opens at its first match below the title: here there is none
+        await pilot.pause()
+        assert reader.match_position() == (1, 1)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tests.test_ui import index_corpus, make_app, settle
+from tests.pilot import make_app, settle
+from tests.test_ui import index_corpus
 
 SIZE = (120, 36)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_ui import index_corpus, make_app, pilot_test, screen_text, search_for, settle
+from tests.pilot import make_app, pilot_test, ready_app, screen_text, search_for, settle
+from tests.test_ui import index_corpus
 
 SIZE = (120, 36)
 
@@ -32,9 +33,7 @@ async def test_the_strip_counts_the_query_month_by_month_and_narrows_to_a_period
     from civicreader.ui.results_list import ResultsList
     from civicreader.ui.timeline_strip import TimelineStrip
 
-    app = make_app(built_index)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=SIZE) as (app, pilot):
         await search_for(pilot, "allotment", "down", "T")
         await settle(pilot)
         strip = app.screen.query_one(TimelineStrip)
@@ -63,9 +62,7 @@ async def test_the_strip_counts_the_query_month_by_month_and_narrows_to_a_period
 async def test_the_strip_follows_the_query_as_it_is_typed(built_index):
     from civicreader.ui.timeline_strip import TimelineStrip
 
-    app = make_app(built_index)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=SIZE) as (app, pilot):
         await search_for(pilot, "allotment", "down", "T")
         await settle(pilot)
         await pilot.press("slash", *" rents")  # "allotment rents": only the budget night post
@@ -81,9 +78,7 @@ async def test_concordance_lines_open_the_post_at_their_occurrence(built_index):
     from civicreader.ui.concordance_view import ConcordanceView
     from civicreader.ui.reading_pane import ReadingPane
 
-    app = make_app(built_index)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=SIZE) as (app, pilot):
         await search_for(pilot, "allotment", "down", "K")
         await settle(pilot)
         view = app.screen.query_one(ConcordanceView)
@@ -109,9 +104,7 @@ async def test_concordance_lines_open_the_post_at_their_occurrence(built_index):
 async def test_one_key_sorts_the_lines_by_the_word_left_or_right(built_index):
     from civicreader.ui.concordance_view import ConcordanceView
 
-    app = make_app(built_index)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=SIZE) as (app, pilot):
         await search_for(pilot, "allotment", "down", "K")
         await settle(pilot)
         view = app.screen.query_one(ConcordanceView)
@@ -137,9 +130,7 @@ async def test_one_key_sorts_the_lines_by_the_word_left_or_right(built_index):
 async def test_k_again_gives_the_results_back(built_index):
     from textual.widgets import ContentSwitcher
 
-    app = make_app(built_index)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with ready_app(built_index, size=SIZE) as (app, pilot):
         await search_for(pilot, "allotment", "down", "K")
         await settle(pilot)
         switcher = app.screen.query_one(ContentSwitcher)
@@ -169,3 +160,21 @@ def test_snapshot_concordance_lines(snap_compare, built_index):
         await settle(pilot)
 
     assert snap_compare(make_app(built_index), run_before=run_before, terminal_size=SIZE)
+
+
+@pilot_test
+async def test_no_lines_says_why_when_posts_match_only_in_their_titles(built_index):
+    from civicreader.ui.concordance_view import ConcordanceView
+
+    app = make_app(built_index)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # "committee" is in the title of the allotment committee post and in no body or comment of the corpus.
+        await search_for(pilot, "title:committee", "down", "K")
+        await settle(pilot)
+        view = app.screen.query_one(ConcordanceView)
+        assert view.lines == []
+        assert view.border_title == "0 lines: only titles, names or tags match"
+        await search_for(pilot, "zebracrossing")
+        await settle(pilot)
+        assert view.border_title == "0 lines: nothing matches"

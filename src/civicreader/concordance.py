@@ -150,6 +150,12 @@ def posts_to_read(matches: Matches, sort: str) -> list[PostSummary]:
     return posts
 
 
+def why_no_lines(matches: Matches) -> str:
+    """Why a query gives no lines, short enough for a pane's border: lines come from bodies and comments,
+    while a query may match posts by their titles, authors, commenters, categories or tags alone."""
+    return "only titles, names or tags match" if matches.posts else "nothing matches"
+
+
 def batches(matches: Matches, sort: str = "date", size: int = POSTS_READ_AT_ONCE) -> Iterator[dict[str, PostSummary]]:
     """The posts to read, a few at a time (post id -> summary), in the order their lines are wanted."""
     posts = posts_to_read(matches, sort)

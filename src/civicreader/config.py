@@ -23,6 +23,8 @@ class Config:
     (the app asks at the first export and keeps the answer here; the command line writes to the current folder)."""
     citation_format: str = "text"
     """How `Y` in the app writes the citation it copies: text, markdown, bibtex or csl-json."""
+    engine: str | None = None
+    """The search engine of a new or rebuilt index: whoosh or tantivy. None: Whoosh (an index keeps its own)."""
 
 
 def suggested_export_dir() -> Path:
@@ -64,6 +66,7 @@ def load_config(path: Path | None = None, warn: Callable[[str], None] | None = N
         warn(f"{path}: not valid TOML ({error}); using defaults")
         return Config()
     from civicreader.cite import FORMATS
+    from civicreader.index.engine import ENGINES
 
     settings: dict[str, Path | str] = {}
     for key, value in data.items():
@@ -77,6 +80,11 @@ def load_config(path: Path | None = None, warn: Callable[[str], None] | None = N
                 settings["citation_format"] = value
             else:
                 warn(f"{path}: citation_format must be one of {', '.join(FORMATS)}; using text")
+        elif key == "engine":
+            if value in ENGINES:
+                settings["engine"] = value
+            else:
+                warn(f"{path}: engine must be one of {', '.join(ENGINES)}; using whoosh")
         else:
             warn(f"{path}: unknown setting {key!r} ignored")
     return Config(**settings)

@@ -185,12 +185,6 @@ def sort_people(people: Iterable[Person], by: str) -> list[Person]:
     raise ValueError(f"unknown sort {by!r}: one of {', '.join(SORTS)}")
 
 
-def newest_first(found: Iterable[Writing]) -> list[Writing]:
-    """A person's writings newest first; undated ones last, by post and comment number."""
-    ordered = sorted(found, key=lambda writing: (writing.post_id, writing.comment))
-    return sorted(ordered, key=lambda writing: (writing.when is None, -(writing.when or date.min).toordinal()))
-
-
 # --- likely pairs -----------------------------------------------------------------------------
 
 

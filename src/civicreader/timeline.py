@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -85,7 +86,9 @@ class Timeline:
             yield [*first, "undated", series.undated_posts, series.undated_comments, False]
 
 
+@lru_cache(maxsize=8192)
 def period_of(day: date, by: str) -> str:
+    # Called once a post and once a comment: a broad query counts tens of thousands, on a few thousand days.
     return f"{day.year:04d}" if by == "year" else f"{day.year:04d}-{day.month:02d}"
 
 

@@ -23,6 +23,7 @@ from civicreader.index.parallel import _SegmentWorkerFailed
 from civicreader.index.query import MAX_EXPANDED_TERMS, MAX_PHRASE_WORDS, MAX_QUERY_TERMS, _QueryCompiler
 from civicreader.index.results import (
     CommentMatch,
+    EngineUnavailable,
     Hit,
     IndexBusy,
     IndexDamaged,
@@ -48,6 +49,7 @@ __all__ = [
     "MAX_QUERY_TERMS",
     "MAX_WORD_CHARS",
     "CommentMatch",
+    "EngineUnavailable",
     "Hit",
     "IndexBusy",
     "IndexDamaged",

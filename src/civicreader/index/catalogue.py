@@ -163,11 +163,8 @@ def stored_catalogue(data: bytes, generation: int) -> _Catalogue | None:
         raise RecordError(f"the catalogue cannot be read: {error}") from None
 
 
-def save_catalogue(whoosh_index, write: Callable[[str, bytes], None]) -> None:
-    """Save the catalogue and the outline of the index as committed, each through `write(name, data)`."""
-    with whoosh_index.reader() as reader:
-        catalogue = _Catalogue.load(reader)
-        generation = reader.generation()
+def save_catalogue(catalogue: _Catalogue, generation: int, write: Callable[[str, bytes], None]) -> None:
+    """Save the catalogue and the outline of the index as committed (`generation`), each through `write(name, data)`."""
     write(CATALOGUE_NAME, dump_json({"generation": generation, "docnums": list(catalogue.rows),
                                      "rows": list(catalogue.rows.values())}))
     outline = {

@@ -34,6 +34,7 @@ _UNSEALED = re.compile(
     r"|[A-Za-z]+\.tmp"  # Whoosh's temporary storage for sorting runs (a folder)
     r"|_[A-Za-z]+_\d+\.toc\.[\d.]+"  # Whoosh's table of contents being written
     r"|[A-Za-z]+_WRITELOCK"  # Whoosh's own lock, always empty
+    r"|\.tantivy-[a-z]+\.lock"  # tantivy's own locks, always empty
     r"|people\.sqlite(?:-wal|-shm|-journal)?"  # SQLite's own file: see below
 )
 """Names no reader opens (what a writer leaves while at work, or when killed), and the people database: SQLite

@@ -1,5 +1,5 @@
 """The library: one corpus and its index as the app and the CLI use it (update, search, get, the archive tree),
-and the searcher it keeps open between queries."""
+and the engine it keeps open between queries."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from pathlib import Path
 
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
+from civicreader.index.engine import Engine, TermScores, open_engine
 from civicreader.index.integrity import SealBroken
 from civicreader.index.occurrences import comments_with_patterns, query_patterns
 from civicreader.index.people import PeopleUnavailable
-from civicreader.index.query import _Compiled, _QueryCompiler
-from civicreader.index.ranking import _Evaluator, _run, _TermScores, stop_if_cancelled
+from civicreader.index.query import NAME_FIELDS, _Compiled, _QueryCompiler
+from civicreader.index.ranking import _Evaluator, _run, stop_if_cancelled
 from civicreader.index.records import RecordError
 from civicreader.index.results import (
     CommentMatch,
+    EngineUnavailable,
     Hit,
     IndexDamaged,
     IndexWriteFailed,
@@ -32,7 +34,7 @@ from civicreader.index.results import (
     SearchResults,
     UpdateReport,
 )
-from civicreader.index.schema import TEXT_FIELDS, _decode_post, stems
+from civicreader.index.schema import TEXT_FIELDS, stems
 from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
 from civicreader.index.store import MANIFEST_NAME, WORDS_NAME, IndexFolder
 from civicreader.index.words import Vocabulary, suggestion
@@ -42,6 +44,9 @@ from civicreader.textsafe import one_line
 
 FRESHNESS_CHECK_SECONDS = 1.0
 """How often a Library looks for a newer commit by another process."""
+RECENT_MATCHES = 8
+"""Queries whose matches are kept until the index changes: the timeline strip, the concordance and a
+narrowed period widened again ask for the same query's matches in turn."""
 
 
 def _reading(method):
@@ -52,13 +57,13 @@ def _reading(method):
     def reading(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except (QueryError, IndexDamaged, SearchCancelled):
+        except (QueryError, IndexDamaged, SearchCancelled, EngineUnavailable):
             raise
         except SealBroken as error:
-            self._drop_searcher()
+            self._drop_engine()
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
         except Exception as error:
-            self._drop_searcher()
+            self._drop_engine()
             reason = f"{type(error).__name__}: {error}"
             raise IndexDamaged(one_line(f"the index in {self.index_dir} is damaged ({reason})")) from None
 
@@ -71,15 +76,16 @@ class Library(IndexFolder):
     Safe from one thread at a time per instance.
     """
 
-    def __init__(self, corpus: Path, index_dir: Path | None = None):
-        super().__init__(corpus, index_dir)
-        self._index = None
-        self._searcher = None
+    def __init__(self, corpus: Path, index_dir: Path | None = None, engine: str | None = None):
+        super().__init__(corpus, index_dir, engine)
+        self._engine: Engine | None = None
         self._checked_at = 0.0
         self._catalogue: _Catalogue | None = None
         self._catalogue_generation: int | None = None
         self._vocabulary: Vocabulary | None = None
-        self._term_scores: _TermScores | None = None
+        self._recent_matches: dict[tuple, Matches] = {}
+        self._recent_matches_of: TermScores | None = None
+        """The term scores (so the index state) the recent matches were found in: any other, and they are stale."""
 
     def update(
         self,
@@ -97,13 +103,13 @@ class Library(IndexFolder):
         if not self.corpus.is_dir():
             raise FileNotFoundError(f"no corpus folder at {self.corpus}")
         started = time.perf_counter()
-        self._drop_searcher()
+        self._drop_engine()
         try:
             with self._write_lock():
                 report = Update(self, progress or _no_progress, cancel or threading.Event(), started).run(rebuild)
         except OSError as error:  # the folder or its lock cannot even be made
             raise IndexWriteFailed(f"cannot write the index in {self.index_dir}: {error.strerror or error}") from None
-        self._drop_searcher()
+        self._drop_engine()
         self._verified.clear()
         return report
 
@@ -112,7 +118,7 @@ class Library(IndexFolder):
 
         Raises IndexDamaged naming the first file that is not as it was written.
         """
-        self._drop_searcher()
+        self._drop_engine()
         state = self._read_state()
         if state is None:
             raise IndexDamaged(f"the index in {self.index_dir} is missing or of another version")
@@ -133,57 +139,47 @@ class Library(IndexFolder):
 
     # ---- reading
 
-    def _open_searcher(self):
-        """The shared searcher, reopened when another process has committed; None when there is no index."""
-        from whoosh import index
-        from whoosh.scoring import BM25F
-
-        if self._searcher is not None:
+    def _open_engine(self) -> Engine | None:
+        """The shared open index, reopened when another process has committed; None when there is no index."""
+        if self._engine is not None:
             now = time.monotonic()
             if now - self._checked_at >= FRESHNESS_CHECK_SECONDS:
                 self._checked_at = now
-                if not self._searcher.up_to_date():
-                    # Not Searcher.refresh(): it reuses a segment's reader and misses deletions made since.
-                    self._searcher.close()
+                if not self._engine.is_current():
+                    self._drop_engine()
                     self._check_seal()
-                    self._searcher = self._index.searcher(weighting=BM25F())
-                    self._catalogue = None
-                    self._vocabulary = None
-                    self._term_scores = None
-            return self._searcher
-        if self._index is None:
-            # Not index.exists_in: it opens the index, unpickling its table of contents before the seal is checked.
-            if not self._readable() or self._committed_generation() is None:
-                return None
-            self._check_seal()
-            self._index = index.open_dir(str(self._whoosh_dir))
-        self._searcher = self._index.searcher(weighting=BM25F())
+                    self._engine = open_engine(self)
+                    self._checked_at = now
+            return self._engine
+        # Not whoosh's index.exists_in: it opens the index, unpickling its table of contents before the seal is checked.
+        if not self._readable() or self._committed_generation() is None:
+            return None
+        self._check_seal()
+        self._engine = open_engine(self)
         self._checked_at = time.monotonic()
-        return self._searcher
+        return self._engine
 
     def _check_seal(self) -> None:
-        """Every file matches the seal, before Whoosh unpickles any (files checked before are not hashed again)."""
+        """Every file matches the seal, before the engine reads any (files checked before are not hashed again)."""
         try:
             self._seal().check_all(self._verified)
         except SealBroken as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
 
-    def _drop_searcher(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
-        self._searcher = None
-        self._index = None
+    def _drop_engine(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+        self._engine = None
         self._catalogue = None
         self._vocabulary = None
-        self._term_scores = None
 
     def close(self) -> None:
-        self._drop_searcher()
+        self._drop_engine()
 
-    def _catalogue_for(self, searcher) -> _Catalogue:
-        generation = searcher.reader().generation()
+    def _catalogue_for(self, engine: Engine) -> _Catalogue:
+        generation = engine.generation()
         if self._catalogue is None or self._catalogue_generation != generation:
-            self._catalogue = self._stored_catalogue(generation) or _Catalogue.load(searcher.reader())
+            self._catalogue = self._stored_catalogue(generation) or engine.catalogue()
             self._catalogue_generation = generation
         return self._catalogue
 
@@ -200,10 +196,10 @@ class Library(IndexFolder):
         The archive's first level needs only these: read from a file that grows with the number of
         blogs and categories, not of posts, the first screen does not slow down as an archive grows
         (the catalogue it would otherwise load takes 0.17 s at 20,000 posts). None when the catalogue
-        is in memory, when a searcher is open, or when the file does not describe the index as it is now
+        is in memory, when the index is open, or when the file does not describe the index as it is now
         (an index written before outlines were).
         """
-        if self._searcher is not None or not self._readable():
+        if self._engine is not None or not self._readable():
             return None
         generation = self._committed_generation()
         if generation is None or (self._catalogue is not None and self._catalogue_generation == generation):
@@ -238,43 +234,59 @@ class Library(IndexFolder):
         if sort not in ("relevance", "date", "comments"):
             raise QueryError(f"cannot sort by '{sort}'; use relevance, date or comments")
         compiled = _QueryCompiler(self._words).compile(query)
-        searcher = self._open_searcher()
-        if searcher is None:
+        engine = self._open_engine()
+        if engine is None:
             return SearchResults(query, 0, (), {"year": {}, "blog": {}, "category": {}}, None, ())
         offset = max(0, offset)
         window = offset + max(0, limit)
         catalogue, matched, ranked = self._evaluate(
-            searcher, compiled, filters, window, sort, cancel, (only_ids, without_ids)
+            engine, compiled, filters, window, sort, cancel, (only_ids, without_ids)
         )
         shown = ranked[offset:window]
         stop_if_cancelled(cancel)
-        hits = self._hits(searcher, catalogue, shown, compiled) if shown else ()
+        hits = self._hits(engine, catalogue, shown, compiled) if shown else ()
         stop_if_cancelled(cancel)
         return SearchResults(
             query=query,
             total=len(matched),
             hits=hits,
             facets=catalogue.facets(matched),
-            suggestion=self._suggestion(searcher, query, compiled.plain_words),
+            suggestion=suggestion(engine, query, compiled.plain_words, self._words),
             terms=tuple(compiled.words),
             notes=tuple(compiled.notes),
+            terms_by_field={name: tuple(words) for name, words in compiled.words_by_field.items() if words},
+            unmatched=self._words_found_nowhere(engine.term_scores(), compiled.plain_words) if not matched else (),
         )
 
+    @staticmethod
+    def _words_found_nowhere(term_scores: TermScores, words: Sequence[str]) -> tuple[str, ...]:
+        """Of a query's several words, those no post holds in any text field: why nothing matched."""
+        if len(set(words)) < 2:
+            return ()
+        scores = term_scores.scores
+
+        def found_nowhere(word: str) -> bool:
+            terms = stems(word)  # none for a stop word, which is not searched at all
+            return bool(terms) and not (
+                any(scores(field, term) for field in TEXT_FIELDS for term in terms)
+                or any(scores(field, word.lower()) for field in NAME_FIELDS)
+            )
+
+        return tuple(filter(found_nowhere, dict.fromkeys(words)))
+
     def _evaluate(
-        self, searcher, compiled: _Compiled, filters: Mapping[str, str] | None, window: int, sort: str,
+        self, engine: Engine, compiled: _Compiled, filters: Mapping[str, str] | None, window: int, sort: str,
         cancel: threading.Event | None = None,
         by_id: tuple[Collection[str] | None, Collection[str]] = (None, ()),
     ):
         """(catalogue, every matching document number, the first `window` of them ranked): what `search`
         and `matches` share, so their counts agree."""
-        catalogue = self._catalogue_for(searcher)
+        catalogue = self._catalogue_for(engine)
         allowed = catalogue.allowed(filters) if filters else None
         only_ids, without_ids = by_id
         if only_ids is not None or without_ids:
             allowed = catalogue.allowed_ids(allowed, only_ids, without_ids)
-        if self._term_scores is None:
-            self._term_scores = _TermScores(searcher)
-        evaluator = _Evaluator(self._term_scores, catalogue, cancel)
+        evaluator = _Evaluator(engine.term_scores(), catalogue, cancel)
         if compiled.date_filter is not None:
             in_dates = evaluator.scores(compiled.date_filter).keys()
             allowed = set(in_dates) if allowed is None else allowed & in_dates
@@ -288,19 +300,34 @@ class Library(IndexFolder):
         the words and phrases it looks for; with `with_comments`, every comment of those posts that holds one
         of them, found from the postings without reading a post. Raises QueryError."""
         compiled = _QueryCompiler(self._words).compile(query)
-        searcher = self._open_searcher()
-        if searcher is None:
+        engine = self._open_engine()
+        if engine is None:
             return Matches(query, (), (), frozenset(), frozenset(), None)
-        catalogue, matched, _ = self._evaluate(searcher, compiled, filters, 0, "date")
+        key = (query, tuple(sorted((filters or {}).items())), with_comments)
+        term_scores = engine.term_scores()
+        if self._recent_matches_of is not None and self._recent_matches_of is term_scores:
+            if (found := self._recent_matches.pop(key, None)) is not None:
+                self._recent_matches[key] = found  # the most recent last
+                return found
+        else:
+            self._recent_matches = {}
+        found = self._find_matches(engine, compiled, query, filters, with_comments)
+        self._recent_matches_of = term_scores
+        self._recent_matches[key] = found
+        while len(self._recent_matches) > RECENT_MATCHES:
+            del self._recent_matches[next(iter(self._recent_matches))]
+        return found
+
+    def _find_matches(self, engine: Engine, compiled: _Compiled, query: str, filters, with_comments: bool) -> Matches:
+        catalogue, matched, _ = self._evaluate(engine, compiled, filters, 0, "date")
         patterns = tuple(dict.fromkeys(query_patterns(compiled.query)))
-        in_body, in_comments = (self._holding(field, patterns, matched) for field in ("body", "comment"))
+        term_scores = engine.term_scores()
+        in_body, in_comments = (_holding(term_scores, field, patterns, matched) for field in ("body", "comment"))
         days = catalogue.day_numbers
         ordered = sorted(matched, key=lambda docnum: (not days[docnum], days[docnum], docnum))
         comments: tuple[CommentMatch, ...] = ()
         if with_comments:
-            comments = tuple(
-                comments_with_patterns(self._term_scores, searcher.reader(), catalogue, patterns, in_comments)
-            )
+            comments = tuple(comments_with_patterns(engine, catalogue, patterns, in_comments))
         return Matches(
             query=query,
             posts=tuple(map(catalogue.summary, ordered)),
@@ -311,42 +338,35 @@ class Library(IndexFolder):
             comments=comments,
         )
 
-    def _holding(self, field: str, patterns: Sequence[Pattern], matched) -> set[int]:
-        """The matched documents whose `field` holds the first word of one of the patterns for it."""
-        assert self._term_scores is not None
-        found: set[int] = set()
-        for pattern in patterns:
-            if pattern.field == field:
-                found.update(self._term_scores.scores(field, pattern.stems[0]).keys())
-        return found.intersection(matched)
-
     def read(self, post_ids: Iterable[str]) -> Iterator[Post]:
         """The posts with these ids, in that order; an id no longer in the index is passed over."""
-        searcher = self._open_searcher()
-        if searcher is None:
+        engine = self._open_engine()
+        if engine is None:
             return
         for post_id in post_ids:
-            docnum = searcher.document_number(id=post_id)
+            docnum = engine.document_number(post_id)
             if docnum is not None:
-                yield _decode_post(searcher.stored_fields(docnum)["post"])
+                yield engine.post(docnum)
 
     def word_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """How often each term (a stem) stands in the archive's bodies and comments, and how many terms they hold
         in all: what an association measure (log-likelihood) compares a collocate's count with."""
-        searcher = self._open_searcher()
-        if searcher is None:
+        engine = self._open_engine()
+        if engine is None:
             return {}, 0
         fields = ("body", "comment")
-        found = {term: int(sum(searcher.frequency(field, term) for field in fields)) for term in terms}
-        return found, int(sum(searcher.field_length(field) for field in fields))
+        found = {term: int(sum(engine.frequency(field, term) for field in fields)) for term in terms}
+        return found, int(sum(engine.field_length(field) for field in fields))
 
-    def _hits(self, searcher, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:
+    def _hits(self, engine: Engine, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:
         hits = []
         for docnum, score in shown:
             summary = catalogue.summary(docnum)
-            post = _decode_post(searcher.stored_fields(docnum)["post"])
-            fields = self._fields_matched(docnum, compiled.highlight)
-            snippet, marks, where, commenter = _snippet(post, compiled.highlight, compiled.commenter_words, fields)
+            post = engine.post(docnum)
+            fields = _fields_matched(engine.term_scores(), docnum, compiled.highlight)
+            snippet, marks, where, commenter = _snippet(
+                post, compiled.highlight, compiled.commenter_names, fields, compiled.unfielded_names
+            )
             hits.append(
                 Hit(
                     id=summary.id,
@@ -364,38 +384,23 @@ class Library(IndexFolder):
             )
         return tuple(hits)
 
-    def _fields_matched(self, docnum: int, highlight: dict[str, set[str]]) -> list[str]:
-        """The text fields, the one holding most of the query's distinct terms first (body, comment, title on ties)."""
-        assert self._term_scores is not None
-        holds = self._term_scores.holds
-
-        def strength(field: str) -> tuple[int, int]:
-            return sum(holds(field, term, docnum) for term in highlight.get(field, ())), SNIPPET_FIELD_ORDER[field]
-
-        return sorted(TEXT_FIELDS, key=strength, reverse=True)
-
-    def _suggestion(self, searcher, query: str, words: Sequence[str]) -> str | None:
-        return suggestion(searcher, query, words, self._words)
-
     @_reading
     def prepare_search(self) -> None:
-        """Open what searching needs (Whoosh, the searcher, the catalogue) ahead of the first query.
+        """Open what searching needs (the engine and the catalogue) ahead of the first query.
 
         The archive tree does without them, so an app can show it first and call this in the background.
         """
-        searcher = self._open_searcher()
-        if searcher is not None:
-            self._catalogue_for(searcher)
+        engine = self._open_engine()
+        if engine is not None:
+            self._catalogue_for(engine)
 
     @_reading
     def get(self, post_id: str) -> Post | None:
-        searcher = self._open_searcher()
-        if searcher is None:
+        engine = self._open_engine()
+        if engine is None:
             return None
-        docnum = searcher.document_number(id=post_id)
-        if docnum is None:
-            return None
-        return _decode_post(searcher.stored_fields(docnum)["post"])
+        docnum = engine.document_number(post_id)
+        return engine.post(docnum) if docnum is not None else None
 
     def highlight_spans(self, text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         """Where `terms` match in `text` with the index's analyzer (so "commissioner" marks "commissioners")."""
@@ -405,9 +410,9 @@ class Library(IndexFolder):
     # ---- the archive tree
 
     def _catalogue_or_none(self) -> _Catalogue | None:
-        """The catalogue for the tree: from the saved file while no searcher is open, so the app's
-        first screen needs neither Whoosh nor the index's column files."""
-        if self._searcher is None and self._readable():
+        """The catalogue for the tree: from the saved file while the index is not open, so the app's
+        first screen needs neither the engine nor the index's column files."""
+        if self._engine is None and self._readable():
             generation = self._committed_generation()
             if generation is not None and self._catalogue is not None and self._catalogue_generation == generation:
                 return self._catalogue
@@ -415,8 +420,8 @@ class Library(IndexFolder):
             if stored is not None:
                 self._catalogue, self._catalogue_generation = stored, generation
                 return stored
-        searcher = self._open_searcher()
-        return self._catalogue_for(searcher) if searcher is not None else None
+        engine = self._open_engine()
+        return self._catalogue_for(engine) if engine is not None else None
 
     def _blog_posts(self, blog: str) -> list[PostSummary]:
         catalogue = self._catalogue_or_none()
@@ -509,9 +514,28 @@ class Library(IndexFolder):
         except PeopleUnavailable:
             return 0
 
-    def writings_of(self, name: str) -> list[Writing]:
-        """Everything the person of this name wrote, newest first."""
-        return self._people.writings_of(name)
+    def writings_of(self, name: str, start: int = 0, limit: int | None = None) -> list[Writing]:
+        """What the person of this name wrote, newest first: all, or `limit` of them from `start`."""
+        return self._people.writings_of(name, start, limit)
+
+
+def _holding(term_scores: TermScores, field: str, patterns: Sequence[Pattern], matched) -> set[int]:
+    """The matched documents whose `field` holds the first word of one of the patterns for it."""
+    found: set[int] = set()
+    for pattern in patterns:
+        if pattern.field == field:
+            found.update(term_scores.scores(field, pattern.stems[0]).keys())
+    return found.intersection(matched)
+
+
+def _fields_matched(term_scores: TermScores, docnum: int, highlight: dict[str, set[str]]) -> list[str]:
+    """The text fields, the one holding most of the query's distinct terms first (body, comment, title on ties)."""
+    holds = term_scores.holds
+
+    def strength(field: str) -> tuple[int, int]:
+        return sum(holds(field, term, docnum) for term in highlight.get(field, ())), SNIPPET_FIELD_ORDER[field]
+
+    return sorted(TEXT_FIELDS, key=strength, reverse=True)
 
 
 def _no_progress(done: int, total: int, label: str) -> None:

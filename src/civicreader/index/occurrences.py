@@ -13,6 +13,7 @@ import bisect
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from functools import lru_cache
 
 from civicreader.index.results import CommentMatch, Pattern
 from civicreader.index.schema import TEXT_FIELDS, _stemming_analyzer
@@ -119,15 +120,17 @@ def comments_holding(post_id: str, calendar: bytes, positions: Iterable[int]) ->
     ]
 
 
+@lru_cache(maxsize=8192)
 def _day(number: int) -> date | None:
     return date(number // 10000, number // 100 % 100, number % 100) if number else None
 
 
-def comments_with_patterns(terms, reader, catalogue, patterns: Sequence[Pattern], docnums: Iterable[int]):
+def comments_with_patterns(engine, catalogue, patterns: Sequence[Pattern], docnums: Iterable[int]):
     """Every comment holding a comment-field pattern in the documents `docnums`, post by post in index order.
 
-    `terms` is the library's `_TermScores` (postings and positions), `reader` the index reader.
+    `engine` is the open index (its term scores with positions, and its columns).
     """
+    terms = engine.term_scores()
     places: dict[int, set[int]] = {}
     wanted = set(docnums)
     for pattern in patterns:
@@ -139,20 +142,7 @@ def comments_with_patterns(terms, reader, catalogue, patterns: Sequence[Pattern]
         for docnum, positions in terms.positions("comment", pattern.stems, candidates):
             found = positions[0] if len(pattern.stems) == 1 else phrase_starts(positions, pattern.slop)
             places.setdefault(docnum, set()).update(found)
-    calendars = _column_values(reader, "comment_calendar", places)
+    calendars = engine.column_values("comment_calendar", places)
     for docnum in sorted(places):
         yield from comments_holding(catalogue.rows[docnum][0], calendars.get(docnum, b""), places[docnum])
 
-
-def _column_values(reader, name: str, docnums: Iterable[int]) -> dict[int, bytes]:
-    """One column's value for each of `docnums` (index-wide numbers), a segment at a time."""
-    wanted = sorted(docnums)
-    found: dict[int, bytes] = {}
-    for segment, base in reader.leaf_readers():
-        end = base + segment.doc_count_all()
-        local = [docnum for docnum in wanted if base <= docnum < end]
-        if local and segment.has_column(name):
-            column = segment.column_reader(name)
-            for docnum in local:
-                found[docnum] = column[docnum - base]
-    return found

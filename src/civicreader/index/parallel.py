@@ -50,7 +50,7 @@ def write_new_posts_in_two(whoosh_index, whoosh_dir: Path, to_write, digests, pr
     except BaseException:
         if worker is not None:
             worker.stop()
-        from civicreader.index.update import abandon
+        from civicreader.index.whoosh_engine import abandon
 
         abandon(writer)
         raise

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from civicreader.model import Post
-from civicreader.people import Person, Writing, newest_first, person_key, sort_people, tally, writings
+from civicreader.people import Person, Writing, person_key, sort_people, tally, writings
 
 FILE_NAME = "people.sqlite"
 FORMAT = "1"
@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS writings (
     day TEXT, blog TEXT NOT NULL, title TEXT NOT NULL, replied_to TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS writings_by_key ON writings (key);
+CREATE INDEX IF NOT EXISTS writings_by_key_newest ON writings (key, day DESC);
 CREATE INDEX IF NOT EXISTS writings_by_post ON writings (post_id);
 CREATE TABLE IF NOT EXISTS people (
     key TEXT PRIMARY KEY, name TEXT NOT NULL, posts INTEGER NOT NULL, comments INTEGER NOT NULL,
@@ -140,16 +141,20 @@ class PeopleStore:
         finally:
             connection.close()
 
-    def writings_of(self, name: str) -> list[Writing]:
-        """Everything the person of this name wrote, newest first."""
+    def writings_of(self, name: str, start: int = 0, limit: int | None = None) -> list[Writing]:
+        """What the person of this name wrote, newest first (undated last): `limit` of them from `start`.
+
+        The top commenter of a big archive wrote a hundred thousand comments: a screen needs a page of them.
+        """
+        order = " WHERE key = ? ORDER BY day IS NULL, day DESC, post_id, comment LIMIT ? OFFSET ?"
         connection = self._connect(write=False)
         try:
-            found = [_writing(row) for row in connection.execute(_WRITINGS + " WHERE key = ?", (person_key(name),))]
+            rows = connection.execute(_WRITINGS + order, (person_key(name), -1 if limit is None else limit, start))
+            return [_writing(row) for row in rows]
         except sqlite3.DatabaseError as error:
             raise PeopleUnavailable(f"{self.path}: unreadable people table ({error})") from error
         finally:
             connection.close()
-        return newest_first(found)
 
 
 _WRITINGS = "SELECT key, name, post_id, comment, day, blog, title, replied_to FROM writings"

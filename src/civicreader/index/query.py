@@ -23,6 +23,12 @@ from civicreader.index.schema import (
 from civicreader.index.words import Vocabulary
 
 TITLE_BOOST = 3.0
+NAME_FIELDS = ("author", "commenter")
+"""Searched, besides the text, for a word typed without a field: `Taylor` finds the posts Joe Taylor wrote or
+commented on."""
+NAME_BOOST = 0.2
+"""What a name found that way weighs against the same word in the text, which ranks above it; `author:` and
+`commenter:` typed weigh 1."""
 FUZZY_EXPANSIONS = 8
 PREFIX_EXPANSIONS = 200
 # Bounds on what one query may cost, whatever is typed or pasted (bench/hostile_queries.py): past them
@@ -53,9 +59,14 @@ class _Compiled:
     """Stemmed terms per text field, for snippets."""
     words: list[str]
     """Unstemmed words to highlight in the reading pane."""
+    words_by_field: dict[str, list[str]]
+    """The same words, under the text field each was searched in (`title:` words under "title" only)."""
     plain_words: list[str]
     """Words as typed, candidates for did-you-mean."""
-    commenter_words: list[str]
+    commenter_names: list[tuple[str, ...]]
+    """The names (a word, or a phrase's words in order) that `commenter:` asked for."""
+    unfielded_names: list[tuple[str, ...]]
+    """Words and phrases typed without a field, which commenters' names may hold (see NAME_FIELDS)."""
     notes: list[str]
     """What was left out of the search, one line each (see MAX_QUERY_TERMS and the others)."""
 
@@ -67,8 +78,10 @@ class _QueryCompiler:
         self._vocabulary = vocabulary
         self.highlight: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
         self.words: list[str] = []
+        self.words_by_field: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
         self.plain_words: list[str] = []
-        self.commenter_words: list[str] = []
+        self.commenter_names: list[tuple[str, ...]] = []
+        self.unfielded_names: list[tuple[str, ...]] = []
         self._words_seen: set[str] = set()
         self._expansions: dict[tuple, list[str]] = {}
         """Each word's expansion, made once for all the fields an unfielded word is searched in."""
@@ -86,7 +99,7 @@ class _QueryCompiler:
             self._left_out.add("long")
             text = _LONG_RUN.sub(lambda run: run.group()[:MAX_TYPED_WORD_CHARS], text)
         if not text.strip():
-            return _Compiled(wq.Every(), None, self.highlight, [], [], [], [])
+            return _Compiled(wq.Every(), None, self.highlight, [], self.words_by_field, [], [], [], [])
         try:
             parsed = _parser().parse(_minus_to_not(text))
         except QueryError:
@@ -99,7 +112,11 @@ class _QueryCompiler:
             scored = wq.AndNot(wq.Every(), scored.query)
         words = list(dict.fromkeys(self.words))
         notes = [note for kind, note in _NOTES.items() if kind in self._left_out]
-        return _Compiled(scored, date_filter, self.highlight, words, self.plain_words, self.commenter_words, notes)
+        by_field = {field: list(dict.fromkeys(found)) for field, found in self.words_by_field.items()}
+        return _Compiled(
+            scored, date_filter, self.highlight, words, by_field, self.plain_words, self.commenter_names,
+            self.unfielded_names, notes
+        )
 
     def _counted(self, node) -> bool:
         """Count the node's word among those searched; False (and noted) past MAX_QUERY_TERMS."""
@@ -153,8 +170,12 @@ class _QueryCompiler:
         if field == "comments":
             return _comments_query(node)
         if field not in TEXT_FIELDS:
+            name = tuple(getattr(node, "words", None) or [getattr(node, "text", "")])
+            unfielded = field in NAME_FIELDS and node.boost == NAME_BOOST
+            if unfielded and not stems(" ".join(name)):
+                return wq.NullQuery  # a stop word ("and", "the") is not searched in the text, nor in names
             if field == "commenter" and positive:
-                self.commenter_words.extend(getattr(node, "words", None) or [getattr(node, "text", "")])
+                (self.unfielded_names if unfielded else self.commenter_names).append(name)
             return node
         if isinstance(node, wq.FuzzyTerm):
             edits = 2 if node.maxdist >= 2 else 1
@@ -181,6 +202,7 @@ class _QueryCompiler:
             terms = stems(" ".join(node.words))
             if positive:
                 self.words.extend(node.words)
+                self.words_by_field[field].extend(node.words)
                 self.highlight[field].update(terms)
             if not terms:
                 return wq.NullQuery
@@ -204,6 +226,7 @@ class _QueryCompiler:
         terms = list(dict.fromkeys(term for word in words for term in stems(word)))
         if positive:
             self.words.extend(words)
+            self.words_by_field[field].extend(words)
             self.highlight[field].update(terms)
         if not terms:
             return wq.NullQuery
@@ -236,7 +259,9 @@ def _parser():
         date=fields.ID(),
         comments=fields.ID(),
     )
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema)
+    parser = qparser.MultifieldParser(
+        [*TEXT_FIELDS, *NAME_FIELDS], schema, fieldboosts=dict.fromkeys(NAME_FIELDS, NAME_BOOST)
+    )
     parser.add_plugin(plugins.FuzzyTermPlugin())
     parser.add_plugin(plugins.GtLtPlugin())
     parser.remove_plugin_class(plugins.BoostPlugin)

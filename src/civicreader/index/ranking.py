@@ -13,6 +13,8 @@ from civicreader.index.results import SearchCancelled
 
 BM25_B = 0.75
 BM25_K1 = 1.2
+BLOCK_READ_SHARE = 8
+"""Positions are read block by block when the documents wanted are at least 1/8 of a term's postings."""
 CACHED_POSTINGS = 4_000_000
 """Term score lists kept between queries (12 bytes a posting): search as you type repeats its terms."""
 
@@ -47,7 +49,7 @@ class _TermScores:
             return dict(zip(docnums, scores, strict=True))
         return {docnum: score * boost for docnum, score in zip(docnums, scores, strict=True)}
 
-    def by_whoosh(self, node) -> dict[int, float]:
+    def by_engine(self, node) -> dict[int, float]:
         """Scores of a query kind the evaluator does not combine itself, from Whoosh's own matchers."""
         return {docnum: score for score, docnum in self._searcher.search(node, limit=None).top_n}
 
@@ -67,13 +69,23 @@ class _TermScores:
             local = [docnum - base for docnum in wanted if base <= docnum < end]
             if not local:
                 continue
-            matchers = [segment.postings(field, term) for term in terms]
+            found = [_term_positions(segment, field, term, local) for term in terms]
             for docnum in local:
-                places = []
-                for matcher in matchers:
-                    matcher.skip_to(docnum)
-                    places.append(matcher.value_as("positions"))
-                yield docnum + base, places
+                yield docnum + base, [places.get(docnum, []) for places in found]
+
+    def phrase_matches(self, field: str, words: Sequence[str], slop: int, candidates: Iterable[int],
+                       cancel: threading.Event | None = None) -> Iterator[int]:
+        """Of `candidates` (every one holding every word), those where the words stand in order, each within
+        `slop` places of the one before."""
+        for docnum, places in self.positions(field, words, candidates):
+            stop_if_cancelled(cancel)
+            ends = set(places[0])
+            for following in places[1:]:
+                ends = {place for place in following if any(0 < place - end <= slop for end in ends)}
+                if not ends:
+                    break
+            if ends:
+                yield docnum
 
     def _read(self, field: str, text: str) -> tuple[array, array]:
         searcher = self._searcher
@@ -103,6 +115,39 @@ class _TermScores:
                 lengths.extend(_segment_lengths(segment, field))
             self._lengths[field] = lengths
         return lengths
+
+
+def _term_positions(segment, field: str, term: str, local: list[int]) -> dict[int, list[int]]:
+    """The term's positions in each of the segment's documents `local` (ascending) that holds it.
+
+    A broad query wants most of a common term's postings: reading them a block at a time costs a
+    fraction of a skip per document (5 to 20 microseconds each in Whoosh); a few wanted among many
+    postings are still reached by skipping.
+    """
+    matcher = segment.postings(field, term)
+    leaf = getattr(matcher, "child", matcher)  # documents not wanted (deleted among them) are passed over
+    found: dict[int, list[int]] = {}
+    by_block = all(hasattr(leaf, name) for name in ("_read_ids", "_read_values", "_next_block", "_i", "format"))
+    if by_block and len(local) * BLOCK_READ_SHARE >= segment.doc_frequency(field, term):
+        decode = leaf.format.decoder("positions")
+        wanted = set(local)
+        while leaf.is_active():
+            leaf._read_ids()
+            ids = leaf._ids
+            hits = [place for place in range(leaf._i, len(ids)) if ids[place] in wanted]
+            if hits:
+                leaf._read_values()
+                for place in hits:
+                    found[ids[place]] = decode(leaf._values[place])
+            leaf._next_block()
+        return found
+    for docnum in local:
+        if not matcher.is_active():
+            break
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            found[docnum] = matcher.value_as("positions")
+    return found
 
 
 def _postings(matcher) -> Iterator[tuple[int, float]]:
@@ -177,7 +222,7 @@ class _Evaluator:
             return self._days(node)
         if isinstance(node, wq.NumericRange) and node.fieldname == "comments":
             return self._comment_counts_in(node)
-        return self._terms.by_whoosh(node)
+        return self._terms.by_engine(node)
 
     def _days(self, node) -> dict[int, float]:
         """Dates from the catalogue: Whoosh expands a numeric range into many terms, slowly."""
@@ -199,17 +244,8 @@ class _Evaluator:
         """Documents holding every word, then only those where the words stand in order within `slop`."""
         words = [self._terms.scores(node.fieldname, word) for word in node.words]
         candidates = _intersected(words)
-        found = {}
-        for docnum, places in self._terms.positions(node.fieldname, node.words, candidates):
-            stop_if_cancelled(self._cancel)
-            ends = set(places[0])
-            for following in places[1:]:
-                ends = {place for place in following if any(0 < place - end <= node.slop for end in ends)}
-                if not ends:
-                    break
-            if ends:
-                found[docnum] = candidates[docnum] * node.boost
-        return found
+        found = self._terms.phrase_matches(node.fieldname, node.words, node.slop, candidates, self._cancel)
+        return {docnum: candidates[docnum] * node.boost for docnum in found}
 
     @staticmethod
     def _boosted(scores: dict[int, float], boost: float) -> dict[int, float]:

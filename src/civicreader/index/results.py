@@ -23,6 +23,10 @@ class IndexWriteFailed(Exception):
     the cause. The last good index is as it was, and its temporary files are gone."""
 
 
+class EngineUnavailable(IndexWriteFailed):
+    """The index's engine needs a package that is not installed; str(error) names the command to install it."""
+
+
 class QueryError(ValueError):
     """A malformed query; str(error) is one line for the user."""
 
@@ -131,6 +135,16 @@ class SearchResults:
     """The words to highlight in the reading pane (after fuzzy and prefix expansion)."""
     notes: tuple[str, ...] = ()
     """What the search left out of a query past its bounds (a very long word, thousands of terms), one line each."""
+    terms_by_field: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """`terms` under the text field ("title", "body", "comment") each was searched in: what `n` / `N` step through."""
+    unmatched: tuple[str, ...] = ()
+    """When nothing matched a query of several words: those of its words no post holds anywhere, as typed."""
+
+    def unmatched_note(self) -> str | None:
+        """One line naming the words no post has ("no post has 'xyzzy'"), or None."""
+        if not self.unmatched:
+            return None
+        return "no post has " + " or ".join(f"'{word}'" for word in self.unmatched)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +154,7 @@ class SearchResults:
             "facets": self.facets,
             "suggestion": self.suggestion,
             "notes": list(self.notes),
+            "unmatched": list(self.unmatched),
         }
 
 
@@ -163,6 +178,9 @@ class UpdateReport:
     """Why the index there was not trusted and was built afresh (one line), or None."""
     people_seconds: float = 0.0
     """Of `seconds`, the time spent bringing the people file in step."""
+    new_problems: tuple[Problem, ...] = ()
+    """Of `problems`, those this update found (in files it read, or all on a first build); the rest were
+    reported by an earlier one."""
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,11 @@ def _stem_of(word: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _snippet(post: Post, highlight: dict[str, set[str]], commenter_words: Sequence[str] = (),
-             fields: Sequence[str] = TEXT_FIELDS):
-    """(snippet, highlight offsets, matched_in, commenter) for one hit; `fields` are where to look, best first."""
+def _snippet(post: Post, highlight: dict[str, set[str]], commenter_names: Sequence[tuple[str, ...]] = (),
+             fields: Sequence[str] = TEXT_FIELDS, unfielded_names: Sequence[tuple[str, ...]] = ()):
+    """(snippet, highlight offsets, matched_in, commenter) for one hit; `fields` are where to look, best first.
+    With no word of the query in the text, a comment by one of `commenter_names`, or else of `unfielded_names`
+    (the query's plain words, which found the post by a name), is shown."""
     for where in fields:
         if where == "comment":
             text, parts = comment_parts(post)
@@ -60,7 +62,7 @@ def _snippet(post: Post, highlight: dict[str, set[str]], commenter_words: Sequen
         if places:
             break
     else:
-        return _unhighlighted_snippet(post, commenter_words)
+        return _unhighlighted_snippet(post, commenter_names or unfielded_names)
     commenter = None
     if where == "comment":
         # The one comment with the most matched words, on its own: whose words they are matters.
@@ -68,29 +70,41 @@ def _snippet(post: Post, highlight: dict[str, set[str]], commenter_words: Sequen
             inside = [place for place in places if part[0] <= place[0] < part[1]]
             return len({term for *_, term in inside}), len(inside)
 
-        begin, end, commenter = max(parts, key=matched_words)
+        # When the query named a commenter, a comment of theirs that holds a word comes first.
+        theirs = [part for part in parts if _named(part[2], commenter_names) and matched_words(part)[0]]
+        begin, end, commenter = max(theirs or parts, key=matched_words)
         text = text[begin:end]
         places = [(start - begin, stop - begin, term) for start, stop, term in places if begin <= start < end]
     else:
         # The words matched elsewhere, but the query also named a commenter: say whose comments those are.
-        commenter = next((comment.author for comment in _commenters_comments(post, commenter_words)), None)
+        commenter = next((comment.author for comment in _commenters_comments(post, commenter_names)), None)
     start = _best_window(places)
     snippet, marks = _excerpt(text, start, places)
     return snippet, marks, where, commenter
 
 
-def _commenters_comments(post: Post, commenter_words: Sequence[str]) -> Iterator[Comment]:
-    """The comments whose author's name holds one of `commenter_words` (as `commenter:` matches them)."""
-    wanted = set(commenter_words)
-    if wanted:
-        for _, comment in post.walk_comments():
-            if wanted & {token.text for token in _plain_analyzer()(comment.author)}:
-                yield comment
+def _named(author: str | None, names: Sequence[tuple[str, ...]]) -> bool:
+    """Whether `author` is one of `names`: each name's words stand in it whole and in order, so
+    "Fred Bloggs" is not "Jane Bloggs" though they share a word."""
+    if not author or not names:
+        return False
+    words = tuple(token.text for token in _plain_analyzer()(author))
+    return any(
+        name and any(words[start : start + len(name)] == name for start in range(len(words) - len(name) + 1))
+        for name in names
+    )
 
 
-def _unhighlighted_snippet(post: Post, commenter_words: Sequence[str]):
+def _commenters_comments(post: Post, commenter_names: Sequence[tuple[str, ...]]) -> Iterator[Comment]:
+    """The comments by one of `commenter_names` (see `_named`)."""
+    for _, comment in post.walk_comments():
+        if _named(comment.author, commenter_names):
+            yield comment
+
+
+def _unhighlighted_snippet(post: Post, commenter_names: Sequence[tuple[str, ...]]):
     """No words matched in the text (a date, field or NOT query): the comment of a matched commenter, or the start."""
-    for comment in _commenters_comments(post, commenter_words):
+    for comment in _commenters_comments(post, commenter_names):
         snippet, _ = _excerpt("\n\n".join(comment.body), 0, [])
         return snippet, (), "comment", comment.author
     if post.body:

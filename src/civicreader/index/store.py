@@ -56,6 +56,9 @@ each page's dependencies (the comment files a Markdown post was read with). 7: s
 column (where each comment begins in the comment field, and its date), for the timeline's comment counts."""
 WORDS_NAME = "words.json"
 MANIFEST_NAME = "manifest.json"
+ENGINE_NAME = "ENGINE"
+"""Names a tantivy index and its committed generation ("tantivy 3"); a Whoosh index has none."""
+_ENGINE_RECORD = re.compile(r"tantivy (\d{1,9})\n?")
 BUSY_WAIT_SECONDS = 3.0
 _TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
 """Whoosh's table of contents for one committed generation of the index."""
@@ -193,7 +196,12 @@ class _PageCache:
 class IndexFolder:
     """One corpus and the folder its index lives in: what is on disk, read and written without Whoosh."""
 
-    def __init__(self, corpus: Path, index_dir: Path | None = None):
+    def __init__(self, corpus: Path, index_dir: Path | None = None, engine: str | None = None):
+        self.engine = engine
+        """The engine to build with ("whoosh" or "tantivy"): an index of another engine is rebuilt. None: the
+        one the index has, and `fresh_engine` for a first build or a rebuild."""
+        self.fresh_engine: str | None = None
+        """The engine a first build or a rebuild uses when `engine` is None (the settings'); None: Whoosh."""
         self.corpus = Path(corpus).expanduser()
         self.index_dir = Path(index_dir).expanduser() if index_dir else paths.index_dir_for(self.corpus)
         self.busy_wait = BUSY_WAIT_SECONDS
@@ -205,6 +213,28 @@ class IndexFolder:
     @property
     def _whoosh_dir(self) -> Path:
         return self.index_dir / "whoosh"
+
+    @property
+    def _tantivy_dir(self) -> Path:
+        return self.index_dir / "tantivy"
+
+    def require_engine(self) -> None:
+        """Raise EngineUnavailable (naming the install command) when the index's engine is not installed."""
+        if self._engine_record()[0] == "tantivy":
+            from civicreader.index.tantivy_engine import _tantivy
+
+            _tantivy()
+
+    def _engine_record(self) -> tuple[str, int | None]:
+        """Which engine wrote the index, and for tantivy the generation its ENGINE file names."""
+        try:
+            text = (self.index_dir / ENGINE_NAME).read_text(encoding="ascii")
+        except FileNotFoundError:
+            return "whoosh", None
+        except (OSError, ValueError):
+            return "tantivy", None
+        found = _ENGINE_RECORD.fullmatch(text)
+        return "tantivy", int(found.group(1)) if found else None
 
     @property
     def _manifest_path(self) -> Path:
@@ -221,7 +251,11 @@ class IndexFolder:
         return PeopleStore(self.index_dir)
 
     def _committed_generation(self) -> int | None:
-        """The newest Whoosh generation on disk, from its table-of-contents file names (no Whoosh import)."""
+        """The committed generation: tantivy's from its ENGINE file, else the newest Whoosh one on disk, from its
+        table-of-contents file names (no engine import)."""
+        engine, generation = self._engine_record()
+        if engine == "tantivy":
+            return generation
         try:
             names = os.listdir(self._whoosh_dir)
         except OSError:

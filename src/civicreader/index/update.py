@@ -18,11 +18,11 @@ from pathlib import Path
 
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
-from civicreader.index.catalogue import _Catalogue, save_catalogue
-from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, file_digest, index_key
+from civicreader.index.catalogue import save_catalogue
+from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, index_key
 from civicreader.index.records import dump_json
-from civicreader.index.results import IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
-from civicreader.index.schema import _decode_post, _document, _schema, post_digest, post_words
+from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
+from civicreader.index.schema import post_digest, post_words
 from civicreader.index.store import (
     FORMAT_VERSION,
     MANIFEST_NAME,
@@ -32,6 +32,7 @@ from civicreader.index.store import (
     _PageCache,
     _State,
 )
+from civicreader.index.whoosh_engine import WhooshWriter
 from civicreader.ingest import Dependency, Page, Problem
 
 
@@ -52,6 +53,7 @@ class Update:
         self.touched: set[str] = set()
         self.old_keys: set[tuple] = set()
         self.removed_files: list[str] = []
+        self.unreadable_now: set[str] = set()
 
     def run(self, rebuild: bool = False) -> UpdateReport:
         """The update; with `rebuild`, from nothing. Raises IndexWriteFailed (one line) when the disk refuses."""
@@ -69,18 +71,23 @@ class Update:
             raise self._write_failed(error) from None
 
     def _open(self, rebuild: bool) -> None:
-        """Check the folder and its seal, open the Whoosh index and load what the last update left (manifest,
+        """Check the folder and its seal, open the engine's index and load what the last update left (manifest,
         page cache, words); an index that fails any of it is rebuilt, never read, and `rebuilt_because` says why."""
-        from whoosh import index
-
         folder = self.folder
         folder.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         state = None if rebuild else folder._read_state()
         self.rebuilt_because: str | None = None
+        recorded = folder._engine_record()[0]
+        wanted = folder.engine or (recorded if state is not None else folder.fresh_engine or recorded)
+        if state is not None and wanted != recorded:
+            state = None
+            self.rebuilt_because = f"the index in {folder.index_dir} was made by {recorded}, not {wanted}"
         if state is not None:
             try:
                 self._open_existing(state)
                 return
+            except EngineUnavailable:
+                raise
             except (UpdateCancelled, OSError) as error:
                 if isinstance(error, UpdateCancelled) or _is_write_error(error):
                     raise
@@ -90,21 +97,27 @@ class Update:
             except Exception as error:  # whatever Whoosh raises on a damaged file
                 self.rebuilt_because = _one_line(
                     f"the index in {folder.index_dir} is damaged ({type(error).__name__}: {error})")
-        elif not rebuild and (folder.index_dir / SEAL_NAME).exists():
+        elif not rebuild and self.rebuilt_because is None and (folder.index_dir / SEAL_NAME).exists():
             self.rebuilt_because = f"the index in {folder.index_dir} is damaged (its manifest or FORMAT cannot be read)"
         # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
+        if wanted == "tantivy":
+            from civicreader.index.tantivy_engine import _tantivy
+
+            _tantivy()  # says how to install it before anything is wiped
         folder.wipe()
-        folder._whoosh_dir.mkdir(mode=0o700)
         self.keeper = SealKeeper(folder.index_dir, index_key(), {})
-        self.whoosh_index = index.create_in(str(folder._whoosh_dir), _schema())
+        if wanted == "tantivy":
+            from civicreader.index.tantivy_engine import TantivyWriter
+
+            self.engine = TantivyWriter.create(folder._tantivy_dir, self.keeper, folder.index_dir)
+        else:
+            self.engine = WhooshWriter.create(folder._whoosh_dir, self.keeper)
         self.state, self.cache = None, _PageCache()
         self.pages, self.keys = self.cache.pages, self.cache.keys
         self.frequencies, self.in_step = None, False
         self.files, self.dependencies, self.digests = {}, {}, {}
 
     def _open_existing(self, state: _State) -> None:
-        from whoosh import index
-
         folder = self.folder
         folder._remove_temporary_files()
         seal = folder._seal()
@@ -113,27 +126,34 @@ class Update:
         except SealBroken as error:
             raise IndexDamaged(f"the index in {folder.index_dir} is damaged ({error})") from None
         self.keeper = SealKeeper(folder.index_dir, index_key(), digests)
-        self.whoosh_index = index.open_dir(str(folder._whoosh_dir))
+        engine, generation = folder._engine_record()
+        if engine == "tantivy":
+            from civicreader.index.tantivy_engine import TantivyWriter
+
+            if generation is None:
+                raise IndexDamaged(f"the index in {folder.index_dir} is damaged (its ENGINE file cannot be read)")
+            self.engine = TantivyWriter.open(folder._tantivy_dir, generation, self.keeper, folder.index_dir)
+        else:
+            self.engine = WhooshWriter.open(folder._whoosh_dir, self.keeper)
         cache = folder._load_cache(state, seal)
         self.state: _State | None = state
         self.cache = cache
         self.pages, self.keys = cache.pages, cache.keys
-        self.in_step = state.generation == self.whoosh_index.latest_generation()
+        self.in_step = state.generation == self.engine.generation()
         self.frequencies = folder._load_words(seal) if self.in_step else None
         self.files = dict(state.files)
         self.dependencies = dict(state.dependencies)
         if self.in_step:
             self.digests = state.digests
         else:
-            # A writer died after committing Whoosh but before the manifest: trust the index.
-            with self.whoosh_index.reader() as reader:
-                self.digests = _Catalogue.load(reader).digests
+            # A writer died after committing the engine's index but before the manifest: trust the index.
+            self.digests = self.engine.catalogue()[0].digests
 
     def _write_failed(self, error: OSError) -> IndexWriteFailed:
         """Clear what the failed write left (the last good index stays) and say so in one line."""
         folder = self.folder
         with contextlib.suppress(OSError, AttributeError):
-            self.whoosh_index.storage.close()
+            self.engine.close()
         folder._remove_temporary_files()
         state = folder._read_state()
         if state is not None and state.pages_file:
@@ -165,6 +185,7 @@ class Update:
                 sha1 = hashlib.sha1(file.read_bytes()).hexdigest()
             except OSError as error:
                 pages[relative] = Problem(str(file), f"cannot read: {error.strerror or error}")
+                self.unreadable_now.add(relative)
                 files[relative] = [stat.st_size, stat.st_mtime_ns, ""]
                 self.changed += 1
                 continue
@@ -239,10 +260,19 @@ class Update:
         self.to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
         self.to_delete = [post_id for post_id in leaving if post_id not in new_digests]
         self.problems = tuple(pages.problems()) + tuple(self.passed_over)
+        self.new_problems = self._new_problems()
+
+    def _new_problems(self) -> tuple[Problem, ...]:
+        """The problems of the files read (or found unreadable) now; files passed over only on a first build,
+        since every update finds them again."""
+        pages = self.pages
+        read_now = sorted(self.unreadable_now | self.touched)  # a removed file's page is gone: no problem
+        found = tuple(pages[relative] for relative in read_now if isinstance(pages.get(relative), Problem))
+        return found + (tuple(self.passed_over) if self.state is None else ())
 
     def _write(self) -> UpdateReport:
         """Write the posts, then the page cache, word list, catalogue, FORMAT and manifest (last), each atomically."""
-        folder, state, whoosh_index = self.folder, self.state, self.whoosh_index
+        folder, state, engine = self.folder, self.state, self.engine
         nothing_to_do = self.in_step and not self.to_write and not self.to_delete
         unmoved = self.files == (state.files if state else {}) and self.dependencies == (
             state.dependencies if state else {}
@@ -251,23 +281,26 @@ class Update:
         if nothing_to_do and not self.touched and unmoved and folder._outline_path.exists() and people.exists():
             seconds = time.perf_counter() - self.started
             return UpdateReport(0, 0, 0, self.unchanged, len(self.new_digests), self.problems, seconds,
-                                read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because)
+                                read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because,
+                                new_problems=self.new_problems)
 
         vocabulary = self._updated_words()
         keeper = self.keeper
         if not nothing_to_do:
-            self._write_posts(fresh=not self.digests)
+            engine.write(self.to_write, self.to_delete, self.new_digests, fresh=not self.digests,
+                         progress=self.progress, cancel=self.cancel)
+            engine.publish()
         people_started = time.perf_counter()
         people.sync(self.new_digests, self.to_write, self._stored_posts)
         people_seconds = time.perf_counter() - people_started
         pages_file = folder._save_cache(_PageCache(self.pages, self.keys, self.post_pages), keeper.write)
         keeper.write(WORDS_NAME, dump_json(vocabulary))
         if not nothing_to_do or not folder._outline_path.exists():  # an index written before outlines gets one
-            save_catalogue(whoosh_index, keeper.write)
+            save_catalogue(*engine.catalogue(), keeper.write)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus": str(folder.corpus.resolve()),
-            "generation": whoosh_index.latest_generation(),
+            "generation": engine.generation(),
             "files": self.files,
             "digests": self.new_digests,
             "pages_file": pages_file,
@@ -290,15 +323,12 @@ class Update:
             read_seconds=self.read_seconds,
             rebuilt_because=self.rebuilt_because,
             people_seconds=people_seconds,
+            new_problems=self.new_problems,
         )
 
     def _stored_posts(self, post_ids):
         """The posts the index holds under these ids (for a people file that fell behind the index)."""
-        with self.whoosh_index.searcher() as searcher:
-            for post_id in post_ids:
-                docnum = searcher.document_number(id=post_id)
-                if docnum is not None:
-                    yield _decode_post(searcher.stored_fields(docnum)["post"])
+        yield from self.engine.stored_posts(post_ids)
 
     def _dependency_record(self, dependency: Dependency) -> list:
         """What the manifest keeps of a dependency: its path relative to the corpus where it is inside it."""
@@ -306,59 +336,6 @@ class Update:
         stored = path[len(prefix) :] if path.startswith(prefix) else os.path.abspath(path)
         looks = self.looks
         return [stored, dependency.kind, list(dependency.detail), looks.stamp(dependency), looks.state(dependency)]
-
-    def _write_posts(self, *, fresh: bool) -> None:
-        whoosh_index, to_write, digests = self.whoosh_index, self.to_write, self.new_digests
-        progress, cancel = self.progress, self.cancel
-        if parallel.two_writers_pay(fresh, len(to_write)):
-            try:
-                parallel.write_new_posts_in_two(whoosh_index, self.folder._whoosh_dir, to_write, digests, progress,
-                                                cancel, self._commit_toc)
-                return
-            except parallel._SegmentWorkerFailed:
-                pass  # the index is as it was: write them all here
-        # Not compound: Whoosh opens a compound segment by copying each part out of its memory map, so a
-        # searcher over 20,000 posts held 413 MB and took 0.3 s to open; as separate files, 60 MB and 0.13 s.
-        # Without Whoosh's own lock: our write lock keeps writers apart, and a writer that fails as it starts
-        # (a full disk) would hold Whoosh's until it is garbage-collected.
-        writer = whoosh_index.writer(limitmb=256, compound=False, _lk=False)
-        try:
-            total = len(to_write)
-            progress(0, total, "indexing posts")
-            for post_id in self.to_delete:
-                writer.delete_by_term("id", post_id)
-            for number, post in enumerate(to_write, 1):
-                if number % 200 == 0:
-                    if cancel.is_set():
-                        raise UpdateCancelled("indexing was cancelled; the index is as it was")
-                    progress(number, total, "indexing posts")
-                document = _document(post, digests[post.id])
-                if fresh:
-                    writer.add_document(**document)
-                else:
-                    writer.update_document(**document)
-            progress(total, total, "indexing posts")
-            segments = writer._merge_segments(None, None, None)
-            if writer._added:
-                segments.append(writer._finalize_segment())
-            else:
-                writer._close_segment()
-        except BaseException:
-            abandon(writer)
-            raise
-        self._commit_toc(writer, segments)
-
-    def _commit_toc(self, writer, segments) -> None:
-        """Whoosh's commit, with the new segments and table of contents sealed before the table takes its place
-        (what `writer.commit()` does, less the sealing)."""
-        from whoosh.index import TOC, clean_files
-
-        try:
-            TOC(writer.schema, segments, writer.generation).write(_SealingStorage(writer.storage, self.keeper),
-                                                                  writer.indexname)
-            clean_files(writer.storage, writer.indexname, writer.generation, segments)
-        finally:
-            writer._finish()
 
     def _updated_words(self) -> dict[str, int]:
         """The word list after this update: adjusted by the posts that changed, or counted afresh."""
@@ -369,49 +346,17 @@ class Update:
                 counts.update(post_words(post))
             return dict(counts)
         leaving = [post.id for post in to_write if post.id in old_digests] + list(self.to_delete)
-        if leaving:
-            with self.whoosh_index.searcher() as searcher:
-                for post_id in leaving:
-                    docnum = searcher.document_number(id=post_id)
-                    if docnum is None:
-                        continue
-                    for word in post_words(_decode_post(searcher.stored_fields(docnum)["post"])):
-                        remaining = frequencies.get(word, 0) - 1
-                        if remaining > 0:
-                            frequencies[word] = remaining
-                        else:
-                            frequencies.pop(word, None)
+        for post in self.engine.stored_posts(leaving):
+            for word in post_words(post):
+                remaining = frequencies.get(word, 0) - 1
+                if remaining > 0:
+                    frequencies[word] = remaining
+                else:
+                    frequencies.pop(word, None)
         for post in to_write:
             for word in post_words(post):
                 frequencies[word] = frequencies.get(word, 0) + 1
         return frequencies
-
-
-def abandon(writer) -> None:
-    """Cancel a Whoosh writer and release its lock, even when cancelling fails too (its files are on a full
-    disk: closing them flushes); what it wrote is removed as a killed writer's would be."""
-    try:
-        writer.cancel()
-    except Exception:
-        with contextlib.suppress(Exception):
-            writer._tempstorage.destroy()
-        with contextlib.suppress(Exception):
-            writer.writelock.release()
-
-
-class _SealingStorage:
-    """Whoosh's storage, but a table of contents is sealed, with the segments it lists, before its rename."""
-
-    def __init__(self, storage, keeper: SealKeeper):
-        self._storage = storage
-        self._keeper = keeper
-
-    def __getattr__(self, name):
-        return getattr(self._storage, name)
-
-    def rename_file(self, old: str, new: str, safe: bool = False) -> None:
-        self._keeper.adopt({f"whoosh/{new}": file_digest(Path(self._storage.folder) / old)})
-        self._storage.rename_file(old, new, safe=safe)
 
 
 WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO})

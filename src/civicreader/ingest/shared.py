@@ -301,14 +301,15 @@ def unique(names: Iterable[str]) -> tuple[str, ...]:
 
 
 def blog_name(found: str | None, source: Source) -> str:
-    """The blog's own name where the format gives one, else the corpus folder's.
+    """The blog's own name where the format gives one (with a letter or digit in it), else the corpus folder's.
 
     A name that is the folder's in other words ("The Commissioning Desk" in `commissioning-desk/`)
     becomes the folder's spelling, so the blog has one name, and one id space, whichever
     format a post was read from.
     """
     name = clean_line(html.unescape(found or ""))
-    if not name or _blog_key(name) == _blog_key(source.blog):
+    # A title of only punctuation ("...") names nothing, and `blog:...` could not find it.
+    if not any(ch.isalnum() for ch in name) or _blog_key(name) == _blog_key(source.blog):
         return source.blog
     return name
 

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.binding import BindingType
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
@@ -24,7 +25,13 @@ from civicreader.textsafe import one_line
 from civicreader.ui import people_branches
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
-from civicreader.ui.people_branches import MostDiscussedBranch, PeopleBranch, PersonBranch, WritingLeaf
+from civicreader.ui.people_branches import (
+    MoreWritings,
+    MostDiscussedBranch,
+    PeopleBranch,
+    PersonBranch,
+    WritingLeaf,
+)
 from civicreader.ui.text import short_date
 
 
@@ -71,7 +78,7 @@ Branch = (
     BookmarksBranch | BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch | PeopleBranch
     | PersonBranch | MostDiscussedBranch
 )  # fmt: skip
-NodeData = Branch | PostLeaf | WritingLeaf
+NodeData = Branch | PostLeaf | WritingLeaf | MoreWritings
 
 
 @dataclass
@@ -235,6 +242,14 @@ class ArchiveTree(Tree[NodeData]):
                 stack.extend(node.children)
         return found
 
+    def render_line(self, y: int) -> Strip:
+        node = self.get_node_at_line(y + self.scroll_offset.y)
+        if node is not None and isinstance(node.data, MoreWritings) and node.id not in self._loaded:
+            # On screen (scrolled to, or the cursor reached it): the next page comes in its place.
+            self._loaded.add(node.id)
+            self.call_later(self._load_children, node, self._generation)
+        return super().render_line(y)
+
     def render_label(self, node: TreeNode[NodeData], base_style, style) -> Text:
         """The label, cut with an ellipsis where the pane is too narrow (keeping its count), not cropped mid-word."""
         label = super().render_label(node, base_style, style)
@@ -394,6 +409,10 @@ class ArchiveTree(Tree[NodeData]):
         if message.node is None:
             self._clear()
             node = self.root
+        elif isinstance(message.node.data, MoreWritings):
+            node = message.node.parent
+            message.node.remove()
+            place = None
         else:
             node = message.node
             node.remove_children()

@@ -32,7 +32,7 @@ from civicreader.ui.facet_bar import FacetBar
 from civicreader.ui.index_status import IndexStatus
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
-from civicreader.ui.matches import commenter_spans, match_spans, same_terms_everywhere
+from civicreader.ui.matches import commenter_spans, match_spans
 from civicreader.ui.messages import (
     Exported,
     ExportFailed,
@@ -188,6 +188,10 @@ class MainScreen(Screen):
                 self.post_message(IndexingProgress(done, total, self._display_path(current)))
 
         writer = Library(self.corpus, self.index_dir)
+        if rebuild or not usable:
+            from civicreader.config import load_config
+
+            writer.fresh_engine = load_config(warn=lambda _: None).engine  # its warnings are shown by load_settings
         try:
             report = writer.update(progress=progress, cancel=worker.cancelled_event, rebuild=rebuild)
         except IndexBusy as error:
@@ -405,7 +409,7 @@ class MainScreen(Screen):
             return
         results = message.results
         appending = message.request.offset > 0
-        self.terms = same_terms_everywhere(results.terms)
+        self.terms = dict(results.terms_by_field)
         self.query_one(ResultsList).show(results.hits, results.total, append=appending)
         if not appending:
             self.query_one(FacetBar).show(results.facets)
@@ -414,8 +418,9 @@ class MainScreen(Screen):
         self.shown_request = message.request
         plural = "post matches" if results.total == 1 else "posts match"
         status = Content(f"{results.total:,} {plural}").stylize("bold")
-        if results.notes:
-            status = Content.assemble(status, ("   " + "; ".join(results.notes), "italic $text-warning"))
+        notes = [note for note in (results.unmatched_note(), *results.notes) if note]
+        if notes:
+            status = Content.assemble(status, ("   " + "; ".join(notes), "italic $text-warning"))
         self.query_one(SearchBar).show_status(status, results.suggestion)
         if self.open_top_hit_when_ready:
             self.open_top_hit_when_ready = False
@@ -752,7 +757,7 @@ class MainScreen(Screen):
     def find_lines(self, request: SearchRequest) -> None:
         """The lines of the query a few posts at a time, so the first screen comes at once and a search
         in between waits for one batch at most."""
-        from civicreader.concordance import batches, lines_in_batch
+        from civicreader.concordance import batches, lines_in_batch, why_no_lines
         from civicreader.index import QueryError
 
         worker = get_current_worker()
@@ -773,11 +778,12 @@ class MainScreen(Screen):
                 found += len(lines)
                 done = number == len(pending) - 1 or found >= CONCORDANCE_LINES
                 if lines or number == 0 or done:
-                    self.post_message(LinesFound(request, lines, first=number == 0, done=done, total=found))
+                    why_none = why_no_lines(matches) if done and not found else ""
+                    self.post_message(LinesFound(request, lines, number == 0, done, found, why_none))
                 if done:
                     return
             if not pending:
-                self.post_message(LinesFound(request, [], first=True, done=True, total=0))
+                self.post_message(LinesFound(request, [], True, True, 0, why_no_lines(matches)))
         except (QueryError, IndexNotReady):
             return
 
@@ -790,6 +796,8 @@ class MainScreen(Screen):
         total = f"{message.total:,} line" + ("" if message.total == 1 else "s")
         if message.done and message.total >= CONCORDANCE_LINES:
             total = f"the first {total}: civicreader concordance gives them all"
+        elif message.done and message.why_none:
+            total = f"{total}: {message.why_none}"
         view.border_title = total if message.done else f"{total}…"
 
     @on(ConcordanceView.LineChosen)

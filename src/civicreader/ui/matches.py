@@ -49,11 +49,6 @@ def match_spans(
     return matches
 
 
-def same_terms_everywhere(terms: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """`terms` for every text field: what a search that names no field looks in."""
-    return {field: tuple(terms) for field in FIELDS}
-
-
 def commenter_spans(post: Post, commenter: str, matches: Mapping[BlockKey, list[Span]]) -> dict[BlockKey, list[Span]]:
     """The first paragraph of each of `commenter`'s comments, when none of them already holds a match.
 

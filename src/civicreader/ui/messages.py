@@ -143,6 +143,8 @@ class LinesFound(Message):
     done: bool
     total: int
     """Lines found so far."""
+    why_none: str = ""
+    """With done and no lines: why not (civicreader.concordance.why_no_lines)."""
 
 
 @dataclass

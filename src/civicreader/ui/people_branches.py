@@ -15,6 +15,10 @@ from civicreader.ui.text import short_date
 MOST_DISCUSSED = 50
 """Posts the Most discussed branch lists."""
 
+PAGE = 200
+"""Writings a person's branch shows at once, and adds each time the cursor reaches the end: the most
+prolific commenter of a big archive wrote a hundred thousand comments, too many to read and lay out."""
+
 
 @dataclass(frozen=True)
 class PeopleBranch:
@@ -24,6 +28,15 @@ class PeopleBranch:
 @dataclass(frozen=True)
 class PersonBranch:
     name: str
+
+
+@dataclass(frozen=True)
+class MoreWritings:
+    """The last leaf of a person's branch while more of what they wrote is still to be listed."""
+
+    name: str
+    start: int
+    """How many are listed above it."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +99,18 @@ def children_of(library, data):
         for person in library.people():
             yield person_label(person), PersonBranch(person.name), True
     elif isinstance(data, PersonBranch):
-        for writing in library.writings_of(data.name):
-            yield writing_label(writing), WritingLeaf(writing), False
+        yield from writings_from(library, MoreWritings(data.name, 0))
+    elif isinstance(data, MoreWritings):
+        yield from writings_from(library, data)
     elif isinstance(data, MostDiscussedBranch):
         for summary in library.most_discussed(MOST_DISCUSSED):
             yield post_label(summary), PostLeaf(summary), False
+
+
+def writings_from(library, more: MoreWritings):
+    """A page of what the person wrote from `more.start`, then a MoreWritings leaf if there is more."""
+    found = library.writings_of(more.name, more.start, PAGE + 1)
+    for writing in found[:PAGE]:
+        yield writing_label(writing), WritingLeaf(writing), False
+    if len(found) > PAGE:
+        yield Text("more…", "dim italic"), MoreWritings(more.name, more.start + PAGE), False

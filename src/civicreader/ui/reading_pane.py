@@ -30,7 +30,7 @@ from civicreader.ui.text import (
     CURRENT_MATCH_STYLE,
     MATCH_STYLE,
     block,
-    comment_date,
+    comment_when,
     highlighted,
     joined,
     line,
@@ -152,8 +152,8 @@ class CommentView(Block):
     def _header(self) -> Content:
         """Author, date and notes; too narrow for one line, it breaks between them, not inside a date."""
         mark = "▸ " if self.folded else ("▾ " if self.replies else "• ")
-        when = comment_date(self.comment.date, self.comment.date_inferred)
-        parts = [line(self.comment.author or "anonymous", "bold"), Content(when)]
+        when = comment_when(self.comment.date, self.comment.date_inferred, self.comment.date_text)
+        parts = [line(self.comment.author or "anonymous", "bold"), when]
         if self.depth > MAX_INDENT_LEVEL:
             parts.append(Content(f"reply level {self.depth}"))
         if self.folded:

@@ -68,6 +68,14 @@ def comment_date(when: datetime | None, inferred: bool = False) -> str:
     return text
 
 
+def comment_when(when: datetime | None, inferred: bool, date_text: str) -> Content:
+    """A comment's date as `comment_date` gives it; a time the page only gave relative to when it was
+    saved ("3 weeks ago") is shown in the page's words, dim and marked, never turned into a day."""
+    if when is None and date_text.strip():
+        return line(f"{date_text} (as the page said)", "dim italic")
+    return Content(comment_date(when, inferred))
+
+
 def joined(parts: Iterable[Content], separator: str = " · ", style: str = "dim") -> Content:
     return Content(separator).stylize(style).join(part for part in parts if part.plain)
 

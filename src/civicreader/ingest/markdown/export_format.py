@@ -25,6 +25,7 @@ from civicreader.ingest.markdown.front_matter import (
     scalar_text,
     split_front_matter,
 )
+from civicreader.ingest.shared import permalink
 from civicreader.model import Comment, Post, post_id
 
 EXPORT_FORMAT_KEY = "civicreader_export"
@@ -133,6 +134,7 @@ def front_matter(post: Post) -> str:
         "sources": list(post.sources),
         "excerpt": post.excerpt,
         "id": post.id,
+        **({"url": post.url} if post.url else {}),
         EXPORT_FORMAT_KEY: EXPORT_FORMAT_VERSION,
     }
     return yaml.dump(fields, Dumper=_front_matter_dumper(), allow_unicode=True, sort_keys=False, width=100)
@@ -237,6 +239,7 @@ def read_export(meta: dict[str, Any], body: str, source: Source) -> Post:
         excerpt=meta.get("excerpt") is True,
         comments=comments,
         sources=strings("sources") if "sources" in meta else (source.display,),
+        url=permalink(scalar_text(meta.get("url"))),
     )
 
 

@@ -25,7 +25,8 @@ from civicreader.ingest.markdown.kept_comments import (
     find_staticman_comments,
     last_segment,
 )
-from civicreader.ingest.shared import unescape_once
+from civicreader.ingest.markdown.site_config import site_title
+from civicreader.ingest.shared import blog_name, permalink, unescape_once
 from civicreader.model import Post, post_id
 
 _RESPONSES_HEADER = re.compile(
@@ -64,8 +65,6 @@ class SitePost:
 
 def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: bool) -> SitePost | None:
     """A post from a static site's file, with the comments the site keeps beside it."""
-    from civicreader.textsafe import one_line
-
     path = source.path
     stem_match = _FILENAME_DATE.match(path.stem)
     title = unescape_once(scalar_text(first_value(meta, "title")))
@@ -89,7 +88,8 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
         find_comment_section(path, comments_link.group("link")) if comments_link else ((), 0, ())
     )
     comments = staticman_comments + sibling_comments + section_comments
-    blog = one_line(source.blog) or "corpus"
+    named_site, config_looked_at = site_title(path)
+    blog = blog_name(named_site, source)
     post = Post(
         id=post_id(
             blog, title, post_date.month if post_date else None, post_date.day if post_date else None, paragraphs
@@ -103,9 +103,19 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
         tags=terms(first_value(meta, "tags", "tag", "keywords"), split_spaces=False),
         comments=comments,
         sources=(source.display,),
+        url=_permalink(meta),
     )
-    looked_at = staticman_looked_at + sibling_looked_at + section_looked_at
+    looked_at = staticman_looked_at + sibling_looked_at + section_looked_at + config_looked_at
     return SitePost(post, sibling_pings + section_pings, looked_at, unreadable)
+
+
+def _permalink(meta: dict[str, Any]) -> str:
+    """The post's web address from `url` or `permalink`; a site-relative path (no host) is not an address."""
+    for key in ("url", "permalink"):
+        value = first_value(meta, key)
+        if isinstance(value, str) and (address := permalink(value)):
+            return address
+    return ""
 
 
 def _slug_candidates(meta: dict[str, Any], path: Path, stem_match: re.Match | None) -> set[str]:

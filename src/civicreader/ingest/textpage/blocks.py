@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from civicreader.ingest import dates as dates_
+from civicreader.ingest.textpage.ending import box_heading
 from civicreader.ingest.textpage.lines import (
     BLOGGER_POSTED_BY,
     CATEGORIES_LINE,
@@ -154,6 +155,10 @@ def body_paragraphs(block: Block) -> list[str]:
         return ["\n".join(line[width:] for line in lines)]
     if len(lines) >= MIN_STACK and all(_label_like(line) for line in lines):
         return [" ".join(line.split()) for line in lines]  # "Ingredienti" / "limoni yogurt" / "Stampa"
+    if len(lines) > 1 and box_heading(lines[0]):
+        # a box's heading in capitals over its lines ("NEWSLETTER" / "New posts by email…"): the heading
+        # stays apart so the box can be told from the text
+        return [" ".join(lines[0].split()), " ".join(" ".join(line.split()) for line in lines[1:])]
     text = block.text
     return split_caption(text) if text else []
 

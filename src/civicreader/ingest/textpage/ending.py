@@ -116,11 +116,41 @@ def has_prose(body: list[str]) -> bool:
 
 
 def trim_tail(body: list[str]) -> list[str]:
-    """The body without the short units after its last prose paragraph."""
+    """The body without the short units after its last prose paragraph: share and tag rows, a short
+    question put to the reader under them or under a list ("Did you make this recipe?", "Share the recipe?"), and a
+    box under its own heading in capitals (an author's bio, a newsletter) closing the text."""
     end = len(body)
-    while end > 1 and short_unit(body[end - 1]):
-        end -= 1
-    return body[:end]
+    while True:
+        before = end
+        while end > 1 and (short_unit(body[end - 1]) or _reader_question(body, end - 1)):
+            end -= 1
+        box = next((i for i in range(end - 1, max(0, end - 1 - BOX_PARAGRAPHS) - 1, -1)
+                    if i > 0 and box_heading(body[i])), None)
+        if box is not None and not any(LIST_ITEM.match(paragraph) for paragraph in body[box:end]):
+            end = box
+        if end == before:
+            return body[:end]
+
+
+QUESTION_WORDS = 8
+BOX_PARAGRAPHS = 2
+"""Paragraphs under a box's heading: a bio or a sign-up box says little."""
+
+
+def _reader_question(body: list[str], index: int) -> bool:
+    """A short question where the text has given way to chrome or a list: a short unit or a list item
+    above it. An author's closing question follows prose."""
+    paragraph = body[index]
+    if len(paragraph.split()) > QUESTION_WORDS or not paragraph.rstrip().endswith("?") or index == 0:
+        return False
+    above = body[index - 1]
+    return short_unit(above) or LIST_ITEM.match(above) is not None
+
+
+def box_heading(paragraph: str) -> bool:
+    """A box's heading: a few words all in capitals ("ABOUT THE AUTHOR", "NICE TO MEET YOU!")."""
+    letters = [ch for ch in paragraph if ch.isalpha()]
+    return len(paragraph.split()) <= 6 and len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
 def trim_head(body: list[str]) -> list[str]:

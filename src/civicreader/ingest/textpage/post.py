@@ -36,6 +36,10 @@ from civicreader.ingest.textpage.lines import (
 )
 from civicreader.model import Comment
 
+INLINE_LINK = re.compile(r"^(?!(?:newer|older|previous|next)\b)[^\W\d_][^:]{0,24}:\s+\S.*(?:>>|»|→)$", re.I)
+"""A link set in the text under a label ("See also: More pancakes >>"): the text goes on after it.
+The words a post's navigation link starts with (as NAVIGATION knows them) say it is not one."""
+
 
 @dataclass
 class Draft:
@@ -71,7 +75,8 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
     draft = Draft(title=anchor.title, when=anchor.when, authors=list(anchor.authors))
     state = "body"
     comment_blocks: list[Block] = []
-    for block in blocks[anchor.body_start : stop]:
+    for index in range(anchor.body_start, stop):
+        block = blocks[index]
         text = block.text
         if state == "comments":
             comment_blocks.append(block)
@@ -100,7 +105,8 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
             state = "sidebar"
             continue
         if NAVIGATION.match(text) and block.single and len(text) <= MAX_TITLE_CHARS:
-            state = "footer" if state == "body" else state
+            if not (state == "body" and INLINE_LINK.match(text) and _text_goes_on(blocks, index + 1, stop)):
+                state = "footer" if state == "body" else state
             continue
         if state == "body":
             paragraphs = body_paragraphs(block)
@@ -115,6 +121,20 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
     if comment_blocks:
         draft.comments = parse_comments(comment_blocks, draft)
     return draft
+
+
+def _text_goes_on(blocks: list[Block], start: int, stop: int) -> bool:
+    """A paragraph of prose comes before anything with a structural meaning (a date, a comment's start,
+    chrome) within the next few blocks: the post's text goes on."""
+    for block in blocks[start : min(stop, start + LOOKAHEAD_BLOCKS)]:
+        if block.structural:
+            return False
+        if is_paragraph(block):
+            return True
+    return False
+
+
+LOOKAHEAD_BLOCKS = 40
 
 
 def _harvest_meta(draft: Draft, text: str) -> bool:

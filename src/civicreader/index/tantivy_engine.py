@@ -1,0 +1,396 @@
+"""The tantivy engine: a compiled index for big archives, behind the same seam as Whoosh.
+
+Tantivy indexes words as written (lower-cased, stop words dropped); our stems (Whoosh's Porter stemmer)
+are found by expanding a stem to the indexed words that stem to it, so a query matches exactly the posts
+Whoosh would. Scores are tantivy's BM25, summed over those words; phrases are tantivy's, whose positions
+count the stop words between words (README: "Engines").
+
+Each commit is a new folder `tantivy/<generation>`: the last one's files hard-linked (tantivy never changes
+a file once written), then changed in `tantivy/.next.tmp`, sealed, and renamed into place; the sealed
+`ENGINE` file then names it. A writer killed at any point leaves the folder `ENGINE` names as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from civicreader.index.catalogue import _Catalogue
+from civicreader.index.integrity import SealKeeper, file_digest
+from civicreader.index.results import EngineUnavailable, QueryError, UpdateCancelled
+from civicreader.index.schema import (
+    PLAIN_FIELDS,
+    TEXT_FIELDS,
+    WORD_PATTERN,
+    _decode_post,
+    _document,
+    _stop_words,
+    body_text,
+    comment_parts,
+    stems,
+)
+from civicreader.model import Post
+
+INSTALL_HINT = "the tantivy engine needs its extra: pip install 'civicreader[tantivy]'"
+WORKING = ".next.tmp"
+SEGMENT_BITS = 32
+"""A document's number here: its segment's ordinal above these bits, its number in the segment below."""
+HEAP_BYTES = 256_000_000
+
+
+def _tantivy():
+    try:
+        import tantivy
+    except ImportError:
+        raise EngineUnavailable(INSTALL_HINT) from None
+    return tantivy
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    tantivy = _tantivy()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    for field in TEXT_FIELDS:
+        builder.add_text_field(field, tokenizer_name="words")
+    for field in PLAIN_FIELDS:
+        builder.add_text_field(field, tokenizer_name="plain")
+    builder.add_bytes_field("meta", stored=True)
+    builder.add_bytes_field("comment_calendar", stored=True)
+    builder.add_bytes_field("post", stored=True)
+    return builder.build()
+
+
+def _open_index(folder: Path):
+    tantivy = _tantivy()
+    index = tantivy.Index(_schema(), path=str(folder), reuse=True)
+    pattern = WORD_PATTERN.pattern
+    words = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(pattern)).filter(tantivy.Filter.lowercase())
+    words = words.filter(tantivy.Filter.custom_stopword(sorted(_stop_words())))
+    plain = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(pattern)).filter(tantivy.Filter.lowercase())
+    index.register_tokenizer("words", words.build())
+    index.register_tokenizer("plain", plain.build())
+    return index
+
+
+def _docnum(address) -> int:
+    return (address.segment_ord << SEGMENT_BITS) | address.doc
+
+
+def _address(docnum: int):
+    return _tantivy().DocAddress(docnum >> SEGMENT_BITS, docnum & ((1 << SEGMENT_BITS) - 1))
+
+
+def generation_folder(engine_dir: Path, generation: int) -> Path:
+    return engine_dir / str(generation)
+
+
+class _Reading:
+    """What reading and writing share: a searcher over one committed folder."""
+
+    def __init__(self, folder: Path, generation: int):
+        self._folder = folder
+        self._generation = generation
+        self._index = _open_index(folder)
+        self._searcher = self._index.searcher()
+
+    def generation(self) -> int:
+        return self._generation
+
+    def document_number(self, post_id: str) -> int | None:
+        tantivy = _tantivy()
+        hits = self._searcher.search(tantivy.Query.term_query(_schema(), "id", post_id), limit=1).hits
+        return _docnum(hits[0][1]) if hits else None
+
+    def _stored(self, docnum: int, field: str) -> bytes:
+        return self._searcher.doc(_address(docnum)).get_first(field)
+
+    def post(self, docnum: int) -> Post:
+        return _decode_post(self._stored(docnum, "post"))
+
+    def stored_posts(self, post_ids: Iterable[str]) -> Iterator[Post]:
+        for post_id in post_ids:
+            docnum = self.document_number(post_id)
+            if docnum is not None:
+                yield self.post(docnum)
+
+    def _every_docnum(self) -> list[int]:
+        tantivy = _tantivy()
+        count = self._searcher.num_docs
+        if not count:
+            return []
+        hits = self._searcher.search(tantivy.Query.all_query(), limit=count).hits
+        return sorted(_docnum(address) for _, address in hits)
+
+    def catalogue(self) -> _Catalogue:
+        from civicreader.index.schema import UNIT
+
+        rows = {}
+        for docnum in self._every_docnum():
+            rows[docnum] = self._stored(docnum, "meta").decode("utf-8", "surrogatepass").split(UNIT)
+        return _Catalogue.from_rows(rows)
+
+    def column_values(self, name: str, docnums: Iterable[int]) -> dict[int, bytes]:
+        return {docnum: self._stored(docnum, name) for docnum in docnums}
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        if field in TEXT_FIELDS:
+            return len(self.term_scores().scores(field, term))
+        return self._searcher.doc_freq(field, term)
+
+    def frequency(self, field: str, term: str) -> float:
+        # Tantivy's bindings give no term frequencies: the number of posts holding the word stands in.
+        return float(self.doc_frequency(field, term))
+
+    def field_length(self, field: str) -> float:
+        return float(sum(count for _, count in self._searcher.terms_with_prefix(field, "")))
+
+    def term_scores(self) -> _TantivyTermScores:
+        scores = getattr(self, "_term_scores", None)
+        if scores is None:
+            scores = self._term_scores = _TantivyTermScores(self)
+        return scores
+
+
+class TantivyEngine(_Reading):
+    """One committed generation open for reading."""
+
+    def __init__(self, folder: Path, generation: int, committed: Callable[[], int | None]):
+        super().__init__(folder, generation)
+        self._committed = committed
+
+    def is_current(self) -> bool:
+        return self._committed() == self._generation
+
+    def close(self) -> None:
+        self._searcher = None
+
+
+class _TantivyTermScores:
+    """A stem's BM25 scores in every document holding one of the words that stem to it; plain fields as written."""
+
+    def __init__(self, reading: _Reading):
+        self._reading = reading
+        self._searcher = reading._searcher
+        self._cache: dict[tuple[str, str], dict[int, float]] = {}
+        self._words: dict[tuple[str, str], list[str]] = {}
+
+    def words(self, field: str, stem: str) -> list[str]:
+        """The indexed words of `field` whose stem is `stem` (Porter steps change at most the last letters)."""
+        key = (field, stem)
+        found = self._words.get(key)
+        if found is None:
+            if field not in TEXT_FIELDS:
+                found = [stem]
+            else:
+                prefix = stem[: max(1, len(stem) - 2)]
+                found = [word for word, _ in self._searcher.terms_with_prefix(field, prefix) if _stem(word) == stem]
+            self._words[key] = found
+        return found
+
+    def _query(self, field: str, stem: str):
+        tantivy = _tantivy()
+        schema = _schema()
+        words = self.words(field, stem)
+        if len(words) == 1:
+            return tantivy.Query.term_query(schema, field, words[0])
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(schema, field, word)) for word in words]
+        )
+
+    def scores(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
+        key = (field, text)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._search(self._query(field, text) if self.words(field, text) else None)
+            self._cache[key] = found
+        if boost == 1.0:
+            return dict(found)
+        return {docnum: score * boost for docnum, score in found.items()}
+
+    def _search(self, query) -> dict[int, float]:
+        count = self._searcher.num_docs
+        if query is None or not count:
+            return {}
+        return {_docnum(address): score for score, address in self._searcher.search(query, limit=count).hits}
+
+    def holds(self, field: str, text: str, docnum: int) -> bool:
+        return docnum in self.scores(field, text)
+
+    def phrase_matches(self, field: str, words: Sequence[str], slop: int, candidates: Iterable[int],
+                       cancel: threading.Event | None = None) -> set[int]:
+        """Of `candidates`, those where the words stand in order, tantivy's slop (gaps in all) being Whoosh's
+        (each word within `slop` places of the one before) for each of the gaps."""
+        tantivy = _tantivy()
+        alternatives = [self.words(field, word) for word in words]
+        if not all(alternatives):
+            return set()
+        patterns = ["|".join(re.escape(word) for word in found) for found in alternatives]
+        gaps = max(0, slop - 1) * (len(words) - 1)
+        query = tantivy.Query.regex_phrase_query(_schema(), field, patterns, slop=gaps)
+        return set(self._search(query)).intersection(candidates)
+
+    def positions(self, field: str, terms: Sequence[str], docnums: Iterable[int]) -> Iterator[tuple[int, list]]:
+        """(docnum, each term's positions in it, numbered as Whoosh numbers them), from the stored posts."""
+        wanted = set(terms)
+        for docnum in sorted(docnums):
+            post = self._reading.post(docnum)
+            text = {"title": post.title, "body": body_text(post), "comment": comment_parts(post)[0]}[field]
+            places: dict[str, list[int]] = {term: [] for term in wanted}
+            for token in _analysed(text):
+                if token.text in wanted:
+                    places[token.text].append(token.pos)
+            yield docnum, [places[term] for term in terms]
+
+    def by_engine(self, node) -> dict[int, float]:
+        """A prefix, wildcard or fuzzy word in a field searched as written (author:jo*)."""
+        from whoosh import query as wq
+
+        tantivy = _tantivy()
+        schema = _schema()
+        field = node.fieldname
+        if isinstance(node, wq.Prefix):
+            words = [word for word, _ in self._searcher.terms_with_prefix(field, node.text)]
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, tantivy.Query.term_query(schema, field, word)) for word in words]
+            ) if words else None
+        elif isinstance(node, wq.Wildcard):
+            pattern = ".*".join(re.escape(part) for part in node.text.split("*")).replace(r"\?", ".")
+            query = tantivy.Query.regex_query(schema, field, pattern)
+        elif isinstance(node, wq.FuzzyTerm):
+            query = tantivy.Query.fuzzy_term_query(schema, field, node.text, distance=min(2, node.maxdist))
+        elif isinstance(node, wq.Phrase):
+            query = tantivy.Query.phrase_query(schema, field, list(node.words), slop=max(0, node.slop - 1))
+        else:
+            raise QueryError(f"the tantivy engine cannot search {type(node).__name__} queries")
+        return self._search(query)
+
+
+def _analysed(text: str):
+    from civicreader.index.schema import _stemming_analyzer
+
+    return _stemming_analyzer()(text, positions=True)
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str | None:
+    found = stems(word)
+    return found[0] if len(found) == 1 else None
+
+
+class TantivyWriter:
+    """One update's writing side: a new generation folder made from the last one, sealed, then named."""
+
+    def __init__(self, engine_dir: Path, generation: int, keeper: SealKeeper, index_dir: Path):
+        self._engine_dir = engine_dir
+        self._generation = generation
+        self._keeper = keeper
+        self._index_dir = index_dir
+        self._reading: _Reading | None = None
+
+    @classmethod
+    def create(cls, engine_dir: Path, keeper: SealKeeper, index_dir: Path) -> TantivyWriter:
+        _tantivy()
+        engine_dir.mkdir(mode=0o700)
+        first = generation_folder(engine_dir, 0)
+        first.mkdir(mode=0o700)
+        _open_index(first)
+        writer = cls(engine_dir, 0, keeper, index_dir)
+        writer._seal_folder(first)
+        return writer
+
+    @classmethod
+    def open(cls, engine_dir: Path, generation: int, keeper: SealKeeper, index_dir: Path) -> TantivyWriter:
+        _tantivy()
+        for entry in os.scandir(engine_dir):
+            if entry.name != str(generation):  # a killed writer's working or unnamed folder
+                shutil.rmtree(entry.path, ignore_errors=True)
+        return cls(engine_dir, generation, keeper, index_dir)
+
+    def _current(self) -> _Reading:
+        if self._reading is None or self._reading.generation() != self._generation:
+            self._reading = _Reading(generation_folder(self._engine_dir, self._generation), self._generation)
+        return self._reading
+
+    def generation(self) -> int:
+        return self._generation
+
+    def catalogue(self) -> tuple[_Catalogue, int]:
+        return self._current().catalogue(), self._generation
+
+    def stored_posts(self, post_ids: Iterable[str]) -> Iterator[Post]:
+        yield from self._current().stored_posts(post_ids)
+
+    def write(self, to_write: list[Post], to_delete: list[str], digests: dict[str, str], *, fresh: bool,
+              progress: Callable[[int, int, str], None], cancel: threading.Event) -> None:
+        tantivy = _tantivy()
+        working = self._engine_dir / WORKING
+        shutil.rmtree(working, ignore_errors=True)
+        working.mkdir(mode=0o700)
+        try:
+            current = generation_folder(self._engine_dir, self._generation)
+            for entry in os.scandir(current):
+                if entry.is_file() and not entry.name.startswith(".tantivy"):
+                    os.link(entry.path, working / entry.name)
+            index = _open_index(working)
+            writer = index.writer(heap_size=HEAP_BYTES, num_threads=min(2, os.cpu_count() or 1))
+            total = len(to_write)
+            progress(0, total, "indexing posts")
+            for post_id in [*to_delete, *([] if fresh else (post.id for post in to_write))]:
+                writer.delete_documents_by_term("id", post_id)
+            for number, post in enumerate(to_write, 1):
+                if number % 200 == 0:
+                    if cancel.is_set():
+                        writer.rollback()
+                        raise UpdateCancelled("indexing was cancelled; the index is as it was")
+                    progress(number, total, "indexing posts")
+                writer.add_document(_tantivy_document(tantivy, _document(post, digests[post.id])))
+            progress(total, total, "indexing posts")
+            writer.commit()
+            writer.wait_merging_threads()
+            del writer, index
+            for lock in working.glob(".tantivy*lock"):
+                lock.unlink()
+            following = self._generation + 1
+            named = generation_folder(self._engine_dir, following)
+            self._seal_folder(working, named.name)
+            os.rename(working, named)
+        except BaseException:
+            shutil.rmtree(working, ignore_errors=True)
+            raise
+        self._generation = following
+
+    def _seal_folder(self, folder: Path, name: str | None = None) -> None:
+        prefix = f"{self._engine_dir.name}/{name or folder.name}"
+        self._keeper.allow({f"{prefix}/{entry.name}": file_digest(Path(entry.path))
+                            for entry in os.scandir(folder) if entry.is_file() and not entry.name.endswith("lock")})
+
+    def publish(self) -> None:
+        """Name the new generation in the sealed ENGINE file (the moment readers see it), then remove the older
+        ones (readers of them keep their open files)."""
+        from civicreader.index.store import ENGINE_NAME
+
+        self._keeper.write(ENGINE_NAME, f"tantivy {self._generation}\n".encode("ascii"))
+        for entry in os.scandir(self._engine_dir):
+            if entry.name != str(self._generation):
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(entry.path)
+
+    def close(self) -> None:
+        self._reading = None
+
+
+def _tantivy_document(tantivy, document: dict):
+    made = tantivy.Document()
+    made.add_text("id", document["id"])
+    for field in (*TEXT_FIELDS, *PLAIN_FIELDS):
+        made.add_text(field, document[field])
+    for field in ("meta", "comment_calendar", "post"):
+        made.add_bytes(field, document[field])
+    return made
