@@ -903,7 +903,8 @@ async def test_a_stale_index_is_shown_at_once_then_updated(tmp_path):
         posted = [type(message) for message in unique(seen)]
         order = [kind for kind in posted if kind in (LibraryOpened, IndexingStarted, IndexingFinished)]
         assert order == [LibraryOpened, IndexingStarted, IndexingFinished]
-        assert tree_labels(app.screen.query_one(ArchiveTree))[0] == "Parish Pump 4 posts"
+        # The unread count may or may not have been painted beside it yet: the post count is what updated.
+        assert tree_labels(app.screen.query_one(ArchiveTree))[0].split(" · ")[0] == "Parish Pump 4 posts"
 
 
 @pilot_test
