@@ -136,11 +136,16 @@ def _first_match(patterns: list[re.Pattern[str]], text: str) -> LooseDate | None
 def parse_any(text: str) -> LooseDate | None:
     """A whole line that is a date: the English forms first (fast), then any language's (`anydates`)."""
     found = parse_full(text) or parse_short(text)
-    if found or len(text) > 60 or not any(ch.isdigit() for ch in text):
+    if found or len(text) > 60 or not has_digit(text):
         return found
     from civicreader.ingest.anydates import parse_line
 
     return parse_line(text)
+
+
+def has_digit(text: str) -> bool:
+    """Any digit in any script (as `str.isdigit` says): the cheap test before a date is looked for."""
+    return any(map(str.isdigit, text))
 
 
 def is_relative(text: str) -> bool:

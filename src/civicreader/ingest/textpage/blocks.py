@@ -19,13 +19,13 @@ from civicreader.ingest.textpage.lines import (
     COMMENT_SAID,
     CONTINUE,
     ENTRY_POSTED_IN,
-    GLUED_CAPTION,
     MAX_TITLE_CHARS,
     NAVIGATION,
     POSTED_ON,
     SIDEBAR,
     comment_start_with_date,
     ends_content,
+    glued_caption,
     indent_of,
     is_list_item,
     is_sentence,
@@ -138,7 +138,7 @@ def is_paragraph(block: Block) -> bool:
 
 
 def split_caption(paragraph: str) -> list[str]:
-    match = GLUED_CAPTION.match(paragraph)
+    match = glued_caption(paragraph)
     if match and len(match.group("caption").split()) >= 2:
         return [match.group("caption").strip(), match.group("rest").strip()]
     return [paragraph]

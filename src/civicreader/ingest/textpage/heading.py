@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from civicreader.ingest import anydates
 from civicreader.ingest import dates as dates_
@@ -47,6 +48,7 @@ NAVIGATION_MARK = re.compile(r"^[←«‹<]|[→»›>]$|^\[|\]$|[»›]\s|\s>\s
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=32768)  # a page's words and chrome lines come again and again: fold each once
 def fold(text: str) -> str:
     """Letters and digits only, case folded: how a title is compared with its other appearances."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())

@@ -61,6 +61,15 @@ INLINE_CONTINUE = re.compile(  # case matters: "you can read more" in a sentence
     r"|Read the rest of this (?:entry|post)\s*»?|\(more…\)|\(more\.\.\.\))$"
 )
 
+_CONTINUE_ENDINGS = ("reading", "→", "»", "…", "...", "entry", "post", ")")
+"""Every way INLINE_CONTINUE can end, white space after it aside."""
+
+
+def inline_continue(paragraph: str) -> re.Match | None:
+    """INLINE_CONTINUE's match. Only a paragraph with one of its endings is tried: the pattern walks back
+    through the whole paragraph, and almost no paragraph ends in a link."""
+    return INLINE_CONTINUE.match(paragraph) if paragraph.rstrip().endswith(_CONTINUE_ENDINGS) else None
+
 
 CONTINUE = _ci(
     r"^(?:\[?(?:…|\.\.\.)\]?\s*)?(?:continue\s+reading|read\s+more|read\s+the\s+rest(?:\s+of\s+this\s+(?:entry|post))?"
@@ -157,6 +166,18 @@ SENTENCE_OPENERS = (
 GLUED_CAPTION = re.compile(
     r"^(?P<caption>[^.!?]{3,100}?[a-z0-9)\]])(?P<rest>(?:" + "|".join(SENTENCE_OPENERS) + r")\s.+)$", re.S
 )
+
+_CAPTION_GLUE = re.compile(r"[a-z0-9)\]][A-Z]")
+"""Where GLUED_CAPTION's caption meets its sentence: a caption's last character, an opener's capital."""
+
+
+def glued_caption(paragraph: str) -> re.Match | None:
+    """GLUED_CAPTION's match. The caption's last character stands at 3 to 100, so a paragraph with no
+    lower case letter there before a capital is not tried: most prose has none, and the pattern
+    tries every opener at every place of its first hundred characters."""
+    if _CAPTION_GLUE.search(paragraph, 3, 102) is None:
+        return None
+    return GLUED_CAPTION.match(paragraph)
 
 
 def is_list_item(line: str) -> bool:

@@ -22,7 +22,6 @@ from civicreader.ingest.textpage.lines import (
     COMMENT_SAID,
     CONTINUE,
     ENTRY_POSTED_IN,
-    INLINE_CONTINUE,
     MAX_TITLE_CHARS,
     NAVIGATION,
     POSTED_IN,
@@ -31,6 +30,7 @@ from civicreader.ingest.textpage.lines import (
     TAGS_LINE,
     comment_start_with_date,
     ends_content,
+    inline_continue,
     is_sentence,
     says_start,
 )
@@ -110,7 +110,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
             continue
         if state == "body":
             paragraphs = body_paragraphs(block)
-            teaser = INLINE_CONTINUE.match(paragraphs[-1]) if paragraphs else None
+            teaser = inline_continue(paragraphs[-1]) if paragraphs else None
             if teaser:
                 # the "…" before the link is the teaser's cut mark, not the author's
                 paragraphs[-1] = re.sub(r"\s*(?:\[…\]|…|\.\.\.)$", "", teaser.group("text"))
