@@ -19,6 +19,8 @@ _ESCAPES = re.compile(
 # text read differently from what it is.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+_STRIPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""A character of any of the three above: every escape sequence opens with one (ESC or a C1 control)."""
 # What `visible` writes as an escape: every control (tab and newline too: a file name has no use for
 # them), the bidi overrides, lone surrogates (bytes that were not UTF-8) and the backslash itself,
 # so an escape shown can only have come from the name's own characters.
@@ -30,6 +32,8 @@ def strip_controls(text: str) -> str:
     if not text:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _STRIPPED.search(text):
+        return text  # most text has nothing to strip: one scan for a character, not three patterns
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     return _SURROGATES.sub("\ufffd", text)

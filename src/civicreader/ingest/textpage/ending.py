@@ -34,7 +34,9 @@ COUNTER = re.compile(r"^[^\W\d_]*\d[\d.,]*[kKmM]?$")
 def form_start(lines: list[str], start: int, stop: int) -> int | None:
     """The first line of a comment form between start and stop: two required-field lines close
     together, and the heading and notice lines just above them."""
-    fields = [i for i in range(start, stop) if REQUIRED_FIELD.match(" ".join(lines[i].split()))]
+    # only a line ending in the mark is tried: the pattern's cost was a call for every line of the page
+    fields = [i for i in range(start, stop)
+              if lines[i].rstrip().endswith("*") and REQUIRED_FIELD.match(" ".join(lines[i].split()))]
     for first, second in itertools.pairwise(fields):
         if second - first <= FORM_WINDOW:
             return _form_heading(lines, start, first)
@@ -149,8 +151,10 @@ def _reader_question(body: list[str], index: int) -> bool:
 
 def box_heading(paragraph: str) -> bool:
     """A box's heading: a few words all in capitals ("ABOUT THE AUTHOR", "NICE TO MEET YOU!")."""
+    if len(paragraph.split()) > 6:
+        return False  # before the letters are gathered: most paragraphs are long
     letters = [ch for ch in paragraph if ch.isalpha()]
-    return len(paragraph.split()) <= 6 and len(letters) >= 3 and all(ch.isupper() for ch in letters)
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
 def trim_head(body: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from civicreader.ingest import anydates
 from civicreader.ingest import dates as dates_
@@ -161,18 +162,23 @@ def find_heading(lines: list[str], stop: int) -> Heading | None:
 
 def _tail_counts(lines: list[str]) -> Counter[str]:
     """How often each ending of a shortish line recurs: where a title shows up again (breadcrumbs, counts)."""
-    tails: Counter[str] = Counter()
-    for line in lines:
-        words = line.split()
-        if 1 < len(words) <= TAIL_WORDS:
-            folded_words = [fold(word) for word in words]
-            whole = "".join(folded_words)
-            tail = ""
-            for word in reversed(folded_words[1:]):
-                tail = word + tail
-                if tail != whole:  # an icon or a bullet before the words folds away
-                    tails[tail] += 1
-    return tails
+    return Counter(chain.from_iterable(map(_tails, lines)))
+
+
+@lru_cache(maxsize=16384)  # menus, breadcrumbs and counts repeat on a page and across a blog's pages
+def _tails(line: str) -> tuple[str, ...]:
+    words = line.split()
+    if not 1 < len(words) <= TAIL_WORDS:
+        return ()
+    folded_words = [fold(word) for word in words]
+    whole = "".join(folded_words)
+    tails = []
+    tail = ""
+    for word in reversed(folded_words[1:]):
+        tail = word + tail
+        if tail != whole:  # an icon or a bullet before the words folds away
+            tails.append(tail)
+    return tuple(tails)
 
 
 def _head_end(lines: list[str], index: int, stop: int, date_at) -> int:

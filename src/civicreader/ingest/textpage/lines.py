@@ -188,10 +188,18 @@ def indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+_SENTENCE_END = re.compile(r"(?<!\.)[.!?][\"”’')]*$")
+_CLOSERS = "\"”’')\n"
+
+
 def is_sentence(text: str) -> bool:
     """A sentence of prose, whatever its first words: a label, a tag row or a "Read more" link is short
     or ends in no full stop."""
-    return len(text.split()) > 8 and re.search(r"(?<!\.)[.!?][\"”’')]*$", text) is not None
+    if len(text.split()) <= 8:
+        return False
+    # The stop can only be the last character before the closing quotes: the search starts there, not
+    # at every character of the paragraph.
+    return _SENTENCE_END.search(text, max(0, len(text.rstrip(_CLOSERS)) - 1)) is not None
 
 
 @lru_cache(maxsize=4096)
