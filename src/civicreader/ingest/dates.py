@@ -133,6 +133,7 @@ def _first_match(patterns: list[re.Pattern[str]], text: str) -> LooseDate | None
     return None
 
 
+@lru_cache(maxsize=8192)  # a page asks about each line more than once (blocks, heading, comments)
 def parse_any(text: str) -> LooseDate | None:
     """A whole line that is a date: the English forms first (fast), then any language's (`anydates`)."""
     found = parse_full(text) or parse_short(text)

@@ -6,8 +6,8 @@ of indentation starts a block of its own, so later passes can read a page block 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from civicreader.ingest import dates as dates_
 from civicreader.ingest.textpage.ending import box_heading
@@ -44,11 +44,12 @@ class Block:
     blank_before: int
     structural: bool = False
     """Its first line has a structural meaning (a date, a comment start, chrome): worked out once."""
+    text: str = field(init=False, repr=False)
+    """The block's words, white space folded (a block's lines never change once it is made). Every
+    block's is read, so it is made with the block: a cached property cost a lock on each first read."""
 
-    @cached_property
-    def text(self) -> str:
-        """The block's words, white space folded (a block's lines never change once it is made)."""
-        return " ".join(" ".join(line.split()) for line in self.lines)
+    def __post_init__(self) -> None:
+        self.text = " ".join(" ".join(line.split()) for line in self.lines)
 
     @property
     def single(self) -> bool:

@@ -180,8 +180,11 @@ def glued_caption(paragraph: str) -> re.Match | None:
     return GLUED_CAPTION.match(paragraph)
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪▫◦‣●○■□–*-]|\d{1,3}[.)])\s+\S")
+
+
 def is_list_item(line: str) -> bool:
-    return bool(re.match(r"^\s*(?:[•·▪▫◦‣●○■□–*-]|\d{1,3}[.)])\s+\S", line))
+    return _LIST_ITEM.match(line) is not None
 
 
 def indent_of(line: str) -> int:

@@ -40,6 +40,9 @@ INLINE_LINK = re.compile(r"^(?!(?:newer|older|previous|next)\b)[^\W\d_][^:]{0,24
 """A link set in the text under a label ("See also: More pancakes >>"): the text goes on after it.
 The words a post's navigation link starts with (as NAVIGATION knows them) say it is not one."""
 
+_SHARE_HEADING = re.compile(r"^(?:share\s+this|like\s+this|share)", re.I)
+_PERMALINK = re.compile(r"^bookmark\s+the\s+permalink\.?$", re.I)
+
 
 @dataclass
 class Draft:
@@ -94,7 +97,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
             state = "comments"
             continue
         if CHROME.match(text) or SHARE_LINE.match(text):
-            if state == "body" and re.match(r"^(?:share\s+this|like\s+this|share)", text, re.I):
+            if state == "body" and _SHARE_HEADING.match(text):
                 state = "footer"
             continue
         if comment_start_with_date(text) or says_start(text) or COMMENT_SAID.match(text):
@@ -167,7 +170,7 @@ def _harvest_meta(draft: Draft, text: str) -> bool:
     if match and len(text) < 400 and text.lower().startswith(("tags", "tagged")):
         draft.tags += split_list(match.group("tags"))
         return True
-    return bool(re.match(r"^bookmark\s+the\s+permalink\.?$", text, re.I))
+    return _PERMALINK.match(text) is not None
 
 
 def split_list(value: str) -> list[str]:
