@@ -104,6 +104,8 @@ class MainScreen(Screen):
         self.memory: Memory | None = None
         """The reader's own data (civicreader.memory): read marks, bookmarks, notes. None until open."""
         self.warm_up_due = False
+        self.next_unread_asked = False
+        """`u` was pressed before the unread posts were counted: it goes on once they are."""
         self.read_ids: set[str] = set()
         self.archive_order: tuple[str, ...] = ()
         """Every post id in the archive tree's order: where `u` looks for the next unread post."""
@@ -600,6 +602,9 @@ class MainScreen(Screen):
         self.archive_order = message.order
         self.query_one(ArchiveTree).show_marks(self.read_ids, message.unread)
         self.call_after_refresh(self._warm_up)
+        if self.next_unread_asked:
+            self.next_unread_asked = False
+            self.action_next_unread()
 
     def open_post_now(self) -> Post | None:
         opened = self.query_one(ReadingPane).opened
@@ -644,8 +649,11 @@ class MainScreen(Screen):
     def action_next_unread(self) -> None:
         if self.memory is None:
             raise SkipAction()
-        post = self.open_post_now()
         order = self.archive_order
+        if not order:
+            self.next_unread_asked = True
+            return
+        post = self.open_post_now()
         start = order.index(post.id) + 1 if post is not None and post.id in order else 0
         following = (post_id for post_id in (*order[start:], *order[:start]) if post_id not in self.read_ids)
         next_id = next(following, None)
