@@ -218,3 +218,13 @@ async def test_u_pressed_before_the_unread_posts_are_counted_opens_the_first_onc
         await dwell(pilot, 0.2)
         first = app.screen.archive_order[0]
         assert app.screen.query_one(ReadingPane).opened.post.id == first
+
+
+@pilot_test
+async def test_a_narrow_archive_keeps_blog_names_whole_and_counts_unread_posts_in_short(built_index):
+    app = make_app(built_index)
+    async with app.run_test(size=(72, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Parish Pump 4 ●4" in text
+        assert "unread" not in text
