@@ -186,3 +186,45 @@ async def test_back_and_forward_return_to_each_post_where_the_reader_was(built_i
         await settle(pilot)
         assert reader.opened.post.id == first, "nothing before the first post"
         assert "No earlier post." in [notice.message for notice in app._notifications]
+
+
+@pilot_test
+async def test_u_pressed_before_the_unread_posts_are_counted_opens_the_first_once_they_are(built_index, monkeypatch):
+    import threading
+
+    from civicreader.ui import unread
+    from civicreader.ui.reading_pane import ReadingPane
+
+    counting_may_finish = threading.Event()
+    real_counts = unread.unread_counts
+
+    def slow_counts(places, read_ids):
+        counting_may_finish.wait(10)
+        return real_counts(places, read_ids)
+
+    monkeypatch.setattr(unread, "unread_counts", slow_counts)
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):  # not settle(): it would wait for the held count
+            await pilot.pause(0.02)
+            if app.screen.memory is not None and app.screen.access.ready:
+                break
+        assert not app.screen.archive_order
+        await pilot.press("u")
+        await pilot.pause(0.2)
+        assert app.screen.query_one(ReadingPane).opened is None
+        assert "Every post is read." not in [notice.message for notice in app._notifications]
+        counting_may_finish.set()
+        await dwell(pilot, 0.2)
+        first = app.screen.archive_order[0]
+        assert app.screen.query_one(ReadingPane).opened.post.id == first
+
+
+@pilot_test
+async def test_a_narrow_archive_keeps_blog_names_whole_and_counts_unread_posts_in_short(built_index):
+    app = make_app(built_index)
+    async with app.run_test(size=(72, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Parish Pump 4 ●4" in text
+        assert "unread" not in text

@@ -9,7 +9,9 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
+from typing import Any
 
+from civicreader.index.places import PLACES_NAME, PostPlaces
 from civicreader.index.records import RecordError, dump_json, load_json
 from civicreader.index.results import PostSummary, QueryError
 from civicreader.index.schema import RECORD, UNIT
@@ -78,6 +80,11 @@ class _Catalogue:
         """post id -> content hash."""
         return {row[0]: row[8] for row in self.rows.values()}
 
+    def places(self) -> PostPlaces:
+        return PostPlaces.in_archive_order(
+            (row[0], row[4], row[2], self.categories[docnum]) for docnum, row in self.rows.items()
+        )
+
     def summary(self, docnum: int) -> PostSummary:
         found = self.summaries.get(docnum)
         if found is None:
@@ -145,6 +152,7 @@ class _Catalogue:
 
 
 def _newest_first(summaries: Iterable[PostSummary]) -> list[PostSummary]:
+    summaries = list(summaries)  # read twice: a generator gave the dated posts and lost the undated
     dated = sorted((s for s in summaries if s.date), key=lambda s: (s.date, s.title), reverse=True)
     return dated + sorted((s for s in summaries if not s.date), key=lambda s: s.title)
 
@@ -164,21 +172,27 @@ def stored_catalogue(data: bytes, generation: int) -> _Catalogue | None:
 
 
 def save_catalogue(catalogue: _Catalogue, generation: int, write: Callable[[str, bytes], None]) -> None:
-    """Save the catalogue and the outline of the index as committed (`generation`), each through `write(name, data)`."""
+    """Save the catalogue, the outline and the post places of the index as committed (`generation`), each through
+    `write(name, data)`."""
     write(CATALOGUE_NAME, dump_json({"generation": generation, "docnums": list(catalogue.rows),
                                      "rows": list(catalogue.rows.values())}))
     outline = {
         "generation": generation,
         "blogs": {blog: len(docnums) for blog, docnums in sorted(catalogue.by_blog.items())},
         "categories": {name: len(docnums) for name, docnums in sorted(catalogue.by_category.items())},
+        "commented": sum(1 for count in catalogue.comment_counts.values() if count),
     }
     write(OUTLINE_NAME, json.dumps(outline, ensure_ascii=True).encode("ascii"))
+    write(PLACES_NAME, catalogue.places().to_json(generation))
 
 
-def stored_outline(data: bytes, generation: int) -> dict[str, dict[str, int]] | None:
-    """The blogs and categories with their counts as the update that wrote this generation saved them (`data`,
-    the sealed outline), or None when it describes another generation."""
+def stored_outline(data: bytes, generation: int) -> dict[str, Any] | None:
+    """The blogs and categories with their counts, and how many posts have comments ("commented", None in an
+    outline written before it was kept), as the update that wrote this generation saved them (`data`, the sealed
+    outline); None when it describes another generation."""
     outline = load_json(data, dict)
     if outline.get("generation") != generation:
         return None
-    return {"blogs": dict(outline.get("blogs") or {}), "categories": dict(outline.get("categories") or {})}
+    commented = outline.get("commented")
+    return {"blogs": dict(outline.get("blogs") or {}), "categories": dict(outline.get("categories") or {}),
+            "commented": commented if isinstance(commented, int) else None}

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
@@ -17,6 +18,7 @@ from civicreader.index.engine import Engine, TermScores, open_engine
 from civicreader.index.integrity import SealBroken
 from civicreader.index.occurrences import comments_with_patterns, query_patterns
 from civicreader.index.people import PeopleUnavailable
+from civicreader.index.places import PLACES_NAME, PostPlaces
 from civicreader.index.query import NAME_FIELDS, _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, stop_if_cancelled
 from civicreader.index.records import RecordError
@@ -190,7 +192,7 @@ class Library(IndexFolder):
         except RecordError as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
 
-    def _stored_outline(self) -> dict[str, dict[str, int]] | None:
+    def _stored_outline(self) -> dict[str, Any] | None:
         """The blogs and categories with their counts, as the last update saved them, while nothing bigger is read.
 
         The archive's first level needs only these: read from a file that grows with the number of
@@ -209,6 +211,20 @@ class Library(IndexFolder):
             return catalogue_files.stored_outline(data, generation)
         except RecordError as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged (the outline {error})") from None
+
+    def _stored_places(self) -> PostPlaces | None:
+        # Read even while the engine is open (unlike the outline): the app opens it for searching as soon as the
+        # archive shows, and the unread counts that follow would otherwise wait for the whole catalogue.
+        if not self._readable() or not self._places_path.exists():
+            return None
+        generation = self._committed_generation()
+        if generation is None:
+            return None
+        data = self._read_sealed(PLACES_NAME)
+        try:
+            return PostPlaces.from_json(data, generation)
+        except RecordError as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:
@@ -460,12 +476,13 @@ class Library(IndexFolder):
         return _newest_first(s for s in self._blog_posts(blog) if wanted(s))
 
     @_reading
-    def post_places(self) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        """(id, blog, "yyyy-mm-dd" or "", categories) of every post: where each sits in the archive, cheaply."""
+    def post_places(self) -> PostPlaces:
+        """Where every post sits in the archive, in archive order: from the small file the last update saved (a
+        fifth of the time of sorting the catalogue's rows at 20,000 posts), else from the catalogue."""
+        if (stored := self._stored_places()) is not None:
+            return stored
         catalogue = self._catalogue_or_none()
-        if catalogue is None:
-            return []
-        return [(row[0], row[4], row[2], catalogue.categories[docnum]) for docnum, row in catalogue.rows.items()]
+        return catalogue.places() if catalogue is not None else PostPlaces.in_archive_order(())
 
     @_reading
     def summaries(self, post_ids: Iterable[str]) -> list[PostSummary]:
@@ -507,6 +524,16 @@ class Library(IndexFolder):
     def people(self, sort: str = "wrote") -> list[Person]:
         """Everyone who wrote, from the people file the last update wrote; PeopleUnavailable when there is none."""
         return self._people.people(sort)
+
+    @_reading
+    def commented_posts(self) -> int:
+        """How many posts have comments: from the outline while the catalogue is not in memory, for the first
+        screen's Most discussed branch."""
+        outline = self._stored_outline()
+        if outline is not None and outline["commented"] is not None:
+            return outline["commented"]
+        catalogue = self._catalogue_or_none()
+        return sum(1 for count in catalogue.comment_counts.values() if count) if catalogue is not None else 0
 
     def people_count(self) -> int:
         try:

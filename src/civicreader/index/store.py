@@ -45,6 +45,7 @@ from pathlib import Path
 from civicreader import paths
 from civicreader.index.catalogue import OUTLINE_NAME
 from civicreader.index.integrity import LOCK_NAME, Seal, SealBroken, UnsafeFolder, index_key
+from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, dump_page, load_json, load_page, pack_blobs, unpack_blobs
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
@@ -243,6 +244,10 @@ class IndexFolder:
     @property
     def _outline_path(self) -> Path:
         return self.index_dir / OUTLINE_NAME
+
+    @property
+    def _places_path(self) -> Path:
+        return self.index_dir / PLACES_NAME
 
     @property
     def _people(self):

@@ -278,7 +278,8 @@ class Update:
             state.dependencies if state else {}
         )
         people = folder._people
-        if nothing_to_do and not self.touched and unmoved and folder._outline_path.exists() and people.exists():
+        saved_beside = folder._outline_path.exists() and folder._places_path.exists() and people.exists()
+        if nothing_to_do and not self.touched and unmoved and saved_beside:
             seconds = time.perf_counter() - self.started
             return UpdateReport(0, 0, 0, self.unchanged, len(self.new_digests), self.problems, seconds,
                                 read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because,
@@ -295,7 +296,8 @@ class Update:
         people_seconds = time.perf_counter() - people_started
         pages_file = folder._save_cache(_PageCache(self.pages, self.keys, self.post_pages), keeper.write)
         keeper.write(WORDS_NAME, dump_json(vocabulary))
-        if not nothing_to_do or not folder._outline_path.exists():  # an index written before outlines gets one
+        # An index written before outlines or post places gets them.
+        if not nothing_to_do or not folder._outline_path.exists() or not folder._places_path.exists():
             save_catalogue(*engine.catalogue(), keeper.write)
         manifest = {
             "format": FORMAT_VERSION,

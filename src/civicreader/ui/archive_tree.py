@@ -170,6 +170,23 @@ def fitted(label: Text, width: int, keep_end: int) -> Text:
     return Text.assemble(head, end)
 
 
+def with_unread_count(label: Text, keep_end: int, unread: int, width: int) -> tuple[Text, int]:
+    """A branch's label with how many of its posts are unread, and the length of its end that must stay.
+
+    " · 18 unread" where the name still fits whole; else the count loses its unit and the unread count is the
+    unread mark and a number ("commissioning-desk 18 ●18"), since at 80 columns the long form left five letters
+    of a blog's name and none of "Categories".
+    """
+    suffix = f" · {unread:,} unread"
+    if label.cell_len + len(suffix) <= width:
+        return Text.assemble(label, (suffix, "bold")), keep_end + len(suffix)
+    head, count = label[: len(label.plain) - keep_end], label[len(label.plain) - keep_end :]
+    words = count.plain.split()
+    number = count[: count.plain.index(words[0]) + len(words[0])] if words else Text()
+    compact = f" {UNREAD_MARK.strip()}{unread:,}"
+    return Text.assemble(head, number, (compact, "bold")), len(number.plain) + len(compact)
+
+
 class ArchiveTree(Tree[NodeData]):
     """Browse the archive; Enter on a post posts `PostChosen`."""
 
@@ -254,6 +271,14 @@ class ArchiveTree(Tree[NodeData]):
         """The label, cut with an ellipsis where the pane is too narrow (keeping its count), not cropped mid-word."""
         label = super().render_label(node, base_style, style)
         keep_end = label_end_length(node.data, label)
+        depth = 0
+        ancestor = node.parent
+        while ancestor is not None and ancestor is not self.root:
+            depth += 1
+            ancestor = ancestor.parent
+        # Room for a vertical scrollbar is kept whether or not it shows: a label that fitted must not
+        # be cropped when the list grows long enough to need one.
+        room = max(self.size.width - depth * self.guide_depth - self.styles.scrollbar_size_vertical, 1)
         if self.read_ids is not None and node.data is not None:
             if isinstance(node.data, PostLeaf):
                 # A column of its own, so dates stay aligned whether a post is read or not.
@@ -266,21 +291,11 @@ class ArchiveTree(Tree[NodeData]):
                 label.append(suffix, "dim")
                 keep_end += len(suffix)
             elif unread := self.unread.get(node_key(node.data)):
-                suffix = f" · {unread:,} unread"
-                label.append(suffix, "bold")
-                keep_end += len(suffix)
+                label, keep_end = with_unread_count(label, keep_end, unread, room)
         if node is self.cursor_node:
             # Dim on the cursor's bar (dates, counts) fell to about 2.5:1 in the dark theme.
             label.stylize("not dim")
-        depth = 0
-        ancestor = node.parent
-        while ancestor is not None and ancestor is not self.root:
-            depth += 1
-            ancestor = ancestor.parent
-        # Room for a vertical scrollbar is kept whether or not it shows: a label that fitted must not
-        # be cropped when the list grows long enough to need one.
-        room = self.size.width - depth * self.guide_depth - self.styles.scrollbar_size_vertical
-        return fitted(label, max(room, 1), keep_end)
+        return fitted(label, room, keep_end)
 
     def process_label(self, label) -> Text:
         # A plain str label would go through Rich's markup parser; only Text is accepted here.

@@ -74,6 +74,8 @@ HISTORY_LENGTH = 200
 """Posts kept to go back to (each held as shown: the post and its marked matches)."""
 READ_AFTER_SECONDS = 1.5
 """A post open this long counts as read: long enough that passing through on the way elsewhere does not."""
+MEMORY_WAIT_SECONDS = 0.5
+"""How long readying the search waits for the unread counts, at most."""
 
 
 class MainScreen(Screen):
@@ -101,6 +103,9 @@ class MainScreen(Screen):
         """The results are shown as concordance lines."""
         self.memory: Memory | None = None
         """The reader's own data (civicreader.memory): read marks, bookmarks, notes. None until open."""
+        self.warm_up_due = False
+        self.next_unread_asked = False
+        """`u` was pressed before the unread posts were counted: it goes on once they are."""
         self.read_ids: set[str] = set()
         self.archive_order: tuple[str, ...] = ()
         """Every post id in the archive tree's order: where `u` looks for the next unread post."""
@@ -233,9 +238,20 @@ class MainScreen(Screen):
     def _library_opened(self, message: LibraryOpened) -> None:
         self.query_one(ArchiveTree).show_top_level(message.top_level)
         self._show_post_count(message.posts)
-        self.call_after_refresh(self.query_one(FacetBar).prepare)
-        self.call_after_refresh(self.open_for_searching)
         self.count_unread()
+        self.warm_up_due = True
+        # Once the unread counts are shown; this in case the memory is slow to open or cannot be read.
+        self.set_timer(MEMORY_WAIT_SECONDS, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Ready the facets and the searcher once the first screen's unread counts are shown.
+
+        Both hold the index for longer (0.15 s at 20,000 posts): started first, they delayed the counts by as much.
+        """
+        if self.warm_up_due:
+            self.warm_up_due = False
+            self.query_one(FacetBar).prepare()
+            self.open_for_searching()
 
     @work(thread=True, group="warm-up", exit_on_error=False, description="open the index for searching")
     def open_for_searching(self) -> None:
@@ -557,6 +573,7 @@ class MainScreen(Screen):
 
     @on(MemoryFailed)
     def _memory_failed(self, message: MemoryFailed) -> None:
+        self._warm_up()
         self.notify(f"Read marks, bookmarks and notes are off: {message.reason}", severity="error", markup=False)
 
     def count_unread(self) -> None:
@@ -568,7 +585,7 @@ class MainScreen(Screen):
 
     @work(thread=True, group="unread", exit_on_error=False, description="count unread posts")
     def _count_unread(self, read: frozenset[str], generation: int) -> None:
-        from civicreader.ui.unread import archive_order, unread_counts
+        from civicreader.ui.unread import unread_counts
 
         try:
             with self.access as library:
@@ -576,7 +593,7 @@ class MainScreen(Screen):
         except IndexNotReady:
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(UnreadCounted(unread_counts(places, read), archive_order(places), generation))
+            self.post_message(UnreadCounted(unread_counts(places, read), places.ids, generation))
 
     @on(UnreadCounted)
     def _unread_counted(self, message: UnreadCounted) -> None:
@@ -584,6 +601,10 @@ class MainScreen(Screen):
             return
         self.archive_order = message.order
         self.query_one(ArchiveTree).show_marks(self.read_ids, message.unread)
+        self.call_after_refresh(self._warm_up)
+        if self.next_unread_asked:
+            self.next_unread_asked = False
+            self.action_next_unread()
 
     def open_post_now(self) -> Post | None:
         opened = self.query_one(ReadingPane).opened
@@ -628,8 +649,11 @@ class MainScreen(Screen):
     def action_next_unread(self) -> None:
         if self.memory is None:
             raise SkipAction()
-        post = self.open_post_now()
         order = self.archive_order
+        if not order:
+            self.next_unread_asked = True
+            return
+        post = self.open_post_now()
         start = order.index(post.id) + 1 if post is not None and post.id in order else 0
         following = (post_id for post_id in (*order[start:], *order[:start]) if post_id not in self.read_ids)
         next_id = next(following, None)

@@ -3,43 +3,30 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
+from itertools import chain
 
+from civicreader.index.places import PostPlaces
 from civicreader.ui.archive_tree import BlogBranch, CategoriesBranch, CategoryBranch, MonthBranch, YearBranch
 
 
-def unread_counts(
-    places: Iterable[tuple[str, str, str, tuple[str, ...]]], read_ids: Collection[str]
-) -> dict[object, int]:
-    """Unread posts per branch (keyed by the branch's data), from `Library.post_places()` rows."""
-    # Counted on plain strings, and made into branch keys once per branch, not once per post: 20,000 posts
-    # counted straight into dataclass keys took 200 ms.
-    blogs: Counter[str] = Counter()
-    years: Counter[tuple[str, str]] = Counter()
-    months: Counter[tuple[str, str]] = Counter()
-    categories: Counter[str] = Counter()
-    in_any_category = 0
-    for post_id, blog, when, post_categories in places:
-        if post_id in read_ids:
-            continue
-        blogs[blog] += 1
-        years[blog, when[:4]] += 1
-        if when:
-            months[blog, when[:7]] += 1
-        if post_categories:
-            in_any_category += 1
-            categories.update(post_categories)
-    counts: dict[object, int] = {BlogBranch(blog): count for blog, count in blogs.items()}
-    counts.update({YearBranch(blog, int(year) if year else None): n for (blog, year), n in years.items()})
-    counts.update({MonthBranch(blog, int(when[:4]), int(when[5:7])): n for (blog, when), n in months.items()})
-    counts.update({CategoryBranch(category): n for category, n in categories.items()})
-    if in_any_category:
-        counts[CategoriesBranch()] = in_any_category
+def unread_counts(places: PostPlaces, read_ids: Collection[str]) -> dict[object, int]:
+    """Unread posts per branch (keyed by the branch's data)."""
+    # Counted once per post by blog and month only; years and blogs are sums of their months, and branch keys
+    # are made once per branch: 20,000 posts counted straight into dataclass keys took 200 ms.
+    unread = [row for row, post_id in enumerate(places.ids) if post_id not in read_ids]
+    blogs, days, categories = places.blogs, places.days, places.categories
+    by_month = Counter((blogs[row], days[row][:7]) for row in unread)
+    counts: dict[object, int] = {}
+    for (blog, month), count in by_month.items():
+        blog_key = BlogBranch(blog)
+        counts[blog_key] = counts.get(blog_key, 0) + count
+        year_key = YearBranch(blog, int(month[:4]) if month else None)
+        counts[year_key] = counts.get(year_key, 0) + count
+        if month:
+            counts[MonthBranch(blog, int(month[:4]), int(month[5:7]))] = count
+    in_categories = [categories[row] for row in unread if categories[row]]
+    counts.update({CategoryBranch(name): n for name, n in Counter(chain.from_iterable(in_categories)).items()})
+    if in_categories:
+        counts[CategoriesBranch()] = len(in_categories)
     return counts
-
-
-def archive_order(places: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> tuple[str, ...]:
-    """Post ids as the archive tree lists them: blogs A to Z, newest first within each, undated last."""
-    newest_first = sorted(places, key=lambda place: place[2], reverse=True)
-    in_blogs = sorted(newest_first, key=lambda place: (place[1].casefold(), not place[2]))
-    return tuple(place[0] for place in in_blogs)
