@@ -42,6 +42,9 @@ WORKING = ".next.tmp"
 SEGMENT_BITS = 32
 """A document's number here: its segment's ordinal above these bits, its number in the segment below."""
 HEAP_BYTES = 256_000_000
+CACHED_SCORES = 1_000_000
+"""Term score entries kept between queries (search as you type repeats its terms); about 100 bytes each as
+dicts, so a 200,000-post archive's common words do not keep the serving process growing past 500 MB."""
 
 
 def _tantivy():
@@ -179,6 +182,7 @@ class _TantivyTermScores:
         self._reading = reading
         self._searcher = reading._searcher
         self._cache: dict[tuple[str, str], dict[int, float]] = {}
+        self._cached_scores = 0
         self._words: dict[tuple[str, str], list[str]] = {}
 
     def words(self, field: str, stem: str) -> list[str]:
@@ -205,23 +209,32 @@ class _TantivyTermScores:
         )
 
     def scores(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
-        key = (field, text)
-        found = self._cache.get(key)
-        if found is None:
-            found = self._search(self._query(field, text) if self.words(field, text) else None)
-            self._cache[key] = found
+        found = self._cached(field, text)
         if boost == 1.0:
             return dict(found)
         return {docnum: score * boost for docnum, score in found.items()}
+
+    def _cached(self, field: str, text: str) -> dict[int, float]:
+        """The term's scores, shared: callers copy before changing them."""
+        key = (field, text)
+        found = self._cache.pop(key, None)
+        if found is None:
+            found = self._search(self._query(field, text) if self.words(field, text) else None)
+            self._cached_scores += len(found)
+            while self._cache and self._cached_scores > CACHED_SCORES:
+                self._cached_scores -= len(self._cache.pop(next(iter(self._cache))))
+        self._cache[key] = found  # dicts keep insertion order: the least recently used is first
+        return found
 
     def _search(self, query) -> dict[int, float]:
         count = self._searcher.num_docs
         if query is None or not count:
             return {}
-        return {_docnum(address): score for score, address in self._searcher.search(query, limit=count).hits}
+        hits = self._searcher.search(query, limit=count).hits
+        return {(address.segment_ord << SEGMENT_BITS) | address.doc: score for score, address in hits}
 
     def holds(self, field: str, text: str, docnum: int) -> bool:
-        return docnum in self.scores(field, text)
+        return docnum in self._cached(field, text)
 
     def phrase_matches(self, field: str, words: Sequence[str], slop: int, candidates: Iterable[int],
                        cancel: threading.Event | None = None) -> set[int]:
