@@ -9,6 +9,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
+from typing import Any
 
 from civicreader.index.records import RecordError, dump_json, load_json
 from civicreader.index.results import PostSummary, QueryError
@@ -186,14 +187,18 @@ def save_catalogue(catalogue: _Catalogue, generation: int, write: Callable[[str,
         "generation": generation,
         "blogs": {blog: len(docnums) for blog, docnums in sorted(catalogue.by_blog.items())},
         "categories": {name: len(docnums) for name, docnums in sorted(catalogue.by_category.items())},
+        "commented": sum(1 for count in catalogue.comment_counts.values() if count),
     }
     write(OUTLINE_NAME, json.dumps(outline, ensure_ascii=True).encode("ascii"))
 
 
-def stored_outline(data: bytes, generation: int) -> dict[str, dict[str, int]] | None:
-    """The blogs and categories with their counts as the update that wrote this generation saved them (`data`,
-    the sealed outline), or None when it describes another generation."""
+def stored_outline(data: bytes, generation: int) -> dict[str, Any] | None:
+    """The blogs and categories with their counts, and how many posts have comments (None in an outline written
+    before it was kept), as the update that wrote this generation saved them (`data`, the sealed outline), or
+    None when it describes another generation."""
     outline = load_json(data, dict)
     if outline.get("generation") != generation:
         return None
-    return {"blogs": dict(outline.get("blogs") or {}), "categories": dict(outline.get("categories") or {})}
+    commented = outline.get("commented")
+    return {"blogs": dict(outline.get("blogs") or {}), "categories": dict(outline.get("categories") or {}),
+            "commented": commented if isinstance(commented, int) else None}

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first
@@ -190,7 +191,7 @@ class Library(IndexFolder):
         except RecordError as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
 
-    def _stored_outline(self) -> dict[str, dict[str, int]] | None:
+    def _stored_outline(self) -> dict[str, Any] | None:
         """The blogs and categories with their counts, as the last update saved them, while nothing bigger is read.
 
         The archive's first level needs only these: read from a file that grows with the number of
@@ -491,6 +492,16 @@ class Library(IndexFolder):
         if catalogue is None:
             return []
         return _newest_first(catalogue.summary(d) for d in catalogue.by_category.get(category, ()))
+
+    @_reading
+    def commented_posts(self) -> int:
+        """How many posts have comments: from the outline while nothing bigger is read (the first screen asks)."""
+        if (outline := self._stored_outline()) is not None and outline["commented"] is not None:
+            return outline["commented"]
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return 0
+        return sum(1 for count in catalogue.comment_counts.values() if count)
 
     def most_discussed(self, limit: int) -> list[PostSummary]:
         """The posts with the most comments, most first (the newer first among equals); none without comments."""
