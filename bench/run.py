@@ -334,6 +334,36 @@ class Direct:
         pass
 
 
+def serve(corpus: Path, index_dir: Path, queries: list[str]) -> dict:
+    """The queries served from a new process over the index as it is: cold open, timings, totals, memory."""
+    # As an installed package has: bytecode compiled (pip does it; PYTHONDONTWRITEBYTECODE may not).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True)
+    served = subprocess.run(
+        [sys.executable, "-c", SERVE, str(corpus), str(index_dir), json.dumps(queries)],
+        capture_output=True, text=True, check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": ""},
+    )
+    return json.loads(served.stdout)
+
+
+def serve_again(work: Path, engines: tuple[str, ...], queries: list[str]) -> dict:
+    """--serve-only: the serving figures of the indexes a --keep run left in `work`, measured afresh."""
+    found = {}
+    for engine in engines:
+        serving = serve(work / "corpus", work / f"index-{engine}", queries)
+        timings = [seconds for seconds, _ in serving["timings"]]
+        found[engine] = {
+            "cold_open_first_query_s": round(serving["cold"], 3),
+            "query_p50_s": round(statistics.median(timings), 4),
+            "query_p95_s": round(percentile(timings, 0.95), 4),
+            "query_p95_first_pass_s": round(percentile(timings[: len(queries) - 1], 0.95), 4),
+            "peak_rss_mb": round(serving["rss_mb"], 1),
+            "query_p95_cpu_s": round(percentile(serving["cpu"], 0.95), 4),
+            "load_average_1min": round(os.getloadavg()[0], 1),
+            "totals": dict(zip(queries[1:] + queries, serving["totals"], strict=True)),
+        }
+    return found
+
+
 def measure(engine: str, corpus: Path, index_dir: Path, source: Pages | Direct, queries: list[str],
             bare_s: float | None, parse_s: float, words: float, slowest: bool) -> dict:
     """Build with `engine`, change one post, then serve the queries from a new process; the figures."""
@@ -351,13 +381,7 @@ def measure(engine: str, corpus: Path, index_dir: Path, source: Pages | Direct, 
     one_changed_cpu_s = time.process_time() - began_cpu
     library.close()
 
-    # As an installed package has: bytecode compiled (pip does it; PYTHONDONTWRITEBYTECODE may not).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True)
-    served = subprocess.run(
-        [sys.executable, "-c", SERVE, str(corpus), str(index_dir), json.dumps(queries)],
-        capture_output=True, text=True, check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": ""},
-    )
-    serving = json.loads(served.stdout)
+    serving = serve(corpus, index_dir, queries)
     timings = [seconds for seconds, _ in serving["timings"]]
     # The first pass meets each term for the first time; the second repeats them, as search as you type does.
     first_pass = timings[: len(queries) - 1]
@@ -406,6 +430,8 @@ def main() -> None:
     parser.add_argument("--direct", action="store_true",
                         help="write the posts straight into the index, no pages (parse_s: making the posts)")
     parser.add_argument("--totals", action="store_true", help="also print every query's total (per engine)")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only serve the queries again from the indexes in --keep (after a change to the code)")
     parser.add_argument("--no-bare", action="store_true", help="skip the plain Whoosh build beside --engine whoosh")
     args = parser.parse_args()
     engines = ("whoosh", "tantivy") if args.engine == "both" else (args.engine,)
@@ -417,6 +443,16 @@ def main() -> None:
     writer = Writer(rng)
     generated = [make_post(writer, number) for number in range(args.posts)]
     queries = make_queries(writer, generated, rng)
+    if args.serve_only:
+        if not args.keep or not args.keep.is_dir():
+            parser.error("--serve-only needs --keep FOLDER, made by an earlier --keep run with the same --posts")
+        output = serve_again(args.keep, engines, queries)
+        for figures in output.values():
+            totals = figures.pop("totals")
+            if args.totals:
+                figures["totals"] = totals
+        print(json.dumps(output))
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="civicreader-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
