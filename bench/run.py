@@ -21,7 +21,9 @@ Generates N made-up posts (a few hundred words, a few comments each, several blo
 and more, where writing and parsing pages would time the disk; build_s is then indexing alone, parse_s the
 making of the posts, one_changed_page_s one changed post. Its totals are the page path's (checked at 2,000).
 
-    .venv/bin/python bench/run.py --posts 200000 --engine tantivy --direct --json
+    .venv/bin/python bench/run.py --posts 200000 --engine tantivy --direct --json --keep /tmp/big
+    .venv/bin/python bench/run.py --posts 200000 --engine tantivy --direct --keep /tmp/big --serve-only   # again,
+        # after a change to the code: the same queries served over the kept index, nothing rebuilt
 
 `--engine tantivy` measures the tantivy engine (no bare Whoosh build then); `--engine both` builds both from
 the same pages and reports `totals_differ`, every query whose totals the engines disagree on.
