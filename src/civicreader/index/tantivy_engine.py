@@ -123,20 +123,22 @@ class _Reading:
             if docnum is not None:
                 yield self.post(docnum)
 
-    def _every_docnum(self) -> list[int]:
+    def _every_document(self) -> list[tuple[int, object]]:
+        """(docnum, address) of every live document, in docnum order."""
         tantivy = _tantivy()
         count = self._searcher.num_docs
         if not count:
             return []
         hits = self._searcher.search(tantivy.Query.all_query(), limit=count).hits
-        return sorted(_docnum(address) for _, address in hits)
+        return sorted((_docnum(address), address) for _, address in hits)
 
     def catalogue(self) -> _Catalogue:
         from civicreader.index.schema import UNIT
 
         rows = {}
-        for docnum in self._every_docnum():
-            rows[docnum] = self._stored(docnum, "meta").decode("utf-8", "surrogatepass").split(UNIT)
+        doc = self._searcher.doc
+        for docnum, address in self._every_document():  # the addresses as found: making them anew took 0.5 s
+            rows[docnum] = doc(address).get_first("meta").decode("utf-8", "surrogatepass").split(UNIT)
         return _Catalogue.from_rows(rows)
 
     def column_values(self, name: str, docnums: Iterable[int]) -> dict[int, bytes]:
@@ -372,17 +374,31 @@ class TantivyWriter:
                 lock.unlink()
             following = self._generation + 1
             named = generation_folder(self._engine_dir, following)
-            self._seal_folder(working, named.name)
+            self._seal_folder(working, named.name, linked_from=current)
             os.rename(working, named)
         except BaseException:
             shutil.rmtree(working, ignore_errors=True)
             raise
         self._generation = following
 
-    def _seal_folder(self, folder: Path, name: str | None = None) -> None:
+    def _seal_folder(self, folder: Path, name: str | None = None, linked_from: Path | None = None) -> None:
+        """Seal the folder's files under its name-to-be; a file still hard-linked to the same one in `linked_from`
+        (the last generation, sealed) keeps that one's digest: hashing them all took 0.7 s at 200,000 posts."""
         prefix = f"{self._engine_dir.name}/{name or folder.name}"
-        self._keeper.allow({f"{prefix}/{entry.name}": file_digest(Path(entry.path))
-                            for entry in os.scandir(folder) if entry.is_file() and not entry.name.endswith("lock")})
+        digests = {}
+        for entry in os.scandir(folder):
+            if not entry.is_file() or entry.name.endswith("lock"):
+                continue
+            known = self._linked_digest(entry, linked_from) if linked_from is not None else None
+            digests[f"{prefix}/{entry.name}"] = known or file_digest(Path(entry.path))
+        self._keeper.allow(digests)
+
+    def _linked_digest(self, entry: os.DirEntry, linked_from: Path) -> str | None:
+        try:
+            same_file = os.path.samestat(entry.stat(), os.stat(linked_from / entry.name))
+        except OSError:
+            return None
+        return self._keeper.digest(f"{self._engine_dir.name}/{linked_from.name}/{entry.name}") if same_file else None
 
     def publish(self) -> None:
         """Name the new generation in the sealed ENGINE file (the moment readers see it), then remove the older
