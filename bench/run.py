@@ -17,6 +17,14 @@ Generates N made-up posts (a few hundred words, a few comments each, several blo
 * index_mb: the index folder on disk; peak_rss_mb: the serving process's peak resident memory
   (the bench process itself, which also holds every generated and parsed post, is reported apart).
 
+`--direct` writes the same posts straight into the index (bench/direct_index.py), no pages: for 200,000 posts
+and more, where writing and parsing pages would time the disk; build_s is then indexing alone, parse_s the
+making of the posts, one_changed_page_s one changed post. Its totals are the page path's (checked at 2,000).
+
+    .venv/bin/python bench/run.py --posts 200000 --engine tantivy --direct --json --keep /tmp/big
+    .venv/bin/python bench/run.py --posts 200000 --engine tantivy --direct --keep /tmp/big --serve-only   # again,
+        # after a change to the code: the same queries served over the kept index, nothing rebuilt
+
 `--engine tantivy` measures the tantivy engine (no bare Whoosh build then); `--engine both` builds both from
 the same pages and reports `totals_differ`, every query whose totals the engines disagree on.
 
@@ -281,35 +289,101 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(engine: str, corpus: Path, index_dir: Path, files: list[Path], queries: list[str], bare_s: float | None,
-            parse_s: float, words: float, slowest: bool) -> dict:
-    """Build with `engine`, change one page, then serve the queries from a new process; the figures."""
-    from civicreader.index import Library
+CHANGE = "A quangocracy, said nobody."
+"""What the one-change figure adds to the first paragraph of the middle post."""
 
-    library = Library(corpus, index_dir, engine=engine)
-    began = time.perf_counter()
-    report = library.update()
-    build_s = time.perf_counter() - began
-    build_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    changed = files[len(files) // 2]
-    lines = changed.read_text(encoding="utf-8").split("\n")
-    first_paragraph = next(i for i, line in enumerate(lines) if line.startswith("Posted on ")) + 2
-    lines[first_paragraph] += " A quangocracy, said nobody."
-    changed.write_text("\n".join(lines), encoding="utf-8")
-    began, began_cpu = time.perf_counter(), time.process_time()
-    change = library.update()
-    one_changed_s = time.perf_counter() - began
-    one_changed_cpu_s = time.process_time() - began_cpu
-    library.close()
+class Pages:
+    """The page path: posts written as pages, the index built and changed by `Library.update()`."""
 
+    def __init__(self, files: list[Path]):
+        self.files = files
+
+    def build(self, library):
+        return library.update()
+
+    def change(self, library):
+        changed = self.files[len(self.files) // 2]
+        lines = changed.read_text(encoding="utf-8").split("\n")
+        first_paragraph = next(i for i, line in enumerate(lines) if line.startswith("Posted on ")) + 2
+        lines[first_paragraph] += " " + CHANGE
+        changed.write_text("\n".join(lines), encoding="utf-8")
+        return library.update()
+
+    def restore(self) -> None:
+        """Take back the one-page change, so the next engine starts from the same corpus."""
+        changed = self.files[len(self.files) // 2]
+        changed.write_text(changed.read_text(encoding="utf-8").replace(" " + CHANGE, ""), encoding="utf-8")
+
+
+class Direct:
+    """The direct path (--direct): the same posts written straight into the index, no pages (bench/direct_index.py)."""
+
+    def __init__(self, posts: list):
+        self.posts = posts
+
+    def build(self, library):
+        from direct_index import write_posts
+
+        return write_posts(library, self.posts)
+
+    def change(self, library):
+        from direct_index import with_sentence, write_posts
+
+        return write_posts(library, [with_sentence(self.posts[len(self.posts) // 2], CHANGE)], every_post=False)
+
+    def restore(self) -> None:
+        pass
+
+
+def serve(corpus: Path, index_dir: Path, queries: list[str]) -> dict:
+    """The queries served from a new process over the index as it is: cold open, timings, totals, memory."""
     # As an installed package has: bytecode compiled (pip does it; PYTHONDONTWRITEBYTECODE may not).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=True)
     served = subprocess.run(
         [sys.executable, "-c", SERVE, str(corpus), str(index_dir), json.dumps(queries)],
         capture_output=True, text=True, check=True, env={"PYTHONPATH": str(REPO / "src"), "PATH": ""},
     )
-    serving = json.loads(served.stdout)
+    return json.loads(served.stdout)
+
+
+def serve_again(work: Path, engines: tuple[str, ...], queries: list[str]) -> dict:
+    """--serve-only: the serving figures of the indexes a --keep run left in `work`, measured afresh."""
+    found = {}
+    for engine in engines:
+        serving = serve(work / "corpus", work / f"index-{engine}", queries)
+        timings = [seconds for seconds, _ in serving["timings"]]
+        found[engine] = {
+            "cold_open_first_query_s": round(serving["cold"], 3),
+            "query_p50_s": round(statistics.median(timings), 4),
+            "query_p95_s": round(percentile(timings, 0.95), 4),
+            "query_p95_first_pass_s": round(percentile(timings[: len(queries) - 1], 0.95), 4),
+            "peak_rss_mb": round(serving["rss_mb"], 1),
+            "query_p95_cpu_s": round(percentile(serving["cpu"], 0.95), 4),
+            "load_average_1min": round(os.getloadavg()[0], 1),
+            "totals": dict(zip(queries[1:] + queries, serving["totals"], strict=True)),
+        }
+    return found
+
+
+def measure(engine: str, corpus: Path, index_dir: Path, source: Pages | Direct, queries: list[str],
+            bare_s: float | None, parse_s: float, words: float, slowest: bool) -> dict:
+    """Build with `engine`, change one post, then serve the queries from a new process; the figures."""
+    from civicreader.index import Library
+
+    library = Library(corpus, index_dir, engine=engine)
+    began = time.perf_counter()
+    report = source.build(library)
+    build_s = time.perf_counter() - began
+    build_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    began, began_cpu = time.perf_counter(), time.process_time()
+    change = source.change(library)
+    one_changed_s = time.perf_counter() - began
+    one_changed_cpu_s = time.process_time() - began_cpu
+    library.close()
+
+    serving = serve(corpus, index_dir, queries)
     timings = [seconds for seconds, _ in serving["timings"]]
     # The first pass meets each term for the first time; the second repeats them, as search as you type does.
     first_pass = timings[: len(queries) - 1]
@@ -346,12 +420,6 @@ def measure(engine: str, corpus: Path, index_dir: Path, files: list[Path], queri
     return result
 
 
-def _restore(changed: Path) -> None:
-    """Take back the one-page change, so the next engine starts from the same corpus."""
-    changed.write_text(changed.read_text(encoding="utf-8").replace(" A quangocracy, said nobody.", ""),
-                       encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=2000)
@@ -361,6 +429,12 @@ def main() -> None:
     parser.add_argument("--slowest", action="store_true", help="also list the five slowest queries")
     parser.add_argument("--engine", choices=("whoosh", "tantivy", "both"), default="whoosh",
                         help="the engine to measure; both: side by side, every query's total compared")
+    parser.add_argument("--direct", action="store_true",
+                        help="write the posts straight into the index, no pages (parse_s: making the posts)")
+    parser.add_argument("--totals", action="store_true", help="also print every query's total (per engine)")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only serve the queries again from the indexes in --keep (after a change to the code)")
+    parser.add_argument("--no-bare", action="store_true", help="skip the plain Whoosh build beside --engine whoosh")
     args = parser.parse_args()
     engines = ("whoosh", "tantivy") if args.engine == "both" else (args.engine,)
 
@@ -371,29 +445,51 @@ def main() -> None:
     writer = Writer(rng)
     generated = [make_post(writer, number) for number in range(args.posts)]
     queries = make_queries(writer, generated, rng)
+    if args.serve_only:
+        if not args.keep or not args.keep.is_dir():
+            parser.error("--serve-only needs --keep FOLDER, made by an earlier --keep run with the same --posts")
+        output = serve_again(args.keep, engines, queries)
+        for figures in output.values():
+            totals = figures.pop("totals")
+            if args.totals:
+                figures["totals"] = totals
+        print(json.dumps(output))
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="civicreader-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
     corpus = work / "corpus"
-    files = write_corpus(corpus, generated)
     words = sum(len(" ".join(p["body"]).split()) for p in generated) / max(1, len(generated))
     try:
         began = time.perf_counter()
-        pages, _ = read_paths([corpus])
-        posts = merge_pages(pages)
+        if args.direct:
+            from direct_index import as_post
+
+            corpus.mkdir(parents=True)
+            posts = [as_post(post, number) for number, post in enumerate(generated)]
+            source: Pages | Direct = Direct(posts)
+        else:
+            source = Pages(write_corpus(corpus, generated))
+            began = time.perf_counter()
+            pages, _ = read_paths([corpus])
+            posts = merge_pages(pages)
         parse_s = time.perf_counter() - began
+        del generated
 
         results = {}
         for engine in engines:
-            bare_s = bare_whoosh_build(posts, work / f"bare-{engine}") if engine == "whoosh" else None
-            results[engine] = measure(engine, corpus, work / f"index-{engine}", files, queries, bare_s, parse_s,
+            bare = engine == "whoosh" and not args.no_bare
+            bare_s = bare_whoosh_build(posts, work / f"bare-{engine}") if bare else None
+            results[engine] = measure(engine, corpus, work / f"index-{engine}", source, queries, bare_s, parse_s,
                                       words, args.slowest)
-            _restore(files[len(files) // 2])
+            source.restore()
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     totals = {engine: result.pop("totals") for engine, result in results.items()}
     output: dict = results[engines[0]] if len(engines) == 1 else dict(results)
+    if args.totals:
+        output["totals"] = totals
     if len(engines) == 2:
         output["totals_differ"] = {query: [totals["whoosh"][query], totals["tantivy"][query]]
                                    for query in totals["whoosh"] if totals["whoosh"][query] != totals["tantivy"][query]}

@@ -1,6 +1,8 @@
 """Time to a usable first screen with an existing index: process start to the archive tree on screen.
 
     .venv/bin/python bench/ui_startup.py --posts 20000
+    .venv/bin/python bench/ui_startup.py --index /tmp/big/index-tantivy --corpus /tmp/big/corpus   # an index made
+        # by bench/run.py --keep (--direct --engine tantivy for 200,000 posts)
 
 Each run is a fresh interpreter (imports included), headless, 120x40. "Usable" means the archive
 tree lists the blogs, read from the index. A bare Textual app is timed the same way for scale.
@@ -88,16 +90,33 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "civicreader-bench")
+    parser.add_argument("--index", type=Path, help="time this existing index (with --corpus) instead")
+    parser.add_argument("--corpus", type=Path, help="the corpus folder of --index")
     args = parser.parse_args()
-    corpus, index_dir = indexed_corpus(args.work, args.posts)
+    if args.index:
+        if not args.corpus:
+            parser.error("--index needs --corpus")
+        corpus, index_dir = args.corpus, args.index
+    else:
+        corpus, index_dir = indexed_corpus(args.work, args.posts)
     time_to_ready(READER, str(corpus), str(index_dir))  # warm the OS file cache once
     reader = [time_to_ready(READER, str(corpus), str(index_dir)) for _ in range(args.runs)]
     bare = [time_to_ready(BARE) for _ in range(args.runs)]
     print(
-        f"{args.posts:,} posts (load average {os.getloadavg()[0]:.1f}): first usable screen "
+        f"{posts_in(corpus, index_dir):,} posts (load average {os.getloadavg()[0]:.1f}): first usable screen "
         f"{spread([wall for wall, _cpu in reader])}, CPU {spread([cpu for _wall, cpu in reader])}; "
         f"bare Textual app {spread([wall for wall, _cpu in bare])}, CPU {spread([cpu for _wall, cpu in bare])}"
     )
+
+
+def posts_in(corpus: Path, index_dir: Path) -> int:
+    from civicreader.index import Library
+
+    library = Library(corpus, index_dir)
+    try:
+        return sum(library.blogs().values())
+    finally:
+        library.close()
 
 
 def spread(seconds: list[float]) -> str:

@@ -94,3 +94,11 @@ def test_most_discussed_is_every_post_with_comments_longest_first(library):
     figures = [summary.comment_count for summary in longest]
     assert figures == sorted(figures, reverse=True) and 0 not in figures
     assert len(longest) == library.search("comments:>=1", limit=1).total
+
+
+def test_the_number_of_commented_posts_is_read_from_the_outline_and_the_catalogue_alike(library):
+    fresh = Library(library.corpus, library.index_dir)  # the index not open: the first screen's way, the outline
+    from_outline = fresh.commented_posts()
+    fresh.close()
+    library.search("council", limit=1)  # open: the catalogue's way
+    assert from_outline == library.commented_posts() == library.search("comments:>=1", limit=1).total > 0

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from civicreader.model import Post, normalise_key_text
@@ -28,11 +29,13 @@ REPLIED_TO_SHOWN = 5
 SORTS = ("name", "posts", "comments", "first", "last", "wrote")
 
 
+@lru_cache(maxsize=100_000)  # an archive's thousands of names, met hundreds of thousands of times in a build
 def shown_name(name: str) -> str:
     """A name as written, made inert: controls, bidi overrides and invisible characters removed, one line."""
     return one_line("".join(ch for ch in name if unicodedata.category(ch) != "Cf"))
 
 
+@lru_cache(maxsize=100_000)
 def person_key(name: str) -> str:
     """What two spellings of a name must share to be one person ("" for a name with nothing in it)."""
     text = unicodedata.normalize("NFKC", shown_name(name))

@@ -293,6 +293,11 @@ class SealKeeper:
         atomic_write(self.folder / name, data)
         self._digests[name] = self._digests[name][-1:]
 
+    def digest(self, name: str) -> str | None:
+        """The digest the seal holds for the file `name` as it is now written, if any."""
+        found = self._digests.get(name)
+        return found[-1] if found else None
+
     def allow(self, new: dict[str, str]) -> None:
         """Seal these contents beside what the names hold now (the files are about to be replaced)."""
         for name, digest in new.items():

@@ -509,6 +509,16 @@ class Library(IndexFolder):
             return []
         return _newest_first(catalogue.summary(d) for d in catalogue.by_category.get(category, ()))
 
+    @_reading
+    def commented_posts(self) -> int:
+        """How many posts have comments: from the outline while nothing bigger is read (the first screen asks)."""
+        if (outline := self._stored_outline()) is not None and outline["commented"] is not None:
+            return outline["commented"]
+        catalogue = self._catalogue_or_none()
+        if catalogue is None:
+            return 0
+        return sum(1 for count in catalogue.comment_counts.values() if count)
+
     def most_discussed(self, limit: int) -> list[PostSummary]:
         """The posts with the most comments, most first (the newer first among equals); none without comments."""
         catalogue = self._catalogue_or_none()
@@ -524,16 +534,6 @@ class Library(IndexFolder):
     def people(self, sort: str = "wrote") -> list[Person]:
         """Everyone who wrote, from the people file the last update wrote; PeopleUnavailable when there is none."""
         return self._people.people(sort)
-
-    @_reading
-    def commented_posts(self) -> int:
-        """How many posts have comments: from the outline while the catalogue is not in memory, for the first
-        screen's Most discussed branch."""
-        outline = self._stored_outline()
-        if outline is not None and outline["commented"] is not None:
-            return outline["commented"]
-        catalogue = self._catalogue_or_none()
-        return sum(1 for count in catalogue.comment_counts.values() if count) if catalogue is not None else 0
 
     def people_count(self) -> int:
         try:

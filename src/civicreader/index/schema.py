@@ -183,7 +183,7 @@ def post_words(post: Post) -> set[str]:
     parts = [post.title, *post.body]
     for _, comment in post.walk_comments():
         parts.extend(comment.body)
-    return {word for word in WORD_PATTERN.findall(" ".join(parts).lower()) if _is_word(word)}
+    return {word for word in set(WORD_PATTERN.findall(" ".join(parts).lower())) if _is_word(word)}
 
 
 MAX_WORD_CHARS = 40

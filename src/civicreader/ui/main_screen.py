@@ -165,12 +165,17 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
     def prepare_library(self, rebuild: bool = False) -> None:
-        from civicreader.index import IndexBusy, IndexWriteFailed, Library, UpdateCancelled
+        from civicreader.index import EngineUnavailable, IndexBusy, IndexWriteFailed, Library, UpdateCancelled
 
         worker = get_current_worker()
         reader = Library(self.corpus, self.index_dir)
         usable = not rebuild and reader.exists()
         if usable:
+            try:
+                reader.require_engine()
+            except EngineUnavailable as error:  # kept as it is, for when the engine is installed
+                self.post_message(IndexingFailed(one_line(str(error)), error, "The index cannot be opened"))
+                return
             self.access.replace(reader)
             try:
                 with self.access as library:
@@ -309,14 +314,15 @@ class MainScreen(Screen):
     @on(IndexingFailed)
     def _indexing_failed(self, message: IndexingFailed) -> None:
         self.repairing = False
-        self._index_failed(message.reason, message.error)
+        self._index_failed(message.reason, message.error, message.headline)
 
-    def _index_failed(self, reason: str, error: BaseException | None = None) -> None:
-        """Say why the index could not be built or updated where it stays in view, and log it."""
+    def _index_failed(self, reason: str, error: BaseException | None = None, headline: str | None = None) -> None:
+        """Say why the index could not be built, updated or opened where it stays in view, and log it."""
         from civicreader.problem_log import log_path
 
         self.open_top_hit_when_ready = False
-        headline = "The index could not be updated" if self.access.ready else "The index could not be built"
+        if headline is None:
+            headline = "The index could not be updated" if self.access.ready else "The index could not be built"
         log = log_path()
         self.query_one(IndexStatus).show_problem(
             Content.assemble((f"{headline}: ", "bold"), one_line(reason)).stylize("$text-error")

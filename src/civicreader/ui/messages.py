@@ -68,6 +68,8 @@ class IndexingFailed(Message):
     reason: str
     error: BaseException | None = None
     """What went wrong, for the log (its traceback never reaches the screen)."""
+    headline: str | None = None
+    """Said before the reason; None: the index could not be built, or updated."""
 
 
 @dataclass

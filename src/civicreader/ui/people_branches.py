@@ -88,7 +88,7 @@ def top_level(library):
     people = library.people_count()
     if people:
         yield counted("People", people, "italic"), PeopleBranch(), True
-    if library.commented_posts():
+    if library.commented_posts():  # from the outline: the whole catalogue took 1.7 s at 200,000 posts
         yield Text("Most discussed", "italic"), MostDiscussedBranch(), True
 
 
