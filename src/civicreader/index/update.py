@@ -98,7 +98,13 @@ class Update:
                 self.rebuilt_because = _one_line(
                     f"the index in {folder.index_dir} is damaged ({type(error).__name__}: {error})")
         elif not rebuild and self.rebuilt_because is None and (folder.index_dir / SEAL_NAME).exists():
-            self.rebuilt_because = f"the index in {folder.index_dir} is damaged (its manifest or FORMAT cannot be read)"
+            layout = folder._recorded_format()
+            if layout is not None and layout != str(FORMAT_VERSION):
+                self.rebuilt_because = (f"the index in {folder.index_dir} has an older layout ({layout}; this "
+                                        f"version writes {FORMAT_VERSION})")
+            else:
+                self.rebuilt_because = (f"the index in {folder.index_dir} is damaged (its manifest or FORMAT "
+                                        "cannot be read)")
         # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
         if wanted == "tantivy":
             from civicreader.index.tantivy_engine import _tantivy
