@@ -339,7 +339,7 @@ def test_a_query_of_several_words_that_matches_nothing_says_which_word_no_post_h
     assert results.total == 0
     assert results.unmatched == ("xyzzy",)
     assert results.to_dict()["unmatched"] == ["xyzzy"]
-    assert results.unmatched_note() == "no post has 'xyzzy'"
+    assert results.unmatched_note().startswith("no post has 'xyzzy';")
 
 
 def test_words_that_each_match_but_never_together_are_not_called_unmatched(library):
@@ -396,3 +396,24 @@ def test_an_index_written_before_names_were_kept_apart_is_rebuilt(tmp_path, monk
     assert "older layout (9; this version writes" in library.update().rebuilt_because
     assert library.search('commenter:"bloggs jane"').total == 0
     library.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "note", "others"),
+    [
+        ("localism xyzzy the volunteering", "no post has 'xyzzy'; 2 posts have all the others", 2),
+        ("compact xyzzy", "no post has 'xyzzy'; 1 post has all the others", 1),
+        ("chancellor xyzzy spreadsheet", "no post has 'xyzzy'; 0 posts have all the others", 0),
+        ("xyzzy plugh localism", "no post has 'xyzzy' or 'plugh'; 3 posts have the other words", 3),
+        ("xyzzy plugh", "no post has 'xyzzy' or 'plugh'", None),
+    ],
+)
+def test_a_query_that_matches_nothing_says_how_many_posts_have_all_its_other_words(library, query, note, others):
+    results = library.search(query)
+    assert results.total == 0
+    assert results.unmatched_note() == note
+    assert results.to_dict()["others_matched"] == others
+    if others:
+        assert library.search(query, filters={"blog": "nowhere"}).unmatched_note().endswith(
+            "0 posts have all the others" if "plugh" not in query else "0 posts have the other words"
+        ), "counted under the same facet filters as the search"
