@@ -1,0 +1,112 @@
+"""Which blog a post belongs to (ingest.blog_names), and that every blog name the archive shows is found by `blog:`."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from civicreader.dedupe import merge_pages
+from civicreader.index import Library
+from civicreader.ingest import read_paths
+from civicreader.ingest.blog_names import folder_blog
+from tests.conftest import ENGINES
+from tests.index_corpus import comment, write_post
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_corpus"
+
+
+@pytest.mark.parametrize(
+    ("where", "blog"),
+    [
+        ("wheels/page.txt", "wheels"),
+        ("html/wheels/page.html", "wheels"),
+        ("wheels/html/page.html", "wheels"),
+        ("HTML/trunk/_posts/Parish Pump/page.md", "Parish Pump"),
+        ("export/wxr/page.xml", "archive"),  # only layout folders: the corpus folder's name
+        ("page.txt", "archive"),
+        ("★/--/page.txt", "archive"),  # no letter or digit: nothing `blog:` could find
+    ],
+)
+def test_a_folder_named_after_a_format_or_a_layout_is_passed_over_for_the_next_that_means_something(where, blog):
+    root = Path("/tmp/archive")
+    assert folder_blog(root / where, root) == blog
+
+
+def test_a_corpus_folder_named_after_a_format_takes_the_name_of_the_folder_above(tmp_path):
+    corpus = tmp_path / "Parish Pump" / "trunk" / "txt"
+    corpus.mkdir(parents=True)
+    assert folder_blog(corpus / "page.txt", corpus) == "Parish Pump"
+
+
+def _wxr(title: str, post: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n'
+        f"<channel><title>{escape(title)}</title><wp:wxr_version>1.2</wp:wxr_version>"
+        f"<item><title>{escape(post)}</title><dc:creator>Ann Example</dc:creator>"
+        "<content:encoded><![CDATA[<p>The hall roof is mended at last.</p>]]></content:encoded>"
+        "<wp:post_date>2012-04-02 10:00:00</wp:post_date><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item></channel></rss>\n"
+    )
+
+
+def _feed(title: str, post: str) -> str:
+    return (
+        f'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<link>http://example.org/</link><item><title>{escape(post)}</title><link>http://example.org/1</link>"
+        "<pubDate>Tue, 06 Mar 2012 10:00:00 +0000</pubDate>"
+        "<description>&lt;p&gt;The rota is full until June.&lt;/p&gt;</description></item></channel></rss>\n"
+    )
+
+
+def mixed_corpus(root: Path) -> Path:
+    """The sample corpus beside folders sorted by format and names with punctuation, quotes, colons and accents."""
+    corpus = root / "mixed"
+    shutil.copytree(SAMPLE, corpus)
+    write_post(corpus / "html" / "trunk", "Café Ümlaut: Notes", "one", "Market day", date(2012, 3, 1),
+               ["The stalls were back on the square."])
+    write_post(corpus / "txt", "Jane's \"Parish\" Pump (2012)", "two", "Pump repairs", date(2012, 3, 2),
+               ["The pump handle was replaced."],
+               comments=[comment("Fred Bloggs", datetime(2012, 3, 3, 9, 0), "About time.")])
+    write_post(corpus / "★", "--", "four", "Filed under symbols", date(2012, 3, 4), ["Filed under stars."])
+    write_post(corpus, "posts", "three", "A post filed by format only", date(2012, 3, 3), ["Filed under posts."])
+    (corpus / "wxr" / "exports").mkdir(parents=True)
+    (corpus / "wxr" / "exports" / "site.xml").write_text(
+        _wxr('Notes: the "Sequel" – C++ & Co.', "Roof appeal"), encoding="utf-8")
+    (corpus / "wxr" / "dots.xml").write_text(_wxr("...", "Untitled by design"), encoding="utf-8")
+    (corpus / "feeds").mkdir()
+    (corpus / "feeds" / "rota.rss").write_text(_feed("Ηλιόσπιτο · Rota [weekly] *", "Rota news"), encoding="utf-8")
+    return corpus
+
+
+def blog_query(name: str) -> str:
+    """`blog:` with the name as a user types it: in quotes, a quote inside it left out."""
+    return 'blog:"' + name.replace('"', " ") + '"'
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_blog_name_the_archive_shows_is_found_by_blog(tmp_path, engine):
+    corpus = mixed_corpus(tmp_path)
+    library = Library(corpus, tmp_path / "index", engine=engine)
+    library.update()
+    shown = library.search("").facets["blog"]
+    expected_names = {"Café Ümlaut: Notes", "Jane's \"Parish\" Pump (2012)", "mixed",
+                      'Notes: the "Sequel" – C++ & Co.', "Ηλιόσπιτο · Rota [weekly] *"}
+    assert expected_names <= set(shown)
+    assert not {"html", "trunk", "txt", "posts", "wxr", "exports", "feeds", "...", "★", "--"} & set(shown)
+    for name, count in shown.items():
+        found = library.search(blog_query(name), limit=0)
+        assert found.facets["blog"].get(name) == count, name
+    library.close()
+
+
+def test_a_blog_name_of_only_punctuation_falls_back_to_the_folder_past_format_folders(tmp_path):
+    corpus = mixed_corpus(tmp_path)
+    pages, _ = read_paths([corpus / "wxr" / "dots.xml"])
+    [post] = merge_pages(pages)
+    assert post.blog == "mixed"
