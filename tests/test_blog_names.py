@@ -110,3 +110,59 @@ def test_a_blog_name_of_only_punctuation_falls_back_to_the_folder_past_format_fo
     pages, _ = read_paths([corpus / "wxr" / "dots.xml"])
     [post] = merge_pages(pages)
     assert post.blog == "mixed"
+
+
+def _saved_page(folder: Path, name: str, title_line: str, title: str, day: int) -> Path:
+    """A scraped page of one post that opens with the page's title line, as a browser's copy does."""
+    from tests import textpage_shapes as shapes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    body = [f"The notes of the {day}th, long enough to read as the text of a post and not as a heading of it."]
+    page = f"{title_line}\n\n" + shapes.posted_on_theme(title, date(2012, 3, day), body, [], "Ann Example",
+                                                        ["General"], ["notes"])
+    path = folder / f"{name}.txt"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _blogs_and_titles(folder: Path) -> set[tuple[str, str]]:
+    pages, problems = read_paths([folder])
+    assert problems == []
+    return {(post.blog, post.title) for post in merge_pages(pages)}
+
+
+@pytest.mark.parametrize("shape", ["{title} | {site}", "{site}: {title}", "{title} – {site}"])
+def test_the_site_name_that_several_pages_title_lines_agree_on_names_the_blog(tmp_path, shape):
+    folder = tmp_path / "archive" / "txt"
+    titles = ["Mending the hall roof", "Quiz night results", "The new rota"]
+    for day, title in enumerate(titles, 1):
+        _saved_page(folder, f"p{day}", shape.format(title=title, site="Parish Pump Notes"), title, day)
+    assert _blogs_and_titles(tmp_path / "archive") == {("Parish Pump Notes", title) for title in titles}
+
+
+def test_one_posts_title_line_never_names_the_blog(tmp_path):
+    folder = tmp_path / "archive" / "parish"
+    _saved_page(folder, "plan-b", "Plan B – The missing conversation", "Plan B – The missing conversation", 1)
+    _saved_page(folder, "plan-b_fullpage", "Plan B – The missing conversation", "Plan B – The missing conversation", 1)
+    _saved_page(folder, "budget-1", "Budget: part one", "Budget: part one", 2)
+    _saved_page(folder, "budget-2", "Budget: part two", "Budget: part two", 3)
+    for day in range(4, 8):  # most pages' title lines name no site: two serial titles are not a site's name
+        _saved_page(folder, f"other-{day}", f"Other post {day}", f"Other post {day}", day)
+    assert {blog for blog, _ in _blogs_and_titles(tmp_path / "archive")} == {"parish"}
+
+
+def test_a_site_name_follows_the_pages_as_they_come_and_go(tmp_path):
+    corpus = tmp_path / "archive"
+    folder = corpus / "html"
+    first = _saved_page(folder, "p1", "Mending the hall roof | Parish Pump Notes", "Mending the hall roof", 1)
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    assert set(library.search("").facets["blog"]) == {"archive"}, "one page: no agreement yet"
+    _saved_page(folder, "p2", "Quiz night results | Parish Pump Notes", "Quiz night results", 2)
+    library.update()
+    assert library.search("").facets["blog"] == {"Parish Pump Notes": 2}
+    assert library.search('blog:"Parish Pump Notes" roof').total == 1
+    first.unlink()
+    library.update()
+    assert library.search("").facets["blog"] == {"archive": 1}
+    library.close()

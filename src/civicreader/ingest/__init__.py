@@ -218,6 +218,9 @@ class Page:
     """Counts worth telling the user (e.g. "skipped 3 drafts")."""
     depends_on: tuple[Dependency, ...] = ()
     """Other files and folders the reader looked at (a post's comment files): see `Dependency`."""
+    title_line: str = ""
+    """A scraped page of one post: its first line, which may name the site ("Post title | Site name"); see
+    `blog_names.agreed_site_names`."""
 
 
 @dataclass(frozen=True)
