@@ -226,7 +226,8 @@ def test_highlight_spans_match_with_stemming(library):
 
 def test_to_dict_has_the_json_shape(library):
     data = library.search("compact").to_dict()
-    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes", "unmatched"}
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes", "unmatched",
+                         "others_matched"}
     assert set(data["hits"][0]) == {"id", "title", "date", "blog", "score", "snippet", "highlights", "matched_in",
                                     "commenter", "date_inferred", "comment_count", "commenters", "thread_depth",
                                     "first_comment", "last_comment"}
