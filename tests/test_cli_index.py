@@ -91,8 +91,10 @@ def test_search_names_the_word_that_matched_nothing(corpus):
     result = run("search", "spreadsheet", "qwzxv", "--corpus", str(corpus))
     assert result.exit_code == 0
     assert "0 posts match" in result.stdout
-    assert "no post has 'qwzxv'" in result.stdout
+    assert "no post has 'qwzxv'; 1 post has all the others" in result.stdout
     assert "spreadsheet'" not in result.stdout.split("no post has", 1)[1]
+    found = json.loads(run("search", "spreadsheet", "qwzxv", "--json", "--corpus", str(corpus)).stdout)
+    assert (found["unmatched"], found["others_matched"]) == (["qwzxv"], 1)
 
 
 @pytest.mark.parametrize(

@@ -335,11 +335,11 @@ def write_jekyll_post(site: Path, settings: str | None) -> None:
     ("settings", "blog"),
     [
         ("title: Parish Pump Notes\nbaseurl: /notes\n", "Parish Pump Notes"),
-        (None, "markdown"),  # no settings file: the folder, as before
-        ("title: '...'\n", "markdown"),  # only punctuation names nothing
-        ("title: [not, a, name]\n", "markdown"),
-        ("title: !!python/object/apply:os.system ['true']\n", "markdown"),  # refused, never run
-        (": : not yaml [\n", "markdown"),
+        (None, "site"),  # no settings file: the folder, past the one named after the format
+        ("title: '...'\n", "site"),  # only punctuation names nothing
+        ("title: [not, a, name]\n", "site"),
+        ("title: !!python/object/apply:os.system ['true']\n", "site"),  # refused, never run
+        (": : not yaml [\n", "site"),
     ],
 )
 def test_a_jekyll_site_is_named_by_its_settings_title_not_the_folder_it_was_filed_in(tmp_path, settings, blog):

@@ -226,7 +226,8 @@ def test_highlight_spans_match_with_stemming(library):
 
 def test_to_dict_has_the_json_shape(library):
     data = library.search("compact").to_dict()
-    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes", "unmatched"}
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes", "unmatched",
+                         "others_matched"}
     assert set(data["hits"][0]) == {"id", "title", "date", "blog", "score", "snippet", "highlights", "matched_in",
                                     "commenter", "date_inferred", "comment_count", "commenters", "thread_depth",
                                     "first_comment", "last_comment"}
@@ -339,7 +340,7 @@ def test_a_query_of_several_words_that_matches_nothing_says_which_word_no_post_h
     assert results.total == 0
     assert results.unmatched == ("xyzzy",)
     assert results.to_dict()["unmatched"] == ["xyzzy"]
-    assert results.unmatched_note() == "no post has 'xyzzy'"
+    assert results.unmatched_note().startswith("no post has 'xyzzy';")
 
 
 def test_words_that_each_match_but_never_together_are_not_called_unmatched(library):
@@ -357,3 +358,63 @@ def test_a_plain_word_finds_the_posts_a_person_of_that_name_commented_on_ranked_
     assert in_text.score > by_name.score
     assert [hit.title for hit in namesakes.search('"jane doe"').hits] == ["Mending the village hall"]
     assert namesakes.search("-bloggs").total == 1, "NOT a name leaves out the posts that person commented on"
+
+
+def _two_commenters(corpus):
+    write_post(corpus, "parish", "hall", "Mending the village hall", date(2013, 6, 1), ["The fund is short."],
+               categories=["Small", "Charities"], tags=["village hall", "fund raising"],
+               comments=[comment("Fred Bloggs", datetime(2013, 6, 2, 9, 0), "Hold a quiz night."),
+                         comment("Jane Doe", datetime(2013, 6, 2, 10, 0), "Ask the brewery.")])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_quoted_name_never_runs_from_one_persons_name_into_the_next(tmp_path, engine):
+    corpus = tmp_path / "corpus"
+    _two_commenters(corpus)
+    library = Library(corpus, tmp_path / "index", engine=engine)
+    library.update()
+    for across in ('commenter:"bloggs jane"', 'category:"small charities"', 'tag:"hall fund"'):
+        assert library.search(across).total == 0, across
+    for whole in ('commenter:"fred bloggs"', 'commenter:"jane doe"', 'tag:"fund raising"', "category:charities"):
+        assert library.search(whole).total == 1, whole
+    library.close()
+
+
+def test_an_index_written_before_names_were_kept_apart_is_rebuilt(tmp_path, monkeypatch):
+    from civicreader.index import schema, store, update
+
+    corpus = tmp_path / "corpus"
+    _two_commenters(corpus)
+    with monkeypatch.context() as old_layout:  # the layout before: names one after another, version 9
+        old_layout.setattr(schema, "NAME_GAP", 0)
+        old_layout.setattr(store, "FORMAT_VERSION", 9)
+        old_layout.setattr(update, "FORMAT_VERSION", 9)
+        old = Library(corpus, tmp_path / "index")
+        old.update()
+        assert old.search('commenter:"bloggs jane"').total == 1
+        old.close()
+    library = Library(corpus, tmp_path / "index")
+    assert "older layout (9; this version writes" in library.update().rebuilt_because
+    assert library.search('commenter:"bloggs jane"').total == 0
+    library.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "note", "others"),
+    [
+        ("localism xyzzy the volunteering", "no post has 'xyzzy'; 2 posts have all the others", 2),
+        ("compact xyzzy", "no post has 'xyzzy'; 1 post has all the others", 1),
+        ("chancellor xyzzy spreadsheet", "no post has 'xyzzy'; 0 posts have all the others", 0),
+        ("xyzzy plugh localism", "no post has 'xyzzy' or 'plugh'; 3 posts have the other words", 3),
+        ("xyzzy plugh", "no post has 'xyzzy' or 'plugh'", None),
+    ],
+)
+def test_a_query_that_matches_nothing_says_how_many_posts_have_all_its_other_words(library, query, note, others):
+    results = library.search(query)
+    assert results.total == 0
+    assert results.unmatched_note() == note
+    assert results.to_dict()["others_matched"] == others
+    if others:
+        assert library.search(query, filters={"blog": "nowhere"}).unmatched_note().endswith(
+            "0 posts have all the others" if "plugh" not in query else "0 posts have the other words"
+        ), "counted under the same facet filters as the search"

@@ -1021,3 +1021,6 @@ async def test_a_search_that_finds_nothing_says_which_of_its_words_no_post_has(b
         await search_for(pilot, "allotment zyxwv rota")
         await settle(pilot)
         assert "0 posts match   no post has 'zyxwv'" in screen_text(app)
+        await search_for(pilot, "rota zyxwv")
+        await settle(pilot)
+        assert "no post has 'zyxwv'; 1 post has all the others" in screen_text(app)

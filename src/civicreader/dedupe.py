@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from civicreader.ingest import DateClue, Page, Problem, date_comments
+from civicreader.ingest.blog_names import agreed_site_names, named_by_site, title_line_keys
 from civicreader.model import Comment, Post, normalise_key_text
 
 # trust ranks: lower is stronger
@@ -39,8 +40,15 @@ class Group:
     month_day: tuple[int, int] | None = None
 
 
-def merge_pages(pages: list[Page]) -> list[Post]:
-    """One Post per id, every source listed, years inferred; newest first, undated last."""
+def merge_pages(pages: list[Page], site_names: dict[str, str] | None = None) -> list[Post]:
+    """One Post per id, every source listed, years inferred; newest first, undated last.
+
+    Posts of a folder blog move to the site name its pages agree on: `site_names`, or else what these pages
+    agree on (see `blog_names.agreed_site_names`).
+    """
+    if site_names is None:
+        site_names = agreed_site_names(key for page in pages for key in page_keys(page))
+    pages = [named_by_site(page, site_names) for page in pages]
     groups: dict[str, Group] = {}
     for page in pages:
         clues = page.clues or (None,) * len(page.posts)
@@ -57,13 +65,16 @@ def merge_pages(pages: list[Page]) -> list[Post]:
 
 
 def page_keys(page: Page | Problem) -> frozenset[tuple]:
-    """What links a page to others in `merge_pages`: its post ids and (blog, title)s."""
+    """What links a page to others in `merge_pages`: its post ids and (blog, title)s; and what its title line
+    says of its site's name (one key of the page's own, linking it to no other)."""
     if not isinstance(page, Page):
         return frozenset()
     keys: set[tuple] = set()
     for post in page.posts:
         keys.add(("id", post.id))
         keys.add(("title", normalise_key_text(post.blog), normalise_key_text(post.title)))
+    if page.title_line:
+        keys |= title_line_keys(page.posts[0].blog, page.title_line, page.path)
     return frozenset(keys)
 
 

@@ -262,6 +262,11 @@ class Library(IndexFolder):
         stop_if_cancelled(cancel)
         hits = self._hits(engine, catalogue, shown, compiled) if shown else ()
         stop_if_cancelled(cancel)
+        unmatched = self._words_found_nowhere(engine.term_scores(), compiled.plain_words) if not matched else ()
+        others_matched = None
+        if unmatched and any(word not in unmatched and stems(word) for word in compiled.plain_words):
+            others = _QueryCompiler(self._words, leaving_out=unmatched).compile(query)
+            others_matched = len(self._evaluate(engine, others, filters, 0, sort, cancel, (only_ids, without_ids))[1])
         return SearchResults(
             query=query,
             total=len(matched),
@@ -271,7 +276,8 @@ class Library(IndexFolder):
             terms=tuple(compiled.words),
             notes=tuple(compiled.notes),
             terms_by_field={name: tuple(words) for name, words in compiled.words_by_field.items() if words},
-            unmatched=self._words_found_nowhere(engine.term_scores(), compiled.plain_words) if not matched else (),
+            unmatched=unmatched,
+            others_matched=others_matched,
         )
 
     @staticmethod

@@ -4,7 +4,7 @@ stemmed fields (expanding `word~` and `word*` against the word list, reading dat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -74,8 +74,10 @@ class _Compiled:
 class _QueryCompiler:
     """Parse with Whoosh's parser over unstemmed fields, then rewrite the tree: stem, expand, dates."""
 
-    def __init__(self, vocabulary: Callable[[], Vocabulary]):
+    def __init__(self, vocabulary: Callable[[], Vocabulary], leaving_out: Collection[str] = ()):
         self._vocabulary = vocabulary
+        self._leaving_out = frozenset(leaving_out)
+        """Words as typed that the query is compiled without (to count the posts that have all the others)."""
         self.highlight: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
         self.words: list[str] = []
         self.words_by_field: dict[str, list[str]] = {field: [] for field in TEXT_FIELDS}
@@ -162,7 +164,7 @@ class _QueryCompiler:
             return wq.AndMaybe(self._rewrite(node.a, positive), self._rewrite(node.b, positive))
         if isinstance(node, wq.CompoundQuery):
             return type(node)([self._rewrite(child, positive) for child in node.subqueries], boost=node.boost)
-        if not self._counted(node):
+        if not self._counted(node) or (positive and type(node) is wq.Term and node.text in self._leaving_out):
             return wq.NullQuery
         field = getattr(node, "fieldname", None)
         if field == "date":

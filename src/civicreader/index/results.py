@@ -139,12 +139,20 @@ class SearchResults:
     """`terms` under the text field ("title", "body", "comment") each was searched in: what `n` / `N` step through."""
     unmatched: tuple[str, ...] = ()
     """When nothing matched a query of several words: those of its words no post holds anywhere, as typed."""
+    others_matched: int | None = None
+    """With `unmatched`: how many posts the query finds without those words (None when no other word is left)."""
 
     def unmatched_note(self) -> str | None:
-        """One line naming the words no post has ("no post has 'xyzzy'"), or None."""
+        """One line naming the words no post has and how many posts have the rest ("no post has 'zebra'; 12
+        posts have all the others"), or None."""
         if not self.unmatched:
             return None
-        return "no post has " + " or ".join(f"'{word}'" for word in self.unmatched)
+        note = "no post has " + " or ".join(f"'{word}'" for word in self.unmatched)
+        if self.others_matched is not None:
+            count = self.others_matched
+            note += f"; {count:,} post has" if count == 1 else f"; {count:,} posts have"
+            note += " all the others" if len(self.unmatched) == 1 else " the other words"
+        return note
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +163,7 @@ class SearchResults:
             "suggestion": self.suggestion,
             "notes": list(self.notes),
             "unmatched": list(self.unmatched),
+            "others_matched": self.others_matched,
         }
 
 

@@ -29,11 +29,33 @@ def _stemming_analyzer():
     return StemmingAnalyzer()
 
 
+NAME_GAP = 100
+"""Positions left empty between two values of a plain field (one commenter's name and the next), so a phrase
+never runs from one name into another: "bloggs jane" is not in "Fred Bloggs", "Jane Doe"."""
+
+
+def value_tokens(text: str) -> list[tuple[str, int, int, int]]:
+    """(word, position, start, end) of each word of a plain field's "\n"-separated values, as written;
+    positions run on inside a value and jump by NAME_GAP between values (both engines index these)."""
+    found = []
+    position = 0
+    offset = 0
+    for value in text.split("\n"):
+        for match in WORD_PATTERN.finditer(value):
+            found.append((match.group(), position, offset + match.start(), offset + match.end()))
+            position += 1
+        position += NAME_GAP
+        offset += len(value) + 1
+    return found
+
+
 @lru_cache(maxsize=1)
 def _plain_analyzer():
-    from whoosh.analysis import LowercaseFilter, RegexTokenizer
+    from whoosh.analysis import LowercaseFilter
 
-    return RegexTokenizer() | LowercaseFilter()
+    from civicreader.index.values_tokenizer import ValuesTokenizer
+
+    return ValuesTokenizer() | LowercaseFilter()
 
 
 def _schema():

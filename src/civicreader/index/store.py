@@ -50,11 +50,12 @@ from civicreader.index.records import RecordError, dump_page, load_json, load_pa
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
 8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
-column (where each comment begins in the comment field, and its date), for the timeline's comment counts."""
+column (where each comment begins in the comment field, and its date), for the timeline's comment counts.
+10: a gap of positions between the names (and categories, tags) of one post, so no phrase spans two."""
 WORDS_NAME = "words.json"
 MANIFEST_NAME = "manifest.json"
 ENGINE_NAME = "ENGINE"
@@ -277,10 +278,14 @@ class IndexFolder:
 
     def _readable(self) -> bool:
         """The index was written in the format this version reads (a small file, read on every open)."""
+        return self._recorded_format() == str(FORMAT_VERSION)
+
+    def _recorded_format(self) -> str | None:
+        """What the FORMAT file says; None when it cannot be read."""
         try:
-            return (self.index_dir / "FORMAT").read_text(encoding="ascii").strip() == str(FORMAT_VERSION)
+            return (self.index_dir / "FORMAT").read_text(encoding="ascii").strip()
         except (OSError, ValueError):
-            return False
+            return None
 
     def is_stale(self) -> bool:
         state = self._read_state()

@@ -34,6 +34,7 @@ from civicreader.index.schema import (
     body_text,
     comment_parts,
     stems,
+    value_tokens,
 )
 from civicreader.model import Post
 
@@ -418,8 +419,12 @@ class TantivyWriter:
 def _tantivy_document(tantivy, document: dict):
     made = tantivy.Document()
     made.add_text("id", document["id"])
-    for field in (*TEXT_FIELDS, *PLAIN_FIELDS):
+    for field in TEXT_FIELDS:
         made.add_text(field, document[field])
+    for field in PLAIN_FIELDS:  # positions as Whoosh's: NAME_GAP apart between values
+        tokens = [tantivy.Token(word.lower(), position, start, end)
+                  for word, position, start, end in value_tokens(document[field])]
+        made.add_pre_tokenized_text(field, tantivy.PreTokenizedString(document[field], tokens))
     for field in ("meta", "comment_calendar", "post"):
         made.add_bytes(field, document[field])
     return made

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
@@ -34,6 +35,7 @@ from civicreader.index.store import (
 )
 from civicreader.index.whoosh_engine import WhooshWriter
 from civicreader.ingest import Dependency, Page, Problem
+from civicreader.ingest.blog_names import agreed_site_names
 
 
 class Update:
@@ -98,7 +100,13 @@ class Update:
                 self.rebuilt_because = _one_line(
                     f"the index in {folder.index_dir} is damaged ({type(error).__name__}: {error})")
         elif not rebuild and self.rebuilt_because is None and (folder.index_dir / SEAL_NAME).exists():
-            self.rebuilt_because = f"the index in {folder.index_dir} is damaged (its manifest or FORMAT cannot be read)"
+            layout = folder._recorded_format()
+            if layout is not None and layout != str(FORMAT_VERSION):
+                self.rebuilt_because = (f"the index in {folder.index_dir} has an older layout ({layout}; this "
+                                        f"version writes {FORMAT_VERSION})")
+            else:
+                self.rebuilt_because = (f"the index in {folder.index_dir} is damaged (its manifest or FORMAT "
+                                        "cannot be read)")
         # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
         if wanted == "tantivy":
             from civicreader.index.tantivy_engine import _tantivy
@@ -238,15 +246,17 @@ class Update:
         which posts to write and which to delete."""
         pages, digests = self.pages, self.digests
         post_pages = self.cache.post_pages
-        if self.in_step and post_pages is not None and len(self.touched) * 4 <= len(pages):
+        site_names = agreed_site_names(key for keys in self.keys.values() for key in keys)
+        if (self.in_step and post_pages is not None and len(self.touched) * 4 <= len(pages)
+                and site_names == self._site_names_before()):
             # Only the pages linked to a changed one (by a shared post or title) can merge differently.
             affected = linked_pages(self.touched, self.old_keys, self.keys, post_pages)
-            posts = merge_pages([pages[r] for r in sorted(affected) if isinstance(pages.get(r), Page)])
+            posts = merge_pages([pages[r] for r in sorted(affected) if isinstance(pages.get(r), Page)], site_names)
             leaving = {post_id for post_id, rels in post_pages.items() if not rels.isdisjoint(affected)}
             new_digests = {post_id: digest for post_id, digest in digests.items() if post_id not in leaving}
             post_pages = {post_id: rels for post_id, rels in post_pages.items() if post_id not in leaving}
         else:
-            posts = merge_pages([page for _, page in sorted(pages.items()) if isinstance(page, Page)])
+            posts = merge_pages([page for _, page in sorted(pages.items()) if isinstance(page, Page)], site_names)
             leaving = set(digests)
             new_digests = {}
             post_pages = {}
@@ -261,6 +271,11 @@ class Update:
         self.to_delete = [post_id for post_id in leaving if post_id not in new_digests]
         self.problems = tuple(pages.problems()) + tuple(self.passed_over)
         self.new_problems = self._new_problems()
+
+    def _site_names_before(self) -> dict[str, str]:
+        """The site names the pages agreed on before this update (a change renames a blog: every page re-merges)."""
+        untouched = (key for relative, keys in self.keys.items() if relative not in self.touched for key in keys)
+        return agreed_site_names(chain(self.old_keys, untouched))
 
     def _new_problems(self) -> tuple[Problem, ...]:
         """The problems of the files read (or found unreadable) now; files passed over only on a first build,

@@ -218,6 +218,9 @@ class Page:
     """Counts worth telling the user (e.g. "skipped 3 drafts")."""
     depends_on: tuple[Dependency, ...] = ()
     """Other files and folders the reader looked at (a post's comment files): see `Dependency`."""
+    title_line: str = ""
+    """A scraped page of one post: its first line, which may name the site ("Post title | Site name"); see
+    `blog_names.agreed_site_names`."""
 
 
 @dataclass(frozen=True)
@@ -233,20 +236,6 @@ class Problem:
         path = visible(self.path)
         where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.reason}"
-
-
-def blog_for(path: Path, root: Path) -> str:
-    """The corpus sub-folder the file sits in, else the corpus folder's name, as one clean line."""
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        parts = ()
-    from civicreader.textsafe import one_line
-
-    name = parts[0] if len(parts) > 1 else root.resolve().name
-    # Folder names are corpus text too: escapes and newlines go, and a name that is not UTF-8
-    # (surrogate escapes, which no JSON reader or terminal wants) is decoded with replacements.
-    return one_line(os.fsencode(name).decode("utf-8", "replace")) or "corpus"
 
 
 @lru_cache(maxsize=1)
@@ -270,7 +259,9 @@ def read_file(path: Path, root: Path) -> Page | Problem:
             data = handle.read()
     except OSError as error:
         return Problem(str(path), f"cannot read: {error.strerror or error}")
-    source = Source(path=path, data=data, blog=blog_for(path, root))
+    from civicreader.ingest.blog_names import folder_blog
+
+    source = Source(path=path, data=data, blog=folder_blog(path, root))
     head = data[:HEAD_BYTES]
     for reader in _readers():
         try:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civicreader.ingest import IngestError, Page, Source
+from civicreader.ingest.blog_names import blog_name
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.ingest.shared import (
-    blog_name,
     by_date,
     cap_threads,
     clean_line,
@@ -59,7 +59,7 @@ def read(source: Source) -> Page:
     root, repair_note = parse_xml(source.data, "Blogger backup")
     if local_name(root) != "feed":
         raise IngestError("no <feed> element: not a Blogger backup this reader can use")
-    blog = blog_name(element_text(_first(root, "title")), source)
+    blog = blog_name(element_text(_first(root, "title")), source.blog)
     skipped: Counter[str] = Counter()
     posts: dict[str, _Entry] = {}
     comments: dict[str, _Entry] = {}

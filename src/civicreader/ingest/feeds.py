@@ -19,9 +19,9 @@ from pathlib import Path
 from xml.sax import SAXParseException
 
 from civicreader.ingest import HEAD_BYTES, IngestError, Page, Source
+from civicreader.ingest.blog_names import blog_name
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.ingest.shared import (
-    blog_name,
     by_date,
     cap_depth,
     clean_line,
@@ -81,7 +81,7 @@ def read(source: Source) -> Page:
         title = clean_line(parsed.feed.get("title"))
         note = f"comment feed{f' ({title})' if title else ''}: its comments go with its post's feed"
         return Page(path=source.display, posts=(), notes=(note,))
-    blog = blog_name(parsed.feed.get("title"), source)
+    blog = blog_name(parsed.feed.get("title"), source.blog)
     wants_comments = any(_comment_links(entry) for entry in parsed.entries)
     comment_feeds = _sibling_comment_feeds(source.path) if wants_comments else []
     posts: list[Post] = []

@@ -17,10 +17,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from civicreader.ingest import DateClue, IngestError, Page, Source
+from civicreader.ingest.blog_names import blog_name
 from civicreader.ingest.decode import decode, looks_binary
 from civicreader.ingest.htmltext import element_paragraphs
 from civicreader.ingest.shared import (
-    blog_name,
     cap_depth,
     cap_threads,
     clean_line,
@@ -89,7 +89,7 @@ def read(source: Source) -> Page:
         raise IngestError("no blog post found in this page (no post body)")
     container = _container(body)
     title = _title(root, container, body)
-    blog = blog_name(_site_name(root, title), source)
+    blog = blog_name(_site_name(root, title), source.blog)
     day, note = _post_date(root, container, body)
     paragraphs = _body_paragraphs(body)
     if paragraphs and not title and len(paragraphs[0]) <= 200 and "\n" not in paragraphs[0]:
@@ -174,7 +174,7 @@ def _archive_posts(root, source: Source) -> tuple[Post, ...]:
     titles = [_own_title(container, body) for container, body in zip(containers, bodies, strict=True)]
     if len({id(container) for container in containers}) < len(containers) or not all(titles):
         return ()
-    blog = blog_name(_site_name(root, ""), source)
+    blog = blog_name(_site_name(root, ""), source.blog)
     headers = _date_headers_before(root, containers)
     posts: list[Post] = []
     for body, container, title in zip(bodies, containers, titles, strict=True):

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from civicreader.ingest import IngestError, Source
-from civicreader.model import Comment, Post, normalise_key_text, post_id
+from civicreader.model import Comment, Post, post_id
 from civicreader.textsafe import one_line
 
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?\s*")
@@ -298,25 +298,6 @@ def export_post(
 def unique(names: Iterable[str]) -> tuple[str, ...]:
     """The non-empty names in order, each once (the first kept)."""
     return tuple(dict.fromkeys(name for name in names if name))
-
-
-def blog_name(found: str | None, source: Source) -> str:
-    """The blog's own name where the format gives one (with a letter or digit in it), else the corpus folder's.
-
-    A name that is the folder's in other words ("The Commissioning Desk" in `commissioning-desk/`)
-    becomes the folder's spelling, so the blog has one name, and one id space, whichever
-    format a post was read from.
-    """
-    name = clean_line(html.unescape(found or ""))
-    # A title of only punctuation ("...") names nothing, and `blog:...` could not find it.
-    if not any(ch.isalnum() for ch in name) or _blog_key(name) == _blog_key(source.blog):
-        return source.blog
-    return name
-
-
-def _blog_key(name: str) -> str:
-    key = normalise_key_text(name)
-    return key.removeprefix("the ")
 
 
 def naive_local(text: str | None) -> datetime | None:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from civicreader.ingest import IngestError, Page, Source
+from civicreader.ingest.blog_names import blog_name
 from civicreader.ingest.htmltext import html_paragraphs, strip_shortcodes
 from civicreader.ingest.shared import (
-    blog_name,
     by_date,
     cap_threads,
     clean_line,
@@ -52,7 +52,7 @@ def read(source: Source) -> Page:
     channel = root if local_name(root) == "channel" else _first(root, "", "channel")
     if channel is None:
         raise IngestError("no <channel> element: not a WordPress export this reader can use")
-    blog = blog_name(_text(channel, "", "title"), source)
+    blog = blog_name(_text(channel, "", "title"), source.blog)
     display_names = _display_names(channel)
     skipped: Counter[str] = Counter()
     left_out: Counter[str] = Counter()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from civicreader.ingest import Dependency, Source
+from civicreader.ingest.blog_names import blog_name
 from civicreader.ingest.htmltext import html_paragraphs
 from civicreader.ingest.markdown.body import markdown_to_paragraphs, strip_liquid
 from civicreader.ingest.markdown.front_matter import (
@@ -26,7 +27,7 @@ from civicreader.ingest.markdown.kept_comments import (
     last_segment,
 )
 from civicreader.ingest.markdown.site_config import site_title
-from civicreader.ingest.shared import blog_name, permalink, unescape_once
+from civicreader.ingest.shared import permalink, unescape_once
 from civicreader.model import Post, post_id
 
 _RESPONSES_HEADER = re.compile(
@@ -89,7 +90,7 @@ def read_site_post(meta: dict[str, Any], body: str, source: Source, is_html: boo
     )
     comments = staticman_comments + sibling_comments + section_comments
     named_site, config_looked_at = site_title(path)
-    blog = blog_name(named_site, source)
+    blog = blog_name(named_site, source.blog)
     post = Post(
         id=post_id(
             blog, title, post_date.month if post_date else None, post_date.day if post_date else None, paragraphs

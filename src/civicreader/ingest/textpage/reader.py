@@ -96,7 +96,15 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     if not posts:
         raise IngestError("no blog post found on this page")
     return Page(path=source, posts=tuple(posts), clues=tuple(clues), ordered=layout.archive,
-                archive_year=layout.header.year)
+                archive_year=layout.header.year, title_line=_title_line(layout, posts))
+
+
+def _title_line(layout: Layout, posts: list[Post]) -> str:
+    """A page of one post: its first line, where a saved page keeps its title ("Post title | Site name")."""
+    if len(posts) != 1 or layout.archive:
+        return ""
+    first = next((line for line in layout.lines if line.strip()), "")
+    return " ".join(first.split()) if len(first) <= 200 else ""
 
 
 @dataclass

@@ -1,0 +1,168 @@
+"""Which blog a post belongs to (ingest.blog_names), and that every blog name the archive shows is found by `blog:`."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from civicreader.dedupe import merge_pages
+from civicreader.index import Library
+from civicreader.ingest import read_paths
+from civicreader.ingest.blog_names import folder_blog
+from tests.conftest import ENGINES
+from tests.index_corpus import comment, write_post
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_corpus"
+
+
+@pytest.mark.parametrize(
+    ("where", "blog"),
+    [
+        ("wheels/page.txt", "wheels"),
+        ("html/wheels/page.html", "wheels"),
+        ("wheels/html/page.html", "wheels"),
+        ("HTML/trunk/_posts/Parish Pump/page.md", "Parish Pump"),
+        ("export/wxr/page.xml", "archive"),  # only layout folders: the corpus folder's name
+        ("page.txt", "archive"),
+        ("★/--/page.txt", "archive"),  # no letter or digit: nothing `blog:` could find
+    ],
+)
+def test_a_folder_named_after_a_format_or_a_layout_is_passed_over_for_the_next_that_means_something(where, blog):
+    root = Path("/tmp/archive")
+    assert folder_blog(root / where, root) == blog
+
+
+def test_a_corpus_folder_named_after_a_format_takes_the_name_of_the_folder_above(tmp_path):
+    corpus = tmp_path / "Parish Pump" / "trunk" / "txt"
+    corpus.mkdir(parents=True)
+    assert folder_blog(corpus / "page.txt", corpus) == "Parish Pump"
+
+
+def _wxr(title: str, post: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/">\n'
+        f"<channel><title>{escape(title)}</title><wp:wxr_version>1.2</wp:wxr_version>"
+        f"<item><title>{escape(post)}</title><dc:creator>Ann Example</dc:creator>"
+        "<content:encoded><![CDATA[<p>The hall roof is mended at last.</p>]]></content:encoded>"
+        "<wp:post_date>2012-04-02 10:00:00</wp:post_date><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item></channel></rss>\n"
+    )
+
+
+def _feed(title: str, post: str) -> str:
+    return (
+        f'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<link>http://example.org/</link><item><title>{escape(post)}</title><link>http://example.org/1</link>"
+        "<pubDate>Tue, 06 Mar 2012 10:00:00 +0000</pubDate>"
+        "<description>&lt;p&gt;The rota is full until June.&lt;/p&gt;</description></item></channel></rss>\n"
+    )
+
+
+def mixed_corpus(root: Path) -> Path:
+    """The sample corpus beside folders sorted by format and names with punctuation, quotes, colons and accents."""
+    corpus = root / "mixed"
+    shutil.copytree(SAMPLE, corpus)
+    write_post(corpus / "html" / "trunk", "Café Ümlaut: Notes", "one", "Market day", date(2012, 3, 1),
+               ["The stalls were back on the square."])
+    write_post(corpus / "txt", "Jane's \"Parish\" Pump (2012)", "two", "Pump repairs", date(2012, 3, 2),
+               ["The pump handle was replaced."],
+               comments=[comment("Fred Bloggs", datetime(2012, 3, 3, 9, 0), "About time.")])
+    write_post(corpus / "★", "--", "four", "Filed under symbols", date(2012, 3, 4), ["Filed under stars."])
+    write_post(corpus, "posts", "three", "A post filed by format only", date(2012, 3, 3), ["Filed under posts."])
+    (corpus / "wxr" / "exports").mkdir(parents=True)
+    (corpus / "wxr" / "exports" / "site.xml").write_text(
+        _wxr('Notes: the "Sequel" – C++ & Co.', "Roof appeal"), encoding="utf-8")
+    (corpus / "wxr" / "dots.xml").write_text(_wxr("...", "Untitled by design"), encoding="utf-8")
+    (corpus / "feeds").mkdir()
+    (corpus / "feeds" / "rota.rss").write_text(_feed("Ηλιόσπιτο · Rota [weekly] *", "Rota news"), encoding="utf-8")
+    return corpus
+
+
+def blog_query(name: str) -> str:
+    """`blog:` with the name as a user types it: in quotes, a quote inside it left out."""
+    return 'blog:"' + name.replace('"', " ") + '"'
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_blog_name_the_archive_shows_is_found_by_blog(tmp_path, engine):
+    corpus = mixed_corpus(tmp_path)
+    library = Library(corpus, tmp_path / "index", engine=engine)
+    library.update()
+    shown = library.search("").facets["blog"]
+    expected_names = {"Café Ümlaut: Notes", "Jane's \"Parish\" Pump (2012)", "mixed",
+                      'Notes: the "Sequel" – C++ & Co.', "Ηλιόσπιτο · Rota [weekly] *"}
+    assert expected_names <= set(shown)
+    assert not {"html", "trunk", "txt", "posts", "wxr", "exports", "feeds", "...", "★", "--"} & set(shown)
+    for name, count in shown.items():
+        found = library.search(blog_query(name), limit=0)
+        assert found.facets["blog"].get(name) == count, name
+    library.close()
+
+
+def test_a_blog_name_of_only_punctuation_falls_back_to_the_folder_past_format_folders(tmp_path):
+    corpus = mixed_corpus(tmp_path)
+    pages, _ = read_paths([corpus / "wxr" / "dots.xml"])
+    [post] = merge_pages(pages)
+    assert post.blog == "mixed"
+
+
+def _saved_page(folder: Path, name: str, title_line: str, title: str, day: int) -> Path:
+    """A scraped page of one post that opens with the page's title line, as a browser's copy does."""
+    from tests import textpage_shapes as shapes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    body = [f"The notes of the {day}th, long enough to read as the text of a post and not as a heading of it."]
+    page = f"{title_line}\n\n" + shapes.posted_on_theme(title, date(2012, 3, day), body, [], "Ann Example",
+                                                        ["General"], ["notes"])
+    path = folder / f"{name}.txt"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _blogs_and_titles(folder: Path) -> set[tuple[str, str]]:
+    pages, problems = read_paths([folder])
+    assert problems == []
+    return {(post.blog, post.title) for post in merge_pages(pages)}
+
+
+@pytest.mark.parametrize("shape", ["{title} | {site}", "{site}: {title}", "{title} – {site}"])
+def test_the_site_name_that_several_pages_title_lines_agree_on_names_the_blog(tmp_path, shape):
+    folder = tmp_path / "archive" / "txt"
+    titles = ["Mending the hall roof", "Quiz night results", "The new rota"]
+    for day, title in enumerate(titles, 1):
+        _saved_page(folder, f"p{day}", shape.format(title=title, site="Parish Pump Notes"), title, day)
+    assert _blogs_and_titles(tmp_path / "archive") == {("Parish Pump Notes", title) for title in titles}
+
+
+def test_one_posts_title_line_never_names_the_blog(tmp_path):
+    folder = tmp_path / "archive" / "parish"
+    _saved_page(folder, "plan-b", "Plan B – The missing conversation", "Plan B – The missing conversation", 1)
+    _saved_page(folder, "plan-b_fullpage", "Plan B – The missing conversation", "Plan B – The missing conversation", 1)
+    _saved_page(folder, "budget-1", "Budget: part one", "Budget: part one", 2)
+    _saved_page(folder, "budget-2", "Budget: part two", "Budget: part two", 3)
+    for day in range(4, 8):  # most pages' title lines name no site: two serial titles are not a site's name
+        _saved_page(folder, f"other-{day}", f"Other post {day}", f"Other post {day}", day)
+    assert {blog for blog, _ in _blogs_and_titles(tmp_path / "archive")} == {"parish"}
+
+
+def test_a_site_name_follows_the_pages_as_they_come_and_go(tmp_path):
+    corpus = tmp_path / "archive"
+    folder = corpus / "html"
+    first = _saved_page(folder, "p1", "Mending the hall roof | Parish Pump Notes", "Mending the hall roof", 1)
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    assert set(library.search("").facets["blog"]) == {"archive"}, "one page: no agreement yet"
+    _saved_page(folder, "p2", "Quiz night results | Parish Pump Notes", "Quiz night results", 2)
+    library.update()
+    assert library.search("").facets["blog"] == {"Parish Pump Notes": 2}
+    assert library.search('blog:"Parish Pump Notes" roof').total == 1
+    first.unlink()
+    library.update()
+    assert library.search("").facets["blog"] == {"archive": 1}
+    library.close()
