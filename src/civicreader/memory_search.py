@@ -6,6 +6,7 @@ post ids the index narrows its search to (or leaves out).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from civicreader.memory import Memory, split_memory_terms
@@ -23,4 +24,5 @@ def search_remembering(library: Library, query: str, memory: Memory | None, **op
         only, without = set(), set()
     else:
         only, without = conditions.id_sets(memory)
-    return library.search(rest, only_ids=only, without_ids=without, **options)
+    # Said back as asked: "is:unread" is what the reader typed, not the empty query the index ran.
+    return replace(library.search(rest, only_ids=only, without_ids=without, **options), query=query)
