@@ -43,10 +43,9 @@ class NoteEditor(ModalScreen[str | None]):
             with Horizontal(id="note-editor-buttons"):
                 yield Button("Save", id="note-editor-save", variant="primary")
                 yield Button("Cancel", id="note-editor-cancel")
-                yield Static(
-                    Content("ctrl+s: save · escape: cancel · saved empty, the note is removed"),
-                    id="note-editor-hint",
-                )
+            yield Static(
+                Content("ctrl+s: save · escape: cancel · saved empty, the note is removed"), id="note-editor-hint"
+            )
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
