@@ -208,7 +208,7 @@ async def test_the_notes_branch_lists_every_note_and_opens_the_post_at_its_passa
             NoteLeaf("gone0000post", 1, None, True),
         ]
         text = screen_text(app)
-        assert "orphaned A post long gone · ¶ 1 · Its words" in text
+        assert "¶ 1 orphaned A post long gone · Its words" in text
         # Open the first post elsewhere, then the note's leaf: the post opens at the note's passage.
         tree.move_cursor(branch.children[0])
         await settle(pilot)
@@ -225,3 +225,26 @@ async def test_the_notes_branch_lists_every_note_and_opens_the_post_at_its_passa
         assert reader.opened.post.id == post_id
         assert any("no longer in the corpus" in notice.message for notice in app._notifications)
         assert {note.post_id for note in notes_in_memory(built_index)} == {post_id, "gone0000post"}
+
+
+@pilot_test
+async def test_e_exports_the_open_post_with_its_notes(built_index, tmp_path):
+    from civicreader.config import config_path
+    from civicreader.ingest import Source
+    from civicreader.ingest.markdown.export_format import exported_notes
+
+    out = tmp_path / "exports"
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(f'export_dir = "{out}"\n', encoding="utf-8")
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_allotment_post(pilot)
+        await write_in_editor(pilot, "Ask the clerk for the minutes")
+        await pilot.press("e")
+        await settle(pilot)
+    [written] = list(out.iterdir())
+    text = written.read_text(encoding="utf-8")
+    assert "\n## Notes\n\n### On paragraph 1\n" in text
+    [note] = exported_notes(Source(written, written.read_bytes(), "x"))
+    assert (note.paragraph, note.text) == (1, "Ask the clerk for the minutes")

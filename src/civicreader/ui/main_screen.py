@@ -881,8 +881,9 @@ class MainScreen(Screen):
             # export_post would refuse too, but its message names the CLI's --force.
             self.post_message(ExportFailed(f"{target.name} is already in {target.parent}: press E to overwrite it"))
             return
+        notes = self.memory.notes(post.id) if self.memory is not None else ()
         try:
-            path = export_post(post, folder, force=overwrite)
+            path = export_post(post, folder, force=overwrite, notes=notes)
         except ExportError as error:
             self.post_message(ExportFailed(one_line(str(error))))
             return

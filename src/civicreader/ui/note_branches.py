@@ -34,18 +34,20 @@ class NoteLeaf:
 
 
 def children(library, notes: Iterable[Note]) -> list[tuple[Text, NoteLeaf | None, bool]]:
-    """(label, leaf, is_branch) for each note: "Title · ¶ 3 · passage start…"."""
+    """(label, leaf, is_branch) for each note: "¶ 3 Title · passage start…" ("#2" for comment 2, as `show`
+    numbers them). The place leads, as a date leads a post's label: cut to fit, the passage goes first."""
     found = []
     for item in listed(list(notes), library):
         note = item.note
-        place = f"¶ {note.paragraph}" if note.paragraph is not None else f"comment {note.comment}"
+        place = f"¶ {note.paragraph}" if note.paragraph is not None else f"#{note.comment}"
         passage = one_line(note.passage)
         if len(passage) > PASSAGE_START:
             passage = passage[: PASSAGE_START - 1].rstrip() + "…"
         label = Text.assemble(
+            (place, "dim"),
+            " ",
             *((("orphaned ", "italic"),) if item.orphaned else ()),
-            (item.title, "bold" if not item.orphaned else ""),
-            (f" · {place}", "dim"),
+            (item.title, "" if item.orphaned else "bold"),
             *(((f" · {passage}", "dim"),) if passage else ()),
         )
         found.append((label, NoteLeaf(note.post_id, note.paragraph, note.comment, item.orphaned), False))
