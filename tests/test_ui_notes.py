@@ -248,3 +248,44 @@ async def test_e_exports_the_open_post_with_its_notes(built_index, tmp_path):
     assert "\n## Notes\n\n### On paragraph 1\n" in text
     [note] = exported_notes(Source(written, written.read_bytes(), "x"))
     assert (note.paragraph, note.text) == (1, "Ask the clerk for the minutes")
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from civicreader.memory import open_memory
+memory = open_memory(Path(sys.argv[1]))
+for number in range(60):
+    memory.set_note("script-post", f"script note {number}", comment=number + 1)
+    memory.mark_read([f"script-{number}"])
+"""
+
+
+@pilot_test
+async def test_the_app_and_another_process_writing_at_once_lose_nothing(built_index, monkeypatch):
+    import subprocess
+    import sys
+
+    from civicreader.ui.reading_pane import ReadingPane
+
+    monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 0.1)
+    corpus, _index = built_index
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        other = subprocess.Popen([sys.executable, "-c", WRITER, str(memory_path_for(corpus))])
+        reader = await open_allotment_post(pilot)
+        await write_in_editor(pilot, "From the app")
+        await pilot.press("right_square_bracket")
+        await write_in_editor(pilot, "From the app, on a comment")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert other.wait(timeout=120) == 0
+        post_id = reader.opened.post.id
+    memory = open_memory(memory_path_for(corpus))
+    try:
+        assert {note.text for note in memory.notes(post_id)} == {"From the app", "From the app, on a comment"}
+        assert len(memory.notes("script-post")) == 60
+        assert memory.read_ids() == {post_id, *(f"script-{n}" for n in range(60))}
+    finally:
+        memory.close()
