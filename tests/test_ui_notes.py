@@ -266,7 +266,6 @@ async def test_the_app_and_another_process_writing_at_once_lose_nothing(built_in
     import subprocess
     import sys
 
-    from civicreader.ui.reading_pane import ReadingPane
 
     monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 0.1)
     corpus, _index = built_index
@@ -289,3 +288,27 @@ async def test_the_app_and_another_process_writing_at_once_lose_nothing(built_in
         assert memory.read_ids() == {post_id, *(f"script-{n}" for n in range(60))}
     finally:
         memory.close()
+
+
+@pilot_test
+async def test_the_palette_and_the_help_screen_offer_the_note_key_from_the_key_table(built_index):
+    from civicreader.ui.help_screen import HelpScreen
+    from civicreader.ui.note_editor import NoteEditor
+    from tests.test_ui_reading import run_from_palette
+
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_allotment_post(pilot)
+        await run_from_palette(pilot, "Note")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = [(str(row.query_one(".help-key").content), str(row.query_one(".help-meaning").content))
+                for row in app.screen.query(".help-row")]
+        assert any(key == "a" and meaning.startswith("write or edit a note") for key, meaning in rows)
+        assert any(key == "ctrl+s / escape" and meaning.startswith("in the note editor") for key, meaning in rows)
