@@ -349,3 +349,8 @@ def split_memory_terms(query: str) -> tuple[str, MemoryConditions]:
 
     rest = _MEMORY_TERM.sub(take, query)
     return " ".join(rest.split()), MemoryConditions(tuple(wanted), tuple(unwanted))
+
+
+def memory_words(query: str) -> str:
+    """The memory's words of a query as typed ("is:unread note:\"two words\""), to keep in a suggested query."""
+    return " ".join(match.group(0) for match in _MEMORY_TERM.finditer(query))
