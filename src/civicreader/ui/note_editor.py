@@ -15,8 +15,8 @@ from textual.widgets import Button, Static, TextArea
 from civicreader.textsafe import one_line
 from civicreader.ui.keys import bindings_for
 
-PASSAGE_SHOWN = 240
-"""Characters of the passage quoted above the editor: enough to see which one it is."""
+PASSAGE_SHOWN = 200
+"""Characters of the passage quoted above the editor: enough to see which one it is, in three lines at most."""
 
 
 class NoteEditor(ModalScreen[str | None]):
@@ -32,7 +32,10 @@ class NoteEditor(ModalScreen[str | None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="note-editor"):
+        frame = Vertical(id="note-editor")
+        # On the frame: a short terminal shows it whatever the editor holds.
+        frame.border_subtitle = "ctrl+s: save · escape: cancel · saved empty, the note is removed"
+        with frame:
             title = "Edit the note on " if self.text else "A note on "
             yield Static(Content.assemble((title, "bold"), (one_line(self.where), "bold")), id="note-editor-title")
             passage = one_line(self.passage)
@@ -43,9 +46,6 @@ class NoteEditor(ModalScreen[str | None]):
             with Horizontal(id="note-editor-buttons"):
                 yield Button("Save", id="note-editor-save", variant="primary")
                 yield Button("Cancel", id="note-editor-cancel")
-            yield Static(
-                Content("ctrl+s: save · escape: cancel · saved empty, the note is removed"), id="note-editor-hint"
-            )
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
