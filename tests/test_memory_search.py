@@ -60,3 +60,11 @@ def test_read_unread_bookmarked_and_noted_posts_are_found(library, ids, tmp_path
     assert POSTS["grants"]["title"] in titles(library.search("charity", limit=100))
     assert found("charity is:read") == {POSTS["grants"]["title"]}
     assert found("is:unread -is:bookmarked") == every - read
+
+
+def test_a_query_is_said_back_as_typed_and_a_suggestion_keeps_the_memory_words(library, tmp_path):
+    memory = open_memory(tmp_path / "m.sqlite")
+    results = search_remembering(library, 'charaty is:unread -note:"two words"', memory, limit=5)
+    assert results.query == 'charaty is:unread -note:"two words"'
+    assert results.suggestion == 'charity is:unread -note:"two words"'
+    assert search_remembering(library, "charity is:unread", memory, limit=5).suggestion is None

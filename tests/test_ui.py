@@ -178,7 +178,7 @@ async def test_archive_tree_goes_blog_year_month_post_and_opens_the_post(built_i
         assert app.focused is tree
         assert tree_labels(tree) == [
             "[bold]Hostile[/bold] 5 posts", "Parish Pump 4 posts", "Categories 4 categories", "People 8",
-            "Most discussed", "Bookmarks",
+            "Most discussed", "Bookmarks", "Notes",
         ]  # fmt: skip
         await pilot.press("j", "enter")  # Parish Pump
         await settle(pilot)

@@ -60,6 +60,7 @@ checked by pressing them, which must take the focus away."""
 async def test_every_key_in_the_table_runs_its_action_where_it_is_said_to_work(built_index):
     from civicreader.ui.app import OWNER_WIDGETS, CivicReaderApp
     from civicreader.ui.main_screen import MainScreen
+    from civicreader.ui.note_editor import NoteEditor
 
     corpus, index_dir = built_index
     app = CivicReaderApp(corpus, index_dir)
@@ -88,4 +89,15 @@ async def test_every_key_in_the_table_runs_its_action_where_it_is_said_to_work(b
                         if not key.builtin:
                             assert isinstance(active.node, owners[key.owner]), where
                             assert active.binding.description == key.description, where
+        # The note editor's keys, with the editor open on the open post and its text area focused.
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        for key in (key for row in KEY_ROWS for key in row.keys if key.owner == "editor"):
+            checked += 1
+            active = app.screen.active_bindings.get(key.keys)
+            assert active is not None and active.binding.action == key.action, key.keys
+            assert isinstance(active.node, NoteEditor), key.keys
         assert checked == sum(len(key.keys.split(",")) for row in KEY_ROWS for key in row.keys)

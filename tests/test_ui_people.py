@@ -32,7 +32,7 @@ async def open_branch(pilot, kind) -> ArchiveTree:
 async def test_people_branch_lists_everyone_by_how_much_they_wrote(built_index):
     async with ready_app(built_index) as (app, pilot):
         tree = app.screen.query_one(ArchiveTree)
-        assert tree_labels(tree)[2:] == ["Categories 4 categories", "People 8", "Most discussed", "Bookmarks"]
+        assert tree_labels(tree)[2:] == ["Categories 4 categories", "People 8", "Most discussed", "Bookmarks", "Notes"]
         await open_branch(pilot, PeopleBranch)
         people = [label.strip() for label in tree_labels(tree)[4:12]]
         assert people == [

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
-from civicreader.ingest.markdown.export_format import render_markdown
+from civicreader.ingest.markdown.export_format import NoteLike, render_markdown
 from civicreader.model import Post
 
 MAX_SLUG_LENGTH = 80
@@ -35,8 +36,10 @@ def export_filename(post: Post) -> str:
     return f"{prefix}-{slug}.md"
 
 
-def export_post(post: Post, out_dir: Path, force: bool = False, *, name: str | None = None) -> Path:
-    """Write the post into `out_dir` atomically and return the file's path.
+def export_post(
+    post: Post, out_dir: Path, force: bool = False, *, name: str | None = None, notes: Sequence[NoteLike] = ()
+) -> Path:
+    """Write the post (with the reader's `notes` on it) into `out_dir` atomically and return the file's path.
 
     Never writes outside `out_dir`, never replaces an existing file unless `force`. `name`
     replaces `export_filename(post)` (a bulk export gives same-named posts distinct names).
@@ -54,7 +57,7 @@ def export_post(post: Post, out_dir: Path, force: bool = False, *, name: str | N
         raise ExportError(f"refusing to write {name!r}: not a plain file name inside {folder}")
     if not force and os.path.lexists(target):
         raise ExportError(f"{target} already exists (use --force to overwrite it)")
-    data = render_markdown(post).encode("utf-8", errors="replace")
+    data = render_markdown(post, notes).encode("utf-8", errors="replace")
     temporary = _write_temporary(folder, name, data)
     try:
         if force:

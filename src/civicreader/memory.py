@@ -182,6 +182,37 @@ class Memory:
             ),
         ])
 
+    def restore_notes(self, post_id: str, notes: Iterable[Note]) -> tuple[int, int]:
+        """Put back notes read from an export: each fills its place unless a note is there already (the reader's
+        newer work wins). Returns (restored, left because the place held another note)."""
+        restored = differing = 0
+        with self._lock:
+            connection = self._connection
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                for note in notes:
+                    held = connection.execute(
+                        "SELECT text FROM notes WHERE post_id = ? AND IFNULL(paragraph, -1) = IFNULL(?, -1) "
+                        "AND IFNULL(comment, -1) = IFNULL(?, -1)",
+                        (post_id, note.paragraph, note.comment),
+                    ).fetchone()
+                    if held is not None:
+                        differing += held[0] != note.text
+                        continue
+                    connection.execute(
+                        "INSERT INTO notes (post_id, paragraph, comment, text, passage, title, created, updated) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (post_id, note.paragraph, note.comment, note.text, note.passage, note.title, note.created,
+                         note.updated),
+                    )
+                    restored += 1
+                connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise MemoryStoreError(f"{self.path}: could not save ({error})") from error
+        return restored, differing
+
     def close(self) -> None:
         with self._lock:
             self._connection.close()
@@ -318,3 +349,8 @@ def split_memory_terms(query: str) -> tuple[str, MemoryConditions]:
 
     rest = _MEMORY_TERM.sub(take, query)
     return " ".join(rest.split()), MemoryConditions(tuple(wanted), tuple(unwanted))
+
+
+def memory_words(query: str) -> str:
+    """The memory's words of a query as typed ("is:unread note:\"two words\""), to keep in a suggested query."""
+    return " ".join(match.group(0) for match in _MEMORY_TERM.finditer(query))

@@ -6,9 +6,10 @@ post ids the index narrows its search to (or leaves out).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from civicreader.memory import Memory, split_memory_terms
+from civicreader.memory import Memory, memory_words, split_memory_terms
 
 if TYPE_CHECKING:
     from civicreader.index import Library, SearchResults
@@ -23,4 +24,8 @@ def search_remembering(library: Library, query: str, memory: Memory | None, **op
         only, without = set(), set()
     else:
         only, without = conditions.id_sets(memory)
-    return library.search(rest, only_ids=only, without_ids=without, **options)
+    results = library.search(rest, only_ids=only, without_ids=without, **options)
+    # Said back as asked: "is:unread" is what the reader typed, not the empty query the index ran; a suggested
+    # spelling keeps the memory's words, so taking it does not widen the search.
+    suggestion = f"{results.suggestion} {memory_words(query)}" if results.suggestion else None
+    return replace(results, query=query, suggestion=suggestion)

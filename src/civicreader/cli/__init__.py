@@ -8,6 +8,7 @@ registers its commands on the group when imported here.
 from civicreader.cli import (  # noqa: F401  (imported to register their commands)
     export_command,
     index_command,
+    notes_command,
     parse_where,
     people_command,
     reading,

@@ -43,36 +43,40 @@ def export(
         raise click.UsageError("give either a post ID or --query QUERY")
     if query is not None and out_dir is None:
         raise click.UsageError("--query needs --out DIR, the folder to fill")
+    from civicreader.cli.notes_command import open_reader_memory
     from civicreader.config import load_config
     from civicreader.export import ExportError, export_post
 
     library = ready_library(corpus, index_dir)
     out_dir = out_dir or load_config(warn=echo_problem).export_dir or Path.cwd()
-    if query is not None:
-        export_search(library, query, out_dir, force, as_json)
-        return
-    post = repaired(library, lambda library: library.get(post_id.strip()))
-    if post is None:
-        echo_problem(f"no post with id {post_id!r} in {library.corpus}")
-        sys.exit(1)
+    memory = open_reader_memory(library.corpus)  # the reader's notes go with each post
     try:
-        path = export_post(post, out_dir, force=force)
+        if query is not None:
+            export_search(library, memory, query, out_dir, force, as_json)
+            return
+        post = repaired(library, lambda library: library.get(post_id.strip()))
+        if post is None:
+            echo_problem(f"no post with id {post_id!r} in {library.corpus}")
+            sys.exit(1)
+        path = export_post(post, out_dir, force=force, notes=memory.notes(post.id))
     except ExportError as error:
         echo_problem(str(error))
         sys.exit(1)
+    finally:
+        memory.close()
     if as_json:
         dump_json({"id": post.id, "path": str(path)})
     else:
         click.echo(str(path))
 
 
-def export_search(library, query: str, out_dir: Path, force: bool, as_json: bool) -> None:
+def export_search(library, memory, query: str, out_dir: Path, force: bool, as_json: bool) -> None:
     """Export every hit of `query`; same-named posts get their id in the name; failures are named, then exit 1."""
     from civicreader.export import ExportError, export_filename, export_post
     from civicreader.index import QueryError
 
     try:
-        ids = repaired(library, lambda library: search_ids(library, query))
+        ids = repaired(library, lambda library: search_ids(library, query, memory))
     except QueryError as error:
         echo_problem(f"bad query: {error}")
         sys.exit(2)
@@ -90,7 +94,7 @@ def export_search(library, query: str, out_dir: Path, force: bool, as_json: bool
                 name = f"{name.removesuffix('.md')}-{post.id[:12]}.md"
             used_names.add(name)
             try:
-                path = export_post(post, out_dir, force=force, name=name)
+                path = export_post(post, out_dir, force=force, name=name, notes=memory.notes(post.id))
             except ExportError as error:
                 echo_problem(str(error))
                 failures += 1
@@ -104,11 +108,13 @@ def export_search(library, query: str, out_dir: Path, force: bool, as_json: bool
         sys.exit(1)
 
 
-def search_ids(library, query: str, page: int = 500) -> list[str]:
-    """The ids of every post the query matches, in the search's order."""
+def search_ids(library, query: str, memory, page: int = 500) -> list[str]:
+    """The ids of every post the query matches (is:unread and the like asked of `memory`), in the search's order."""
+    from civicreader.memory_search import search_remembering
+
     ids: list[str] = []
     while True:
-        results = library.search(query, limit=page, offset=len(ids))
+        results = search_remembering(library, query, memory, limit=page, offset=len(ids))
         ids.extend(hit.id for hit in results.hits)
         if not results.hits or len(ids) >= results.total:
             return ids

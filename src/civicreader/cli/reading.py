@@ -33,14 +33,14 @@ def search(
 ) -> None:
     """Search the corpus: words (AND), OR, NOT, -word, "phrases", word*, word~, title: body: comment:
     author: commenter: category: tag: blog:, date:2011, date:2011-03, date:[2011-03-01 to 2011-03-31], date:>2012,
-    and comments:>=10.
+    comments:>=10, and from your memory is:unread is:read is:bookmarked has:note note:word.
     """
     from civicreader.index import QueryError
 
     library = ready_library(corpus, index_dir)
     text = " ".join(query)
     try:
-        results = repaired(library, lambda library: library.search(text, sort=sort, limit=limit))
+        results = repaired(library, lambda library: search_with_memory(library, text, sort=sort, limit=limit))
     except QueryError as error:
         echo_problem(f"bad query: {error}")
         sys.exit(2)
@@ -48,6 +48,23 @@ def search(
         dump_json(results.to_dict())
     else:
         print_results(results)
+
+
+def search_with_memory(library, query: str, **options):
+    """`library.search`, with is:unread, is:read, is:bookmarked, has:note and note: answered from the reader's
+    memory of this corpus (opened only when the query asks it)."""
+    from civicreader.memory import split_memory_terms
+    from civicreader.memory_search import search_remembering
+
+    if not split_memory_terms(query)[1]:
+        return library.search(query, **options)
+    from civicreader.cli.notes_command import open_reader_memory
+
+    memory = open_reader_memory(library.corpus)
+    try:
+        return search_remembering(library, query, memory, **options)
+    finally:
+        memory.close()
 
 
 def print_results(results) -> None:

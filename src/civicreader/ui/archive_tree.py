@@ -22,9 +22,10 @@ from textual.widgets.tree import TreeNode
 from textual.worker import get_current_worker
 
 from civicreader.textsafe import one_line
-from civicreader.ui import people_branches
+from civicreader.ui import note_branches, people_branches
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
+from civicreader.ui.note_branches import NoteLeaf, NotesBranch
 from civicreader.ui.people_branches import (
     MoreWritings,
     MostDiscussedBranch,
@@ -75,10 +76,10 @@ class PostLeaf:
 
 
 Branch = (
-    BookmarksBranch | BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch | PeopleBranch
-    | PersonBranch | MostDiscussedBranch
+    BookmarksBranch | NotesBranch | BlogBranch | YearBranch | MonthBranch | CategoriesBranch | CategoryBranch
+    | PeopleBranch | PersonBranch | MostDiscussedBranch
 )  # fmt: skip
-NodeData = Branch | PostLeaf | WritingLeaf | MoreWritings
+NodeData = Branch | PostLeaf | WritingLeaf | MoreWritings | NoteLeaf
 
 
 @dataclass
@@ -147,6 +148,8 @@ def label_end_length(data: NodeData | None, label: Text) -> int:
     """How many characters at the end of a label must stay when it is cut to fit: its count(s)."""
     if isinstance(data, PostLeaf):
         return len(post_label_end(data.summary).plain)
+    if isinstance(data, NoteLeaf):
+        return 0  # the title says more than the passage: cut from the end
     if (kept := people_branches.kept_end(data, label)) is not None:
         return kept
     if data is None:
@@ -199,6 +202,8 @@ class ArchiveTree(Tree[NodeData]):
         post_id: str
         comment: int = 0
         """Open the post at this comment (numbered from 1, in thread order); 0 at its top."""
+        paragraph: int = 0
+        """Or at this paragraph (from 1)."""
 
         @property
         def control(self) -> ArchiveTree:
@@ -222,6 +227,8 @@ class ArchiveTree(Tree[NodeData]):
         """Unread posts per branch, by the branch's data (see ui/unread.py)."""
         self.bookmarks: tuple[str, ...] = ()
         """Bookmarked post ids, most recent first: the Bookmarks branch lists them."""
+        self.notes: tuple = ()
+        """The reader's notes (civicreader.memory.Note): the Notes branch lists them."""
         super().__init__("Archive", id=id)
         self.show_root = False
         self.auto_expand = True
@@ -243,8 +250,16 @@ class ArchiveTree(Tree[NodeData]):
     def show_bookmarks(self, bookmarks: tuple[str, ...]) -> None:
         """List these posts under Bookmarks (attributes down); an open Bookmarks branch is read again."""
         self.bookmarks = bookmarks
+        self._reload_branch(BookmarksBranch)
+
+    def show_notes(self, notes: tuple) -> None:
+        """List these notes under Notes (attributes down); an open Notes branch is read again."""
+        self.notes = notes
+        self._reload_branch(NotesBranch)
+
+    def _reload_branch(self, kind: type) -> None:
         for node in self.root.children:
-            if isinstance(node.data, BookmarksBranch):
+            if isinstance(node.data, kind):
                 node.refresh()
                 if node.id in self._loaded:
                     self._load_children(node, self._generation)
@@ -286,8 +301,9 @@ class ArchiveTree(Tree[NodeData]):
                 label = Text.assemble(UNREAD_MARK if unread else "  ", label)
                 if unread:
                     label.stylize("bold")
-            elif isinstance(node.data, BookmarksBranch):
-                suffix = f" {len(self.bookmarks):,}"
+            elif isinstance(node.data, BookmarksBranch | NotesBranch):
+                count = len(self.bookmarks if isinstance(node.data, BookmarksBranch) else self.notes)
+                suffix = f" {count:,}"
                 label.append(suffix, "dim")
                 keep_end += len(suffix)
             elif unread := self.unread.get(node_key(node.data)):
@@ -358,6 +374,13 @@ class ArchiveTree(Tree[NodeData]):
             event.stop()
             writing = event.node.data.writing
             self.post_message(self.PostChosen(self, writing.post_id, writing.comment))
+        elif isinstance(event.node.data, NoteLeaf):
+            event.stop()
+            leaf = event.node.data
+            if leaf.orphaned:
+                self.notify("That post is no longer in the corpus; its note is kept (civicreader notes lists it).")
+            else:
+                self.post_message(self.PostChosen(self, leaf.post_id, leaf.comment or 0, leaf.paragraph or 0))
 
     @work(thread=True, group="archive-tree", exit_on_error=False)
     def _load_children(self, node: TreeNode[NodeData] | None, generation: int) -> None:
@@ -369,6 +392,8 @@ class ArchiveTree(Tree[NodeData]):
                     children = [(post_label(s), PostLeaf(s), False) for s in library.summaries(self.bookmarks)]
                     if not children:
                         children = [(Text("No bookmarks yet: B bookmarks the open post.", "dim italic"), None, False)]
+                elif node is not None and isinstance(node.data, NotesBranch):
+                    children = note_branches.children(library, self.notes)
                 else:
                     children = list(self.children_of(library, node.data if node else None))
         except IndexNotReady:
@@ -391,6 +416,7 @@ class ArchiveTree(Tree[NodeData]):
                 yield Text("The index holds no posts.", "dim italic"), None, False
             else:
                 yield Text("Bookmarks", "italic"), BookmarksBranch(), True
+                yield Text("Notes", "italic"), NotesBranch(), True
         elif isinstance(data, BlogBranch):
             years = library.years(data.blog)
             for year in sorted(years, key=lambda y: (y is None, -(y or 0))):

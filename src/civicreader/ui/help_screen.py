@@ -23,6 +23,8 @@ QUERY_LANGUAGE = (
     ("blog: category: tag:", "one blog, category or tag"),
     ("date:2011  date:2011-03", "one year, month or day"),
     ("comments:>=10", "at least 10 comments; also comments:0, comments:[5 to 20]"),
+    ("is:unread is:read is:bookmarked", "posts you have not read, have read, have bookmarked"),
+    ("has:note  note:word", "posts you wrote a note on; those whose notes hold the word"),
 )
 QUERY_LANGUAGE_AFTER = "Search bar"
 """The key group the query language follows on the screen."""

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-OWNERS = ("app", "screen", "search", "tree", "results", "reader")
-"""Who binds a key: the app, the main screen, or one of its widgets (see `bindings_for`)."""
+OWNERS = ("app", "screen", "search", "tree", "results", "reader", "editor")
+"""Who binds a key: the app, the main screen, one of its widgets, or the note editor (see `bindings_for`)."""
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,20 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
                 "bookmark the open post, or take its bookmark off; the archive's Bookmarks branch lists them",
                 (Key("screen", "B", "toggle_bookmark", "Bookmark",
                      command=("Bookmark", "Bookmark the open post, or take its bookmark off")),),
+            ),
+            KeyRow(
+                "a",
+                "write or edit a note on the comment `]` took you to, else the paragraph or comment in view (as `Y` "
+                "chooses it; the first paragraph while the title is in view); notes show under their passage, the "
+                "archive's Notes branch lists them",
+                (Key("screen", "a", "edit_note", "Note",
+                     command=("Note", "Write or edit a note on the paragraph or comment in view")),),
+            ),
+            KeyRow(
+                "ctrl+s / escape",
+                "in the note editor: save the note (saving it empty removes it) / close it without saving",
+                (Key("editor", "ctrl+s", "save", "Save", show=True),
+                 Key("editor", "escape", "cancel", "Cancel", show=True)),
             ),
             KeyRow(
                 "H / L",

@@ -46,6 +46,7 @@ from civicreader.ui.messages import (
     LinesFound,
     MemoryFailed,
     MemoryOpened,
+    NotesChanged,
     PostLoaded,
     PostMissing,
     SearchFailed,
@@ -388,6 +389,7 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, description="search")
     def run_search(self, request: SearchRequest, debounce: bool = False) -> None:
         from civicreader.index import QueryError, SearchCancelled
+        from civicreader.memory_search import search_remembering
 
         worker = get_current_worker()
         if debounce:
@@ -398,8 +400,10 @@ class MainScreen(Screen):
             with self.access as library:
                 if worker.is_cancelled:
                     return
-                results = library.search(
+                results = search_remembering(
+                    library,
                     request.narrowed_query,
+                    self.memory,
                     limit=RESULTS_PER_PAGE,
                     offset=request.offset,
                     filters=dict(request.filters),
@@ -496,7 +500,7 @@ class MainScreen(Screen):
 
     @on(ArchiveTree.PostChosen)
     def _post_chosen(self, message: ArchiveTree.PostChosen) -> None:
-        self.open_post(message.post_id, {}, at_comment=message.comment)
+        self.open_post(message.post_id, {}, at_comment=message.comment, at_paragraph=message.paragraph)
 
     @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
     def open_post(
@@ -506,11 +510,15 @@ class MainScreen(Screen):
         commenter: str | None = None,
         at_comment: int = 0,
         occurrence: tuple | None = None,
+        at_paragraph: int = 0,
     ) -> None:
         """Open a post; the words each field was searched for (`terms`, see ui/matches.py) are marked for
         n / N, and so are the comments of `commenter` (the one a hit matched in) when none holds a word.
-        With `at_comment` (from 1, in thread order) that comment is marked instead, and the post opens at it;
+        With `at_comment` (from 1, in thread order) or `at_paragraph` (from 1) that comment or paragraph is marked
+        instead, and the post opens at it;
         an `occurrence` (block key, (start, end)) from a concordance line is the one place marked."""
+        from civicreader.notes import note_texts
+
         worker = get_current_worker()
         try:
             with self.access as library:
@@ -531,9 +539,12 @@ class MainScreen(Screen):
             chosen = [comment for _depth, comment in post.walk_comments()][at_comment - 1 : at_comment]
             if chosen:
                 matches[("comment", at_comment - 1)] = [(0, len(chosen[0].body[0]) if chosen[0].body else 0)]
+        if 0 < at_paragraph <= len(post.body):
+            matches[("body", at_paragraph - 1)] = [(0, len(post.body[at_paragraph - 1]))]
         sources = tuple(self._display_path(source) for source in post.sources)
+        notes = note_texts(self.memory, post_id) if self.memory is not None else {}
         if not worker.is_cancelled:
-            self.post_message(PostLoaded(OpenedPost(post, matches, sources)))
+            self.post_message(PostLoaded(OpenedPost(post, matches, sources, notes)))
 
     @on(PostLoaded)
     async def _post_loaded(self, message: PostLoaded) -> None:
@@ -565,7 +576,9 @@ class MainScreen(Screen):
         except (MemoryStoreError, OSError) as error:
             self.post_message(MemoryFailed(one_line(str(error))))
             return
-        self.post_message(MemoryOpened(memory, frozenset(memory.read_ids()), tuple(memory.bookmarks())))
+        self.post_message(
+            MemoryOpened(memory, frozenset(memory.read_ids()), tuple(memory.bookmarks()), tuple(memory.notes()))
+        )
 
     @on(MemoryOpened)
     def _memory_opened(self, message: MemoryOpened) -> None:
@@ -575,6 +588,7 @@ class MainScreen(Screen):
             self.notify(one_line(self.memory.moved_aside), severity="warning", timeout=15, markup=False)
         self.query_one(ResultsList).show_marks(self.read_ids)
         self.query_one(ArchiveTree).show_bookmarks(message.bookmarks)
+        self.query_one(ArchiveTree).show_notes(message.notes)
         self.count_unread()
 
     @on(MemoryFailed)
@@ -690,6 +704,17 @@ class MainScreen(Screen):
         except MemoryStoreError as error:
             self.post_message(MemoryFailed(one_line(str(error))))
 
+    # ---- notes on passages (ui/noting.py) ----
+
+    def action_edit_note(self) -> None:
+        from civicreader.ui.noting import edit_note
+
+        edit_note(self, self.query_one(ReadingPane), self.memory)
+
+    @on(NotesChanged)
+    def _notes_changed(self, message: NotesChanged) -> None:
+        self.query_one(ArchiveTree).show_notes(message.notes)
+
     # ---- history: back and forward between opened posts ----
 
     def _remember_leaving(self) -> None:
@@ -712,9 +737,20 @@ class MainScreen(Screen):
         reader = self.query_one(ReadingPane)
         if reader.opened is not None:
             other.append((reader.opened, reader.scroll_y))
-        # Shown again as it was (its marked matches too), without asking the index.
+        # Shown again as it was (its marked matches too), without asking the index; its notes as they are now.
         opened, scroll_y = source.pop()
-        self.post_message(PostLoaded(opened, scroll_y=scroll_y))
+        self.show_again(opened, scroll_y)
+
+    @work(thread=True, exclusive=True, group="post", exit_on_error=False, description="open post")
+    def show_again(self, opened: OpenedPost, scroll_y: float) -> None:
+        from dataclasses import replace
+
+        from civicreader.notes import note_texts
+
+        if self.memory is not None:
+            opened = replace(opened, notes=note_texts(self.memory, opened.post.id))
+        if not get_current_worker().is_cancelled:
+            self.post_message(PostLoaded(opened, scroll_y=scroll_y))
 
     # ---- the timeline strip ----
 
@@ -875,8 +911,9 @@ class MainScreen(Screen):
             # export_post would refuse too, but its message names the CLI's --force.
             self.post_message(ExportFailed(f"{target.name} is already in {target.parent}: press E to overwrite it"))
             return
+        notes = self.memory.notes(post.id) if self.memory is not None else ()
         try:
-            path = export_post(post, folder, force=overwrite)
+            path = export_post(post, folder, force=overwrite, notes=notes)
         except ExportError as error:
             self.post_message(ExportFailed(one_line(str(error))))
             return

@@ -156,6 +156,14 @@ class MemoryOpened(Message):
     memory: object
     read_ids: frozenset[str]
     bookmarks: tuple[str, ...]
+    notes: tuple = ()
+
+
+@dataclass
+class NotesChanged(Message):
+    """A note was written, changed or removed: every note now (civicreader.memory.Note), for the Notes branch."""
+
+    notes: tuple
 
 
 @dataclass

@@ -6,8 +6,8 @@ Threads fold with `c` (the thread marked in the view, see `fold_target`) or a cl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import ClassVar
 
@@ -26,6 +26,7 @@ from civicreader.model import Comment, Post
 from civicreader.textsafe import one_line
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.matches import BlockKey, Span, comment_text
+from civicreader.ui.note_view import NoteView
 from civicreader.ui.text import (
     CURRENT_MATCH_STYLE,
     MATCH_STYLE,
@@ -61,6 +62,8 @@ class OpenedPost:
     """Spans of the search terms in each block's text (see ui/matches.py)."""
     sources: tuple[str, ...] = ()
     """The post's files as the user should see them (relative to the corpus)."""
+    notes: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    """The reader's notes on it: text by ("paragraph", n) or ("comment", n), numbered from 1."""
 
 
 def with_reply_counts(comments: list[tuple[int, Comment]]) -> list[tuple[int, Comment, int]]:
@@ -241,9 +244,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """The first entry of `matches` that may still name a comment by its number."""
         self._folded_any = False
         self.current_comment: CommentView | None = None
-        """The comment `]`, `[` or the current match took the reader to (see `_comment_in_view`)."""
+        """The comment `]`, `[` or the current match took the reader to (see `comment_in_view`)."""
         self.citation_format = "text"
         """How `Y` writes a citation (the `citation_format` setting): text, markdown, bibtex or csl-json."""
+        self.note_views: dict[tuple[str, int], NoteView] = {}
+        """The notes shown, by their place ("paragraph", n) or ("comment", n)."""
 
     def compose(self):
         yield Static(
@@ -277,8 +282,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
             blocks.append(
                 Static(Content("Only an excerpt: no page held the full text.").stylize("italic"), classes="notice")
             )
+        self.note_views = {}
         for number, paragraph in enumerate(post.body):
-            blocks.append(Block(block(paragraph), opened.matches.get(("body", number), []), classes="paragraph"))
+            view = Block(block(paragraph), opened.matches.get(("body", number), []), classes="paragraph")
+            blocks.append(view)
+            blocks.extend(self._note_under(view, ("paragraph", number + 1)))
         self._thread = with_reply_counts(list(post.walk_comments()))
         if self._thread:
             count = len(self._thread)
@@ -322,17 +330,54 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """Whether comments of the open post are still to be mounted."""
         return len(self.comment_views) < len(self._thread)
 
-    def _make_views(self, end: int) -> list[CommentView]:
-        """Views for the comments from the last one made down to `end` (not included)."""
+    def _make_views(self, end: int) -> list[Widget]:
+        """Views for the comments from the last one made down to `end` (not included), each with its note."""
         start = len(self.comment_views)
         matches = self.opened.matches if self.opened else {}
-        made = [
-            CommentView(comment, depth, matches.get(("comment", number), []), replies, self._comment_width(depth))
-            for number, (depth, comment, replies) in enumerate(self._thread[start:end], start)
-        ]
-        self.comment_views.extend(made)
+        made: list[Widget] = []
+        for number, (depth, comment, replies) in enumerate(self._thread[start:end], start):
+            spans = matches.get(("comment", number), [])
+            view = CommentView(comment, depth, spans, replies, self._comment_width(depth))
+            self.comment_views.append(view)
+            made.append(view)
+            made.extend(self._note_under(view, ("comment", number + 1)))
         self._resolve_matches()
         return made
+
+    def _note_under(self, view: Block, place: tuple[str, int]) -> list[NoteView]:
+        """The note on this paragraph or comment, to go under it (none when it has none)."""
+        text = self.opened.notes.get(place) if self.opened else None
+        if not text:
+            return []
+        depth = view.depth if isinstance(view, CommentView) else None
+        note = self.note_views[place] = NoteView(place, text, comment_depth=depth)
+        view.add_class("noted")
+        return [note]
+
+    def show_note(self, place: tuple[str, int], text: str) -> None:
+        """Show the note on a passage of the open post as it now is (empty text: no note)."""
+        if self.opened is None:
+            return
+        notes = dict(self.opened.notes)
+        if text.strip():
+            notes[place] = text
+        else:
+            notes.pop(place, None)
+        self.opened = replace(self.opened, notes=notes)
+        kind, number = place
+        anchors = list(self.query(".paragraph")) if kind == "paragraph" else self.comment_views
+        anchor = anchors[number - 1] if 0 < number <= len(anchors) else None
+        shown = self.note_views.get(place)
+        if shown is not None and text.strip():
+            shown.show_text(text)
+        elif shown is not None:
+            del self.note_views[place]
+            shown.remove()
+            if anchor is not None:
+                anchor.remove_class("noted")
+        elif anchor is not None and anchor.is_mounted:
+            # A comment not mounted yet gets its note when it is (from `opened.notes`).
+            self.mount_all(self._note_under(anchor, place), after=anchor)
 
     def _resolve_matches(self) -> None:
         """Name the comments made since by their views in `matches` (they come in thread order)."""
@@ -469,7 +514,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if not self._mount_through(None, super().action_scroll_end):
             super().action_scroll_end()
 
-    def _comment_in_view(self) -> CommentView | None:
+    def comment_in_view(self) -> CommentView | None:
         """The comment the reader was last taken to (by `]`, `[` or a match), while its header is in view."""
         view = self.current_comment
         if view is None or not view.is_mounted or not view.display:
@@ -484,7 +529,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         a post the view cannot move, but the reader can), else from the top of the view.
         """
         shown = [view for view in self.comment_views if view.display]
-        current = self._comment_in_view()
+        current = self.comment_in_view()
         if current is not None:
             later = shown[shown.index(current) + 1 :]
         else:
@@ -497,7 +542,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def action_previous_comment(self) -> None:
         shown = [view for view in self.comment_views if view.display]
-        current = self._comment_in_view()
+        current = self.comment_in_view()
         if current is not None:
             earlier = shown[: shown.index(current)]
         else:
@@ -619,9 +664,11 @@ class ReadingPane(VerticalScroll, can_focus=True):
         """Hide every reply under a folded comment, mounted or waiting; an inner fold outlasts an outer one."""
         folded_at: int | None = None
         """The depth of the folded comment whose replies are being passed, if any."""
-        for view in self.comment_views:
+        for number, view in enumerate(self.comment_views, 1):
             if folded_at is not None and view.depth <= folded_at:
                 folded_at = None
             view.display = folded_at is None
+            if (note := self.note_views.get(("comment", number))) is not None:
+                note.display = view.display
             if folded_at is None and view.folded:
                 folded_at = view.depth

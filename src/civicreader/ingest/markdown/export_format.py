@@ -1,10 +1,12 @@
 """Our Markdown export format, both directions: a post written as a file, and that file read back.
 
 The file is YAML front matter (every field of the post, written by PyYAML so any title
-survives), a heading, the body paragraphs, and a Comments section where each comment is a
-list item indented under its parent. Markdown-special characters in the text are
-backslash-escaped so a viewer shows the words as written; `unescape` undoes exactly this
-escaping, so `civicreader parse FILE.md` gives back the same post, id included.
+survives), a heading, the body paragraphs, a Comments section where each comment is a
+list item indented under its parent, and the reader's notes, if any: as data in the front matter
+(`notes:`, what a read-back restores) and as a Notes section at the end for people (each note under a
+quotation of its passage), which a read-back skips, so a note never becomes part of the post.
+Markdown-special characters in the text are backslash-escaped so a viewer shows the words as
+written; `unescape` undoes exactly this escaping, so `civicreader parse FILE.md` gives back the same post, id included.
 
 It lives in ingest because reading it needs ingest's front matter and `Source`; `export` (after
 the index in the data flow) may import ingest, while ingest may import nothing after it.
@@ -13,8 +15,10 @@ the index in the data flow) may import ingest, while ingest may import nothing a
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from civicreader.ingest import Source
 from civicreader.ingest.markdown.front_matter import (
@@ -31,6 +35,9 @@ from civicreader.model import Comment, Post, post_id
 EXPORT_FORMAT_KEY = "civicreader_export"
 EXPORT_FORMAT_VERSION = 1
 COMMENTS_HEADING = "## Comments"
+NOTES_HEADING = "## Notes"
+"""Always the last section; a body paragraph that reads "## Notes" is written escaped, so it cannot be this."""
+NOTES_KEY = "notes"
 NO_NAME = "*(no name)*"
 AUTHOR_DATE_SEPARATOR = " · "
 YEAR_INFERRED = " (year inferred)"
@@ -46,6 +53,26 @@ _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 def unescape(text: str) -> str:
     """A backslash before ASCII punctuation stands for that character (CommonMark escapes)."""
     return _UNESCAPE.sub(r"\1", text)
+
+
+class NoteLike(Protocol):
+    """A note as the export needs it (civicreader.memory.Note is one): where, what, and when it was written."""
+
+    paragraph: int | None
+    comment: int | None
+    text: str
+    created: float
+
+
+@dataclass(frozen=True)
+class ExportedNote:
+    """A note read back from an export's front matter: on paragraph or comment N (from 1, as `show` numbers them)."""
+
+    paragraph: int | None
+    comment: int | None
+    text: str
+    created: float
+    """Seconds since the epoch, as the memory keeps it."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,7 +146,7 @@ def comment_header(comment: Comment) -> str:
     return f"{who}{AUTHOR_DATE_SEPARATOR}{format_comment_date(comment.date)}{inferred}"
 
 
-def front_matter(post: Post) -> str:
+def front_matter(post: Post, notes: Sequence[NoteLike] = ()) -> str:
     import yaml
 
     fields = {
@@ -135,9 +162,16 @@ def front_matter(post: Post) -> str:
         "excerpt": post.excerpt,
         "id": post.id,
         **({"url": post.url} if post.url else {}),
+        **({NOTES_KEY: [_note_fields(note) for note in notes]} if notes else {}),
         EXPORT_FORMAT_KEY: EXPORT_FORMAT_VERSION,
     }
     return yaml.dump(fields, Dumper=_front_matter_dumper(), allow_unicode=True, sort_keys=False, width=100)
+
+
+def _note_fields(note: NoteLike) -> dict[str, Any]:
+    place = {"paragraph": note.paragraph} if note.paragraph is not None else {"comment": note.comment}
+    created = datetime.fromtimestamp(note.created, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return {**place, "text": note.text, "created": created}
 
 
 _LINE_BREAKS_YAML_FOLDS = ("\x85", "\u2028", "\u2029")
@@ -158,11 +192,11 @@ def _front_matter_dumper():
     return FrontMatterDumper
 
 
-def render_markdown(post: Post) -> str:
-    """The whole exported file as text."""
+def render_markdown(post: Post, notes: Sequence[NoteLike] = ()) -> str:
+    """The whole exported file as text, with the reader's `notes` on the post, if any."""
     from civicreader.textsafe import one_line
 
-    lines = ["---", *front_matter(post).rstrip("\n").split("\n"), "---", ""]
+    lines = ["---", *front_matter(post, notes).rstrip("\n").split("\n"), "---", ""]
     lines.append("# " + (escape_line_start(escape_inline(one_line(post.title))) or "(untitled)"))
     for paragraph in post.body:
         lines.append("")
@@ -176,7 +210,35 @@ def render_markdown(post: Post) -> str:
             for paragraph in comment.body:
                 lines.append("")
                 lines.extend(text_indent + line for line in escape_paragraph(paragraph))
+    if notes:
+        lines.extend(["", NOTES_HEADING])
+        for note in notes:
+            lines.extend(_note_section(post, note))
     return "\n".join(lines) + "\n"
+
+
+def _note_section(post: Post, note: NoteLike) -> list[str]:
+    """One note for people: where it is, a quotation of its passage, then the note (controls gone, escaped)."""
+    from civicreader.textsafe import strip_controls
+
+    if note.paragraph is not None:
+        where = f"On paragraph {note.paragraph}"
+        passage: tuple[str, ...] = post.body[note.paragraph - 1 : note.paragraph] if note.paragraph > 0 else ()
+    else:
+        comments = [comment for _depth, comment in post.walk_comments()]
+        found = comments[note.comment - 1] if 0 < note.comment <= len(comments) else None
+        author = " ".join((found.author if found else "").split())
+        where = f"On comment {note.comment}" + (f", by {escape_inline(author)}" if author else "")
+        passage = found.body if found else ()
+    lines = ["", f"### {where}", ""]
+    for number, paragraph in enumerate(passage):
+        if number:
+            lines.append(">")
+        lines.extend("> " + line if line else ">" for line in escape_paragraph(strip_controls(paragraph)))
+    for paragraph in strip_controls(note.text).strip().split("\n\n"):
+        lines.append("")
+        lines.extend(escape_paragraph(paragraph.strip("\n")))
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,6 +260,48 @@ def read_own_export(source: Source) -> Post | None:
     if EXPORT_FORMAT_KEY not in meta:
         return None
     return read_export(meta, split[2], source)
+
+
+def exported_notes(source: Source) -> tuple[ExportedNote, ...]:
+    """The reader's notes an export of ours carries in its front matter (none for any other file).
+
+    Read apart from the post: the index never holds notes, and ingest never writes the reader's memory; the
+    step that restores them (`civicreader notes --restore`) puts them back into the memory.
+    """
+    try:
+        text = source.data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ()
+    if f"\n{EXPORT_FORMAT_KEY}: " not in text or f"\n{NOTES_KEY}:" not in text:
+        return ()
+    split = split_front_matter(text.replace("\r\n", "\n"))
+    if split is None or split[0] != "yaml":
+        return ()
+    meta, _ = parse_front_matter("yaml", split[1])
+    if EXPORT_FORMAT_KEY not in meta or not isinstance(meta.get(NOTES_KEY), list):
+        return ()
+    return tuple(note for item in meta[NOTES_KEY] if (note := _exported_note(item)) is not None)
+
+
+def _exported_note(item: object) -> ExportedNote | None:
+    """One `notes:` entry, or None when it is not one (edited by hand into something else)."""
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+        return None
+    paragraph, comment = item.get("paragraph"), item.get("comment")
+    valid = [isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in (paragraph, comment)]
+    if valid.count(True) != 1 or (paragraph is not None and comment is not None):
+        return None
+    created = item.get("created")
+    if isinstance(created, str):
+        try:
+            created = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        except ValueError:
+            created = None
+    if isinstance(created, datetime):
+        stamp = (created if created.tzinfo else created.replace(tzinfo=UTC)).timestamp()
+    else:
+        stamp = 0.0
+    return ExportedNote(paragraph, comment, item["text"], stamp)
 
 
 _HEADER = re.compile(r"^\*\*(?P<author>(?:\\.|[^\\*])*)\*\*(?:" + re.escape(AUTHOR_DATE_SEPARATOR) + r"(?P<date>.*))?$")
@@ -257,15 +361,20 @@ def _read_body(body: str) -> tuple[tuple[str, ...], tuple[Comment, ...]]:
     while True:
         while position < len(lines) and lines[position] == "":
             position += 1
-        if position >= len(lines) or lines[position] == COMMENTS_HEADING:
+        if position >= len(lines) or lines[position] in (COMMENTS_HEADING, NOTES_HEADING):
             break
         position = _read_paragraph(lines, position, "", paragraphs)
     comments: tuple[Comment, ...] = ()
-    if position < len(lines):
+    if position < len(lines) and lines[position] == COMMENTS_HEADING:
         comments, position = _read_comments(lines, position + 1, 0)
         # Anything after the thread (a note the user added) stays as text, not lost.
         while position < len(lines):
+            while position < len(lines) and lines[position] == "":
+                position += 1
+            if position >= len(lines) or lines[position] == NOTES_HEADING:
+                break
             position = _read_paragraph(lines, position, "", paragraphs)
+    # The Notes section repeats the front matter's notes for people: it is not the post's text.
     return tuple(paragraphs), comments
 
 
