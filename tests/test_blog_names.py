@@ -166,3 +166,85 @@ def test_a_site_name_follows_the_pages_as_they_come_and_go(tmp_path):
     library.update()
     assert library.search("").facets["blog"] == {"archive": 1}
     library.close()
+
+
+def _saved_html(folder: Path, name: str, site: str, title: str, day: int) -> Path:
+    """A saved HTML page of one post whose page names its site (og:site_name)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.html"
+    path.write_text(
+        f"<!DOCTYPE html><html><head><meta property='og:site_name' content='{escape(site)}'></head><body>"
+        f"<article class='post hentry'><h1 class='entry-title'>{escape(title)}</h1>"
+        f"<time class='entry-date' datetime='2012-03-{day:02d}T10:00:00+00:00'>{day} March 2012</time>"
+        f"<div class='entry-content'><p>The notes of the {day}th, long enough to read as the text of a post "
+        "and not as a heading of it.</p></div></article></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _text_copy(folder: Path, name: str, masthead: str, title: str, day: int) -> Path:
+    """A browser's text copy of a page: menu lines, the site's name on a line of its own, then the post."""
+    return _saved_page(folder, name, f"  • Home\n  • About\n\n{masthead}\n\nNews from the parish", title, day)
+
+
+def test_a_folders_text_pages_take_the_name_its_saved_pages_give_when_their_masthead_shows_it(tmp_path):
+    folder = tmp_path / "archive" / "parish-pages"
+    _saved_html(folder, "roof", "Parish Pump Notes", "Mending the hall roof", 1)
+    _text_copy(folder, "roof", "Parish Pump Notes", "Mending the hall roof", 1)
+    _text_copy(folder, "quiz", "Parish Pump Notes", "Quiz night results", 2)
+    pages, problems = read_paths([tmp_path / "archive"])
+    assert problems == []
+    posts = merge_pages(pages)
+    assert {(post.blog, post.title) for post in posts} == {
+        ("Parish Pump Notes", "Mending the hall roof"), ("Parish Pump Notes", "Quiz night results")}
+    [roof] = [post for post in posts if post.title == "Mending the hall roof"]
+    assert {Path(source).name for source in roof.sources} == {"roof.html", "roof.txt"}
+
+
+def test_a_name_the_text_pages_do_not_show_is_not_theirs(tmp_path):
+    folder = tmp_path / "archive" / "parish-pages"
+    _saved_html(folder, "fete", "Village Green Weekly", "Fete day", 3)
+    _text_copy(folder, "roof", "Parish Pump Notes", "Mending the hall roof", 1)
+    _text_copy(folder, "quiz", "Parish Pump Notes", "Quiz night results", 2)
+    assert _blogs_and_titles(tmp_path / "archive") == {
+        ("Village Green Weekly", "Fete day"), ("parish-pages", "Mending the hall roof"),
+        ("parish-pages", "Quiz night results")}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_text_copy_changed_alone_stays_one_post_with_its_saved_page(tmp_path, engine):
+    corpus = tmp_path / "archive"
+    folder = corpus / "parish-pages"
+    _saved_html(folder, "roof", "Parish Pump Notes", "Mending the hall roof", 1)
+    copy = _text_copy(folder, "roof", "Parish Pump Notes", "Mending the hall roof", 1)
+    for day in range(2, 7):
+        _text_copy(folder, f"other-{day}", "Parish Pump Notes", f"Other post {day}", day)
+    library = Library(corpus, tmp_path / "index", engine=engine)
+    library.update()
+    assert library.search("").facets["blog"] == {"Parish Pump Notes": 6}
+    copy.write_text(copy.read_text(encoding="utf-8") + "\nA line added later, long enough to be a paragraph "
+                    "of the post and not chrome.\n", encoding="utf-8")
+    report = library.update()
+    assert report.changed == 1
+    [hit] = library.search('title:"hall roof"').hits
+    assert hit.blog == "Parish Pump Notes"
+    assert {Path(source).name for source in library.get(hit.id).sources} == {"roof.html", "roof.txt"}
+    assert library.search("").total == 6
+    library.close()
+
+
+def test_a_text_copy_added_later_joins_its_saved_page(tmp_path):
+    corpus = tmp_path / "archive"
+    folder = corpus / "parish-pages"
+    _saved_html(folder, "roof", "Parish Pump Notes", "Mending the hall roof", 1)
+    for day in range(2, 7):
+        _text_copy(folder, f"other-{day}", "Parish Pump Notes", f"Other post {day}", day)
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    _text_copy(folder, "roof", "Parish Pump Notes", "Mending the hall roof", 1)
+    assert library.update().added == 1
+    [hit] = library.search('title:"hall roof"').hits
+    assert {Path(source).name for source in library.get(hit.id).sources} == {"roof.html", "roof.txt"}
+    assert library.search("").facets["blog"] == {"Parish Pump Notes": 6}
+    library.close()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from civicreader.ingest import DateClue, Page, Problem, date_comments
-from civicreader.ingest.blog_names import agreed_site_names, named_by_site, title_line_keys
+from civicreader.ingest.blog_names import agreed_site_names, folder_keys, named_by_site, title_line_keys
 from civicreader.model import Comment, Post, normalise_key_text
 
 # trust ranks: lower is stronger
@@ -73,9 +73,12 @@ def page_keys(page: Page | Problem) -> frozenset[tuple]:
     for post in page.posts:
         keys.add(("id", post.id))
         keys.add(("title", normalise_key_text(post.blog), normalise_key_text(post.title)))
+        if page.folder and post.blog != page.folder:
+            # A folder's text pages may take this file's name for their blog: link them by title already.
+            keys.add(("title", normalise_key_text(page.folder), normalise_key_text(post.title)))
     if page.title_line:
         keys |= title_line_keys(page.posts[0].blog, page.title_line, page.path)
-    return frozenset(keys)
+    return frozenset(keys | folder_keys(page))
 
 
 def linked_pages(touched: set[str], old_keys: set[tuple], keys: dict[str, frozenset[tuple]],

@@ -50,12 +50,13 @@ from civicreader.index.records import RecordError, dump_page, load_json, load_pa
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
 8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
 column (where each comment begins in the comment field, and its date), for the timeline's comment counts.
-10: a gap of positions between the names (and categories, tags) of one post, so no phrase spans two."""
+10: a gap of positions between the names (and categories, tags) of one post, so no phrase spans two.
+11: cached pages keep their folder and masthead lines, so a folder's text pages take the name its other files give."""
 WORDS_NAME = "words.json"
 MANIFEST_NAME = "manifest.json"
 ENGINE_NAME = "ENGINE"

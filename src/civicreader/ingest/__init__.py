@@ -221,6 +221,11 @@ class Page:
     title_line: str = ""
     """A scraped page of one post: its first line, which may name the site ("Post title | Site name"); see
     `blog_names.agreed_site_names`."""
+    masthead: tuple[str, ...] = ()
+    """A scraped page: its short lines near the top, where the site's name stands on a line of its own (a name
+    another file of its folder gives is taken when these show it: see `blog_names.agreed_site_names`)."""
+    folder: str = ""
+    """The blog the file's folders name (`blog_names.folder_blog`), kept so pages of one folder can agree."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +272,8 @@ def read_file(path: Path, root: Path) -> Page | Problem:
         try:
             if not reader.sniff(head, path):
                 continue
-            return reader.read(source)
+            page = reader.read(source)
+            return replace(page, folder=source.blog) if isinstance(page, Page) else page
         except IngestError as error:
             return Problem(str(path), error.reason, error.line)
         except RecursionError:

@@ -75,8 +75,10 @@ TITLE_SEPARATORS = (" | ", " – ", " — ", " - ", " » ", " :: ", ": ")
 """Between a post's title and its site's name on a page's title line ("Post title | Site name")."""
 MAX_SITE_WORDS = 8
 MAX_SITE_CHARS = 80
-PAGE, SITE = "page", "site"
-"""Kinds of `title_line_keys`: one text page of one post; a site name its title line may hold."""
+MASTHEAD_LINES = 60
+PAGE, SITE, NAMED, MASTHEAD = "page", "site", "named", "masthead"
+"""Kinds of `title_line_keys` and `folder_keys`: one text page of one post; a site name its title line may hold;
+the name a file of a folder gives its blog; the short lines near the top of one text page."""
 
 
 def title_line_keys(blog: str, title_line: str, path: str) -> set[tuple[str, ...]]:
@@ -86,6 +88,34 @@ def title_line_keys(blog: str, title_line: str, path: str) -> set[tuple[str, ...
     for site, post_title in _title_line_parts(title_line):
         found.add((SITE, blog, site, normalise_key_text(post_title), path))
     return found
+
+
+def folder_keys(page) -> set[tuple]:
+    """What a page says about its folder's name: the name the file itself gives its blog, or the lines at the
+    top of a scraped page (its masthead), kept with the page's keys for `agreed_site_names`."""
+    folder = page.folder
+    if not folder or not page.posts:
+        return set()
+    found: set[tuple] = {(NAMED, folder, post.blog) for post in page.posts if post.blog != folder}
+    if page.masthead and page.posts[0].blog == folder:
+        found.add((MASTHEAD, folder, page.path, *sorted({normalise_key_text(line) for line in page.masthead})))
+    return found
+
+
+def masthead_lines(lines: list[str]) -> tuple[str, ...]:
+    """The short lines among the first of a scraped page, where the site's name stands on a line of its own."""
+    found: dict[str, None] = {}
+    seen = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        text = " ".join(line.split())
+        if _site_shaped(text):
+            found[text] = None
+        seen += 1
+        if seen >= MASTHEAD_LINES:
+            break
+    return tuple(found)
 
 
 def _title_line_parts(line: str) -> list[tuple[str, str]]:
@@ -113,9 +143,16 @@ def agreed_site_names(keys) -> dict[str, str]:
     pages: dict[str, set[str]] = {}
     beside: dict[tuple[str, str], set[str]] = {}
     spellings: dict[tuple[str, str], dict[str, int]] = {}
+    named: dict[str, dict[str, dict[str, int]]] = {}
+    mastheads: dict[str, list[tuple[str, ...]]] = {}
     for key in keys:
         if key[0] == PAGE:
             pages.setdefault(key[1], set()).add(key[2])
+        elif key[0] == NAMED:
+            spelling = named.setdefault(key[1], {}).setdefault(normalise_key_text(key[2]), {})
+            spelling[key[2]] = spelling.get(key[2], 0) + 1
+        elif key[0] == MASTHEAD:
+            mastheads.setdefault(key[1], []).append(key[3:])
         elif key[0] == SITE:
             _, blog, site, post_title, _ = key
             folded = (blog, normalise_key_text(site))
@@ -128,7 +165,21 @@ def agreed_site_names(keys) -> dict[str, str]:
         if support >= 2 and 2 * support >= len(pages.get(blog, ())) and support > best.get(blog, (0, ""))[0]:
             spelling = spellings[(blog, folded)]
             best[blog] = (support, max(spelling, key=lambda name: (spelling[name], name)))
-    return {blog: named for blog, (_, site) in best.items() if (named := blog_name(site, blog)) != blog}
+    for blog, names in named.items():
+        if blog not in best and (site := _shown_in_mastheads(names, mastheads.get(blog, ()))):
+            best[blog] = (0, site)
+    return {blog: agreed for blog, (_, site) in best.items() if (agreed := blog_name(site, blog)) != blog}
+
+
+def _shown_in_mastheads(names: dict[str, dict[str, int]], mastheads) -> str | None:
+    """The name (of those other files of the folder give its blog) that stands on a line of its own at the
+    top of at least half of the folder's scraped pages: a site's HTML page and its text copy are one blog."""
+    support = {key: sum(key in lines for lines in mastheads) for key in names}
+    key = max(support, key=lambda name: (support[name], name), default=None)
+    if key is None or not support[key] or 2 * support[key] < len(mastheads):
+        return None
+    spelling = names[key]
+    return max(spelling, key=lambda name: (spelling[name], name))
 
 
 def named_by_site(page, names: dict[str, str]):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from civicreader.ingest import DateClue, IngestError, Page, Source, date_comments
 from civicreader.ingest import dates as dates_
+from civicreader.ingest.blog_names import masthead_lines
 from civicreader.ingest.decode import decode, looks_binary
 from civicreader.ingest.textpage.anchors import (
     Anchor,
@@ -96,7 +97,8 @@ def parse_text(text: str, blog: str, source: str) -> Page:
     if not posts:
         raise IngestError("no blog post found on this page")
     return Page(path=source, posts=tuple(posts), clues=tuple(clues), ordered=layout.archive,
-                archive_year=layout.header.year, title_line=_title_line(layout, posts))
+                archive_year=layout.header.year, title_line=_title_line(layout, posts),
+                masthead=masthead_lines(layout.lines))
 
 
 def _title_line(layout: Layout, posts: list[Post]) -> str:
