@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from civicreader.memory import open_memory
 from civicreader.paths import memory_path_for
 from tests.test_ui import make_app, pilot_test, screen_text, search_for, settle
@@ -228,3 +230,50 @@ async def test_a_narrow_archive_keeps_blog_names_whole_and_counts_unread_posts_i
         text = screen_text(app)
         assert "Parish Pump 4 ●4" in text
         assert "unread" not in text
+
+
+@pilot_test
+async def test_the_first_frame_with_the_blogs_shows_their_unread_counts_when_the_memory_opened_first(
+        built_index, monkeypatch):
+    import threading
+
+    import civicreader.memory
+    from civicreader.ui import unread
+    from civicreader.ui.archive_tree import ArchiveTree
+
+    memory_open = threading.Event()
+    real_open, real_children = civicreader.memory.open_memory, ArchiveTree.children_of
+    real_counts = unread.unread_counts
+    counts_made = []
+
+    def opening(*args, **kwargs):
+        memory = real_open(*args, **kwargs)
+        memory_open.set()
+        return memory
+
+    def top_level_after_the_memory(library, data):
+        if data is None:
+            memory_open.wait(10)
+            time.sleep(0.1)  # past the worker's message, so the marks are set
+        return real_children(library, data)
+
+    def counting(places, read_ids):
+        counts_made.append(len(read_ids))
+        return real_counts(places, read_ids)
+
+    monkeypatch.setattr(civicreader.memory, "open_memory", opening)
+    monkeypatch.setattr(ArchiveTree, "children_of", staticmethod(top_level_after_the_memory))
+    monkeypatch.setattr(unread, "unread_counts", counting)
+    first_frames: list[str] = []
+    real_show = ArchiveTree.show_top_level
+
+    def show_top_level(tree, top_level):
+        real_show(tree, top_level)
+        tree.app.call_after_refresh(lambda: first_frames.append(screen_text(tree.app)))
+
+    monkeypatch.setattr(ArchiveTree, "show_top_level", show_top_level)
+    app = make_app(built_index)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Parish Pump 4 posts · 4 unread" in first_frames[0]
+        assert counts_made == [0], "counted once, with the archive's top level"

@@ -85,6 +85,9 @@ class Library(IndexFolder):
         self._catalogue: _Catalogue | None = None
         self._catalogue_generation: int | None = None
         self._vocabulary: Vocabulary | None = None
+        self._places: tuple[tuple[int, ...], PostPlaces] | None = None
+        """The post places last read, with the generation and file they came from: the app reads them as the
+        archive shows, while the reader's memory opens, so the unread count that follows finds them read."""
         self._recent_matches: dict[tuple, Matches] = {}
         self._recent_matches_of: TermScores | None = None
         """The term scores (so the index state) the recent matches were found in: any other, and they are stale."""
@@ -174,6 +177,7 @@ class Library(IndexFolder):
         self._engine = None
         self._catalogue = None
         self._vocabulary = None
+        self._places = None
 
     def close(self) -> None:
         self._drop_engine()
@@ -215,16 +219,27 @@ class Library(IndexFolder):
     def _stored_places(self) -> PostPlaces | None:
         # Read even while the engine is open (unlike the outline): the app opens it for searching as soon as the
         # archive shows, and the unread counts that follow would otherwise wait for the whole catalogue.
-        if not self._readable() or not self._places_path.exists():
+        if not self._readable():
             return None
         generation = self._committed_generation()
         if generation is None:
             return None
+        try:
+            status = self._places_path.stat()
+        except OSError:
+            return None
+        # Written by rename: another file (a rebuild elsewhere that counts generations afresh) is another inode.
+        key = (generation, status.st_ino, status.st_mtime_ns, status.st_size)
+        if self._places is not None and self._places[0] == key:
+            return self._places[1]
         data = self._read_sealed(PLACES_NAME)
         try:
-            return PostPlaces.from_json(data, generation)
+            places = PostPlaces.from_json(data, generation)
         except RecordError as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
+        if places is not None:
+            self._places = (key, places)
+        return places
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:

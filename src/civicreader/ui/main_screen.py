@@ -112,10 +112,17 @@ class MainScreen(Screen):
         """Every post id in the archive tree's order: where `u` looks for the next unread post."""
         self.read_timer: Timer | None = None
         self.unread_generation = 0
+        """Bumped for each count of unread posts asked for: an older count arriving late is dropped."""
+        self.unread_counted_for: frozenset[str] | None = None
+        """The read marks the newest count was asked for, while the index stays the same: the same count is not
+        asked for twice (the archive and the memory open in either order, and each asks)."""
+        self.archive_shown = False
+        self.marks_at_start: frozenset[str] | None = None
+        """The read marks as the memory opened with them, set by its worker: the index's worker, opening the
+        archive, counts unread posts with them when they are there (`_first_unread_count`)."""
         self.back_history: list[tuple[OpenedPost, float]] = []
         """(post as shown, scroll position) of the posts opened before, the latest last."""
         self.forward_history: list[tuple[OpenedPost, float]] = []
-        """Bumped for each count of unread posts asked for: an older count arriving late is dropped."""
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search-bar")
@@ -183,9 +190,10 @@ class MainScreen(Screen):
                     # Read here rather than in a worker of the tree's: one trip, and before the stale check.
                     top_level = list(ArchiveTree.children_of(library, None))
                     posts = sum(library.blogs().values())
+                    unread = self._first_unread_count(library)
             except IndexNotReady:
                 return  # damaged: the screen was told, and rebuilds it
-            self.post_message(LibraryOpened(posts, top_level))
+            self.post_message(LibraryOpened(posts, top_level, unread))
             if not reader_is_stale(self.access):
                 return
         self.post_message(IndexingStarted(first_time=not usable))
@@ -240,11 +248,29 @@ class MainScreen(Screen):
         except ValueError:
             return path
 
+    def _first_unread_count(self, library) -> UnreadCounted | None:
+        """With the top level, when the memory is open by then: the first screen then shows the blogs and their
+        unread counts at once, for a twentieth of a second more, not the counts a tenth of a second later."""
+        from civicreader.ui.unread import unread_counts
+
+        read = self.marks_at_start
+        if read is None:
+            return None
+        places = library.post_places()
+        return UnreadCounted(unread_counts(places, read), places.ids, 0)
+
     @on(LibraryOpened)
     def _library_opened(self, message: LibraryOpened) -> None:
         self.query_one(ArchiveTree).show_top_level(message.top_level)
         self._show_post_count(message.posts)
-        self.count_unread()
+        self.archive_shown = True
+        marks, self.marks_at_start = self.marks_at_start, None  # the first opening's only
+        if message.unread is not None and self.memory is not None and marks == frozenset(self.read_ids):
+            self.unread_generation += 1
+            self.unread_counted_for = marks
+            self._show_unread(message.unread)
+            return
+        self.count_unread(index_changed=True)
         self.warm_up_due = True
         # Once the unread counts are shown; this in case the memory is slow to open or cannot be read.
         self.set_timer(MEMORY_WAIT_SECONDS, self._warm_up)
@@ -294,7 +320,7 @@ class MainScreen(Screen):
                         markup=False)
         self.query_one(ArchiveTree).reload()
         self.open_for_searching()
-        self.count_unread()
+        self.count_unread(index_changed=True)
         self.query_one(IndexStatus).finish()
         self._show_post_count(report.posts)
         changes = report.added + report.changed + report.removed
@@ -576,9 +602,9 @@ class MainScreen(Screen):
         except (MemoryStoreError, OSError) as error:
             self.post_message(MemoryFailed(one_line(str(error))))
             return
-        self.post_message(
-            MemoryOpened(memory, frozenset(memory.read_ids()), tuple(memory.bookmarks()), tuple(memory.notes()))
-        )
+        read = frozenset(memory.read_ids())
+        self.marks_at_start = read  # before the message: the index's worker may count with them (see below)
+        self.post_message(MemoryOpened(memory, read, tuple(memory.bookmarks()), tuple(memory.notes())))
 
     @on(MemoryOpened)
     def _memory_opened(self, message: MemoryOpened) -> None:
@@ -589,19 +615,35 @@ class MainScreen(Screen):
         self.query_one(ResultsList).show_marks(self.read_ids)
         self.query_one(ArchiveTree).show_bookmarks(message.bookmarks)
         self.query_one(ArchiveTree).show_notes(message.notes)
-        self.count_unread()
+        if self.archive_shown:
+            self.count_unread()
 
     @on(MemoryFailed)
     def _memory_failed(self, message: MemoryFailed) -> None:
         self._warm_up()
         self.notify(f"Read marks, bookmarks and notes are off: {message.reason}", severity="error", markup=False)
 
-    def count_unread(self) -> None:
-        """Count unread posts per branch again; only the newest count is shown."""
+    def count_unread(self, index_changed: bool = False) -> None:
+        """Count unread posts per branch again (unless the same count is on its way); only the newest count is
+        shown. Before the memory is open, read where the posts sit, so the count then waits for nothing else."""
+        if self.memory is None:
+            self._read_post_places()
+            return
+        read = frozenset(self.read_ids)
+        if read == self.unread_counted_for and not index_changed:
+            return
+        self.unread_counted_for = read
         # Not an exclusive worker: one cancelled as the next starts would fail whoever waits for it.
-        if self.memory is not None:
-            self.unread_generation += 1
-            self._count_unread(frozenset(self.read_ids), self.unread_generation)
+        self.unread_generation += 1
+        self._count_unread(read, self.unread_generation)
+
+    @work(thread=True, group="unread", exit_on_error=False, description="read where posts sit")
+    def _read_post_places(self) -> None:
+        try:
+            with self.access as library:
+                library.post_places()  # kept by the library for the count
+        except IndexNotReady:
+            return
 
     @work(thread=True, group="unread", exit_on_error=False, description="count unread posts")
     def _count_unread(self, read: frozenset[str], generation: int) -> None:
@@ -617,8 +659,10 @@ class MainScreen(Screen):
 
     @on(UnreadCounted)
     def _unread_counted(self, message: UnreadCounted) -> None:
-        if message.generation != self.unread_generation:
-            return
+        if message.generation == self.unread_generation:
+            self._show_unread(message)
+
+    def _show_unread(self, message: UnreadCounted) -> None:
         self.archive_order = message.order
         self.query_one(ArchiveTree).show_marks(self.read_ids, message.unread)
         self.call_after_refresh(self._warm_up)

@@ -33,6 +33,8 @@ class LibraryOpened(Message):
     posts: int
     top_level: list
     """The archive tree's top level, as `ArchiveTree.children_of` gives it."""
+    unread: UnreadCounted | None = None
+    """The unread counts, when the reader's memory was open in time to count them with the top level."""
 
 
 @dataclass
