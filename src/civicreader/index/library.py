@@ -17,6 +17,7 @@ from civicreader.index.catalogue import _Catalogue, _newest_first
 from civicreader.index.engine import Engine, TermScores, open_engine
 from civicreader.index.integrity import SealBroken
 from civicreader.index.occurrences import comments_with_patterns, query_patterns
+from civicreader.index.page_cache import file_names
 from civicreader.index.people import PeopleUnavailable
 from civicreader.index.places import PLACES_NAME, PostPlaces
 from civicreader.index.query import NAME_FIELDS, _Compiled, _QueryCompiler
@@ -132,12 +133,16 @@ class Library(IndexFolder):
             checked = seal.check_all()
         except SealBroken as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
-        needed = [MANIFEST_NAME, "FORMAT", WORDS_NAME, state.pages_file or "pages",
+        page_files = sorted(file_names(state.pages_files)) if state.pages_files else ["pages"]
+        needed = [MANIFEST_NAME, "FORMAT", WORDS_NAME, *page_files,
                   catalogue_files.CATALOGUE_NAME, catalogue_files.OUTLINE_NAME]
         missing = [name for name in needed if name not in checked]
         if missing:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({missing[0]} is missing)")
-        self._load_cache(state, seal)
+        try:
+            self._load_cache(state, seal).store.load_everything()
+        except RecordError as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged (its page cache: {error})") from None
         self._load_words(seal)
         self.prepare_search()
         return len(checked)

@@ -10,8 +10,10 @@ What lives in an index folder:
   post, and the Whoosh generation it describes. A stat walk against it says whether the index is stale.
   It also holds, per page, the other files and folders its reader looked at (a Markdown post's comment
   files, see `ingest.Dependency`) with a stamp and a digest of each: when one changes, the page is read again.
-* ``pages-<token>.data``: every file's parsed `Page` (or `Problem`) as JSON, so an update re-reads only
-  added and changed files, then re-merges all pages in memory and rewrites only the posts that differ.
+* ``pages-<shard>-<token>.data`` and ``.keys``: every file's parsed `Page` (or `Problem`) as JSON and what links
+  it to other pages in merging, in 64 shards by a hash of its path (see `page_cache`), so an update re-reads only
+  added and changed files, re-merges only the pages linked to them, rewrites only the posts that differ, and
+  rewrites only the shards that hold a changed page. The manifest names each shard's files.
 * ``catalogue.json``: the meta column of every live post for one Whoosh generation, so the archive
   tree and the facets need neither Whoosh nor a pass over the column at start-up.
 * ``outline.json``: the blogs and categories with their counts, for the archive's first level.
@@ -37,26 +39,28 @@ import os
 import re
 import shutil
 import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from civicreader import paths
 from civicreader.index.catalogue import OUTLINE_NAME
 from civicreader.index.integrity import LOCK_NAME, Seal, SealBroken, UnsafeFolder, index_key
+from civicreader.index.page_cache import PageCache, ShardedPages, file_names, post_pages_from, shard_files
 from civicreader.index.places import PLACES_NAME
-from civicreader.index.records import RecordError, dump_page, load_json, load_page, pack_blobs, unpack_blobs
+from civicreader.index.records import RecordError, load_json
 from civicreader.index.results import IndexBusy, IndexDamaged
-from civicreader.ingest import ABSENT, Dependency, Page, Problem, dependency_stamp, dependency_state
+from civicreader.ingest import ABSENT, Dependency, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
 8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
 column (where each comment begins in the comment field, and its date), for the timeline's comment counts.
 10: a gap of positions between the names (and categories, tags) of one post, so no phrase spans two.
-11: cached pages keep their folder and masthead lines, so a folder's text pages take the name its other files give."""
+11: cached pages keep their folder and masthead lines, so a folder's text pages take the name its other files give.
+12: the page cache in shards, the pages' merge keys apart from the pages; the manifest keeps which pages made each
+post and the blogs' agreed site names (one changed page rewrote and rehashed a 109 MB file at 20,000 posts)."""
 WORDS_NAME = "words.json"
 MANIFEST_NAME = "manifest.json"
 ENGINE_NAME = "ENGINE"
@@ -73,10 +77,14 @@ class _State:
     files: dict[str, list]
     """relative path -> [size, mtime_ns, sha1]"""
     digests: dict[str, str]
-    pages_file: str | None
+    pages_files: dict[int, list[str]] | None
+    """shard -> [its data file, its keys file] (see `page_cache`); None when the manifest names none."""
     dependencies: dict[str, list[list]] = field(default_factory=dict)
     """relative path of a page -> [path, kind, detail, stamp, state] of each file or folder besides its
     own that its reader looked at; the path relative to the corpus where it is inside it."""
+    post_pages: object = None
+    """As the manifest holds it: merged post id -> the pages it was merged from (checked when the cache loads)."""
+    site_names: dict[str, str] | None = None
 
 
 class _Looks:
@@ -126,74 +134,6 @@ class _Looks:
     def stale(self, records: list[list]) -> bool:
         """Cheaply (stat only): might a dependency have changed?"""
         return any(self.stamp(self.dependency(record)) != record[3] for record in records)
-
-
-class _PackedPages(MutableMapping):
-    """relative path -> the file's Page, or the Problem that stopped it, each kept as JSON until asked for.
-
-    An update re-merges a few of 20,000 pages; decoding and encoding them all was most of its time.
-    """
-
-    def __init__(self, pages: Mapping[str, Page | Problem] = (), packed: Mapping[str, bytes | memoryview] = (),
-                 problems: Iterable[str] = ()):
-        self._packed: dict[str, bytes | memoryview] = dict(packed)
-        self._unpacked: dict[str, Page | Problem] = {}
-        self._changed: dict[str, Page | Problem] = dict(pages)
-        self._problems = {key for key, page in self._changed.items() if isinstance(page, Problem)} | set(problems)
-
-    def __getitem__(self, key: str) -> Page | Problem:
-        if key in self._changed:
-            return self._changed[key]
-        found = self._unpacked.get(key)
-        if found is None:
-            found = self._unpacked[key] = load_page(bytes(self._packed[key]))
-        return found
-
-    def __setitem__(self, key: str, page: Page | Problem) -> None:
-        self._packed.pop(key, None)
-        self._unpacked.pop(key, None)
-        self._changed[key] = page
-        if isinstance(page, Problem):
-            self._problems.add(key)
-        else:
-            self._problems.discard(key)
-
-    def __delitem__(self, key: str) -> None:
-        if self._changed.pop(key, None) is None and self._packed.pop(key, None) is None:
-            raise KeyError(key)
-        self._unpacked.pop(key, None)
-        self._problems.discard(key)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._packed or key in self._changed
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._packed
-        yield from self._changed
-
-    def __len__(self) -> int:
-        return len(self._packed) + len(self._changed)
-
-    def problems(self) -> list[Problem]:
-        return [self[key] for key in sorted(self._problems)]  # type: ignore[misc]
-
-    def packed(self) -> tuple[dict[str, bytes | memoryview], list[str]]:
-        """Every page as JSON, and the keys of the problems."""
-        for key, page in self._changed.items():
-            self._packed[key] = dump_page(page)
-        self._changed.clear()
-        return self._packed, sorted(self._problems)
-
-
-@dataclass
-class _PageCache:
-    """What the last update read, so the next one re-reads and re-merges only what changed."""
-
-    pages: _PackedPages = field(default_factory=_PackedPages)
-    keys: dict[str, frozenset[tuple]] = field(default_factory=dict)
-    """relative path -> what links the page to others in merging: its post ids and (blog, title)s."""
-    post_pages: dict[str, frozenset[str]] | None = field(default_factory=dict)
-    """merged post id -> the relative paths of the pages it was merged from."""
 
 
 class IndexFolder:
@@ -317,8 +257,10 @@ class IndexFolder:
             generation=data["generation"],
             files=data["files"],
             digests=data["digests"],
-            pages_file=data.get("pages_file"),
+            pages_files=_shard_files_or_none(data.get("pages_files")),
             dependencies=data.get("dependencies") or {},
+            post_pages=data.get("post_pages"),
+            site_names=data.get("site_names") if isinstance(data.get("site_names"), dict) else None,
         )
 
     def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path, os.stat_result | None]]:
@@ -403,32 +345,19 @@ class IndexFolder:
         except RecordError as error:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({WORDS_NAME} {error})") from None
 
-    def _load_cache(self, state: _State, seal: Seal) -> _PageCache:
-        if not state.pages_file:
-            raise IndexDamaged(f"the index in {self.index_dir} is damaged (its manifest names no page file)")
-        data = self._read_sealed(state.pages_file, seal)
+    def _load_cache(self, state: _State, seal: Seal) -> PageCache:
+        """The page cache the manifest names: every shard's keys read, its pages only when asked for."""
+        if not state.pages_files:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged (its manifest names no page files)")
+        # The pages are read only when merged again, so a missing shard is looked for now, while it can be rebuilt.
+        for name in sorted(file_names(state.pages_files)):
+            if not os.path.isfile(self.index_dir / name):
+                raise IndexDamaged(f"the index in {self.index_dir} is damaged ({name} is missing)")
         try:
-            header, blobs = unpack_blobs(data)
-            keys = {relative: frozenset(tuple(key) for key in found) for relative, found in header["keys"].items()}
-            post_pages = header["post_pages"]
-            if post_pages is not None:
-                post_pages = {post_id: frozenset(rels) for post_id, rels in post_pages.items()}
-            pages = _PackedPages(packed=blobs, problems=header["problems"])
-        except (RecordError, KeyError, TypeError, AttributeError) as error:
-            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({state.pages_file}: {error})") from None
-        return _PageCache(pages, keys, post_pages)
-
-    def _save_cache(self, cache: _PageCache, write: Callable[[str, bytes], None]) -> str:
-        name = f"pages-{uuid.uuid4().hex[:12]}.data"
-        blobs, problems = cache.pages.packed()
-        header = {
-            "keys": {relative: sorted(map(list, found)) for relative, found in cache.keys.items()},
-            "post_pages": None if cache.post_pages is None else {
-                post_id: sorted(rels) for post_id, rels in cache.post_pages.items()},
-            "problems": problems,
-        }
-        write(name, pack_blobs(header, {key: bytes(blob) for key, blob in blobs.items()}))
-        return name
+            store = ShardedPages(lambda name: self._read_sealed(name, seal), state.pages_files)
+            return PageCache(store, post_pages_from(state.post_pages), state.site_names)
+        except (RecordError, KeyError, TypeError, AttributeError, ValueError) as error:
+            raise IndexDamaged(f"the index in {self.index_dir} is damaged (its page cache: {error})") from None
 
     def _remove_temporary_files(self) -> None:
         """What a killed or failed writer left behind (the caller holds the write lock): our files being
@@ -450,11 +379,18 @@ class IndexFolder:
             with contextlib.suppress(OSError):
                 (self.index_dir / name).unlink()
 
-    def _remove_stale_page_files(self, keep: str) -> None:
+    def _remove_stale_page_files(self, keep: set[str]) -> None:
         for stale in self.index_dir.glob("pages-*"):
-            if stale.name != keep:
+            if stale.name not in keep:
                 with contextlib.suppress(OSError):
                     stale.unlink()
+
+
+def _shard_files_or_none(data: object) -> dict[int, list[str]] | None:
+    try:
+        return shard_files(data)
+    except RecordError:
+        return None
 
 
 def _damage(folder: Path, error: SealBroken) -> str:

@@ -21,6 +21,7 @@ from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
 from civicreader.index.catalogue import save_catalogue
 from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, index_key
+from civicreader.index.page_cache import PageCache, file_names, post_pages_to_json
 from civicreader.index.records import dump_json
 from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
 from civicreader.index.schema import post_digest, post_words
@@ -30,7 +31,6 @@ from civicreader.index.store import (
     WORDS_NAME,
     IndexFolder,
     _Looks,
-    _PageCache,
     _State,
 )
 from civicreader.index.whoosh_engine import WhooshWriter
@@ -56,6 +56,9 @@ class Update:
         self.old_keys: set[tuple] = set()
         self.removed_files: list[str] = []
         self.unreadable_now: set[str] = set()
+        self.keys_moved = False
+        """Some page's merge keys differ from the last update's (or a page came or went): the agreed site names
+        must be worked out again."""
 
     def run(self, rebuild: bool = False) -> UpdateReport:
         """The update; with `rebuild`, from nothing. Raises IndexWriteFailed (one line) when the disk refuses."""
@@ -120,7 +123,7 @@ class Update:
             self.engine = TantivyWriter.create(folder._tantivy_dir, self.keeper, folder.index_dir)
         else:
             self.engine = WhooshWriter.create(folder._whoosh_dir, self.keeper)
-        self.state, self.cache = None, _PageCache()
+        self.state, self.cache = None, PageCache()
         self.pages, self.keys = self.cache.pages, self.cache.keys
         self.frequencies, self.in_step = None, False
         self.files, self.dependencies, self.digests = {}, {}, {}
@@ -164,8 +167,8 @@ class Update:
             self.engine.close()
         folder._remove_temporary_files()
         state = folder._read_state()
-        if state is not None and state.pages_file:
-            folder._remove_stale_page_files(keep=state.pages_file)
+        if state is not None and state.pages_files:
+            folder._remove_stale_page_files(keep=file_names(state.pages_files))
         if state is None:  # a first build that never finished: nothing of it is worth keeping
             with contextlib.suppress(OSError):
                 folder.wipe()
@@ -227,9 +230,11 @@ class Update:
         for number, (relative, page) in enumerate(parallel._read_pages(self.to_read, self.cancel), 1):
             self.progress(number, len(self.to_read), relative)
             self.touched.add(relative)
-            self.old_keys |= keys.get(relative, frozenset())
+            before = keys.get(relative)
+            self.old_keys |= before or frozenset()
             pages[relative] = page
             keys[relative] = page_keys(page)
+            self.keys_moved = self.keys_moved or keys[relative] != before
             dependencies.pop(relative, None)
             if isinstance(page, Page) and page.depends_on:
                 dependencies[relative] = [self._dependency_record(d) for d in page.depends_on]
@@ -240,17 +245,22 @@ class Update:
             pages.pop(relative, None)
             self.old_keys |= keys.pop(relative, frozenset())
             self.touched.add(relative)
+            self.keys_moved = True
 
     def _merge(self) -> None:
         """Merge the pages into posts (only those linked to a touched page, when few were touched), and say
         which posts to write and which to delete."""
         pages, digests = self.pages, self.digests
         post_pages = self.cache.post_pages
-        site_names = agreed_site_names(key for keys in self.keys.values() for key in keys)
+        stored_names = self.cache.site_names if self.in_step and not self.keys_moved else None
+        # No page's keys moved: the site names are those the last update agreed on, from the same keys.
+        site_names = stored_names if stored_names is not None else agreed_site_names(
+            key for keys in self.keys.values() for key in keys)
         if (self.in_step and post_pages is not None and len(self.touched) * 4 <= len(pages)
-                and site_names == self._site_names_before()):
-            # Only the pages linked to a changed one (by a shared post or title) can merge differently.
-            affected = linked_pages(self.touched, self.old_keys, self.keys, post_pages)
+                and (stored_names is not None or site_names == self._site_names_before())):
+            # Only the pages linked to a changed one (by a shared post or title) can merge differently; a page's
+            # own keys (its path) link it to no other.
+            affected = linked_pages(self.touched, self.old_keys, self.cache.links, post_pages)
             posts = merge_pages([pages[r] for r in sorted(affected) if isinstance(pages.get(r), Page)], site_names)
             leaving = {post_id for post_id, rels in post_pages.items() if not rels.isdisjoint(affected)}
             new_digests = {post_id: digest for post_id, digest in digests.items() if post_id not in leaving}
@@ -265,7 +275,7 @@ class Update:
             post_pages[post.id] = frozenset(self.folder._relative(Path(source)) for source in post.sources)
         if any(not rels for rels in post_pages.values()):
             post_pages = None  # a reader that names no sources: merge everything each time
-        self.posts, self.new_digests, self.post_pages = posts, new_digests, post_pages
+        self.posts, self.new_digests, self.post_pages, self.site_names = posts, new_digests, post_pages, site_names
         self.read_seconds = time.perf_counter() - self.started
         self.to_write = [post for post in posts if digests.get(post.id) != new_digests[post.id]]
         self.to_delete = [post_id for post_id in leaving if post_id not in new_digests]
@@ -309,7 +319,7 @@ class Update:
         people_started = time.perf_counter()
         people.sync(self.new_digests, self.to_write, self._stored_posts)
         people_seconds = time.perf_counter() - people_started
-        pages_file = folder._save_cache(_PageCache(self.pages, self.keys, self.post_pages), keeper.write)
+        pages_files = self.cache.store.save(keeper.write_all)
         keeper.write(WORDS_NAME, dump_json(vocabulary))
         # An index written before outlines or post places gets them.
         if not nothing_to_do or not folder._outline_path.exists() or not folder._places_path.exists():
@@ -320,12 +330,14 @@ class Update:
             "generation": engine.generation(),
             "files": self.files,
             "digests": self.new_digests,
-            "pages_file": pages_file,
+            "pages_files": {str(shard): names for shard, names in sorted(pages_files.items())},
+            "post_pages": post_pages_to_json(self.post_pages),
+            "site_names": self.site_names,
             "dependencies": self.dependencies,
         }
         keeper.write("FORMAT", f"{FORMAT_VERSION}\n".encode())
         keeper.write(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=True).encode())
-        folder._remove_stale_page_files(keep=pages_file)
+        folder._remove_stale_page_files(keep=file_names(pages_files))
         keeper.settle()
         return UpdateReport(
             added=self.added,
