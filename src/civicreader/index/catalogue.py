@@ -174,16 +174,24 @@ def _newest_first(summaries: Iterable[PostSummary]) -> list[PostSummary]:
 
 def stored_catalogue(data: bytes, generation: int) -> _Catalogue | None:
     """The catalogue the last update saved (`data`, its sealed file), if it describes this generation of the index."""
+    rows = stored_rows(data, generation)
+    if rows is None:
+        return None
+    try:
+        return _Catalogue.from_rows(rows)
+    except (TypeError, ValueError, IndexError, AttributeError) as error:
+        raise RecordError(f"the catalogue cannot be read: {error}") from None
+
+
+def stored_rows(data: bytes, generation: int) -> dict[int, list[str]] | None:
+    """The rows (document number -> meta values) of the catalogue saved in `data`, if it describes `generation`."""
     found = load_json(data, dict)
     if found.get("generation") != generation:
         return None
     docnums, rows = found.get("docnums"), found.get("rows")
     if not isinstance(docnums, list) or not isinstance(rows, list) or len(docnums) != len(rows):
         raise RecordError("the catalogue cannot be read")
-    try:
-        return _Catalogue.from_rows(dict(zip(docnums, rows, strict=True)))
-    except (TypeError, ValueError, IndexError, AttributeError) as error:
-        raise RecordError(f"the catalogue cannot be read: {error}") from None
+    return dict(zip(docnums, rows, strict=True))
 
 
 def save_catalogue(catalogue: _Catalogue, generation: int, write: Callable[[str, bytes], None]) -> None:

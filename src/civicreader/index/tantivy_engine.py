@@ -13,6 +13,7 @@ a file once written), then changed in `tantivy/.next.tmp`, sealed, and renamed i
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -40,7 +41,10 @@ from civicreader.model import Post
 
 INSTALL_HINT = "the tantivy engine needs its extra: pip install 'civicreader[tantivy]'"
 WORKING = ".next.tmp"
+FEW_WRITTEN = 500
+"""Up to this many posts written, the catalogue is carried over from the one before, not read afresh."""
 SEGMENT_BITS = 32
+DOC_MASK = (1 << SEGMENT_BITS) - 1
 """A document's number here: its segment's ordinal above these bits, its number in the segment below."""
 HEAP_BYTES = 256_000_000
 CACHED_SCORES = 1_000_000
@@ -89,6 +93,12 @@ def _docnum(address) -> int:
 
 def _address(docnum: int):
     return _tantivy().DocAddress(docnum >> SEGMENT_BITS, docnum & ((1 << SEGMENT_BITS) - 1))
+
+
+def _segment_ids(folder: Path) -> list[str]:
+    """The folder's segments in the order its searcher numbers them (its meta.json's)."""
+    meta = json.loads((folder / "meta.json").read_bytes())
+    return [segment["segment_id"] for segment in meta["segments"]]
 
 
 def generation_folder(engine_dir: Path, generation: int) -> Path:
@@ -141,6 +151,32 @@ class _Reading:
         for docnum, address in self._every_document():  # the addresses as found: making them anew took 0.5 s
             rows[docnum] = doc(address).get_first("meta").decode("utf-8", "surrogatepass").split(UNIT)
         return _Catalogue.from_rows(rows)
+
+    def catalogue_after(self, known: dict[int, list[str]], segments_before: list[str], leaving: set[str],
+                        written: Iterable[str]) -> _Catalogue:
+        """The catalogue after a few posts were written: the rows of `known` (the catalogue of the segments
+        before) carried over to the segments they still sit in, less the posts `leaving`, and the meta of each
+        post `written`, from its new document. Reading every document's meta took 0.25 s at 20,000 posts."""
+        from civicreader.index.schema import UNIT
+
+        segments = _segment_ids(self._folder)
+        if len(segments) != self._searcher.num_segments:
+            return self.catalogue()
+        now_at = {segment: number for number, segment in enumerate(segments)}
+        moved = {before: now_at[segment] for before, segment in enumerate(segments_before) if segment in now_at}
+        rows: dict[int, list[str]] = {}
+        for docnum, row in known.items():
+            number = moved.get(docnum >> SEGMENT_BITS)
+            if number is not None and row[0] not in leaving:
+                rows[(number << SEGMENT_BITS) | (docnum & DOC_MASK)] = row
+        for post_id in written:
+            docnum = self.document_number(post_id)
+            if docnum is None or docnum in rows:
+                return self.catalogue()
+            rows[docnum] = self._stored(docnum, "meta").decode("utf-8", "surrogatepass").split(UNIT)
+        if len(rows) != self._searcher.num_docs:  # segments merged, or documents gone some other way: read all
+            return self.catalogue()
+        return _Catalogue.from_rows(dict(sorted(rows.items())))
 
     def column_values(self, name: str, docnums: Iterable[int]) -> dict[int, bytes]:
         return {docnum: self._stored(docnum, name) for docnum in docnums}
@@ -309,6 +345,8 @@ class TantivyWriter:
         self._keeper = keeper
         self._index_dir = index_dir
         self._reading: _Reading | None = None
+        self._segments_before: list[str] | None = None
+        """The segments of the generation this writer started from, once it has written the next."""
 
     @classmethod
     def create(cls, engine_dir: Path, keeper: SealKeeper, index_dir: Path) -> TantivyWriter:
@@ -337,7 +375,12 @@ class TantivyWriter:
     def generation(self) -> int:
         return self._generation
 
-    def catalogue(self) -> tuple[_Catalogue, int]:
+    def catalogue(self, known: dict[int, list[str]] | None = None, leaving: set[str] = frozenset(),
+                  written: Sequence[str] = ()) -> tuple[_Catalogue, int]:
+        """The catalogue of the index as committed, and its generation; given the catalogue's `known` rows before
+        this writer's commit, made from them (and the posts `leaving` and `written`) when few were written."""
+        if known is not None and self._segments_before is not None and len(written) <= FEW_WRITTEN:
+            return self._current().catalogue_after(known, self._segments_before, leaving, written), self._generation
         return self._current().catalogue(), self._generation
 
     def stored_posts(self, post_ids: Iterable[str]) -> Iterator[Post]:
@@ -351,6 +394,7 @@ class TantivyWriter:
         working.mkdir(mode=0o700)
         try:
             current = generation_folder(self._engine_dir, self._generation)
+            segments_before = _segment_ids(current)
             for entry in os.scandir(current):
                 if entry.is_file() and not entry.name.startswith(".tantivy"):
                     os.link(entry.path, working / entry.name)
@@ -381,6 +425,7 @@ class TantivyWriter:
             shutil.rmtree(working, ignore_errors=True)
             raise
         self._generation = following
+        self._segments_before = segments_before
 
     def _seal_folder(self, folder: Path, name: str | None = None, linked_from: Path | None = None) -> None:
         """Seal the folder's files under its name-to-be; a file still hard-linked to the same one in `linked_from`

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
-from civicreader.index.catalogue import save_catalogue
+from civicreader.index.catalogue import CATALOGUE_NAME, save_catalogue, stored_rows
 from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, index_key
 from civicreader.index.page_cache import PageCache, file_names, post_pages_to_json
-from civicreader.index.records import dump_json
+from civicreader.index.records import RecordError, dump_json
 from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
 from civicreader.index.schema import post_digest, post_words
 from civicreader.index.store import (
@@ -323,7 +323,9 @@ class Update:
         keeper.write(WORDS_NAME, dump_json(vocabulary))
         # An index written before outlines or post places gets them.
         if not nothing_to_do or not folder._outline_path.exists() or not folder._places_path.exists():
-            save_catalogue(*engine.catalogue(), keeper.write)
+            written = [post.id for post in self.to_write]
+            leaving = {*self.to_delete, *written}
+            save_catalogue(*engine.catalogue(self._catalogue_before(), leaving, written), keeper.write)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus": str(folder.corpus.resolve()),
@@ -354,6 +356,18 @@ class Update:
             people_seconds=people_seconds,
             new_problems=self.new_problems,
         )
+
+    def _catalogue_before(self) -> dict[int, list[str]] | None:
+        """The rows of the catalogue the last update saved, when it describes the index this update started from."""
+        if not self.in_step or self.state is None:
+            return None
+        try:
+            data = (self.folder.index_dir / CATALOGUE_NAME).read_bytes()
+            if hashlib.sha256(data).hexdigest() != self.keeper.digest(CATALOGUE_NAME):
+                return None
+            return stored_rows(data, self.state.generation)
+        except (OSError, RecordError):
+            return None  # read from the index instead
 
     def _stored_posts(self, post_ids):
         """The posts the index holds under these ids (for a people file that fell behind the index)."""

@@ -103,8 +103,9 @@ class WhooshWriter:
     def generation(self) -> int:
         return self._index.latest_generation()
 
-    def catalogue(self) -> tuple[_Catalogue, int]:
-        """The catalogue of the index as committed, and the generation it describes."""
+    def catalogue(self, known=None, leaving=frozenset(), written=()) -> tuple[_Catalogue, int]:
+        """The catalogue of the index as committed, and the generation it describes (read whole: the hints of
+        what it was before, and which posts left and were written, are for the tantivy writer)."""
         with self._index.reader() as reader:
             return _Catalogue.load(reader), reader.generation()
 
