@@ -14,7 +14,7 @@ Once a post's date is settled, the comments its pages dated without a year get o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -82,7 +82,7 @@ def page_keys(page: Page | Problem) -> frozenset[tuple]:
 
 
 def linked_pages(touched: set[str], old_keys: set[tuple], keys: dict[str, frozenset[tuple]],
-                 post_pages: dict[str, frozenset[str]]) -> set[str]:
+                 post_pages: Mapping[str, Collection[str]]) -> set[str]:
     """Every page that shares, directly or through others, a post id or a title with a touched page.
 
     merge_pages joins pages only through these (same id, an undated post folded into the dated one
@@ -99,10 +99,11 @@ def linked_pages(touched: set[str], old_keys: set[tuple], keys: dict[str, frozen
     for relative in touched:
         frontier |= keys.get(relative, frozenset())
     for rels in post_pages.values():
-        if not rels.isdisjoint(touched):
-            for relative in rels - linked:
-                linked.add(relative)
-                frontier |= keys.get(relative, frozenset())
+        if not touched.isdisjoint(rels):
+            for relative in rels:
+                if relative not in linked:
+                    linked.add(relative)
+                    frontier |= keys.get(relative, frozenset())
     while frontier:
         for relative in by_key.get(frontier.pop(), ()):
             if relative not in linked:

@@ -21,7 +21,7 @@ from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
 from civicreader.index.catalogue import CATALOGUE_NAME, save_catalogue, stored_rows
 from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, index_key
-from civicreader.index.page_cache import PageCache, file_names, post_pages_to_json
+from civicreader.index.page_cache import PageCache, file_names
 from civicreader.index.records import RecordError, dump_json
 from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
 from civicreader.index.schema import post_digest, post_words
@@ -262,7 +262,7 @@ class Update:
             # own keys (its path) link it to no other.
             affected = linked_pages(self.touched, self.old_keys, self.cache.links, post_pages)
             posts = merge_pages([pages[r] for r in sorted(affected) if isinstance(pages.get(r), Page)], site_names)
-            leaving = {post_id for post_id, rels in post_pages.items() if not rels.isdisjoint(affected)}
+            leaving = {post_id for post_id, rels in post_pages.items() if not affected.isdisjoint(rels)}
             new_digests = {post_id: digest for post_id, digest in digests.items() if post_id not in leaving}
             post_pages = {post_id: rels for post_id, rels in post_pages.items() if post_id not in leaving}
         else:
@@ -272,7 +272,7 @@ class Update:
             post_pages = {}
         new_digests.update((post.id, post_digest(post)) for post in posts)
         for post in posts:
-            post_pages[post.id] = frozenset(self.folder._relative(Path(source)) for source in post.sources)
+            post_pages[post.id] = sorted({self.folder._relative(Path(source)) for source in post.sources})
         if any(not rels for rels in post_pages.values()):
             post_pages = None  # a reader that names no sources: merge everything each time
         self.posts, self.new_digests, self.post_pages, self.site_names = posts, new_digests, post_pages, site_names
@@ -333,7 +333,7 @@ class Update:
             "files": self.files,
             "digests": self.new_digests,
             "pages_files": {str(shard): names for shard, names in sorted(pages_files.items())},
-            "post_pages": post_pages_to_json(self.post_pages),
+            "post_pages": self.post_pages,
             "site_names": self.site_names,
             "dependencies": self.dependencies,
         }
