@@ -18,6 +18,8 @@ from civicreader.index.schema import RECORD, UNIT
 
 CATALOGUE_NAME = "catalogue.json"
 OUTLINE_NAME = "outline.json"
+FEW_WRITTEN = 500
+"""Up to this many posts written, an update carries the catalogue over from the one before, not read afresh."""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from civicreader.index.catalogue import _Catalogue
+from civicreader.index.catalogue import FEW_WRITTEN, _Catalogue
 from civicreader.index.integrity import SealKeeper, file_digest
 from civicreader.index.results import EngineUnavailable, QueryError, UpdateCancelled
 from civicreader.index.schema import (
@@ -41,8 +41,6 @@ from civicreader.model import Post
 
 INSTALL_HINT = "the tantivy engine needs its extra: pip install 'civicreader[tantivy]'"
 WORKING = ".next.tmp"
-FEW_WRITTEN = 500
-"""Up to this many posts written, the catalogue is carried over from the one before, not read afresh."""
 SEGMENT_BITS = 32
 DOC_MASK = (1 << SEGMENT_BITS) - 1
 """A document's number here: its segment's ordinal above these bits, its number in the segment below."""

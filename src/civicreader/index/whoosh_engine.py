@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from civicreader.index import parallel
-from civicreader.index.catalogue import _Catalogue
+from civicreader.index.catalogue import FEW_WRITTEN, _Catalogue
 from civicreader.index.integrity import SealKeeper, file_digest
 from civicreader.index.ranking import _TermScores
 from civicreader.index.results import UpdateCancelled
@@ -86,6 +86,8 @@ class WhooshWriter:
         self._folder = folder
         self._index = index
         self._keeper = keeper
+        self._segments_before: list[tuple[str, int]] | None = None
+        """The segments (id, documents) this writer started from, once it has written."""
 
     @classmethod
     def create(cls, folder: Path, keeper: SealKeeper) -> WhooshWriter:
@@ -103,11 +105,50 @@ class WhooshWriter:
     def generation(self) -> int:
         return self._index.latest_generation()
 
-    def catalogue(self, known=None, leaving=frozenset(), written=()) -> tuple[_Catalogue, int]:
-        """The catalogue of the index as committed, and the generation it describes (read whole: the hints of
-        what it was before, and which posts left and were written, are for the tantivy writer)."""
+    def catalogue(self, known: dict[int, list[str]] | None = None, leaving: Collection[str] = frozenset(),
+                  written: Sequence[str] = ()) -> tuple[_Catalogue, int]:
+        """The catalogue of the index as committed, and the generation it describes; given the catalogue's `known`
+        rows before this writer's commit, made from them (and the posts `leaving` and `written`) when few were
+        written: reading every post's meta took 0.15 s at 20,000 posts."""
         with self._index.reader() as reader:
+            if known is not None and self._segments_before is not None and len(written) <= FEW_WRITTEN:
+                carried = self._carried(reader, known, leaving, written)
+                if carried is not None:
+                    return carried, reader.generation()
             return _Catalogue.load(reader), reader.generation()
+
+    def _carried(self, reader, known: dict[int, list[str]], leaving: Collection[str],
+                 written: Sequence[str]) -> _Catalogue | None:
+        """The rows of `known` moved to where their segments now begin, less `leaving`, and the meta of the posts
+        `written` from their new documents; None when that does not account for every live post (merged)."""
+        from civicreader.index.schema import UNIT
+
+        bases, base = {}, 0
+        for segment_id, count in self._segments_before:  # type: ignore[union-attr]
+            bases[segment_id] = (base, base + count)
+            base += count
+        now = {segment.segment().segment_id(): start for segment, start in reader.leaf_readers()}
+        moved = [(start, end, now[segment_id]) for segment_id, (start, end) in bases.items() if segment_id in now]
+        rows: dict[int, list[str]] = {}
+        for docnum, row in known.items():
+            for start, end, new_start in moved:
+                if start <= docnum < end:
+                    if row[0] not in leaving:
+                        rows[docnum - start + new_start] = row
+                    break
+        with self._index.searcher() as searcher:
+            wanted = {searcher.document_number(id=post_id) for post_id in written}
+        if None in wanted or not wanted.isdisjoint(rows):
+            return None
+        for segment, start in reader.leaf_readers():
+            local = [docnum - start for docnum in wanted if start <= docnum < start + segment.doc_count_all()]
+            if local:
+                column = segment.column_reader("meta")
+                for number in local:
+                    rows[start + number] = column[number].decode("utf-8", "surrogatepass").split(UNIT)
+        if len(rows) != reader.doc_count():
+            return None
+        return _Catalogue.from_rows(dict(sorted(rows.items())))
 
     def stored_posts(self, post_ids: Iterable[str]) -> Iterator[Post]:
         """The posts the index holds under these ids; an id it does not hold is passed over."""
@@ -120,6 +161,7 @@ class WhooshWriter:
     def write(self, to_write: list[Post], to_delete: list[str], digests: dict[str, str], *, fresh: bool,
               progress: Callable[[int, int, str], None], cancel: threading.Event) -> None:
         """Delete and (re)write these posts and commit, sealed; cancelled or failed, the index is as it was."""
+        self._segments_before = [(segment.segment_id(), segment.doc_count_all()) for segment in self._index._segments()]
         if parallel.two_writers_pay(fresh, len(to_write)):
             try:
                 parallel.write_new_posts_in_two(self._index, self._folder, to_write, digests, progress, cancel,
