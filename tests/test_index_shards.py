@@ -11,7 +11,8 @@ import pytest
 
 from civicreader.index import IndexDamaged, Library
 from civicreader.index.catalogue import CATALOGUE_NAME, stored_rows
-from civicreader.index.page_cache import SHARDS, shard_of
+from civicreader.index.page_cache import SHARDS, ShardedPages, shard_of
+from civicreader.ingest import Problem
 from tests.index_corpus import comment, write_post
 
 ENGINES = ["whoosh", "tantivy"]
@@ -116,3 +117,31 @@ def test_a_missing_page_shard_is_found_before_it_is_needed_and_the_index_rebuilt
     assert report.rebuilt_because is not None and data.name in report.rebuilt_because
     assert library.check() > 0
     assert library.search("budget").total == PAGES
+
+
+def test_a_shard_rewritten_for_one_page_keeps_every_other_pages_keys_and_pages(tmp_path):
+    corpus = tmp_path / "corpus"
+    files = write_pages(corpus)
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    state = library._read_state()
+    seal = library._seal()
+    before = library._load_cache(state, seal)
+    changed = files[3].relative_to(corpus).as_posix()
+    neighbours = [f.relative_to(corpus).as_posix() for f in files if f != files[3]]
+    neighbours = [relative for relative in neighbours if shard_of(relative) == shard_of(changed)]
+    assert neighbours, "the corpus should put two pages in one shard"
+    # A page that could not be read this time (no keys of its own are set for it), as an update records it.
+    before.pages[changed] = Problem(str(files[3]), "cannot read: Permission denied")
+    written: dict[str, bytes] = {}
+    files_now = before.store.save(written.update)
+    assert len(written) == 2
+    for name, data in written.items():
+        (library.index_dir / name).write_bytes(data)
+    again = ShardedPages(lambda name: (library.index_dir / name).read_bytes(), files_now)
+    reread = library._load_cache(state, seal)
+    for relative in neighbours:
+        assert again.keys_of(relative) == reread.keys[relative] and any(key[0] == "page" for key in
+                                                                          again.keys_of(relative))
+        assert again.page(relative) == reread.pages[relative]
+    assert again.page(changed) == before.pages[changed]

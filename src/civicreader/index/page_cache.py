@@ -170,22 +170,21 @@ class ShardedPages:
         return links | own if own else links
 
     def set_keys(self, relative: str, keys: Keys) -> None:
-        self._own_keys(relative)  # the shard's other pages keep theirs
         self._touch(relative)
         self.links[relative], self._own[relative] = _split(keys)
 
     def drop_keys(self, relative: str) -> None:
         if relative not in self.links:
             raise KeyError(relative)
-        self._own_keys(relative)
         self._touch(relative)
         del self.links[relative]
         self._own.pop(relative, None)
 
     def _touch(self, relative: str) -> None:
-        """The shard of `relative` changes: its pages are read now, to be written again whole."""
+        """The shard of `relative` changes: its pages and keys are read now, to be written again whole."""
         shard = shard_of(relative)
         self._load_pages(shard)
+        self._decode_own(shard)
         self.dirty.add(shard)
         self._in_shard[shard].add(relative)
 
