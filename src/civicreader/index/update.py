@@ -296,7 +296,8 @@ class Update:
         return found + (tuple(self.passed_over) if self.state is None else ())
 
     def _write(self) -> UpdateReport:
-        """Write the posts, then the page cache, word list, catalogue, FORMAT and manifest (last), each atomically."""
+        """Write the posts, then the page cache, word list, catalogue and FORMAT, then the manifest (last), each
+        atomically."""
         folder, state, engine = self.folder, self.state, self.engine
         nothing_to_do = self.in_step and not self.to_write and not self.to_delete
         unmoved = self.files == (state.files if state else {}) and self.dependencies == (
@@ -319,13 +320,17 @@ class Update:
         people_started = time.perf_counter()
         people.sync(self.new_digests, self.to_write, self._stored_posts)
         people_seconds = time.perf_counter() - people_started
-        pages_files = self.cache.store.save(keeper.write_all)
-        keeper.write(WORDS_NAME, dump_json(vocabulary))
+        # Sealed together, each renamed into place, before the manifest that names them: one rewrite of the seal.
+        staged: dict[str, bytes] = {}
+        pages_files = self.cache.store.save(staged.update)
+        staged[WORDS_NAME] = dump_json(vocabulary)
         # An index written before outlines or post places gets them.
         if not nothing_to_do or not folder._outline_path.exists() or not folder._places_path.exists():
             written = [post.id for post in self.to_write]
             leaving = {*self.to_delete, *written}
-            save_catalogue(*engine.catalogue(self._catalogue_before(), leaving, written), keeper.write)
+            save_catalogue(*engine.catalogue(self._catalogue_before(), leaving, written), staged.__setitem__)
+        staged["FORMAT"] = f"{FORMAT_VERSION}\n".encode()
+        keeper.write_all(staged)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus": str(folder.corpus.resolve()),
@@ -337,7 +342,6 @@ class Update:
             "site_names": self.site_names,
             "dependencies": self.dependencies,
         }
-        keeper.write("FORMAT", f"{FORMAT_VERSION}\n".encode())
         keeper.write(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=True).encode())
         folder._remove_stale_page_files(keep=file_names(pages_files))
         keeper.settle()
