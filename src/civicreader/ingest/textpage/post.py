@@ -58,6 +58,9 @@ class Draft:
     yearless_comments: list[YearlessDay] = field(default_factory=list)
     doubt: str = ""
     """Why the reading is uncertain (no title found the page itself supports), for the date note."""
+    closed_by_meta: bool = False
+    """The text ended at the theme's own line under a post ("This entry was posted in …", "Labels: …"): what
+    comes right before it is the author's, a sign-off or a source line, not chrome to guess at."""
 
 
 def content_end(blocks: list[Block]) -> int:
@@ -85,6 +88,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
             comment_blocks.append(block)
             continue
         if _harvest_meta(draft, text):
+            draft.closed_by_meta = draft.closed_by_meta or state == "body"
             state = "footer"
             continue
         if CONTINUE.match(text) and not is_sentence(text):
@@ -176,7 +180,7 @@ def _harvest_meta(draft: Draft, text: str) -> bool:
 def split_list(value: str) -> list[str]:
     value = re.sub(r"\.\s*bookmark\s+the\s+permalink.*$", "", value, flags=re.I)
     # WordPress and Blogger separate terms with commas only: "Finance and governance" is one category
-    parts = re.split(r"\s*[,|·]\s*", value.strip().rstrip("."))
+    parts = re.split(r"\s*[,|·•]\s*", value.strip().rstrip("."))
     terms = [part.strip(" .\"'‘’“”") for part in parts]
     return [term for term in terms if term and not CHROME.match(term) and not re.match(r"^edit$", term, re.I)]
 
