@@ -375,3 +375,13 @@ def test_a_date_line_that_runs_the_published_and_updated_dates_together_gives_th
         "Posted on August 2, 2019August 5, 2019Author Ruth EllisCategories", "",
     ])
     assert read_one(page).date == date(2019, 8, 2)
+
+
+def test_category_and_tag_lines_one_under_the_other_are_read_apart():
+    page = "\n".join([
+        "Notes: Rota?", "", "Posted on 2 May 2012", "", *(line for paragraph in TEXT for line in (paragraph, "")),
+        "Posted in Parish news", "Tagged rota, hall", "",
+    ])
+    post = read_one(page)
+    assert (post.categories, post.tags) == (("Parish news",), ("rota", "hall"))
+    assert post.body == tuple(TEXT)

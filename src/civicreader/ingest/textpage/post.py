@@ -87,7 +87,7 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
         if state == "comments":
             comment_blocks.append(block)
             continue
-        if _harvest_meta(draft, text):
+        if _harvest_meta_lines(draft, block):
             draft.closed_by_meta = draft.closed_by_meta or state == "body"
             state = "footer"
             continue
@@ -142,6 +142,16 @@ def _text_goes_on(blocks: list[Block], start: int, stop: int) -> bool:
 
 
 LOOKAHEAD_BLOCKS = 40
+
+
+def _harvest_meta_lines(draft: Draft, block: Block) -> bool:
+    """The meta lines of a block, each on its own ("Posted in News" over "Tagged jobs, stack overflow": read
+    together, "News Tagged jobs" was a category), or the block's text as one line."""
+    if not block.single and _harvest_meta(Draft(title="", when=None), " ".join(block.lines[0].split())):
+        for line in block.lines:
+            _harvest_meta(draft, " ".join(line.split()))
+        return True
+    return _harvest_meta(draft, block.text)
 
 
 def _harvest_meta(draft: Draft, text: str) -> bool:
