@@ -296,3 +296,92 @@ def test_no_paragraph_either_side_of_a_read_also_link_is_lost_or_doubled(title, 
                                             False, True))
     assert post.body == (*before, *after)
     assert tree(post.comments) == tree(THREAD)
+
+
+@pytest.mark.parametrize("closing", [["Cheers, Ruth"], ["Gruß Kofi", "Link: the council's minutes of May"]])
+@pytest.mark.parametrize("chrome", [[], ["  • Tweet", "  •", "Filed under: Parish • Rota • Library"]])
+def test_a_sign_off_right_above_the_themes_meta_line_is_the_authors_and_chrome_there_is_not(closing, chrome):
+    page = "\n".join([
+        "Skip to content", "", "  • Home", "  • About", "", "← Older post", "Newer post →", "",
+        "Notes: Rota?", "", "Posted on 2 May 2012 by Ruth Ellis", "",
+        *(line for paragraph in (*TEXT, *closing, *chrome) for line in (paragraph, "")),
+        "This entry was posted in General. Bookmark the permalink.", "",
+        "2 Responses to Notes: Rota?", "",
+        " 1. Kofi Mensah says:", "    3 May 2012 at 09:15", "", "    Then the rota was fixed.", "", "    Reply",
+        " 2. Ruth Ellis says:", "    4 May 2012 at 18:40", "", "    Then the depot opened.", "", "    Reply", "",
+        "Leave a Reply", "", "Name", "", "Email", "", "© 2012 Proudly powered by WordPress",
+    ])
+    post = read_one(page)
+    assert post.body == (*TEXT, *closing)
+    assert len(post.comments) == 2
+    assert set(post.categories) == {"General"} | ({"Parish", "Rota", "Library"} if chrome else set())
+
+
+def test_related_posts_with_their_dates_under_a_long_post_are_not_an_archive():
+    body = [f"{sentence} The rota for the hall was agreed at the meeting, and the library hours will follow in June."
+            for sentence in ("First.", "Second.", "Third.", "Fourth.", "Fifth.", "Sixth.")]
+    related = [("Quiz night moves to Fridays", "The quiz will be held on Fridays from now on, said the committee.",
+                "March 17, 2016"),
+               ("New benches for the green", "Four benches were put in along the path by the pond last week.",
+                "April 8, 2015"),
+               ("The depot opens its doors", "Visitors can see the buses on the first Saturday of each month.",
+                "July 22, 2016")]
+    page = "\n".join([
+        "  • Home", "  • News", "", "Hall rota agreed for the year", "", "Ruth Ellis March 9, 2017 13", "",
+        *(line for paragraph in body for line in (paragraph, "")),
+        "Share this:", "", "  • Email", "  • Print", "", "Related", "",
+        *(line for title, teaser, day in related for line in (title, "", teaser, "", day, "", 'In "News"', "")),
+        "Posted in News", "",
+    ])
+    post = read_one(page)
+    assert post.title == "Hall rota agreed for the year"
+    assert post.date == date(2017, 3, 9)
+    assert post.body == tuple(body)
+
+
+def test_a_numbered_thread_whose_headers_glue_the_date_to_the_name_keeps_every_comment():
+    page = "\n".join([
+        "Notes: Rota?", "", "Posted on 2 May 2012", "", *(line for paragraph in TEXT for line in (paragraph, "")),
+        "Labels: rota, hall", "", "Kommentare:", "",
+        " 1.", "    Ruth Ellis3. Mai 2012 um 09:15", "", "    Then the rota was fixed.", "", "    Antworten",
+        "     1.", "        Kofi6. Mai 2012 um 18:40", "", "        Then the depot opened.", "", "        Antworten",
+        " 2.", "    Amara4. Mai 2012 um 10:00", "", "    Then the hall was painted.", "", "    Antworten", "",
+        "Kommentar hinzufügen", "",
+    ])
+    post = read_one(page)
+    assert post.body == tuple(TEXT)
+    assert [(c.author, c.date, c.body) for _, c in post.walk_comments()] == [
+        ("Ruth Ellis", datetime(2012, 5, 3, 9, 15), ("Then the rota was fixed.",)),
+        ("Kofi", datetime(2012, 5, 6, 18, 40), ("Then the depot opened.",)),
+        ("Amara", datetime(2012, 5, 4, 10, 0), ("Then the hall was painted.",))]
+    assert [len(c.replies) for c in post.comments] == [1, 0]
+
+
+def test_comment_headers_of_a_name_a_dot_and_a_date_keep_long_names_and_lose_the_dot():
+    page = "\n".join([
+        "Notes: Rota?", "", "Posted on 2 May 2012", "", *(line for paragraph in TEXT for line in (paragraph, "")),
+        "There are 2 comments", "",
+        "Ruth Ellis (rhymes with bells) · May 3, 2012 at 9:15 AM", "", "Then the rota was fixed.", "", "  • Reply", "",
+        "Kofi · May 4, 2012 at 6:40 PM", "", "Then the depot opened.", "", "  • Reply", "",
+    ])
+    post = read_one(page)
+    assert [(c.author, c.date) for _, c in post.walk_comments()] == [
+        ("Ruth Ellis (rhymes with bells)", datetime(2012, 5, 3, 9, 15)), ("Kofi", datetime(2012, 5, 4, 18, 40))]
+
+
+def test_a_date_line_that_runs_the_published_and_updated_dates_together_gives_the_first():
+    page = "\n".join([
+        "Notes: Rota?", "", *(line for paragraph in TEXT for line in (paragraph, "")),
+        "Posted on August 2, 2019August 5, 2019Author Ruth EllisCategories", "",
+    ])
+    assert read_one(page).date == date(2019, 8, 2)
+
+
+def test_category_and_tag_lines_one_under_the_other_are_read_apart():
+    page = "\n".join([
+        "Notes: Rota?", "", "Posted on 2 May 2012", "", *(line for paragraph in TEXT for line in (paragraph, "")),
+        "Posted in Parish news", "Tagged rota, hall", "",
+    ])
+    post = read_one(page)
+    assert (post.categories, post.tags) == (("Parish news",), ("rota", "hall"))
+    assert post.body == tuple(TEXT)

@@ -277,3 +277,34 @@ async def test_the_first_frame_with_the_blogs_shows_their_unread_counts_when_the
         await settle(pilot)
         assert "Parish Pump 4 posts · 4 unread" in first_frames[0]
         assert counts_made == [0], "counted once, with the archive's top level"
+
+
+@pilot_test
+async def test_a_first_build_counts_unread_posts_even_when_the_memory_opens_after_it(tmp_path, monkeypatch):
+    import civicreader.memory
+    from civicreader.ui.app import CivicReaderApp
+    from civicreader.ui.messages import IndexingFinished
+    from tests.test_ui import write_corpus
+
+    real_open = civicreader.memory.open_memory
+    finished = []
+
+    def after_the_build(*args, **kwargs):
+        for _ in range(500):  # the build posts IndexingFinished first
+            if finished:
+                break
+            time.sleep(0.01)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(civicreader.memory, "open_memory", after_the_build)
+    app = CivicReaderApp(write_corpus(tmp_path / "corpus"), tmp_path / "index")
+
+    def watch(message) -> None:
+        if isinstance(message, IndexingFinished):
+            finished.append(message)
+
+    async with app.run_test(size=(120, 40), message_hook=watch) as pilot:
+        await settle(pilot)
+        await dwell(pilot, 0.3)
+        assert finished
+        assert "Parish Pump 4 posts · 4 unread" in screen_text(app)

@@ -74,6 +74,25 @@ async def test_the_strip_follows_the_query_as_it_is_typed(built_index):
 
 
 @pilot_test
+async def test_a_new_querys_counts_put_an_unmoved_cursor_on_their_busiest_month_and_leave_a_moved_one(built_index):
+    async with ready_app(built_index, size=SIZE) as (app, pilot):
+        await search_for(pilot, "allotment", "down", "T")
+        await settle(pilot)
+        assert caret_text(app).endswith("2010-11: 1 post, 0 comments")
+        await pilot.press("slash", *" committee")  # only the committee's notes, March 2011
+        await settle(pilot)
+        assert caret_text(app).endswith("2011-03: 1 post, 0 comments")
+
+    async with ready_app(built_index, size=SIZE) as (app, pilot):
+        await search_for(pilot, "allotment", "down", "T")
+        await settle(pilot)
+        await pilot.press("right", "right", "right", "right", "right")
+        await pilot.press("slash", *" committee")
+        await settle(pilot)
+        assert caret_text(app).endswith("2011-04: 0 posts, 0 comments")
+
+
+@pilot_test
 async def test_concordance_lines_open_the_post_at_their_occurrence(built_index):
     from civicreader.ui.concordance_view import ConcordanceView
     from civicreader.ui.reading_pane import ReadingPane

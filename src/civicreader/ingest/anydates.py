@@ -57,6 +57,9 @@ _TIME = (
 )
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _YEAR_SOMEWHERE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_YEAR_END = r"(?:(?!\w)|(?-i:(?=[A-ZÀ-ÖØ-Þ])))"
+"""After a year written out: a word's end, or a capital glued to it where a copy ran two things together
+("Posted on August 2, 2019August 2, 2019Author …", a published and an updated date)."""
 
 
 def _trie_pattern(words) -> str:
@@ -93,9 +96,12 @@ def _patterns() -> tuple[re.Pattern, ...]:
         re.compile(rf"(?<![\w/.-])(?P<first>[0-3]?\d)(?P<sep>[./-])(?P<second>[01]?\d)(?P=sep){_YEAR}(?![\w/]){_TIME}",
                    flags),
         re.compile(rf"(?<![\w/.-])(?P<first>[01]?\d)/(?P<second>[0-3]?\d)/{_YEAR}(?![\w/]){_TIME}", flags),
-        re.compile(rf"(?<![\w.])(?<!\d[.,]){day}\s*(?:de\s+|of\s+)?{month}(?:,?\s*(?:de\s+)?{_YEAR})?(?!\w){_TIME}",
-                   flags),
-        re.compile(rf"(?<![\w.]){month}\s+{day}(?:,?\s*{_YEAR})?(?!\w){_TIME}", flags),
+        re.compile(rf"(?<![\w.])(?<!\d[.,]){day}\s*(?:de\s+|of\s+)?{month}"
+                   rf"(?:,?\s*(?:de\s+)?{_YEAR}{_YEAR_END}|(?!\w)){_TIME}", flags),
+        re.compile(rf"(?<![\w.]){month}\s+{day}(?:,?\s*{_YEAR}{_YEAR_END}|(?!\w)){_TIME}", flags),
+        # Glued to a name before it ("Sana6. Juni 2015 um 10:23", "Sarah GoodingMarch 9, 2017"): with a year only.
+        re.compile(rf"(?<=[^\W\d_]){day}\s*(?:de\s+|of\s+)?{month},?\s*(?:de\s+)?{_YEAR}{_YEAR_END}{_TIME}", flags),
+        re.compile(rf"(?-i:(?<=[a-zß-öø-ÿ])(?=[A-ZÀ-ÖØ-Þ])){month}\s+{day},?\s*{_YEAR}{_YEAR_END}{_TIME}", flags),
     )
 
 

@@ -320,6 +320,7 @@ class MainScreen(Screen):
                         markup=False)
         self.query_one(ArchiveTree).reload()
         self.open_for_searching()
+        self.archive_shown = True  # a first build shows the archive here, not on LibraryOpened
         self.count_unread(index_changed=True)
         self.query_one(IndexStatus).finish()
         self._show_post_count(report.posts)

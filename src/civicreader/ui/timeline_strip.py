@@ -72,6 +72,8 @@ class TimelineStrip(Vertical, can_focus=True):
         self.periods: list[Period] = []
         """What the bars show: `months`, or years when the months do not fit."""
         self.cursor = 0
+        self.moved = False
+        """The reader put the cursor on a period: a new query's counts keep it there, else it goes to the busiest."""
         self.chosen: str | None = None
         self.note = ""
 
@@ -81,7 +83,7 @@ class TimelineStrip(Vertical, can_focus=True):
 
     def show(self, months: Sequence[Period], note: str = "") -> None:
         """The current query's counts, month by month, from the archive's first month to its last."""
-        current = self.periods[self.cursor].period if self.periods else None
+        current = self.periods[self.cursor].period if self.periods and self.moved else None
         self.months = list(months)
         self.note = note
         self._lay_out(keep=current)
@@ -115,11 +117,13 @@ class TimelineStrip(Vertical, can_focus=True):
     def action_move(self, step: int) -> None:
         if self.periods:
             self.cursor = max(0, min(len(self.periods) - 1, self.cursor + step))
+            self.moved = True
             self._show_caret()
 
     def action_move_to(self, index: int) -> None:
         if self.periods:
             self.cursor = index % len(self.periods)
+            self.moved = True
             self._show_caret()
 
     def action_choose(self) -> None:
@@ -142,4 +146,5 @@ class TimelineStrip(Vertical, can_focus=True):
         width = self.content_size.width
         if self.periods and width and event.widget is not None and event.widget.id == "timeline-bars":
             self.cursor = min(len(self.periods) - 1, max(0, event.x * len(self.periods) // width))
+            self.moved = True
             self.action_choose()

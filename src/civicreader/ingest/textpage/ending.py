@@ -27,6 +27,8 @@ PROSE_MIN_WORDS = 4
 SENTENCE_END = re.compile(r"[.!?…:;][\"”»’')\]]*(?:\s*\S{1,3})?$")
 """A sentence's end, closing quotes and brackets allowed, and a smiley or sign-off of a few characters."""
 TERMS = re.compile(r"^[^.!?]{0,200}$")
+LABEL = re.compile(r"^\s*\S+(?:\s+\S+){0,2}:\s")
+"""A row's label of up to three words ("Kategorisiert unter: …", "Tags: …")."""
 COUNTER = re.compile(r"^[^\W\d_]*\d[\d.,]*[kKmM]?$")
 """A share button's count glued to its name: "Pin58K", "Tweet51", "2.2k"."""
 
@@ -67,29 +69,31 @@ def _form_title(line: str) -> bool:
     return 0 < len(words) <= 6 and not SENTENCE_END.search(line)
 
 
-def short_unit(paragraph: str) -> bool:
+def short_unit(paragraph: str, shaped_only: bool = False) -> bool:
     """A line of chrome's shape: a counter row, a dated line, a row of terms, or a few words that
     end no sentence ("Uncategorized", "19 Kommentare", "• Email"); a list item that ends a sentence
-    is the author's."""
+    is the author's. `shaped_only`: only the shapes chrome alone has: a few words only as a list item (a
+    share button), a row of terms only under its label."""
     words = paragraph.split()
-    if not words:
-        return True
+    if not any(ch.isalnum() for ch in paragraph):
+        return True  # nothing to read: an empty bullet, a rule
     if is_counter_row(paragraph):
         return True
     if len(words) <= SHORT_WORDS and anydates.find_dates(paragraph):
         return True
-    if is_term_row(paragraph):
+    if is_term_row(paragraph) and (not shaped_only or LABEL.match(paragraph)):  # "Cheers, Ruth" is one too
         return True
     if len(words) <= 3 and paragraph.rstrip().endswith(":"):
         return True  # a label ("Teilen:", "Share this:")
     if is_link_run(paragraph):
         return True
-    return len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
+    few_words = len(words) <= SHORT_WORDS and not SENTENCE_END.search(paragraph)
+    return few_words and (not shaped_only or LIST_ITEM.match(paragraph) is not None)  # "• Tweet"
 
 
 def is_term_row(paragraph: str) -> bool:
     """Tags or categories: "Kategorie a Lennart, q 120minuten Schlagwörter Longread, VfB Stuttgart"."""
-    parts = [part for part in re.split(r"[,|·/]", paragraph) if part.strip()]
+    parts = [part for part in re.split(r"[,|·•/]", paragraph) if part.strip()]
     return (
         len(parts) >= 2
         and TERMS.match(paragraph) is not None
@@ -117,14 +121,17 @@ def has_prose(body: list[str]) -> bool:
     return any(len(paragraph.split()) >= PROSE_MIN_WORDS and SENTENCE_END.search(paragraph) for paragraph in body)
 
 
-def trim_tail(body: list[str]) -> list[str]:
+def trim_tail(body: list[str], closed: bool = False) -> list[str]:
     """The body without the short units after its last prose paragraph: share and tag rows, a short
     question put to the reader under them or under a list ("Did you make this recipe?", "Share the recipe?"), and a
-    box under its own heading in capitals (an author's bio, a newsletter) closing the text."""
+    box under its own heading in capitals (an author's bio, a newsletter) closing the text.
+
+    `closed`: the theme's own line under the post ended the text, so a few words before it ("Gruß Heiko",
+    "Link: the concert") are the author's; only what has chrome's shape goes."""
     end = len(body)
     while True:
         before = end
-        while end > 1 and (short_unit(body[end - 1]) or _reader_question(body, end - 1)):
+        while end > 1 and (short_unit(body[end - 1], shaped_only=closed) or _reader_question(body, end - 1)):
             end -= 1
         box = next((i for i in range(end - 1, max(0, end - 1 - BOX_PARAGRAPHS) - 1, -1)
                     if i > 0 and box_heading(body[i])), None)

@@ -233,6 +233,7 @@ def comment_start_with_date(text: str) -> tuple[str, dates_.LooseDate | None, st
     if not found:
         return None
     author, when = found
+    author = author.strip(NAME_SEPARATORS)  # "Rarst · March 10, 2017 at 1:26 AM"
     if not permalink and not marker and (when.hour is None or len(author.split()) > 5):
         return None  # without the permalink "#" or a list marker a name-and-date line is too ambiguous
     author = clean_author(author)
@@ -248,6 +249,10 @@ def says_start(text: str) -> re.Match | None:
     return match if not rest or dates_.parse_any(rest) or dates_.is_relative(rest) else None
 
 
+NAME_SEPARATORS = " -–|,:·•"
+"""Between a commenter's name and the date beside it."""
+
+
 def clean_author(author: str) -> str:
-    author = re.sub(r"\s+(?:on|said|says)$", "", author.strip(" -–|,:"), flags=re.I)
+    author = re.sub(r"\s+(?:on|said|says)$", "", author.strip(NAME_SEPARATORS), flags=re.I)
     return "" if len(author) > 100 or len(author.split()) > 8 else author

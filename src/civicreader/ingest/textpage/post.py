@@ -58,6 +58,9 @@ class Draft:
     yearless_comments: list[YearlessDay] = field(default_factory=list)
     doubt: str = ""
     """Why the reading is uncertain (no title found the page itself supports), for the date note."""
+    closed_by_meta: bool = False
+    """The text ended at the theme's own line under a post ("This entry was posted in …", "Labels: …"): what
+    comes right before it is the author's, a sign-off or a source line, not chrome to guess at."""
 
 
 def content_end(blocks: list[Block]) -> int:
@@ -84,7 +87,8 @@ def read_post(blocks: list[Block], anchor: Anchor, stop: int, page_kind_archive:
         if state == "comments":
             comment_blocks.append(block)
             continue
-        if _harvest_meta(draft, text):
+        if _harvest_meta_lines(draft, block):
+            draft.closed_by_meta = draft.closed_by_meta or state == "body"
             state = "footer"
             continue
         if CONTINUE.match(text) and not is_sentence(text):
@@ -140,6 +144,16 @@ def _text_goes_on(blocks: list[Block], start: int, stop: int) -> bool:
 LOOKAHEAD_BLOCKS = 40
 
 
+def _harvest_meta_lines(draft: Draft, block: Block) -> bool:
+    """The meta lines of a block, each on its own ("Posted in News" over "Tagged jobs, stack overflow": read
+    together, "News Tagged jobs" was a category), or the block's text as one line."""
+    if not block.single and _harvest_meta(Draft(title="", when=None), " ".join(block.lines[0].split())):
+        for line in block.lines:
+            _harvest_meta(draft, " ".join(line.split()))
+        return True
+    return _harvest_meta(draft, block.text)
+
+
 def _harvest_meta(draft: Draft, text: str) -> bool:
     match = ENTRY_POSTED_IN.match(text)
     if match:
@@ -176,7 +190,7 @@ def _harvest_meta(draft: Draft, text: str) -> bool:
 def split_list(value: str) -> list[str]:
     value = re.sub(r"\.\s*bookmark\s+the\s+permalink.*$", "", value, flags=re.I)
     # WordPress and Blogger separate terms with commas only: "Finance and governance" is one category
-    parts = re.split(r"\s*[,|·]\s*", value.strip().rstrip("."))
+    parts = re.split(r"\s*[,|·•]\s*", value.strip().rstrip("."))
     terms = [part.strip(" .\"'‘’“”") for part in parts]
     return [term for term in terms if term and not CHROME.match(term) and not re.match(r"^edit$", term, re.I)]
 

@@ -20,6 +20,7 @@ the post, else in `dedupe` once the post's year is settled (`DateClue.yearless_c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from civicreader.ingest import DateClue, IngestError, Page, Source, date_comments
@@ -33,7 +34,7 @@ from civicreader.ingest.textpage.anchors import (
     dateless_anchor,
     find_anchors,
 )
-from civicreader.ingest.textpage.blocks import Block, block_at, split_blocks
+from civicreader.ingest.textpage.blocks import Block, block_at, is_paragraph, split_blocks
 from civicreader.ingest.textpage.comments import comment_datetime
 from civicreader.ingest.textpage.ending import form_start, has_prose, trim_head, trim_tail
 from civicreader.ingest.textpage.heading import find_heading
@@ -137,6 +138,8 @@ def lay_out(text: str) -> Layout:
         blocks = blocks[header.index + 1 :]
     end = content_end(blocks)
     anchors = dated_after_text(blocks, find_anchors(blocks, end), end, header.index is not None)
+    if header.index is None and _related_after_a_post(blocks, anchors):
+        anchors = []  # one post: its heading is found below, as on any page of one post
     layout = Layout(lines, blocks, header, anchors, end, thread_at=len(blocks))
     if header.index is None:
         layout.thread = find_thread(lines)
@@ -153,6 +156,22 @@ def lay_out(text: str) -> Layout:
         dateless = dateless_anchor(blocks, layout.end)
         layout.anchors = [dateless] if dateless else []
     return layout
+
+
+RELATED_MIN_PARAGRAPHS = 5
+RELATED_RATIO = 3
+
+
+def _related_after_a_post(blocks: list[Block], anchors) -> bool:
+    """Dated units that follow a long text and are each a fraction of it: a post's related posts (title,
+    teaser, date), not an archive page, whose posts are alike in length. Needs units in the middle to compare."""
+    if len(anchors) < 3:
+        return False
+    starts = [anchor.start for anchor in anchors]
+    first = sum(1 for block in blocks[: starts[1]] if is_paragraph(block))
+    middle = max(sum(1 for block in blocks[start:stop] if is_paragraph(block))
+                 for start, stop in pairwise(starts[1:]))
+    return first >= RELATED_MIN_PARAGRAPHS and first >= RELATED_RATIO * max(middle, 1)
 
 
 def _choose_one_post(layout: Layout) -> None:
@@ -194,7 +213,7 @@ def _drafts(layout: Layout):
         elif not layout.archive and (thread or layout.doubt or anchor is not anchors[0] or form < len(blocks)):
             # only where the page shows chrome after the text (a thread or a form): a short last line
             # of a plain page is the author's
-            draft.body = trim_head(trim_tail(draft.body))
+            draft.body = trim_head(trim_tail(draft.body, closed=draft.closed_by_meta))
         if layout.doubt and draft.when is None and not draft.comments and not has_prose(draft.body):
             continue  # no date, no title the page supports, no thread and not one sentence: a listing of links
         yield draft
