@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pytest
@@ -52,6 +53,24 @@ def test_an_update_recounts_only_the_changed_posts_people(tmp_path):
     assert store.sync(digests(changed), [changed[0], changed[2]], no_loading) == 2  # p1 changed, p3 is new
     assert as_counts(store) == {"Ruth": (1, 0), "Sue": (0, 2), "Ken": (1, 0), "Derek": (1, 0), "Ann": (0, 1)}
     assert store.people() == tally(w for p in changed for w in writings(p))
+
+
+def test_a_post_whose_text_alone_changed_counts_no_one_again_and_is_in_step(tmp_path, monkeypatch):
+    posts = [post("p1", "Ruth", "Sue", "Derek"), post("p2", "Ken", "Sue")]
+    store = PeopleStore(tmp_path)
+    sync(store, posts)
+    reworded = dataclasses.replace(posts[0], body=("y", "more words"))
+    monkeypatch.setattr(people_store, "_retally", lambda *args, **kwargs: pytest.fail("re-tallied"))
+    assert store.sync(digests([reworded, posts[1]]), [reworded], no_loading) == 1
+    monkeypatch.undo()
+    assert store.people() == tally(w for p in posts for w in writings(p))
+    # In step with the new digest: the same posts again change nothing; a new commenter on it is counted.
+    assert sync(store, [reworded, posts[1]], at_hand=[]) == 0
+    late = Comment("Ann", datetime(2012, 2, 1), ("z",))
+    answered = dataclasses.replace(reworded, comments=(*reworded.comments, late))
+    sync(store, [answered, posts[1]])
+    assert as_counts(store)["Ann"] == (0, 1)
+    assert store.people() == tally(w for p in (answered, posts[1]) for w in writings(p))
 
 
 def test_someone_whose_only_post_left_is_no_longer_listed(tmp_path):

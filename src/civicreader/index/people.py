@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -100,16 +101,24 @@ class PeopleStore:
             posts = [at_hand[post_id] for post_id in arriving if post_id in at_hand]
             if missing:
                 posts.extend(post for post in load(missing) if post is not None)
-            new_writings = [writing for post in posts for writing in writings(post)]
+            rows = {post.id: [_row(writing) for writing in writings(post)] for post in posts}
+            # A post whose text changed but whose writers, dates and replies did not changes no one's counts:
+            # re-tallying its commenters read every one of their writings (17,000 rows at 20,000 posts).
+            same = {post_id for post_id, found in rows.items()
+                    if post_id in stored and _stored_rows(connection, post_id) == Counter(found)}
+            leaving = [post_id for post_id in leaving if post_id not in same]
             connection.execute("BEGIN IMMEDIATE")
-            touched = _keys_of_posts(connection, leaving) | {writing.key for writing in new_writings}
+            touched = _keys_of_posts(connection, leaving) | {
+                row[0] for post_id, found in rows.items() if post_id not in same for row in found}
             connection.executemany("DELETE FROM writings WHERE post_id = ?", ((post_id,) for post_id in leaving))
             connection.executemany("DELETE FROM posts WHERE post_id = ?", ((post_id,) for post_id in leaving))
-            connection.executemany("INSERT INTO writings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", map(_row, new_writings))
+            connection.executemany("INSERT INTO writings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   (row for post_id, found in rows.items() if post_id not in same for row in found))
             connection.executemany(
                 "INSERT OR REPLACE INTO posts VALUES (?, ?)", ((post.id, digests[post.id]) for post in posts)
             )
-            _retally(connection, touched, fresh=not stored)
+            if touched or not stored:
+                _retally(connection, touched, fresh=not stored)
             connection.execute("COMMIT")
             return len({*leaving, *arriving})
         except BaseException:
@@ -172,6 +181,11 @@ def _row(writing: Writing) -> tuple:
     day = writing.when.isoformat() if writing.when else None
     replied_to = json.dumps(list(writing.replied_to), ensure_ascii=False)
     return (writing.key, writing.name, writing.post_id, writing.comment, day, writing.blog, writing.title, replied_to)
+
+
+def _stored_rows(connection: sqlite3.Connection, post_id: str) -> Counter:
+    """The writings the file holds for this post, as rows (as many of each as there are)."""
+    return Counter(connection.execute(_WRITINGS + " WHERE post_id = ?", (post_id,)))
 
 
 def _keys_of_posts(connection: sqlite3.Connection, post_ids: list[str]) -> set[str]:
