@@ -3,6 +3,7 @@ makes; the catalogue carried over from the last update is the one the engine hol
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -145,3 +146,28 @@ def test_a_shard_rewritten_for_one_page_keeps_every_other_pages_keys_and_pages(t
                                                                           again.keys_of(relative))
         assert again.page(relative) == reread.pages[relative]
     assert again.page(changed) == before.pages[changed]
+
+
+def test_the_collector_pauses_for_an_update_of_a_few_pages_not_a_build_and_is_left_as_found(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_pages(corpus)
+    library = Library(corpus, tmp_path / "index")
+    seen: list[bool] = []
+
+    def progress(done, total, label):
+        seen.append(gc.isenabled())
+
+    library.update(progress=progress)
+    assert seen and all(seen)  # a first build collects as it goes
+    write_pages(corpus, changed="post-01")
+    seen.clear()
+    library.update(progress=progress)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        write_pages(corpus, changed="post-02")
+        library.update()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -62,18 +63,21 @@ class Update:
 
     def run(self, rebuild: bool = False) -> UpdateReport:
         """The update; with `rebuild`, from nothing. Raises IndexWriteFailed (one line) when the disk refuses."""
-        try:
-            self._open(rebuild)
-        except OSError as error:
-            raise self._write_failed(error) from None
-        self._diff()
-        self._recheck_dependencies()
-        self._read()
-        self._merge()
-        try:
-            return self._write()
-        except OSError as error:
-            raise self._write_failed(error) from None
+        with _collector_paused() as paused:
+            try:
+                self._open(rebuild)
+            except OSError as error:
+                raise self._write_failed(error) from None
+            if self.state is None:  # a build from nothing makes millions of objects: collect as it goes
+                paused.resume()
+            self._diff()
+            self._recheck_dependencies()
+            self._read()
+            self._merge()
+            try:
+                return self._write()
+            except OSError as error:
+                raise self._write_failed(error) from None
 
     def _open(self, rebuild: bool) -> None:
         """Check the folder and its seal, open the engine's index and load what the last update left (manifest,
@@ -404,6 +408,27 @@ class Update:
             for word in post_words(post):
                 frequencies[word] = frequencies.get(word, 0) + 1
         return frequencies
+
+
+class _collector_paused(contextlib.AbstractContextManager):
+    """The cyclic garbage collector off while an update of a few pages runs, as it was after.
+
+    Such an update decodes a few hundred thousand small lists and strings (the catalogue, the pages' keys), freed
+    by their counts; each full pass of the collector they set off walks every object of the process. In the bench,
+    which holds 20,000 posts, those passes were 1.3 s of a 2.5 s one-page update.
+    """
+
+    def __enter__(self) -> _collector_paused:
+        self._was_on = gc.isenabled()
+        gc.disable()
+        return self
+
+    def resume(self) -> None:
+        if self._was_on:
+            gc.enable()
+
+    def __exit__(self, *exc_info) -> None:
+        self.resume()
 
 
 WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO})
