@@ -35,6 +35,15 @@ def write_pages(corpus: Path, changed: str | None = None) -> list[Path]:
     return written
 
 
+def first_built(tmp_path: Path, engine: str = "whoosh") -> tuple[Path, list[Path], Library]:
+    """(the corpus, its pages, a library over its index as first built)."""
+    corpus = tmp_path / "corpus"
+    files = write_pages(corpus)
+    library = Library(corpus, tmp_path / "index", engine=engine)
+    library.update()
+    return corpus, files, library
+
+
 def manifest(index: Path) -> dict:
     return json.loads((index / "manifest.json").read_text(encoding="utf-8"))
 
@@ -54,10 +63,7 @@ def everything_read(library: Library) -> dict:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_one_changed_page_rewrites_its_shard_alone_and_the_index_is_as_built_afresh(tmp_path, engine):
-    corpus = tmp_path / "corpus"
-    files = write_pages(corpus)
-    library = Library(corpus, tmp_path / "index", engine=engine)
-    library.update()
+    corpus, files, library = first_built(tmp_path, engine)
     before = shard_files(library.index_dir)
     assert len(before) == 2 * SHARDS
 
@@ -86,10 +92,7 @@ def test_one_changed_page_rewrites_its_shard_alone_and_the_index_is_as_built_afr
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_the_saved_catalogue_is_the_engines_after_pages_change_come_and_go(tmp_path, engine):
-    corpus = tmp_path / "corpus"
-    files = write_pages(corpus)
-    library = Library(corpus, tmp_path / "index", engine=engine)
-    library.update()
+    corpus, files, library = first_built(tmp_path, engine)
     for step in range(4):
         write_pages(corpus, changed=f"post-{3 * step:02d}")
         if step == 2:
@@ -106,10 +109,7 @@ def test_the_saved_catalogue_is_the_engines_after_pages_change_come_and_go(tmp_p
 
 
 def test_a_missing_page_shard_is_found_before_it_is_needed_and_the_index_rebuilt(tmp_path):
-    corpus = tmp_path / "corpus"
-    write_pages(corpus)
-    library = Library(corpus, tmp_path / "index")
-    library.update()
+    corpus, _, library = first_built(tmp_path)
     data = sorted(library.index_dir.glob("pages-*.data"))[5]
     data.unlink()
     with pytest.raises(IndexDamaged, match=data.name):
@@ -121,10 +121,7 @@ def test_a_missing_page_shard_is_found_before_it_is_needed_and_the_index_rebuilt
 
 
 def test_a_shard_rewritten_for_one_page_keeps_every_other_pages_keys_and_pages(tmp_path):
-    corpus = tmp_path / "corpus"
-    files = write_pages(corpus)
-    library = Library(corpus, tmp_path / "index")
-    library.update()
+    corpus, files, library = first_built(tmp_path)
     state = library._read_state()
     seal = library._seal()
     before = library._load_cache(state, seal)
