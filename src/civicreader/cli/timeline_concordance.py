@@ -128,11 +128,23 @@ def concordance(
         from civicreader.spreadsheet import write_csv
 
         write_csv(sys.stdout, kwic.CSV_HEADER, map(kwic.csv_row, lines))
-    else:
-        print_concordance(lines, width)
+    elif not print_concordance(lines, width):
+        click.echo(why_no_lines(library, text))
 
 
-def print_concordance(lines, width: int) -> None:
+def why_no_lines(library, text: str) -> str:
+    """Why a concordance printed nothing: no post matches, or the matches are not in bodies and comments."""
+    from civicreader.textsafe import one_line
+
+    matching = library.search(text, limit=0).total
+    if not matching:
+        return f"no post matches '{one_line(text)}'"
+    posts = "1 post matches, but not in its" if matching == 1 else f"{matching:,} posts match, but not in their"
+    return f"{posts} text or comments (titles, names and categories give no lines)"
+
+
+def print_concordance(lines, width: int) -> int:
+    """Print the lines and their count; how many there were."""
     from rich.console import Console
     from rich.text import Text
 
@@ -166,6 +178,7 @@ def print_concordance(lines, width: int) -> None:
         )
     lines_found = "1 line" if count == 1 else f"{count:,} lines"
     console.print(Text(f"{lines_found} in {len(posts):,} post{'' if len(posts) == 1 else 's'}", style="bold"))
+    return count
 
 
 def print_collocates(found, as_json: bool, as_csv: bool) -> None:
