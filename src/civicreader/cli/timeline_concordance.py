@@ -129,18 +129,7 @@ def concordance(
 
         write_csv(sys.stdout, kwic.CSV_HEADER, map(kwic.csv_row, lines))
     elif not print_concordance(lines, width):
-        click.echo(why_no_lines(library, text))
-
-
-def why_no_lines(library, text: str) -> str:
-    """Why a concordance printed nothing: no post matches, or the matches are not in bodies and comments."""
-    from civicreader.textsafe import one_line
-
-    matching = library.search(text, limit=0).total
-    if not matching:
-        return f"no post matches '{one_line(text)}'"
-    posts = "1 post matches, but not in its" if matching == 1 else f"{matching:,} posts match, but not in their"
-    return f"{posts} text or comments (titles, names and categories give no lines)"
+        click.echo(kwic.why_no_lines(library.matches(text)))
 
 
 def print_concordance(lines, width: int) -> int:
