@@ -237,3 +237,14 @@ def test_log_likelihood_of_a_table_worked_by_hand():
     assert log_likelihood(5, 10, 10, 100) == pytest.approx(12.533, abs=0.001)
     assert log_likelihood(1, 10, 10, 100) == pytest.approx(0.0)  # as often near the matches as anywhere
     assert log_likelihood(0, 10, 50, 100) < 0  # kept away from them
+
+
+def test_no_lines_say_why_no_post_matched_or_where_the_matches_are(sample_index):
+    nothing = run(sample_index, "concordance", "zeppelin")
+    assert nothing.exit_code == 0
+    assert nothing.stdout.splitlines()[-1] == "nothing matches"
+    authored = run(sample_index, "search", "author:*", "--json")
+    matched = json.loads(authored.stdout)["total"]
+    assert matched > 1
+    names_only = run(sample_index, "concordance", "author:*")
+    assert names_only.stdout.splitlines()[-1] == f"{matched:,} posts match only by titles, names or tags"

@@ -272,11 +272,22 @@ async def test_the_first_frame_with_the_blogs_shows_their_unread_counts_when_the
         tree.app.call_after_refresh(lambda: first_frames.append(screen_text(tree.app)))
 
     monkeypatch.setattr(ArchiveTree, "show_top_level", show_top_level)
+    from civicreader.index import Library
+
+    real_prepare, searchers_readied = Library.prepare_search, []
+
+    def prepare_search(library):
+        searchers_readied.append(True)
+        return real_prepare(library)
+
+    monkeypatch.setattr(Library, "prepare_search", prepare_search)
     app = make_app(built_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "Parish Pump 4 posts · 4 unread" in first_frames[0]
         assert counts_made == [0], "counted once, with the archive's top level"
+        await dwell(pilot, 0.3)
+        assert searchers_readied, "the search is readied once the counts are shown, before any search"
 
 
 @pilot_test

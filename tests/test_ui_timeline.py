@@ -193,7 +193,7 @@ async def test_no_lines_says_why_when_posts_match_only_in_their_titles(built_ind
         await settle(pilot)
         view = app.screen.query_one(ConcordanceView)
         assert view.lines == []
-        assert view.border_title == "0 lines: only titles, names or tags match"
+        assert view.border_title == "0 lines: 1 post matches only by titles, names or tags"
         await search_for(pilot, "zebracrossing")
         await settle(pilot)
         assert view.border_title == "0 lines: nothing matches"

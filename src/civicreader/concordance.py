@@ -153,7 +153,10 @@ def posts_to_read(matches: Matches, sort: str) -> list[PostSummary]:
 def why_no_lines(matches: Matches) -> str:
     """Why a query gives no lines, short enough for a pane's border: lines come from bodies and comments,
     while a query may match posts by their titles, authors, commenters, categories or tags alone."""
-    return "only titles, names or tags match" if matches.posts else "nothing matches"
+    if not matches.posts:
+        return "nothing matches"
+    count = len(matches.posts)
+    return f"{'1 post matches' if count == 1 else f'{count:,} posts match'} only by titles, names or tags"
 
 
 def batches(matches: Matches, sort: str = "date", size: int = POSTS_READ_AT_ONCE) -> Iterator[dict[str, PostSummary]]:

@@ -128,11 +128,12 @@ def concordance(
         from civicreader.spreadsheet import write_csv
 
         write_csv(sys.stdout, kwic.CSV_HEADER, map(kwic.csv_row, lines))
-    else:
-        print_concordance(lines, width)
+    elif not print_concordance(lines, width):
+        click.echo(kwic.why_no_lines(library.matches(text)))
 
 
-def print_concordance(lines, width: int) -> None:
+def print_concordance(lines, width: int) -> int:
+    """Print the lines and their count; how many there were."""
     from rich.console import Console
     from rich.text import Text
 
@@ -166,6 +167,7 @@ def print_concordance(lines, width: int) -> None:
         )
     lines_found = "1 line" if count == 1 else f"{count:,} lines"
     console.print(Text(f"{lines_found} in {len(posts):,} post{'' if len(posts) == 1 else 's'}", style="bold"))
+    return count
 
 
 def print_collocates(found, as_json: bool, as_csv: bool) -> None:

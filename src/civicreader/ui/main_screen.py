@@ -264,16 +264,16 @@ class MainScreen(Screen):
         self.query_one(ArchiveTree).show_top_level(message.top_level)
         self._show_post_count(message.posts)
         self.archive_shown = True
+        self.warm_up_due = True
+        # Once the unread counts are shown; this in case the memory is slow to open or cannot be read.
+        self.set_timer(MEMORY_WAIT_SECONDS, self._warm_up)
         marks, self.marks_at_start = self.marks_at_start, None  # the first opening's only
         if message.unread is not None and self.memory is not None and marks == frozenset(self.read_ids):
             self.unread_generation += 1
             self.unread_counted_for = marks
             self._show_unread(message.unread)
-            return
-        self.count_unread(index_changed=True)
-        self.warm_up_due = True
-        # Once the unread counts are shown; this in case the memory is slow to open or cannot be read.
-        self.set_timer(MEMORY_WAIT_SECONDS, self._warm_up)
+        else:
+            self.count_unread(index_changed=True)
 
     def _warm_up(self) -> None:
         """Ready the facets and the searcher once the first screen's unread counts are shown.
