@@ -54,7 +54,8 @@ class ShardedPages:
     def __init__(self, read: Callable[[str], bytes] | None = None, files: Mapping[int, list[str]] | None = None):
         self._read = read
         self.files: dict[int, list[str]] = dict(files or {})
-        """shard -> [its data file, its keys file] as on disk."""
+        """shard -> [its data file, its keys file] as on disk; [] for a shard that holds nothing (no files: a small
+        corpus leaves most of the 64 empty, and each file written is a sync to disk)."""
         self.links: dict[str, Keys] = {}
         """relative path -> the keys that may link the page to others (every page's, always in memory)."""
         self._own: dict[str, Keys] = {}
@@ -68,8 +69,9 @@ class ShardedPages:
         self._in_shard: dict[int, set[str]] = {shard: set() for shard in range(SHARDS)}
         """shard -> the pages and keys it holds (so saving one shard need not hash every path)."""
         self.dirty: set[int] = set(range(SHARDS)) if not self.files else set()
-        for shard, (_, keys_file) in self.files.items():
-            self._load_keys(shard, keys_file)
+        for shard, names in self.files.items():
+            if names:
+                self._load_keys(shard, names[1])
 
     def _load_keys(self, shard: int, name: str) -> None:
         header, blobs = unpack_blobs(self._read(name))  # type: ignore[misc]
@@ -102,7 +104,7 @@ class ShardedPages:
         if shard in self._loaded:
             return
         self._loaded.add(shard)
-        if shard in self.files:
+        if self.files.get(shard):
             _, blobs = unpack_blobs(self._read(self.files[shard][0]))  # type: ignore[misc]
             for relative, blob in blobs.items():
                 self._blobs.setdefault(relative, blob)
@@ -196,6 +198,9 @@ class ShardedPages:
         for shard in sorted(self.dirty):
             held = self._in_shard[shard] = {
                 relative for relative in self._in_shard[shard] if relative in self._members or relative in self.links}
+            if not held:
+                self.files[shard] = []
+                continue
             token = uuid.uuid4().hex[:12]
             names = [f"pages-{shard:02d}-{token}.data", f"pages-{shard:02d}-{token}.keys"]
             data, keys = self._packed_shard(sorted(held))
@@ -317,8 +322,8 @@ def shard_files(data: object) -> dict[int, list[str]]:
         raise RecordError("its page files cannot be read")
     found: dict[int, list[str]] = {}
     for shard, names in data.items():
-        if not (isinstance(shard, str) and shard.isdigit() and int(shard) < SHARDS and isinstance(names, list)
-                and len(names) == 2 and all(isinstance(name, str) and name.startswith("pages-") for name in names)):
+        named = isinstance(names, list) and all(isinstance(name, str) and name.startswith("pages-") for name in names)
+        if not (isinstance(shard, str) and shard.isdigit() and int(shard) < SHARDS and named and len(names) in (0, 2)):
             raise RecordError("its page files cannot be read")
         found[int(shard)] = names
     if len(found) != SHARDS:
