@@ -171,10 +171,7 @@ class Library(IndexFolder):
 
     def _check_seal(self) -> None:
         """Every file matches the seal, before the engine reads any (files checked before are not hashed again)."""
-        try:
-            self._seal().check_all(self._verified)
-        except SealBroken as error:
-            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
+        self._under_seal(lambda seal: seal.check_all(self._verified))
 
     def _drop_engine(self) -> None:
         if self._engine is not None:

@@ -39,13 +39,14 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from civicreader import paths
 from civicreader.index.catalogue import OUTLINE_NAME
-from civicreader.index.integrity import LOCK_NAME, Seal, SealBroken, UnsafeFolder, index_key
+from civicreader.index.integrity import LOCK_NAME, SEAL_NAME, Seal, SealBroken, UnsafeFolder, index_key
 from civicreader.index.page_cache import PageCache, ShardedPages, file_names, post_pages_from, shard_files
 from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, load_json
@@ -62,6 +63,9 @@ column (where each comment begins in the comment field, and its date), for the t
 12: the page cache in shards, the pages' merge keys apart from the pages; the manifest keeps which pages made each
 post and the blogs' agreed site names (one changed page rewrote and rehashed a 109 MB file at 20,000 posts)."""
 WORDS_NAME = "words.json"
+SEAL_ATTEMPTS = 3
+"""Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""
+T = TypeVar("T")
 MANIFEST_NAME = "manifest.json"
 ENGINE_NAME = "ENGINE"
 """Names a tantivy index and its committed generation ("tantivy 3"); a Whoosh index has none."""
@@ -288,10 +292,30 @@ class IndexFolder:
 
     def _read_sealed(self, name: str, seal: Seal | None = None) -> bytes:
         """The file `name` of the index, as it was written; raises IndexDamaged."""
+        if seal is None:
+            return self._under_seal(lambda current: current.read(name, self._verified))
         try:
-            return (seal or self._seal()).read(name, self._verified)
+            return seal.read(name, self._verified)
         except SealBroken as error:
             raise IndexDamaged(_damage(self.index_dir, error)) from None
+
+    def _under_seal(self, attempt: Callable[[Seal], T]) -> T:
+        """`attempt(seal)` with the folder's seal; raises IndexDamaged when the seal breaks.
+
+        A writer (another thread or process) renames its files into place and rewrites the seal one after the
+        other: a reader that took the seal just before finds a file it does not know, or one already removed. So
+        when the seal on disk has changed since it was read, the attempt is made again with the new one; a file
+        that fails a seal nobody has changed is damaged.
+        """
+        for _ in range(SEAL_ATTEMPTS):
+            before = _identity(self.index_dir / SEAL_NAME)
+            try:
+                return attempt(self._seal())
+            except SealBroken as error:
+                if _identity(self.index_dir / SEAL_NAME) == before:
+                    raise IndexDamaged(_damage(self.index_dir, error)) from None
+                failure = error
+        raise IndexDamaged(_damage(self.index_dir, failure)) from None
 
     def wipe(self) -> None:
         """Remove everything in the index folder but the lock (the caller holds it), and make it private."""
@@ -407,3 +431,12 @@ def _make_removable(folder: Path) -> None:
         for name in folders:
             with contextlib.suppress(OSError):
                 os.chmod(os.path.join(root, name), 0o700)
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """A file's inode, size and change time (None when it is not there): a rewrite by rename changes it."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_ctime_ns
