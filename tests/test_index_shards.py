@@ -45,7 +45,13 @@ def first_built(tmp_path: Path, engine: str = "whoosh") -> tuple[Path, list[Path
 
 
 def manifest(index: Path) -> dict:
-    return json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    """The manifest with the records of the shards it names merged in."""
+    found = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    for name in found["records"].values():
+        if name:
+            for part, records in json.loads((index / name).read_text(encoding="ascii")).items():
+                found.setdefault(part, {}).update(records)
+    return found
 
 
 def shard_files(index: Path) -> dict[str, tuple[int, int]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from civicreader.index.records import RecordError, dump_json, dump_page, load_json, load_page, pack_blobs, unpack_blobs
@@ -157,6 +158,10 @@ class ShardedPages:
 
     def page_names(self) -> Iterator[str]:
         return iter(self._members)
+
+    def page_name_set(self) -> AbstractSet[str]:
+        """The pages held, as a set kept up to date as pages come and go (to look names up in, not to change)."""
+        return self._members
 
     def page_count(self) -> int:
         return len(self._members)

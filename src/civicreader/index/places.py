@@ -24,8 +24,9 @@ class PostPlaces:
 
     @classmethod
     def in_archive_order(cls, rows: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> PostPlaces:
-        """From (id, blog, day, categories) rows in any order."""
-        newest_first = sorted(rows, key=lambda row: row[2], reverse=True)
+        """From (id, blog, day, categories) rows in any order; posts of one blog and day by id, so the places are
+        the same whatever order the rows come in (an update that moves a post within the index changes nothing)."""
+        newest_first = sorted(sorted(rows, key=lambda row: row[0]), key=lambda row: row[2], reverse=True)
         ordered = sorted(newest_first, key=lambda row: (row[1].casefold(), not row[2]))
         if not ordered:
             return cls((), (), (), ())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
@@ -123,3 +124,16 @@ def unpack_blobs(data: bytes) -> tuple[dict[str, Any], dict[str, memoryview]]:
             raise RecordError("it is shorter than its header says")
         blobs[name] = view[offset : offset + length]
     return header, blobs
+
+
+_GENERATION = re.compile(rb'\{"generation": ?(\d{1,12})(?=[,}])')
+
+
+def with_generation(data: bytes, generation: int, was: int) -> bytes | None:
+    """A saved JSON object that begins with its generation (`was`; as dump_json or json.dumps spaced it), said of
+    another generation: a file whose content has not otherwise changed need not be encoded again. None when `data`
+    does not begin so."""
+    found = _GENERATION.match(data)
+    if found is None or int(found.group(1)) != was:
+        return None
+    return data[: found.start(1)] + str(generation).encode("ascii") + data[found.end(1):]

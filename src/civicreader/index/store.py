@@ -6,10 +6,12 @@ What lives in an index folder:
 * ``whoosh/``: the Whoosh index, one document per post. The whole post is stored (JSON), so
   `get`, `show` and the UI never read the corpus; a small ``meta`` column feeds facets and the
   archive tree without unpickling stored fields.
-* ``manifest.json``: every corpus file with its size, mtime and SHA-1, the content hash of every
-  post, and the Whoosh generation it describes. A stat walk against it says whether the index is stale.
-  It also holds, per page, the other files and folders its reader looked at (a Markdown post's comment
-  files, see `ingest.Dependency`) with a stamp and a digest of each: when one changes, the page is read again.
+* ``manifest.json``: the engine generation it describes, and the names of the shard files below. With the
+  ``records-<shard>-<token>.json`` it names (see `manifest_shards`): every corpus file with its size, mtime and
+  SHA-1, the content hash of every post and the pages it was merged from. A stat walk against it says whether the
+  index is stale. It also holds, per page, the other files and folders its reader looked at (a Markdown post's
+  comment files, see `ingest.Dependency`) with a stamp and a digest of each: when one changes, the page is read
+  again.
 * ``pages-<shard>-<token>.data`` and ``.keys``: every file's parsed `Page` (or `Problem`) as JSON and what links
   it to other pages in merging, in 64 shards by a hash of its path (see `page_cache`), so an update re-reads only
   added and changed files, re-merges only the pages linked to them, rewrites only the posts that differ, and
@@ -47,13 +49,15 @@ from typing import TypeVar
 from civicreader import paths
 from civicreader.index.catalogue import OUTLINE_NAME
 from civicreader.index.integrity import LOCK_NAME, SEAL_NAME, Seal, SealBroken, UnsafeFolder, index_key
+from civicreader.index.manifest_shards import PREFIX as RECORDS_PREFIX
+from civicreader.index.manifest_shards import ShardedRecords, record_files
 from civicreader.index.page_cache import PageCache, ShardedPages, file_names, post_pages_from, shard_files
 from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, load_json
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
 8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
@@ -61,7 +65,9 @@ column (where each comment begins in the comment field, and its date), for the t
 10: a gap of positions between the names (and categories, tags) of one post, so no phrase spans two.
 11: cached pages keep their folder and masthead lines, so a folder's text pages take the name its other files give.
 12: the page cache in shards, the pages' merge keys apart from the pages; the manifest keeps which pages made each
-post and the blogs' agreed site names (one changed page rewrote and rehashed a 109 MB file at 20,000 posts)."""
+post and the blogs' agreed site names (one changed page rewrote and rehashed a 109 MB file at 20,000 posts).
+13: the manifest's records of files and posts in shards beside it (see `manifest_shards`): one changed page
+rewrote a 3.7 MB manifest at 20,000 posts."""
 WORDS_NAME = "words.json"
 SEAL_ATTEMPTS = 3
 """Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""
@@ -89,6 +95,8 @@ class _State:
     post_pages: object = None
     """As the manifest holds it: merged post id -> the pages it was merged from (checked when the cache loads)."""
     site_names: dict[str, str] | None = None
+    records: ShardedRecords = field(default_factory=ShardedRecords)
+    """The record shards the parts above were read from (see `manifest_shards`)."""
 
 
 class _Looks:
@@ -153,6 +161,8 @@ class IndexFolder:
         self.index_dir = Path(index_dir).expanduser() if index_dir else paths.index_dir_for(self.corpus)
         self.busy_wait = BUSY_WAIT_SECONDS
         self._verified: dict[str, tuple] = {}
+        self.unreadable_state: str | None = None
+        """Why the last `_read_state` found no manifest it could read, when it can say (a record shard's name)."""
         """Files found to match the seal, with their stat identity: not hashed again while it holds."""
 
     # ---- where things are
@@ -251,31 +261,50 @@ class IndexFolder:
         return any(looks.stale(records) for records in state.dependencies.values())
 
     def _read_state(self) -> _State | None:
+        """The manifest and the record shards it names; None (and `unreadable_state` says why, when it can) when
+        there is none, or it cannot be read, or it is of another layout."""
+        self.unreadable_state = None
         try:
             data = json.loads(self._manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if data.get("format") != FORMAT_VERSION or not self._readable():
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or not self._readable():
             return None
+        try:
+            records = ShardedRecords.load(record_files(data.get("records")), self._read_record_file)
+        except RecordError as error:
+            self.unreadable_state = str(error)
+            return None
+        parts = records.parts
         return _State(
             generation=data["generation"],
-            files=data["files"],
-            digests=data["digests"],
+            files=parts["files"],
+            digests=parts["digests"],
             pages_files=_shard_files_or_none(data.get("pages_files")),
-            dependencies=data.get("dependencies") or {},
-            post_pages=data.get("post_pages"),
+            dependencies=parts["dependencies"],
+            post_pages=parts["post_pages"] if data.get("post_pages_kept") else None,
             site_names=data.get("site_names") if isinstance(data.get("site_names"), dict) else None,
+            records=records,
         )
 
-    def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[Path, Path, os.stat_result | None]]:
-        from civicreader.ingest import discover_with_stats
+    def _read_record_file(self, name: str) -> bytes:
+        # Not through the seal: the manifest is not either (a writer checks every file against it before it
+        # trusts any, and a staleness check only compares sizes and times).
+        try:
+            return (self.index_dir / name).read_bytes()
+        except OSError as error:
+            raise RecordError(f"{name} cannot be read ({error.strerror or error})") from None
 
-        return discover_with_stats([self.corpus], passed_over, skip=[self.index_dir])
+    def _discover(self, passed_over: list[Problem] | None = None) -> Iterator[tuple[str, Path, os.stat_result | None]]:
+        """Every corpus file (its path as a string) with its corpus root and stat."""
+        from civicreader.ingest import walk_with_stats
 
-    def _relative(self, file: Path) -> str:
+        return walk_with_stats([self.corpus], passed_over, skip=[self.index_dir])
+
+    def _relative(self, file: Path | str) -> str:
         # String slicing, not Path.relative_to: this runs for every file on every update.
         text, prefix = str(file), self._corpus_prefix
-        return text[len(prefix) :] if text.startswith(prefix) else file.as_posix()
+        return text[len(prefix) :] if text.startswith(prefix) else Path(file).as_posix()
 
     @property
     def _corpus_prefix(self) -> str:
@@ -403,11 +432,13 @@ class IndexFolder:
             with contextlib.suppress(OSError):
                 (self.index_dir / name).unlink()
 
-    def _remove_stale_page_files(self, keep: set[str]) -> None:
-        for stale in self.index_dir.glob("pages-*"):
-            if stale.name not in keep:
+    def _remove_stale_shard_files(self, keep: set[str]) -> None:
+        """Remove the page-cache and record shards the manifest does not name (those of the update before)."""
+        for entry in os.scandir(self.index_dir):
+            name = entry.name
+            if (name.startswith("pages-") or name.startswith(RECORDS_PREFIX)) and name not in keep:
                 with contextlib.suppress(OSError):
-                    stale.unlink()
+                    os.unlink(entry.path)
 
 
 def _shard_files_or_none(data: object) -> dict[int, list[str]] | None:

@@ -20,9 +20,11 @@ from pathlib import Path
 
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
-from civicreader.index.catalogue import CATALOGUE_NAME, save_catalogue, stored_rows
+from civicreader.index.catalogue import CATALOGUE_NAME, OUTLINE_NAME, save_catalogue, sit_as_before, stored_rows
 from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, index_key
+from civicreader.index.manifest_shards import ShardedRecords
 from civicreader.index.page_cache import PageCache, file_names
+from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, dump_json
 from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
 from civicreader.index.schema import post_digest, post_words
@@ -51,7 +53,8 @@ class Update:
         self.looks = _Looks(folder.corpus)
         self.added = self.changed = self.unchanged = 0
         self.passed_over: list[Problem] = []
-        self.seen: dict[str, tuple[Path, Path]] = {}
+        self.seen: dict[str, tuple[str, Path]] = {}
+        """relative path -> (the file's path as a string, its corpus root): every file the walk found."""
         self.to_read: list[tuple[str, Path, Path]] = []
         self.touched: set[str] = set()
         self.old_keys: set[tuple] = set()
@@ -112,8 +115,8 @@ class Update:
                 self.rebuilt_because = (f"the index in {folder.index_dir} has an older layout ({layout}; this "
                                         f"version writes {FORMAT_VERSION})")
             else:
-                self.rebuilt_because = (f"the index in {folder.index_dir} is damaged (its manifest or FORMAT "
-                                        "cannot be read)")
+                why = folder.unreadable_state or "its manifest or FORMAT cannot be read"
+                self.rebuilt_because = f"the index in {folder.index_dir} is damaged ({why})"
         # A first build, a rebuild, or an index of another version or a killed first build: from nothing.
         if wanted == "tantivy":
             from civicreader.index.tantivy_engine import _tantivy
@@ -172,7 +175,7 @@ class Update:
         folder._remove_temporary_files()
         state = folder._read_state()
         if state is not None and state.pages_files:
-            folder._remove_stale_page_files(keep=file_names(state.pages_files))
+            folder._remove_stale_shard_files(keep=file_names(state.pages_files) | set(state.records.files.values()))
         if state is None:  # a first build that never finished: nothing of it is worth keeping
             with contextlib.suppress(OSError):
                 folder.wipe()
@@ -182,20 +185,28 @@ class Update:
     def _diff(self) -> None:
         """Which corpus files are added or changed (by size and mtime, then SHA-1): those are to be read."""
         found = list(self.folder._discover(self.passed_over))
-        files, pages = self.files, self.pages
-        for number, (file, root, stat) in enumerate(found, 1):
-            if self.cancel.is_set():
+        files, pages, seen = self.files, self.pages, self.seen
+        # Plain names, sets and slices: this loop runs for every corpus file on every update.
+        cached = self.cache.store.page_name_set()
+        prefix = self.folder._corpus_prefix
+        cut = len(prefix)
+        looked_alike = 0
+        for number, (name, root, stat) in enumerate(found, 1):
+            if number % 512 == 0 and self.cancel.is_set():
                 raise UpdateCancelled("indexing was cancelled; the index is as it was")
-            relative = self.folder._relative(file)
-            self.seen[relative] = (file, root)
+            relative = name[cut:] if name.startswith(prefix) else self.folder._relative(name)
+            seen[relative] = (name, root)
             if stat is None:
                 continue
             known = files.get(relative)
-            if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and relative in pages:
-                self.unchanged += 1
+            if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns and relative in cached:
+                looked_alike += 1
                 continue
+            if self.cancel.is_set():
+                raise UpdateCancelled("indexing was cancelled; the index is as it was")
             if number % 100 == 0:
                 self.progress(number, len(found), "checking files")
+            file = Path(name)
             try:
                 sha1 = hashlib.sha1(file.read_bytes()).hexdigest()
             except OSError as error:
@@ -213,6 +224,7 @@ class Update:
             else:
                 self.added += 1
             self.to_read.append((relative, file, root))
+        self.unchanged += looked_alike
 
     def _recheck_dependencies(self) -> None:
         """An unchanged file is read again when what its reader looked at beside it has changed."""
@@ -222,7 +234,8 @@ class Update:
                 continue
             refreshed = self.looks.refreshed(records)
             if refreshed is None:
-                self.to_read.append((relative, *self.seen[relative]))
+                name, root = self.seen[relative]
+                self.to_read.append((relative, Path(name), root))
                 self.changed += 1
                 self.unchanged -= 1
             else:
@@ -332,22 +345,29 @@ class Update:
         if not nothing_to_do or not folder._outline_path.exists() or not folder._places_path.exists():
             written = [post.id for post in self.to_write]
             leaving = {*self.to_delete, *written}
-            save_catalogue(*engine.catalogue(self._catalogue_before(), leaving, written), staged.__setitem__)
+            before = self._catalogue_before()
+            catalogue, generation = engine.catalogue(before, leaving, written)
+            unmoved, was = None, None
+            if before is not None and self.state is not None and sit_as_before(before, catalogue.rows, leaving):
+                unmoved = {name: data for name in (OUTLINE_NAME, PLACES_NAME) if (data := self._saved(name))}
+                was = self.state.generation
+            save_catalogue(catalogue, generation, staged.__setitem__, unmoved, was)
         staged["FORMAT"] = f"{FORMAT_VERSION}\n".encode()
+        records = state.records if state is not None else ShardedRecords()
+        record_files = records.save({"files": self.files, "dependencies": self.dependencies,
+                                     "digests": self.new_digests, "post_pages": self.post_pages or {}}, staged.update)
         keeper.write_all(staged)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus": str(folder.corpus.resolve()),
             "generation": engine.generation(),
-            "files": self.files,
-            "digests": self.new_digests,
             "pages_files": {str(shard): names for shard, names in sorted(pages_files.items())},
-            "post_pages": self.post_pages,
+            "records": {str(shard): name for shard, name in sorted(record_files.items())},
+            "post_pages_kept": self.post_pages is not None,
             "site_names": self.site_names,
-            "dependencies": self.dependencies,
         }
         keeper.write(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=True).encode())
-        folder._remove_stale_page_files(keep=file_names(pages_files))
+        folder._remove_stale_shard_files(keep=file_names(pages_files) | set(record_files.values()))
         keeper.settle()
         return UpdateReport(
             added=self.added,
@@ -369,13 +389,19 @@ class Update:
         """The rows of the catalogue the last update saved, when it describes the index this update started from."""
         if not self.in_step or self.state is None:
             return None
+        data = self._saved(CATALOGUE_NAME)
         try:
-            data = (self.folder.index_dir / CATALOGUE_NAME).read_bytes()
-            if hashlib.sha256(data).hexdigest() != self.keeper.digest(CATALOGUE_NAME):
-                return None
-            return stored_rows(data, self.state.generation)
-        except (OSError, RecordError):
+            return stored_rows(data, self.state.generation) if data is not None else None
+        except RecordError:
             return None  # read from the index instead
+
+    def _saved(self, name: str) -> bytes | None:
+        """A file beside the index as the last update saved it (None when it is not, or cannot be read)."""
+        try:
+            data = (self.folder.index_dir / name).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == self.keeper.digest(name) else None
 
     def _stored_posts(self, post_ids):
         """The posts the index holds under these ids (for a people file that fell behind the index)."""
