@@ -294,10 +294,14 @@ class SealKeeper:
         self._digests[name] = self._digests[name][-1:]
 
     def write_all(self, files: dict[str, bytes]) -> None:
-        """Write these files as `write` does, sealed together (one rewrite of the seal, not one a file)."""
-        self.allow({name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
-        for name, data in files.items():
-            atomic_write(self.folder / name, data)
+        """Write these files as `write` does, sealed together (one rewrite of the seal, not one a file), in the
+        order given; a file that already holds what it would be given (as sealed, checked when the writer began)
+        is left as it is."""
+        digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+        changed = {name: digest for name, digest in digests.items() if self._digests.get(name) != [digest]}
+        self.allow(changed)
+        for name in changed:
+            atomic_write(self.folder / name, files[name])
             self._digests[name] = self._digests[name][-1:]
 
     def digest(self, name: str) -> str | None:

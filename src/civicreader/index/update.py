@@ -337,7 +337,8 @@ class Update:
         people_started = time.perf_counter()
         people.sync(self.new_digests, self.to_write, self._stored_posts)
         people_seconds = time.perf_counter() - people_started
-        # Sealed together, each renamed into place, before the manifest that names them: one rewrite of the seal.
+        # Sealed together and renamed into place one by one, the manifest that names them last: one rewrite of the
+        # seal. A file that holds what it would be given (FORMAT, the outline when no post moved) is not rewritten.
         staged: dict[str, bytes] = {}
         pages_files = self.cache.store.save(staged.update)
         staged[WORDS_NAME] = dump_json(vocabulary)
@@ -346,17 +347,16 @@ class Update:
             written = [post.id for post in self.to_write]
             leaving = {*self.to_delete, *written}
             before = self._catalogue_before()
-            catalogue, generation = engine.catalogue(before, leaving, written)
+            catalogue, generation = engine.catalogue(before and before[0], leaving, written)
             unmoved, was = None, None
-            if before is not None and self.state is not None and sit_as_before(before, catalogue.rows, leaving):
+            if before is not None and self.state is not None and sit_as_before(before[0], catalogue.rows, leaving):
                 unmoved = {name: data for name in (OUTLINE_NAME, PLACES_NAME) if (data := self._saved(name))}
                 was = self.state.generation
-            save_catalogue(catalogue, generation, staged.__setitem__, unmoved, was)
+            save_catalogue(catalogue, generation, staged.__setitem__, unmoved, was, before)
         staged["FORMAT"] = f"{FORMAT_VERSION}\n".encode()
         records = state.records if state is not None else ShardedRecords()
         record_files = records.save({"files": self.files, "dependencies": self.dependencies,
                                      "digests": self.new_digests, "post_pages": self.post_pages or {}}, staged.update)
-        keeper.write_all(staged)
         manifest = {
             "format": FORMAT_VERSION,
             "corpus": str(folder.corpus.resolve()),
@@ -366,7 +366,8 @@ class Update:
             "post_pages_kept": self.post_pages is not None,
             "site_names": self.site_names,
         }
-        keeper.write(MANIFEST_NAME, json.dumps(manifest, ensure_ascii=True).encode())
+        staged[MANIFEST_NAME] = json.dumps(manifest, ensure_ascii=True).encode()  # last: it names the others
+        keeper.write_all(staged)
         folder._remove_stale_shard_files(keep=file_names(pages_files) | set(record_files.values()))
         keeper.settle()
         return UpdateReport(
@@ -385,15 +386,17 @@ class Update:
             new_problems=self.new_problems,
         )
 
-    def _catalogue_before(self) -> dict[int, list[str]] | None:
-        """The rows of the catalogue the last update saved, when it describes the index this update started from."""
+    def _catalogue_before(self) -> tuple[dict[int, list[str]], bytes] | None:
+        """The rows of the catalogue the last update saved, and its file, when it describes the index this update
+        started from."""
         if not self.in_step or self.state is None:
             return None
         data = self._saved(CATALOGUE_NAME)
         try:
-            return stored_rows(data, self.state.generation) if data is not None else None
+            rows = stored_rows(data, self.state.generation) if data is not None else None
         except RecordError:
             return None  # read from the index instead
+        return (rows, data) if rows is not None and data is not None else None
 
     def _saved(self, name: str) -> bytes | None:
         """A file beside the index as the last update saved it (None when it is not, or cannot be read)."""
