@@ -104,6 +104,28 @@ def test_a_file_that_fell_behind_reads_the_posts_it_lacks_from_the_index(tmp_pat
     assert as_counts(store)["Sue"] == (0, 2)
 
 
+def test_a_file_in_step_with_the_last_sync_compares_only_the_posts_changed_since(tmp_path):
+    posts = [post("p1", "Ruth", "Sue"), post("p2", "Ken", "Sue"), post("p3", "Ann")]
+    store = PeopleStore(tmp_path)
+    store.sync(digests(posts), posts, no_loading, (None, "first"))
+    changed = [post("p1", "Ruth"), posts[1], post("p4", "Derek", "Sue")]
+    assert store.sync(digests(changed), [changed[0], changed[2]], no_loading, ("first", "second"),
+                      {"p1", "p3", "p4"}) == 3
+    assert store.people() == tally(w for p in changed for w in writings(p))
+
+
+def test_a_file_whose_mark_is_not_the_last_syncs_compares_every_post(tmp_path):
+    # As when a writer was killed after the people file's commit but before the manifest that keeps its mark: the
+    # caller's changed posts say nothing about the file, which is compared whole.
+    posts = [post("p1", "Ruth", "Sue"), post("p2", "Ken", "Sue")]
+    store = PeopleStore(tmp_path)
+    store.sync(digests(posts), posts, no_loading, (None, "first"))
+    moved_on = [post("p1", "Ruth"), post("p2", "Ken", "Sue", "Ann")]
+    store.sync(digests(moved_on), moved_on, no_loading, ("first", "second"), {"p1", "p2"})
+    assert store.sync(digests(posts), posts, no_loading, ("first", "third"), {"p1"}) == 2
+    assert store.people() == tally(w for p in posts for w in writings(p))
+
+
 def test_a_damaged_file_is_built_again_from_the_index(tmp_path):
     posts = [post("p1", "Ruth", "Sue")]
     store = PeopleStore(tmp_path)

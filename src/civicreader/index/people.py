@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -76,26 +76,43 @@ class PeopleStore:
         digests: Mapping[str, str],
         at_hand: Iterable[Post],
         load: Callable[[Iterable[str]], Iterable[Post]],
+        step: tuple[str | None, str] = (None, ""),
+        changed: Collection[str] = (),
     ) -> int:
         """Bring the file in step with an index whose posts have these digests; return how many posts changed.
 
         Posts are taken from `at_hand` where there, else from `load` (the index's stored posts),
-        which is called only when the file had fallen behind or was new.
+        which is called only when the file had fallen behind or was new. `step`: the mark the last sync left
+        (when the caller knows it) and the one to leave; while the file holds the first, only the posts `changed`
+        since that sync are compared (comparing all 20,000 took a tenth of a one-page update).
         """
         try:
-            return self._sync(digests, {post.id: post for post in at_hand}, load)
+            return self._sync(digests, {post.id: post for post in at_hand}, load, step, changed)
         except (sqlite3.DatabaseError, PeopleUnavailable):
             # A damaged file is only a cache of the index: start it again, whole.
             self.path.unlink(missing_ok=True)
-            return self._sync(digests, {}, load)
+            return self._sync(digests, {}, load, (None, step[1]), ())
 
-    def _sync(self, digests: Mapping[str, str], at_hand: dict[str, Post], load) -> int:
+    def _sync(self, digests: Mapping[str, str], at_hand: dict[str, Post], load, step: tuple[str | None, str],
+              changed: Collection[str]) -> int:
         connection = self._connect(write=True)
         try:
-            stored = dict(connection.execute("SELECT post_id, digest FROM posts"))
+            left, leaving_mark = step
+            held = connection.execute("SELECT value FROM meta WHERE name = 'step'").fetchone()
+            if left is not None and held is not None and held[0] == left:
+                stored = {post_id: digest for post_id in changed for (digest,) in
+                          connection.execute("SELECT digest FROM posts WHERE post_id = ?", (post_id,))}
+                arriving = [post_id for post_id in changed
+                            if post_id in digests and stored.get(post_id) != digests[post_id]]
+                empty = False
+            else:
+                stored = dict(connection.execute("SELECT post_id, digest FROM posts"))
+                arriving = [post_id for post_id, digest in digests.items() if stored.get(post_id) != digest]
+                empty = not stored
             leaving = [post_id for post_id, digest in stored.items() if digests.get(post_id) != digest]
-            arriving = [post_id for post_id, digest in digests.items() if stored.get(post_id) != digest]
             if not leaving and not arriving:
+                with connection:
+                    connection.execute("INSERT OR REPLACE INTO meta VALUES ('step', ?)", (leaving_mark,))
                 return 0
             missing = [post_id for post_id in arriving if post_id not in at_hand]
             posts = [at_hand[post_id] for post_id in arriving if post_id in at_hand]
@@ -117,8 +134,9 @@ class PeopleStore:
             connection.executemany(
                 "INSERT OR REPLACE INTO posts VALUES (?, ?)", ((post.id, digests[post.id]) for post in posts)
             )
-            if touched or not stored:
-                _retally(connection, touched, fresh=not stored)
+            if touched or empty:
+                _retally(connection, touched, fresh=empty)
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('step', ?)", (leaving_mark,))
             connection.execute("COMMIT")
             return len({*leaving, *arriving})
         except BaseException:

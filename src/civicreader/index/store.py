@@ -95,6 +95,8 @@ class _State:
     post_pages: object = None
     """As the manifest holds it: merged post id -> the pages it was merged from (checked when the cache loads)."""
     site_names: dict[str, str] | None = None
+    people_step: str | None = None
+    """The mark the update that wrote the manifest left in the people file (see `PeopleStore.sync`)."""
     records: ShardedRecords = field(default_factory=ShardedRecords)
     """The record shards the parts above were read from (see `manifest_shards`)."""
 
@@ -284,6 +286,7 @@ class IndexFolder:
             dependencies=parts["dependencies"],
             post_pages=parts["post_pages"] if data.get("post_pages_kept") else None,
             site_names=data.get("site_names") if isinstance(data.get("site_names"), dict) else None,
+            people_step=data.get("people_step") if isinstance(data.get("people_step"), str) else None,
             records=records,
         )
 

@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from itertools import chain
@@ -335,7 +336,12 @@ class Update:
                          progress=self.progress, cancel=self.cancel)
             engine.publish()
         people_started = time.perf_counter()
-        people.sync(self.new_digests, self.to_write, self._stored_posts)
+        # The people file holds the digests of the update whose mark it keeps; in step, only the posts written or
+        # deleted since differ.
+        mark = uuid.uuid4().hex
+        left = state.people_step if state is not None and self.in_step else None
+        changed = {*(post.id for post in self.to_write), *self.to_delete}
+        people.sync(self.new_digests, self.to_write, self._stored_posts, (left, mark), changed)
         people_seconds = time.perf_counter() - people_started
         # Sealed together and renamed into place one by one, the manifest that names them last: one rewrite of the
         # seal. A file that holds what it would be given (FORMAT, the outline when no post moved) is not rewritten.
@@ -365,6 +371,7 @@ class Update:
             "records": {str(shard): name for shard, name in sorted(record_files.items())},
             "post_pages_kept": self.post_pages is not None,
             "site_names": self.site_names,
+            "people_step": mark,
         }
         staged[MANIFEST_NAME] = json.dumps(manifest, ensure_ascii=True).encode()  # last: it names the others
         keeper.write_all(staged)
