@@ -66,9 +66,9 @@ class _Catalogue:
 
     def __init__(self, rows: dict[int, list[str]], columns: _Columns | None = None):
         self.rows = rows
-        self._made = columns
         """Live documents only: id, title, date, inferred, blog, categories, comment count, excerpt, digest,
         commenters, thread depth, first and last comment day."""
+        self._made = columns
         self.summaries: dict[int, PostSummary] = {}
         """Made when first asked for."""
 
@@ -141,22 +141,7 @@ class _Catalogue:
     def summary(self, docnum: int) -> PostSummary:
         found = self.summaries.get(docnum)
         if found is None:
-            row = self.rows[docnum]
-            post_id, title, when, inferred, blog, _, comments, excerpt, _, people, depth, first, last = row
-            found = PostSummary(
-                id=post_id,
-                title=title,
-                date=date.fromisoformat(when) if when else None,
-                date_inferred=bool(inferred),
-                blog=blog,
-                comment_count=int(comments),
-                excerpt=bool(excerpt),
-                commenters=int(people),
-                thread_depth=int(depth),
-                first_comment=date.fromisoformat(first) if first else None,
-                last_comment=date.fromisoformat(last) if last else None,
-            )
-            self.summaries[docnum] = found
+            found = self.summaries[docnum] = summary_of_row(self.rows[docnum])
         return found
 
     def span(self) -> tuple[date, date] | None:
@@ -217,6 +202,24 @@ class _Catalogue:
 def _place(row: list[str]) -> tuple[str, str, str, tuple[str, ...]]:
     """(id, blog, day, categories) of a catalogue row, as `PostPlaces` keeps them."""
     return row[0], row[4], row[2], tuple(row[5].split(RECORD)) if row[5] else ()
+
+
+def summary_of_row(row: list[str]) -> PostSummary:
+    """A post's summary from its meta row (see `_Catalogue.rows`)."""
+    post_id, title, when, inferred, blog, _, comments, excerpt, _, people, depth, first, last = row
+    return PostSummary(
+        id=post_id,
+        title=title,
+        date=date.fromisoformat(when) if when else None,
+        date_inferred=bool(inferred),
+        blog=blog,
+        comment_count=int(comments),
+        excerpt=bool(excerpt),
+        commenters=int(people),
+        thread_depth=int(depth),
+        first_comment=date.fromisoformat(first) if first else None,
+        last_comment=date.fromisoformat(last) if last else None,
+    )
 
 
 def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
