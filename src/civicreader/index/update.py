@@ -193,7 +193,7 @@ class Update:
         cut = len(prefix)
         looked_alike = 0
         for number, (name, root, stat) in enumerate(found, 1):
-            if number % 512 == 0 and self.cancel.is_set():
+            if number % 512 == 1 and self.cancel.is_set():
                 raise UpdateCancelled("indexing was cancelled; the index is as it was")
             relative = name[cut:] if name.startswith(prefix) else self.folder._relative(name)
             seen[relative] = (name, root)
