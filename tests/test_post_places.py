@@ -86,6 +86,15 @@ def test_unread_counts_are_the_unread_posts_under_each_branch(rows, data):
     assert unread_counts(places, read) == dict(expected)
 
 
+@given(ROWS, st.randoms(use_true_random=False))
+def test_places_are_the_same_whatever_order_the_posts_come_in(rows, random):
+    # An update moves a rewritten post to another document number: its place among a day's posts must not move.
+    placed = [(f"p{n}", *row) for n, row in enumerate(rows)]
+    shuffled = list(placed)
+    random.shuffle(shuffled)
+    assert PostPlaces.in_archive_order(shuffled) == PostPlaces.in_archive_order(placed)
+
+
 @given(ROWS, st.lists(st.text(max_size=14), unique=True, min_size=40, max_size=40))
 def test_places_read_back_as_saved(rows, ids):
     # Any ids: empty, or holding the line break the saved columns are joined with.

@@ -164,9 +164,9 @@ class IndexFolder:
         self.index_dir = Path(index_dir).expanduser() if index_dir else paths.index_dir_for(self.corpus)
         self.busy_wait = BUSY_WAIT_SECONDS
         self._verified: dict[str, tuple] = {}
+        """Files found to match the seal, with their stat identity: not hashed again while it holds."""
         self.unreadable_state: str | None = None
         """Why the last `_read_state` found no manifest it could read, when it can say (a record shard's name)."""
-        """Files found to match the seal, with their stat identity: not hashed again while it holds."""
 
     # ---- where things are
 

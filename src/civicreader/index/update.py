@@ -344,7 +344,7 @@ class Update:
         people.sync(self.new_digests, self.to_write, self._stored_posts, (left, mark), changed)
         people_seconds = time.perf_counter() - people_started
         # Sealed together and renamed into place one by one, the manifest that names them last: one rewrite of the
-        # seal. A file that holds what it would be given (FORMAT, the outline when no post moved) is not rewritten.
+        # seal. A file that already holds what it would be given (FORMAT, most often) is not rewritten.
         staged: dict[str, bytes] = {}
         pages_files = self.cache.store.save(staged.update)
         staged[WORDS_NAME] = dump_json(vocabulary)
@@ -353,7 +353,7 @@ class Update:
             written = [post.id for post in self.to_write]
             leaving = {*self.to_delete, *written}
             before = self._catalogue_before()
-            catalogue, generation = engine.catalogue(before and before[0], leaving, written)
+            catalogue, generation = engine.catalogue(before[0] if before else None, leaving, written)
             unmoved, was = None, None
             if before is not None and self.state is not None and sit_as_before(before[0], catalogue.rows, leaving):
                 unmoved = {name: data for name in (OUTLINE_NAME, PLACES_NAME) if (data := self._saved(name))}
