@@ -64,7 +64,8 @@ class PeopleStore:
                     connection.close()
                     self.path.unlink()
                     return self._connect(write=True)
-                connection.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+                if stored is None:  # a commit of its own: not made again by every update
+                    connection.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
         except sqlite3.DatabaseError as error:
             raise PeopleUnavailable(f"{self.path}: unreadable people table ({error})") from error
         return connection
