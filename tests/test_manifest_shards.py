@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from civicreader.index import Library
+from civicreader.index import IndexDamaged, Library
 from civicreader.index.catalogue import catalogue_json, stored_rows
 from civicreader.index.manifest_shards import PARTS, ShardedRecords
 from civicreader.index.page_cache import SHARDS, shard_of
@@ -65,6 +65,8 @@ def test_a_damaged_record_shard_rebuilds_the_index_with_one_line_naming_it(tmp_p
     corpus, _, library = first_built(tmp_path)
     shard = sorted(library.index_dir.glob("records-*"))[3]
     damage(shard)
+    with pytest.raises(IndexDamaged, match=shard.name):
+        library.check()
     report = Library(corpus, library.index_dir).update()
     assert report.rebuilt_because is not None and shard.name in report.rebuilt_because
     assert "\n" not in report.rebuilt_because

@@ -127,6 +127,8 @@ class Library(IndexFolder):
         self._drop_engine()
         state = self._read_state()
         if state is None:
+            if self.unreadable_state:
+                raise IndexDamaged(f"the index in {self.index_dir} is damaged ({self.unreadable_state})")
             raise IndexDamaged(f"the index in {self.index_dir} is missing or of another version")
         seal = self._seal()
         try:
