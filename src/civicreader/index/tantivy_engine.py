@@ -300,7 +300,7 @@ class _TantivyTermScores:
 
     def by_engine(self, node) -> dict[int, float]:
         """A prefix, wildcard or fuzzy word in a field searched as written (author:jo*)."""
-        from whoosh import query as wq
+        from civicreader.index import query_nodes as wq
 
         tantivy = _tantivy()
         schema = _schema()
