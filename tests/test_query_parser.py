@@ -135,10 +135,8 @@ def leaves(draw) -> str:
 def queries(draw, depth: int = 2) -> str:
     parts = []
     for _ in range(draw(st.integers(1, 4))):
-        if depth and draw(st.integers(0, 5)) == 0:
-            part = "(" + draw(queries(depth - 1)) + ")"
-        else:
-            part = draw(leaves())
+        nested = depth and draw(st.integers(0, 5)) == 0
+        part = "(" + draw(queries(depth - 1)) + ")" if nested else draw(leaves())
         if draw(st.integers(0, 6)) == 0:
             part = draw(st.sampled_from(["-", "NOT "])) + part
         parts.append(part)
