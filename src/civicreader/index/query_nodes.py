@@ -7,6 +7,8 @@ took about 60 ms of a first search.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 
 class _Node:
     """What every node answers: its one field (or None), a copy with another boost, its normal form.
@@ -20,18 +22,28 @@ class _Node:
     _defaults: tuple = ()
     boost = 1.0
 
-    def __init__(self, *values, **named):
-        fields = self._fields
-        given = dict(zip(fields, values, strict=False), **named)
-        for name, default in zip(fields[len(fields) - len(self._defaults) :], self._defaults, strict=True):
-            given.setdefault(name, default)
-        if len(values) > len(fields) or given.keys() != set(fields):
-            raise TypeError(f"{type(self).__name__} takes {', '.join(fields)}")
-        for name in fields:
-            object.__setattr__(self, name, given[name])
+    def __init_subclass__(cls):
+        fields = cls._fields
+        if len(fields) == 1:
+            one = attrgetter(fields[0])
+            cls._read = staticmethod(lambda node: (one(node),))
+        else:
+            cls._read = staticmethod(attrgetter(*fields) if fields else lambda node: ())
 
     def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self._fields)
+        return self._read(self)
+
+    def __init__(self, *values, **named):
+        fields = self._fields
+        if named or len(values) != len(fields):
+            given = dict(zip(fields, values, strict=False), **named)
+            for name, default in zip(fields[len(fields) - len(self._defaults) :], self._defaults, strict=True):
+                given.setdefault(name, default)
+            if len(values) > len(fields) or given.keys() != set(fields):
+                raise TypeError(f"{type(self).__name__} takes {', '.join(fields)}")
+            values = [given[name] for name in fields]
+        for name, value in zip(fields, values, strict=True):
+            object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")

@@ -10,7 +10,6 @@ operator with nothing on one side is dropped): a query that found something must
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 
@@ -486,7 +485,8 @@ def _multifield(group: _Group, fields: Sequence[str], boosts: Mapping[str, float
         elif node.has_fieldname and node.fieldname is None:
             each = []
             for field in fields:
-                made = copy.copy(node)
+                made = object.__new__(type(node))
+                made.__dict__.update(node.__dict__)
                 made.set_fieldname(field)
                 made.set_boost(boosts.get(field, 1.0))
                 each.append(made)
