@@ -38,8 +38,8 @@ MAX_TYPED_WORD_CHARS = 1000
 the square of a word's length (10,000 characters: 0.5 s), and no such word is ever corrected or expanded (see
 MAX_WORD_CHARS)."""
 MAX_QUERY_TOKENS = 256
-"""Pieces of a query between spaces that are parsed at all: 2,000 words took 0.13 s to parse (Whoosh's parser,
-0.26 s), and as long again to compile."""
+"""Pieces of a query between spaces that are parsed at all: 2,000 words took 0.13 s to parse (Whoosh's parser:
+0.26 s)."""
 MAX_PHRASE_WORDS = 32
 """Words of a phrase that must stand in order; a longer phrase is searched by its first ones."""
 
