@@ -212,42 +212,38 @@ class Not(_Node):
         return NULL if inner == NULL else Not(inner, boost=self.boost)
 
 
-class AndNot(_Node):
-    """AndNot(a, b): documents matching `a` and not `b`."""
+class _Binary(_Node):
+    """(a, b): two queries, `a` the one that decides what matches."""
 
     __slots__ = _fields = ("a", "b")
 
     def field(self) -> str | None:
         found = self.a.field()
         return found if self.b.field() == found else None
+
+    def normalize(self):
+        a, b = self.a.normalize(), self.b.normalize()
+        if a == NULL:
+            return NULL
+        return a if b == NULL else type(self)(a, b)
+
+
+class AndNot(_Binary):
+    """AndNot(a, b): documents matching `a` and not `b`."""
+
+    __slots__ = ()
 
     def with_boost(self, boost: float) -> AndNot:
         return AndNot(self.a.with_boost(boost), self.b)
 
-    def normalize(self):
-        a, b = self.a.normalize(), self.b.normalize()
-        if a == NULL:
-            return NULL
-        return a if b == NULL else AndNot(a, b)
 
-
-class AndMaybe(_Node):
+class AndMaybe(_Binary):
     """AndMaybe(a, b): documents matching `a`; `b`, where it also matches, adds to the score."""
 
-    __slots__ = _fields = ("a", "b")
-
-    def field(self) -> str | None:
-        found = self.a.field()
-        return found if self.b.field() == found else None
+    __slots__ = ()
 
     def with_boost(self, boost: float) -> AndMaybe:
         return AndMaybe(self.a.with_boost(boost), self.b.with_boost(boost))
-
-    def normalize(self):
-        a, b = self.a.normalize(), self.b.normalize()
-        if a == NULL:
-            return NULL
-        return a if b == NULL else AndMaybe(a, b)
 
 
 class _Compound(_Node):
