@@ -33,6 +33,7 @@ from civicreader.index.schema import (
     _decode_post,
     _document,
     _stop_words,
+    analysed,
     body_text,
     comment_parts,
     stems,
@@ -307,9 +308,9 @@ class _TantivyTermScores:
             post = self._reading.post(docnum)
             text = {"title": post.title, "body": body_text(post), "comment": comment_parts(post)[0]}[field]
             places: dict[str, list[int]] = {term: [] for term in wanted}
-            for token in _analysed(text):
-                if token.text in wanted:
-                    places[token.text].append(token.pos)
+            for stem, position, _, _ in analysed(text):
+                if stem in wanted:
+                    places[stem].append(position)
             yield docnum, [places[term] for term in terms]
 
     def by_engine(self, node) -> dict[int, float]:
@@ -319,12 +320,6 @@ class _TantivyTermScores:
         except NotNative:
             raise QueryError(f"the tantivy engine cannot search {type(node).__name__} queries") from None
         return self._search(query)
-
-
-def _analysed(text: str):
-    from civicreader.index.schema import _stemming_analyzer
-
-    return _stemming_analyzer()(text, positions=True)
 
 
 @lru_cache(maxsize=200_000)
