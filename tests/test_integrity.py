@@ -209,3 +209,26 @@ def test_a_file_changed_in_place_with_its_size_and_times_put_back_is_still_caugh
         Seal(folder, key).check_all()
     with pytest.raises(SealBroken, match="MAIN_abc"):
         Seal(folder, key).read("whoosh/MAIN_abc.trm")
+
+
+def test_a_file_a_writer_removes_while_the_folder_is_checked_is_as_if_never_listed(tmp_path, monkeypatch):
+    # A writer removes the last update's shards after renaming its own into place: a reader that listed the folder
+    # just before finds one gone. That is no damage; a live segment's file gone still is.
+    from civicreader.index import integrity
+
+    folder = index_folder(tmp_path)
+    (folder / "records-03-abc.json").write_text("{}")
+    key = index_key()
+    write_seal(folder, key)
+    listed = integrity.sealed_names(folder)
+    (folder / "records-03-abc.json").unlink()
+    monkeypatch.setattr(integrity, "sealed_names", lambda _: listed)
+    assert "records-03-abc.json" not in Seal(folder, key).check_all()
+    monkeypatch.undo()
+    (folder / "whoosh" / "MAIN_abc.pst").write_bytes(b"postings")
+    write_seal(folder, key)
+    listed = integrity.sealed_names(folder)
+    monkeypatch.setattr(integrity, "sealed_names", lambda _: listed)
+    (folder / "whoosh" / "MAIN_abc.pst").unlink()
+    with pytest.raises(SealBroken, match=r"MAIN_abc\.pst is missing"):
+        Seal(folder, key).check_all()
