@@ -394,10 +394,10 @@ async def test_moving_down_a_list_longer_than_the_pane_keeps_the_cursor_in_view(
 
 @pilot_test
 async def test_the_hits_that_replace_the_more_row_under_the_cursor_are_brought_into_view(built_index, monkeypatch):
-    from civicreader.ui import main_screen
+    from civicreader.ui import searcher
     from civicreader.ui.results_list import ResultsList
 
-    monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
+    monkeypatch.setattr(searcher, "RESULTS_PER_PAGE", 2)
     async with ready_app(built_index, size=(100, 16)) as (app, pilot):
         await search_for(pilot, "allotment", "down", "G")
         await settle(pilot)
@@ -421,10 +421,10 @@ async def test_once_up_the_app_keeps_full_garbage_collections_out_of_typing_and_
 
 @pilot_test
 async def test_the_next_page_of_results_comes_as_the_cursor_nears_the_end_and_once(built_index, monkeypatch):
-    from civicreader.ui import main_screen
+    from civicreader.ui import searcher
     from civicreader.ui.results_list import ResultsList
 
-    monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
+    monkeypatch.setattr(searcher, "RESULTS_PER_PAGE", 2)
     async with ready_app(built_index) as (app, pilot):
         await search_for(pilot, "allotment")
         await settle(pilot)
