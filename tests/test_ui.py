@@ -228,6 +228,22 @@ def test_a_top_level_count_says_its_unit_and_survives_a_cut_to_fit():
     assert fitted(categories, 18, end(CategoriesBranch(), categories)).plain == "Cate… 7 categories"
 
 
+def test_a_narrow_categories_branch_says_its_unread_count_is_of_posts_while_it_fits():
+    from civicreader.ui.archive_tree import CATEGORIES, POSTS, CategoriesBranch, counted, with_unread_count
+    from civicreader.ui.archive_tree import label_end_length as end
+
+    def shown(label, unread, width, counts_posts):
+        return with_unread_count(label, end(CategoriesBranch(), label), unread, width, counts_posts)[0].plain
+
+    categories = counted("Categories", 286, "italic", CATEGORIES)
+    assert shown(categories, 234, 29, False) == "Categories 286 ●234 posts", "80 columns: not '286 ●234'"
+    assert shown(categories, 1, 29, False) == "Categories 286 ●1 post"
+    assert shown(categories, 234, 22, False) == "Categories 286 ●234", "too narrow for the unit: the short form"
+    assert shown(categories, 234, 40, False) == "Categories 286 categories · 234 unread"
+    blog = counted("commissioning-desk", 18, unit=POSTS)
+    assert shown(blog, 18, 29, True) == "commissioning-desk 18 ●18", "a count of posts needs no second unit"
+
+
 # ---------------------------------------------------------------- search
 
 
