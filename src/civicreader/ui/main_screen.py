@@ -35,7 +35,7 @@ from civicreader.ui.index_keeper import IndexKeeper
 from civicreader.ui.index_status import IndexStatus
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
-from civicreader.ui.matches import commenter_spans, match_spans
+from civicreader.ui.matches import commenter_spans, match_spans, place_spans
 from civicreader.ui.messages import (
     IndexDamagedFound,
     IndexingFailed,
@@ -412,12 +412,7 @@ class MainScreen(Screen):
             return
         if commenter:
             matches.update(commenter_spans(post, commenter, matches))
-        if at_comment:
-            chosen = [comment for _depth, comment in post.walk_comments()][at_comment - 1 : at_comment]
-            if chosen:
-                matches[("comment", at_comment - 1)] = [(0, len(chosen[0].body[0]) if chosen[0].body else 0)]
-        if 0 < at_paragraph <= len(post.body):
-            matches[("body", at_paragraph - 1)] = [(0, len(post.body[at_paragraph - 1]))]
+        matches.update(place_spans(post, at_comment, at_paragraph))
         sources = tuple(corpus_path(source, self.corpus) for source in post.sources)
         memory = self.memory
         notes = note_texts(memory, post_id) if memory is not None else {}
