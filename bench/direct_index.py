@@ -74,7 +74,7 @@ class _DirectUpdate(Update):
             new_digests, self.posts = given, self._given
         else:
             new_digests, self.posts = {**digests, **given}, []
-        self.new_digests, self.post_pages = new_digests, None
+        self.new_digests, self.post_pages, self.site_names = new_digests, None, {}
         self.read_seconds = time.perf_counter() - self.started
         self.to_write = [post for post in self._given if digests.get(post.id) != new_digests[post.id]]
         self.to_delete = [post_id for post_id in digests if post_id not in new_digests]

@@ -90,22 +90,7 @@ class _Catalogue:
     def summary(self, docnum: int) -> PostSummary:
         found = self.summaries.get(docnum)
         if found is None:
-            row = self.rows[docnum]
-            post_id, title, when, inferred, blog, _, comments, excerpt, _, people, depth, first, last = row
-            found = PostSummary(
-                id=post_id,
-                title=title,
-                date=date.fromisoformat(when) if when else None,
-                date_inferred=bool(inferred),
-                blog=blog,
-                comment_count=int(comments),
-                excerpt=bool(excerpt),
-                commenters=int(people),
-                thread_depth=int(depth),
-                first_comment=date.fromisoformat(first) if first else None,
-                last_comment=date.fromisoformat(last) if last else None,
-            )
-            self.summaries[docnum] = found
+            found = self.summaries[docnum] = summary_of_row(self.rows[docnum])
         return found
 
     def span(self) -> tuple[date, date] | None:
@@ -161,6 +146,24 @@ class _Catalogue:
             docnum for docnum in candidates
             if (only_ids is None or self.rows[docnum][0] in only_ids) and self.rows[docnum][0] not in without_ids
         }
+
+
+def summary_of_row(row: list[str]) -> PostSummary:
+    """A post's summary from its meta row (see `_Catalogue.rows`)."""
+    post_id, title, when, inferred, blog, _, comments, excerpt, _, people, depth, first, last = row
+    return PostSummary(
+        id=post_id,
+        title=title,
+        date=date.fromisoformat(when) if when else None,
+        date_inferred=bool(inferred),
+        blog=blog,
+        comment_count=int(comments),
+        excerpt=bool(excerpt),
+        commenters=int(people),
+        thread_depth=int(depth),
+        first_comment=date.fromisoformat(first) if first else None,
+        last_comment=date.fromisoformat(last) if last else None,
+    )
 
 
 def _most_first(counts: Mapping[str, int]) -> dict[str, int]:

@@ -9,7 +9,7 @@ term's scores and positions, per-document columns, and counts for did-you-mean a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from civicreader.index.catalogue import _Catalogue
@@ -18,6 +18,7 @@ from civicreader.model import Post
 
 if TYPE_CHECKING:
     from civicreader.index.store import IndexFolder
+    from civicreader.index.tantivy_search import Found
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
@@ -28,7 +29,9 @@ class TermScores(Protocol):
 
     def scores(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]: ...
 
-    def holds(self, field: str, text: str, docnum: int) -> bool: ...
+    def holding(self, field: str, text: str, docnums: Iterable[int]) -> set[int]:
+        """Those of `docnums` whose `field` holds the term."""
+        ...
 
     def positions(self, field: str, terms: Sequence[str], docnums: Iterable[int]) -> Iterator[tuple[int, list]]: ...
 
@@ -60,6 +63,13 @@ class Engine(Protocol):
         ...
 
     def column_values(self, name: str, docnums: Iterable[int]) -> dict[int, bytes]: ...
+
+    def find(self, query, date_filter, filters: Mapping[str, str] | None, only_ids: Collection[str] | None,
+             without_ids: Collection[str], window: int, sort: str,
+             cancel: threading.Event | None = None) -> Found | None:
+        """A whole search (total, the first `window` ranked, facets) evaluated by the engine itself; None when it
+        leaves that to the Library, which combines term scores (ranking.py)."""
+        ...
 
     def doc_frequency(self, field: str, term: str) -> int: ...
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from civicreader.index import catalogue as catalogue_files
-from civicreader.index.catalogue import _Catalogue, _newest_first
+from civicreader.index.catalogue import _Catalogue, _newest_first, summary_of_row
 from civicreader.index.engine import Engine, TermScores, open_engine
 from civicreader.index.integrity import SealBroken
 from civicreader.index.occurrences import comments_with_patterns, query_patterns
@@ -37,7 +37,7 @@ from civicreader.index.results import (
     SearchResults,
     UpdateReport,
 )
-from civicreader.index.schema import TEXT_FIELDS, stems
+from civicreader.index.schema import TEXT_FIELDS, UNIT, stems
 from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
 from civicreader.index.store import MANIFEST_NAME, WORDS_NAME, IndexFolder
 from civicreader.index.words import Vocabulary, suggestion
@@ -272,23 +272,27 @@ class Library(IndexFolder):
             return SearchResults(query, 0, (), {"year": {}, "blog": {}, "category": {}}, None, ())
         offset = max(0, offset)
         window = offset + max(0, limit)
-        catalogue, matched, ranked = self._evaluate(
-            engine, compiled, filters, window, sort, cancel, (only_ids, without_ids)
-        )
+        by_id = (only_ids, without_ids)
+        found = engine.find(compiled.query, compiled.date_filter, filters, only_ids, without_ids, window, sort, cancel)
+        if found is None:
+            catalogue, matched, ranked = self._evaluate(engine, compiled, filters, window, sort, cancel, by_id)
+            total, facets, summary = len(matched), catalogue.facets(matched), catalogue.summary
+        else:
+            total, ranked, facets, summary = found.total, found.ranked, found.facets, self._summary_reader(engine)
         shown = ranked[offset:window]
         stop_if_cancelled(cancel)
-        hits = self._hits(engine, catalogue, shown, compiled) if shown else ()
+        hits = self._hits(engine, summary, shown, compiled) if shown else ()
         stop_if_cancelled(cancel)
-        unmatched = self._words_found_nowhere(engine.term_scores(), compiled.plain_words) if not matched else ()
+        unmatched = self._words_found_nowhere(engine, compiled.plain_words) if not total else ()
         others_matched = None
         if unmatched and any(word not in unmatched and stems(word) for word in compiled.plain_words):
             others = _QueryCompiler(self._words, leaving_out=unmatched).compile(query)
-            others_matched = len(self._evaluate(engine, others, filters, 0, sort, cancel, (only_ids, without_ids))[1])
+            others_matched = self._total(engine, others, filters, sort, cancel, by_id)
         return SearchResults(
             query=query,
-            total=len(matched),
+            total=total,
             hits=hits,
-            facets=catalogue.facets(matched),
+            facets=facets,
             suggestion=suggestion(engine, query, compiled.plain_words, self._words),
             terms=tuple(compiled.words),
             notes=tuple(compiled.notes),
@@ -297,18 +301,36 @@ class Library(IndexFolder):
             others_matched=others_matched,
         )
 
+    def _total(self, engine: Engine, compiled: _Compiled, filters, sort: str, cancel, by_id) -> int:
+        found = engine.find(compiled.query, compiled.date_filter, filters, *by_id, 0, sort, cancel)
+        if found is None:
+            return len(self._evaluate(engine, compiled, filters, 0, sort, cancel, by_id)[1])
+        return found.total
+
+    def _summary_reader(self, engine: Engine) -> Callable[[int], PostSummary]:
+        """Each hit's summary: from the catalogue when it is open, else from the hit's own meta row (the
+        first query does not wait for the whole catalogue)."""
+        if self._catalogue is not None and self._catalogue_generation == engine.generation():
+            return self._catalogue.summary
+
+        def summary(docnum: int) -> PostSummary:
+            meta = engine.column_values("meta", [docnum])[docnum]
+            return summary_of_row(meta.decode("utf-8", "surrogatepass").split(UNIT))
+
+        return summary
+
     @staticmethod
-    def _words_found_nowhere(term_scores: TermScores, words: Sequence[str]) -> tuple[str, ...]:
+    def _words_found_nowhere(engine: Engine, words: Sequence[str]) -> tuple[str, ...]:
         """Of a query's several words, those no post holds in any text field: why nothing matched."""
         if len(set(words)) < 2:
             return ()
-        scores = term_scores.scores
+        posts = engine.doc_frequency
 
         def found_nowhere(word: str) -> bool:
             terms = stems(word)  # none for a stop word, which is not searched at all
             return bool(terms) and not (
-                any(scores(field, term) for field in TEXT_FIELDS for term in terms)
-                or any(scores(field, word.lower()) for field in NAME_FIELDS)
+                any(posts(field, term) for field in TEXT_FIELDS for term in terms)
+                or any(posts(field, word.lower()) for field in NAME_FIELDS)
             )
 
         return tuple(filter(found_nowhere, dict.fromkeys(words)))
@@ -397,14 +419,15 @@ class Library(IndexFolder):
         found = {term: int(sum(engine.frequency(field, term) for field in fields)) for term in terms}
         return found, int(sum(engine.field_length(field) for field in fields))
 
-    def _hits(self, engine: Engine, catalogue, shown, compiled: _Compiled) -> tuple[Hit, ...]:
+    def _hits(self, engine: Engine, summary_of: Callable[[int], PostSummary], shown,
+              compiled: _Compiled) -> tuple[Hit, ...]:
         hits = []
+        matched_fields = _fields_matched(engine.term_scores(), [docnum for docnum, _ in shown], compiled.highlight)
         for docnum, score in shown:
-            summary = catalogue.summary(docnum)
+            summary = summary_of(docnum)
             post = engine.post(docnum)
-            fields = _fields_matched(engine.term_scores(), docnum, compiled.highlight)
             snippet, marks, where, commenter = _snippet(
-                post, compiled.highlight, compiled.commenter_names, fields, compiled.unfielded_names
+                post, compiled.highlight, compiled.commenter_names, matched_fields[docnum], compiled.unfielded_names
             )
             hits.append(
                 Hit(
@@ -578,14 +601,21 @@ def _holding(term_scores: TermScores, field: str, patterns: Sequence[Pattern], m
     return found.intersection(matched)
 
 
-def _fields_matched(term_scores: TermScores, docnum: int, highlight: dict[str, set[str]]) -> list[str]:
-    """The text fields, the one holding most of the query's distinct terms first (body, comment, title on ties)."""
-    holds = term_scores.holds
+def _fields_matched(term_scores: TermScores, docnums: Sequence[int],
+                    highlight: dict[str, set[str]]) -> dict[int, list[str]]:
+    """Each document's text fields, the one holding most of the query's distinct terms first (body, comment,
+    title on ties)."""
+    holding = {(field, term): term_scores.holding(field, term, docnums)
+               for field in TEXT_FIELDS for term in highlight.get(field, ())}
 
-    def strength(field: str) -> tuple[int, int]:
-        return sum(holds(field, term, docnum) for term in highlight.get(field, ())), SNIPPET_FIELD_ORDER[field]
+    def fields(docnum: int) -> list[str]:
+        def strength(field: str) -> tuple[int, int]:
+            held = sum(docnum in holding[field, term] for term in highlight.get(field, ()))
+            return held, SNIPPET_FIELD_ORDER[field]
 
-    return sorted(TEXT_FIELDS, key=strength, reverse=True)
+        return sorted(TEXT_FIELDS, key=strength, reverse=True)
+
+    return {docnum: fields(docnum) for docnum in docnums}
 
 
 def _no_progress(done: int, total: int, label: str) -> None:

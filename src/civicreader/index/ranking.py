@@ -53,13 +53,17 @@ class _TermScores:
         """Scores of a query kind the evaluator does not combine itself, from Whoosh's own matchers."""
         return {docnum: score for score, docnum in self._searcher.search(node, limit=None).top_n}
 
-    def holds(self, field: str, text: str, docnum: int) -> bool:
-        docnums = self._cache.get((field, text), (None,))[0]
-        if docnums is None:
+    def holding(self, field: str, text: str, docnums: Iterable[int]) -> set[int]:
+        """Those of `docnums` whose `field` holds the term."""
+        if (field, text) not in self._cache:
             self.scores(field, text)
-            docnums = self._cache[(field, text)][0]
-        place = bisect.bisect_left(docnums, docnum)  # postings come in document order
-        return place < len(docnums) and docnums[place] == docnum
+        postings = self._cache[(field, text)][0]  # in document order
+        found = set()
+        for docnum in docnums:
+            place = bisect.bisect_left(postings, docnum)
+            if place < len(postings) and postings[place] == docnum:
+                found.add(docnum)
+        return found
 
     def positions(self, field: str, terms: Sequence[str], docnums: Iterable[int]) -> Iterator[tuple[int, list]]:
         """(docnum, each term's positions in it) for `docnums`, every one of which holds every term."""

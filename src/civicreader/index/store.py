@@ -53,7 +53,7 @@ from civicreader.index.records import RecordError, load_json
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
 8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
@@ -61,7 +61,8 @@ column (where each comment begins in the comment field, and its date), for the t
 10: a gap of positions between the names (and categories, tags) of one post, so no phrase spans two.
 11: cached pages keep their folder and masthead lines, so a folder's text pages take the name its other files give.
 12: the page cache in shards, the pages' merge keys apart from the pages; the manifest keeps which pages made each
-post and the blogs' agreed site names (one changed page rewrote and rehashed a 109 MB file at 20,000 posts)."""
+post and the blogs' agreed site names (one changed page rewrote and rehashed a 109 MB file at 20,000 posts).
+13: tantivy indexes keep fast fields for days, comment counts and the facets, so tantivy evaluates a whole search."""
 WORDS_NAME = "words.json"
 SEAL_ATTEMPTS = 3
 """Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""

@@ -15,10 +15,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +26,9 @@ from civicreader.index.integrity import SealKeeper, file_digest
 from civicreader.index.results import EngineUnavailable, QueryError, UpdateCancelled
 from civicreader.index.schema import (
     PLAIN_FIELDS,
+    RECORD,
     TEXT_FIELDS,
+    UNIT,
     WORD_PATTERN,
     _decode_post,
     _document,
@@ -37,6 +38,7 @@ from civicreader.index.schema import (
     stems,
     value_tokens,
 )
+from civicreader.index.tantivy_search import DAYS_PER_COUNT, FACET_FIELDS, THREAD_ORDER, Found, NativeSearch, NotNative
 from civicreader.model import Post
 
 INSTALL_HINT = "the tantivy engine needs its extra: pip install 'civicreader[tantivy]'"
@@ -67,6 +69,11 @@ def _schema():
         builder.add_text_field(field, tokenizer_name="words")
     for field in PLAIN_FIELDS:
         builder.add_text_field(field, tokenizer_name="plain")
+    builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_integer_field("comments", indexed=True, fast=True)
+    builder.add_integer_field(THREAD_ORDER, fast=True)
+    for field in FACET_FIELDS.values():
+        builder.add_text_field(field, fast=True, tokenizer_name="raw")
     builder.add_bytes_field("meta", stored=True)
     builder.add_bytes_field("comment_calendar", stored=True)
     builder.add_bytes_field("post", stored=True)
@@ -142,8 +149,6 @@ class _Reading:
         return sorted((_docnum(address), address) for _, address in hits)
 
     def catalogue(self) -> _Catalogue:
-        from civicreader.index.schema import UNIT
-
         rows = {}
         doc = self._searcher.doc
         for docnum, address in self._every_document():  # the addresses as found: making them anew took 0.5 s
@@ -155,8 +160,6 @@ class _Reading:
         """The catalogue after a few posts were written: the rows of `known` (the catalogue of the segments
         before) carried over to the segments they still sit in, less the posts `leaving`, and the meta of each
         post `written`, from its new document. Reading every document's meta took 0.25 s at 20,000 posts."""
-        from civicreader.index.schema import UNIT
-
         segments = _segment_ids(self._folder)
         if len(segments) != self._searcher.num_segments:
             return self.catalogue()
@@ -180,9 +183,25 @@ class _Reading:
         return {docnum: self._stored(docnum, name) for docnum in docnums}
 
     def doc_frequency(self, field: str, term: str) -> int:
-        if field in TEXT_FIELDS:
-            return len(self.term_scores().scores(field, term))
+        if field in TEXT_FIELDS:  # the posts holding any word of the stem, counted by tantivy
+            return self._searcher.search(self._native().stem(field, term), limit=1, count=True).count
         return self._searcher.doc_freq(field, term)
+
+    def find(self, query, date_filter, filters: Mapping[str, str] | None, only_ids: Collection[str] | None,
+             without_ids: Collection[str], window: int, sort: str,
+             cancel: threading.Event | None = None) -> Found | None:
+        """The whole search evaluated by tantivy (tantivy_search.py); None for a query kind it does not translate."""
+        try:
+            return self._native().find(query, date_filter, filters, only_ids, without_ids, window, sort, cancel)
+        except NotNative:
+            return None
+
+    def _native(self) -> NativeSearch:
+        native = getattr(self, "_native_search", None)
+        if native is None:
+            native = self._native_search = NativeSearch(_tantivy(), _schema(), self._searcher, self.term_scores(),
+                                                        _docnum)
+        return native
 
     def frequency(self, field: str, term: str) -> float:
         # Tantivy's bindings give no term frequencies: the number of posts holding the word stands in.
@@ -235,16 +254,6 @@ class _TantivyTermScores:
             self._words[key] = found
         return found
 
-    def _query(self, field: str, stem: str):
-        tantivy = _tantivy()
-        schema = _schema()
-        words = self.words(field, stem)
-        if len(words) == 1:
-            return tantivy.Query.term_query(schema, field, words[0])
-        return tantivy.Query.boolean_query(
-            [(tantivy.Occur.Should, tantivy.Query.term_query(schema, field, word)) for word in words]
-        )
-
     def scores(self, field: str, text: str, boost: float = 1.0) -> dict[int, float]:
         found = self._cached(field, text)
         if boost == 1.0:
@@ -256,7 +265,7 @@ class _TantivyTermScores:
         key = (field, text)
         found = self._cache.pop(key, None)
         if found is None:
-            found = self._search(self._query(field, text) if self.words(field, text) else None)
+            found = self._search(self._reading._native().stem(field, text))
             self._cached_scores += len(found)
             while self._cache and self._cached_scores > CACHED_SCORES:
                 self._cached_scores -= len(self._cache.pop(next(iter(self._cache))))
@@ -270,21 +279,26 @@ class _TantivyTermScores:
         hits = self._searcher.search(query, limit=count).hits
         return {(address.segment_ord << SEGMENT_BITS) | address.doc: score for score, address in hits}
 
-    def holds(self, field: str, text: str, docnum: int) -> bool:
-        return docnum in self._cached(field, text)
+    def holding(self, field: str, text: str, docnums: Iterable[int]) -> set[int]:
+        """Those of `docnums` whose `field` holds the term: asked of tantivy for just those posts (by id), unless
+        the term's scores are at hand."""
+        docnums = list(docnums)
+        known = self._cache.get((field, text))
+        if known is not None or not docnums:
+            return set(docnums).intersection(known or ())
+        tantivy = _tantivy()
+        ids = [self._reading._stored(docnum, "id") for docnum in docnums]
+        among = tantivy.Query.term_set_query(_schema(), "id", ids)
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, self._reading._native().stem(field, text)),
+                                             (tantivy.Occur.Must, among)])
+        hits = self._searcher.search(query, limit=len(docnums), count=False).hits
+        return {_docnum(address) for _, address in hits}
 
     def phrase_matches(self, field: str, words: Sequence[str], slop: int, candidates: Iterable[int],
                        cancel: threading.Event | None = None) -> set[int]:
-        """Of `candidates`, those where the words stand in order, tantivy's slop (gaps in all) being Whoosh's
-        (each word within `slop` places of the one before) for each of the gaps."""
-        tantivy = _tantivy()
-        alternatives = [self.words(field, word) for word in words]
-        if not all(alternatives):
-            return set()
-        patterns = ["|".join(re.escape(word) for word in found) for found in alternatives]
-        gaps = max(0, slop - 1) * (len(words) - 1)
-        query = tantivy.Query.regex_phrase_query(_schema(), field, patterns, slop=gaps)
-        return set(self._search(query)).intersection(candidates)
+        """Of `candidates`, those where the words stand in order (see NativeSearch.in_order)."""
+        in_order = self._reading._native().in_order(field, words, slop)
+        return set() if in_order is None else set(self._search(in_order)).intersection(candidates)
 
     def positions(self, field: str, terms: Sequence[str], docnums: Iterable[int]) -> Iterator[tuple[int, list]]:
         """(docnum, each term's positions in it, numbered as Whoosh numbers them), from the stored posts."""
@@ -300,25 +314,10 @@ class _TantivyTermScores:
 
     def by_engine(self, node) -> dict[int, float]:
         """A prefix, wildcard or fuzzy word in a field searched as written (author:jo*)."""
-        from whoosh import query as wq
-
-        tantivy = _tantivy()
-        schema = _schema()
-        field = node.fieldname
-        if isinstance(node, wq.Prefix):
-            words = [word for word, _ in self._searcher.terms_with_prefix(field, node.text)]
-            query = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.term_query(schema, field, word)) for word in words]
-            ) if words else None
-        elif isinstance(node, wq.Wildcard):
-            pattern = ".*".join(re.escape(part) for part in node.text.split("*")).replace(r"\?", ".")
-            query = tantivy.Query.regex_query(schema, field, pattern)
-        elif isinstance(node, wq.FuzzyTerm):
-            query = tantivy.Query.fuzzy_term_query(schema, field, node.text, distance=min(2, node.maxdist))
-        elif isinstance(node, wq.Phrase):
-            query = tantivy.Query.phrase_query(schema, field, list(node.words), slop=max(0, node.slop - 1))
-        else:
-            raise QueryError(f"the tantivy engine cannot search {type(node).__name__} queries")
+        try:
+            query = self._reading._native().plain(node)
+        except NotNative:
+            raise QueryError(f"the tantivy engine cannot search {type(node).__name__} queries") from None
         return self._search(query)
 
 
@@ -470,4 +469,14 @@ def _tantivy_document(tantivy, document: dict):
         made.add_pre_tokenized_text(field, tantivy.PreTokenizedString(document[field], tokens))
     for field in ("meta", "comment_calendar", "post"):
         made.add_bytes(field, document[field])
+    # What the facets, filters and orders read, as the catalogue reads them from the meta row.
+    row = document["meta"].decode("utf-8", "surrogatepass").split(UNIT)
+    comments = int(row[6])
+    made.add_integer("day", document["day"])
+    made.add_integer("comments", comments)
+    made.add_integer(THREAD_ORDER, comments * DAYS_PER_COUNT + document["day"])
+    made.add_text(FACET_FIELDS["year"], row[2][:4] or "undated")
+    made.add_text(FACET_FIELDS["blog"], row[4])
+    for category in dict.fromkeys(row[5].split(RECORD) if row[5] else ()):
+        made.add_text(FACET_FIELDS["category"], category)
     return made
