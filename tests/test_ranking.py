@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from civicreader.index import Library, _QueryCompiler
+from civicreader.index.query_nodes import whoosh_query
 from civicreader.paths import sample_corpus
 
 QUERIES = [
@@ -53,8 +54,9 @@ def whoosh_ranking(library: Library, query: str) -> dict[str, float]:
     from whoosh.scoring import BM25F
 
     compiled = _QueryCompiler(library._words).compile(query)
+    dates = None if compiled.date_filter is None else whoosh_query(compiled.date_filter)
     with index.open_dir(str(library._whoosh_dir)).searcher(weighting=BM25F()) as searcher:
-        results = searcher.search(compiled.query, limit=None, filter=compiled.date_filter)
+        results = searcher.search(whoosh_query(compiled.query), limit=None, filter=dates)
         return {searcher.stored_fields(docnum)["id"]: score for score, docnum in results.top_n}
 
 

@@ -106,8 +106,9 @@ WORDS = ["localism", "compact", "council", "library", "society", "big", "quill",
 FIELDS = ["", "", "", "title:", "body:", "comment:", "commenter:", "category:", "tag:"]
 word = st.builds(lambda field, text, suffix: field + text + suffix, st.sampled_from(FIELDS), st.sampled_from(WORDS),
                  st.sampled_from(["", "", "*", "~"]))
-term = st.one_of(word, st.builds(lambda a, b: f'"{a} {b}"', st.sampled_from(WORDS), st.sampled_from(WORDS)),
-                 st.sampled_from(["date:2011", "date:>2011-06", "comments:>=1", "comments:0"]))
+# No phrases here: tantivy counts the stop words between a phrase's words and Whoosh does not (README: "Engines"),
+# so "council localism" finds "council will not. Localism" on Whoosh only; QUERIES holds phrases that agree.
+term = st.one_of(word, st.sampled_from(["date:2011", "date:>2011-06", "comments:>=1", "comments:0"]))
 query = st.recursive(term, lambda inner: st.one_of(
     st.builds(lambda a, b: f"{a} {b}", inner, inner),
     st.builds(lambda a, b: f"({a} OR {b})", inner, inner),

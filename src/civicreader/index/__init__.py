@@ -8,7 +8,9 @@ not load it. Its modules, each one thing:
 * `update`: one update run: diff the corpus, read what changed, merge, write.
 * `parallel`: reading files in a process pool, and a second writer process for half a first build.
 * `schema`: analysers, the Whoosh schema, and how a post becomes a stored document.
-* `query`: the query language and its compiler to Whoosh queries.
+* `query`: the query language and its compiler to query nodes (stemmed, expanded, dates read).
+* `query_parser`: reading a query's text into query nodes, as Whoosh's parser read it.
+* `query_nodes`: the query nodes both engines evaluate, and their normal form.
 * `words`: the word list behind `word~`, `word*` and did-you-mean.
 * `ranking`: BM25F scores from the postings, combined over a query; the top k.
 * `snippets`: the text shown under a hit, with the matched words marked.

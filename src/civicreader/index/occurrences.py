@@ -15,8 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 
+from civicreader.index import query_nodes as qn
 from civicreader.index.results import CommentMatch, Pattern
-from civicreader.index.schema import TEXT_FIELDS, _stemming_analyzer
+from civicreader.index.schema import TEXT_FIELDS, analysed
 from civicreader.index.snippets import find_stems
 
 CALENDAR_ENTRY = 3
@@ -26,21 +27,19 @@ CALENDAR_ENTRY = 3
 
 def query_patterns(node, positive: bool = True) -> list[Pattern]:
     """The words and phrases a compiled (rewritten) query looks for in text; what NOT leaves out is not."""
-    from whoosh import query as wq
-
-    if isinstance(node, wq.Not):
+    if isinstance(node, qn.Not):
         return query_patterns(node.query, not positive)
-    if isinstance(node, wq.AndNot):
+    if isinstance(node, qn.AndNot):
         return query_patterns(node.a, positive) + query_patterns(node.b, not positive)
-    if isinstance(node, wq.AndMaybe):
+    if isinstance(node, qn.AndMaybe):
         return query_patterns(node.a, positive) + query_patterns(node.b, positive)
-    if isinstance(node, wq.CompoundQuery):
+    if isinstance(node, qn.And | qn.Or):
         return [pattern for child in node.subqueries for pattern in query_patterns(child, positive)]
     if not positive or getattr(node, "fieldname", None) not in TEXT_FIELDS:
         return []
-    if isinstance(node, wq.Term):
+    if isinstance(node, qn.Term):
         return [Pattern(node.fieldname, (node.text,))]
-    if isinstance(node, wq.Phrase):
+    if isinstance(node, qn.Phrase):
         return [Pattern(node.fieldname, tuple(node.words), node.slop)]
     return []
 
@@ -52,8 +51,8 @@ def find_patterns(text: str, patterns: Sequence[Pattern]) -> list[tuple[int, int
     phrases = [pattern for pattern in patterns if len(pattern.stems) > 1]
     if phrases and find_stems(text, {pattern.stems[0] for pattern in phrases}):
         by_stem: dict[str, list[tuple[int, int, int]]] = {}
-        for token in _stemming_analyzer()(text, positions=True, chars=True):
-            by_stem.setdefault(token.text, []).append((token.pos, token.startchar, token.endchar))
+        for stem, position, start, end in analysed(text):
+            by_stem.setdefault(stem, []).append((position, start, end))
         for pattern in phrases:
             spans.extend(_phrase_spans(by_stem, pattern))
     return _merged(spans)

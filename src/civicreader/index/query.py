@@ -1,5 +1,5 @@
-"""The query language: checking what the user typed, then compiling it to a Whoosh query over the index's
-stemmed fields (expanding `word~` and `word*` against the word list, reading dates)."""
+"""The query language: checking what the user typed, then compiling it to query nodes (`query_nodes`) over the
+index's stemmed fields (expanding `word~` and `word*` against the word list, reading dates)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,12 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
+from civicreader.index import query_nodes as qn
+from civicreader.index.query_parser import parse
 from civicreader.index.results import QueryError
-from civicreader.index.schema import (
-    MAX_WORD_CHARS,
-    PLAIN_FIELDS,
-    QUERY_FIELDS,
-    TEXT_FIELDS,
-    _day_number,
-    _plain_analyzer,
-    stems,
-)
+from civicreader.index.schema import MAX_WORD_CHARS, QUERY_FIELDS, TEXT_FIELDS, _day_number, stems
 from civicreader.index.words import Vocabulary
 
 TITLE_BOOST = 3.0
@@ -41,10 +34,12 @@ typed, later `word*` and `wo?d` left out (300 `word~2` took 5.5 s)."""
 MAX_EXPANSION_WORDS = PREFIX_EXPANSIONS
 """Words all of a query's expansions may add, together: each costs a read of its postings in every field."""
 MAX_TYPED_WORD_CHARS = 1000
-"""A longer run of letters is cut to this before parsing: Whoosh's parser takes the square of a word's length
-(10,000 characters: 1.2 s), and no such word is ever corrected or expanded (see MAX_WORD_CHARS)."""
+"""A longer run of letters is cut to this before parsing: the parser tries its syntax at every letter, which takes
+the square of a word's length (10,000 characters: 0.5 s), and no such word is ever corrected or expanded (see
+MAX_WORD_CHARS)."""
 MAX_QUERY_TOKENS = 256
-"""Pieces of a query between spaces that are parsed at all: Whoosh's parser took 0.7 s for 2,000 words."""
+"""Pieces of a query between spaces that are parsed at all: 2,000 words took 0.13 s to parse (Whoosh's parser:
+0.26 s)."""
 MAX_PHRASE_WORDS = 32
 """Words of a phrase that must stand in order; a longer phrase is searched by its first ones."""
 
@@ -52,7 +47,7 @@ MAX_PHRASE_WORDS = 32
 @dataclass
 class _Compiled:
     query: Any
-    """The scored Whoosh query."""
+    """The scored query (query_nodes)."""
     date_filter: Any
     """Date ranges that every hit must meet (applied as a filter, not scored), or None."""
     highlight: dict[str, set[str]]
@@ -72,7 +67,7 @@ class _Compiled:
 
 
 class _QueryCompiler:
-    """Parse with Whoosh's parser over unstemmed fields, then rewrite the tree: stem, expand, dates."""
+    """Parse over unstemmed fields, then rewrite the tree: stem, expand, dates."""
 
     def __init__(self, vocabulary: Callable[[], Vocabulary], leaving_out: Collection[str] = ()):
         self._vocabulary = vocabulary
@@ -91,8 +86,6 @@ class _QueryCompiler:
         self._left_out: set[str] = set()
 
     def compile(self, text: str) -> _Compiled:
-        from whoosh import query as wq
-
         text = _check_syntax(text)
         if len(text.split(None, MAX_QUERY_TOKENS)) > MAX_QUERY_TOKENS:
             self._left_out.add("terms")
@@ -101,17 +94,12 @@ class _QueryCompiler:
             self._left_out.add("long")
             text = _LONG_RUN.sub(lambda run: run.group()[:MAX_TYPED_WORD_CHARS], text)
         if not text.strip():
-            return _Compiled(wq.Every(), None, self.highlight, [], self.words_by_field, [], [], [], [])
-        try:
-            parsed = _parser().parse(_minus_to_not(text))
-        except QueryError:
-            raise
-        except Exception as error:
-            raise QueryError(f"cannot read the query: {error}") from None
+            return _Compiled(qn.Every(), None, self.highlight, [], self.words_by_field, [], [], [], [])
+        parsed = parse(_minus_to_not(text), (*TEXT_FIELDS, *NAME_FIELDS), dict.fromkeys(NAME_FIELDS, NAME_BOOST))
         scored = self._rewrite(parsed, positive=True).normalize()
         scored, date_filter = _split_date_filter(scored)
-        if isinstance(scored, wq.Not):
-            scored = wq.AndNot(wq.Every(), scored.query)
+        if isinstance(scored, qn.Not):
+            scored = qn.AndNot(qn.Every(), scored.query)
         words = list(dict.fromkeys(self.words))
         notes = [note for kind, note in _NOTES.items() if kind in self._left_out]
         by_field = {field: list(dict.fromkeys(found)) for field, found in self.words_by_field.items()}
@@ -154,18 +142,16 @@ class _QueryCompiler:
         return self._expansions[key]
 
     def _rewrite(self, node, positive: bool):
-        from whoosh import query as wq
-
-        if isinstance(node, wq.Not):
-            return wq.Not(self._rewrite(node.query, not positive))
-        if isinstance(node, wq.AndNot):
-            return wq.AndNot(self._rewrite(node.a, positive), self._rewrite(node.b, not positive))
-        if isinstance(node, wq.AndMaybe):
-            return wq.AndMaybe(self._rewrite(node.a, positive), self._rewrite(node.b, positive))
-        if isinstance(node, wq.CompoundQuery):
-            return type(node)([self._rewrite(child, positive) for child in node.subqueries], boost=node.boost)
-        if not self._counted(node) or (positive and type(node) is wq.Term and node.text in self._leaving_out):
-            return wq.NullQuery
+        if isinstance(node, qn.Not):
+            return qn.Not(self._rewrite(node.query, not positive))
+        if isinstance(node, qn.AndNot):
+            return qn.AndNot(self._rewrite(node.a, positive), self._rewrite(node.b, not positive))
+        if isinstance(node, qn.AndMaybe):
+            return qn.AndMaybe(self._rewrite(node.a, positive), self._rewrite(node.b, positive))
+        if isinstance(node, qn.And | qn.Or):
+            return type(node)(tuple(self._rewrite(child, positive) for child in node.subqueries), boost=node.boost)
+        if not self._counted(node) or (positive and type(node) is qn.Term and node.text in self._leaving_out):
+            return qn.NULL
         field = getattr(node, "fieldname", None)
         if field == "date":
             return _date_query(node)
@@ -175,18 +161,18 @@ class _QueryCompiler:
             name = tuple(getattr(node, "words", None) or [getattr(node, "text", "")])
             unfielded = field in NAME_FIELDS and node.boost == NAME_BOOST
             if unfielded and not stems(" ".join(name)):
-                return wq.NullQuery  # a stop word ("and", "the") is not searched in the text, nor in names
+                return qn.NULL  # a stop word ("and", "the") is not searched in the text, nor in names
             if field == "commenter" and positive:
                 (self.unfielded_names if unfielded else self.commenter_names).append(name)
             return node
-        if isinstance(node, wq.FuzzyTerm):
+        if isinstance(node, qn.FuzzyTerm):
             edits = 2 if node.maxdist >= 2 else 1
             near = None
             if not self._long(node.text):
                 near = self._expanded(node, lambda words: words.near(node.text, edits)[:FUZZY_EXPANSIONS])
             return self._any_of(field, [node.text, *(near or [])], positive, boost=node.boost)
-        if isinstance(node, wq.Prefix | wq.Wildcard):
-            prefix = isinstance(node, wq.Prefix)
+        if isinstance(node, qn.Prefix | qn.Wildcard):
+            prefix = isinstance(node, qn.Prefix)
 
             def expand(words: Vocabulary) -> list[str]:
                 found = words.starting_with(node.text) if prefix else words.matching(node.text)
@@ -195,27 +181,27 @@ class _QueryCompiler:
             literal = node.text.replace("*", "")  # a star can stand for nothing
             found = None if self._long(literal) else self._expanded(node, expand)
             if found is None:
-                return wq.NullQuery  # no known word is that long; past the bound, left out
+                return qn.NULL  # no known word is that long; past the bound, left out
             return self._any_of(field, found, positive, boost=node.boost)
-        if isinstance(node, wq.Phrase):
+        if isinstance(node, qn.Phrase):
             if len(node.words) > MAX_PHRASE_WORDS:
                 self._left_out.add("phrase")
-                node = wq.Phrase(node.fieldname, node.words[:MAX_PHRASE_WORDS], slop=node.slop, boost=node.boost)
+                node = qn.Phrase(node.fieldname, node.words[:MAX_PHRASE_WORDS], slop=node.slop, boost=node.boost)
             terms = stems(" ".join(node.words))
             if positive:
                 self.words.extend(node.words)
                 self.words_by_field[field].extend(node.words)
                 self.highlight[field].update(terms)
             if not terms:
-                return wq.NullQuery
+                return qn.NULL
             if len(terms) == 1:
-                return wq.Term(field, terms[0], boost=self._boost(field, node.boost))
-            return wq.Phrase(field, terms, slop=node.slop, boost=self._boost(field, node.boost))
-        if isinstance(node, wq.Term):
+                return qn.Term(field, terms[0], boost=self._boost(field, node.boost))
+            return qn.Phrase(field, tuple(terms), slop=node.slop, boost=self._boost(field, node.boost))
+        if isinstance(node, qn.Term):
             if positive and not self._long(node.text):
                 self.plain_words.append(node.text)
             return self._any_of(field, [node.text], positive, boost=node.boost)
-        if isinstance(node, wq.TermRange):
+        if isinstance(node, qn.TermRange):
             raise QueryError(
                 f"ranges work on dates and comment counts only (date:[2011-03-01 to 2011-03-31], "
                 f"comments:[5 to 20]), not on {field}:"
@@ -223,17 +209,15 @@ class _QueryCompiler:
         return node
 
     def _any_of(self, field: str, words: Sequence[str], positive: bool, boost: float):
-        from whoosh import query as wq
-
         terms = list(dict.fromkeys(term for word in words for term in stems(word)))
         if positive:
             self.words.extend(words)
             self.words_by_field[field].extend(words)
             self.highlight[field].update(terms)
         if not terms:
-            return wq.NullQuery
-        queries = [wq.Term(field, term, boost=self._boost(field, boost)) for term in terms]
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+            return qn.NULL
+        queries = tuple(qn.Term(field, term, boost=self._boost(field, boost)) for term in terms)
+        return queries[0] if len(queries) == 1 else qn.Or(queries)
 
     @staticmethod
     def _boost(field: str, boost: float) -> float:
@@ -248,26 +232,6 @@ _NOTES = {
     "phrase": f"a phrase was searched by its first {MAX_PHRASE_WORDS} words",
     "terms": f"only the first {MAX_QUERY_TERMS} words of the query were searched",
 }
-
-
-@lru_cache(maxsize=1)
-def _parser():
-    from whoosh import fields, qparser
-    from whoosh.qparser import plugins
-
-    plain = _plain_analyzer()
-    schema = fields.Schema(
-        **{name: fields.TEXT(analyzer=plain) for name in (*TEXT_FIELDS, *PLAIN_FIELDS)},
-        date=fields.ID(),
-        comments=fields.ID(),
-    )
-    parser = qparser.MultifieldParser(
-        [*TEXT_FIELDS, *NAME_FIELDS], schema, fieldboosts=dict.fromkeys(NAME_FIELDS, NAME_BOOST)
-    )
-    parser.add_plugin(plugins.FuzzyTermPlugin())
-    parser.add_plugin(plugins.GtLtPlugin())
-    parser.remove_plugin_class(plugins.BoostPlugin)
-    return parser
 
 
 _FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_]+):")
@@ -367,13 +331,11 @@ def _date_bounds(value: str | None, query_text: str) -> tuple[date, date] | None
 
 
 def _date_query(node):
-    from whoosh import query as wq
-
-    if isinstance(node, wq.Term):
+    if isinstance(node, qn.Term):
         bounds = _date_bounds(node.text, node.text)
         assert bounds is not None
         low, high = bounds
-    elif isinstance(node, wq.TermRange):
+    elif isinstance(node, qn.TermRange):
         opening, closing = "{" if node.startexcl else "[", "}" if node.endexcl else "]"
         shown = f"{opening}{node.start or ''} to {node.end or ''}{closing}"
         start = _date_bounds(node.start, shown)
@@ -385,7 +347,7 @@ def _date_query(node):
             raise QueryError(f"date:{shown} reaches past the calendar (years 0001 to 9999)") from None
     else:
         raise QueryError("date: takes 2011, 2011-03, 2011-03-08, a range [2011-03-01 to 2011-03-31], or >2012")
-    return wq.NumericRange("day", _day_number(low), _day_number(high), constantscore=True)
+    return qn.NumericRange("day", _day_number(low), _day_number(high))
 
 
 _COUNT = re.compile(r"^\d{1,9}$")
@@ -393,7 +355,6 @@ _COUNT = re.compile(r"^\d{1,9}$")
 
 def _comments_query(node):
     """`comments:10`, `comments:>=10`, `comments:<3`, `comments:[5 to 20]`: a range of comment counts."""
-    from whoosh import query as wq
 
     def count(value: str | None, shown: str) -> int | None:
         if value is None:
@@ -405,37 +366,31 @@ def _comments_query(node):
             )
         return int(value)
 
-    if isinstance(node, wq.Term):
+    if isinstance(node, qn.Term):
         number = count(node.text, node.text)
-        return wq.NumericRange("comments", number, number, constantscore=True)
-    if isinstance(node, wq.TermRange):
+        return qn.NumericRange("comments", number, number)
+    if isinstance(node, qn.TermRange):
         shown = f"[{node.start or ''} to {node.end or ''}]"
-        return wq.NumericRange(
-            "comments",
-            count(node.start, shown),
-            count(node.end, shown),
-            startexcl=node.startexcl,
-            endexcl=node.endexcl,
-            constantscore=True,
+        return qn.NumericRange(
+            "comments", count(node.start, shown), count(node.end, shown), node.startexcl, node.endexcl
         )
     raise QueryError("comments: takes a number: comments:10, comments:>=10, comments:<3 or comments:[5 to 20]")
 
 
 def _split_date_filter(scored):
     """Pull top-level date and comment-count ranges out of the scored query: they filter, they do not rank."""
-    from whoosh import query as wq
 
     def is_date(node) -> bool:
-        return isinstance(node, wq.NumericRange) and node.fieldname in ("day", "comments")
+        return isinstance(node, qn.NumericRange) and node.fieldname in ("day", "comments")
 
     if is_date(scored):
-        return wq.Every(), scored
-    if isinstance(scored, wq.And):
-        dates = [child for child in scored.subqueries if is_date(child)]
+        return qn.Every(), scored
+    if isinstance(scored, qn.And):
+        dates = tuple(child for child in scored.subqueries if is_date(child))
         if dates:
-            rest = [child for child in scored.subqueries if not is_date(child)]
-            remaining = wq.And(rest).normalize() if rest else wq.Every()
-            if isinstance(remaining, wq.Not):
-                remaining = wq.AndNot(wq.Every(), remaining.query)
-            return remaining, (dates[0] if len(dates) == 1 else wq.And(dates))
+            rest = tuple(child for child in scored.subqueries if not is_date(child))
+            remaining = qn.And(rest).normalize() if rest else qn.Every()
+            if isinstance(remaining, qn.Not):
+                remaining = qn.AndNot(qn.Every(), remaining.query)
+            return remaining, (dates[0] if len(dates) == 1 else qn.And(dates))
     return scored, None

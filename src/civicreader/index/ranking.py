@@ -8,6 +8,7 @@ import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 
+from civicreader.index import query_nodes as qn
 from civicreader.index.catalogue import _Catalogue
 from civicreader.index.results import SearchCancelled
 
@@ -51,7 +52,8 @@ class _TermScores:
 
     def by_engine(self, node) -> dict[int, float]:
         """Scores of a query kind the evaluator does not combine itself, from Whoosh's own matchers."""
-        return {docnum: score for score, docnum in self._searcher.search(node, limit=None).top_n}
+        found = self._searcher.search(qn.whoosh_query(node), limit=None)
+        return {docnum: score for score, docnum in found.top_n}
 
     def holding(self, field: str, text: str, docnums: Iterable[int]) -> set[int]:
         """Those of `docnums` whose `field` holds the term."""
@@ -196,35 +198,33 @@ class _Evaluator:
         self._comment_counts = catalogue.comment_counts
 
     def scores(self, node) -> dict[int, float]:
-        from whoosh import query as wq
-
         stop_if_cancelled(self._cancel)
-        if isinstance(node, wq.Term):
+        if isinstance(node, qn.Term):
             return self._terms.scores(node.fieldname, node.text, node.boost)
-        if isinstance(node, wq.Or):
+        if isinstance(node, qn.Or):
             return self._boosted(_summed([self.scores(child) for child in node.subqueries]), node.boost)
-        if isinstance(node, wq.And):
-            wanted = [self.scores(child) for child in node.subqueries if not isinstance(child, wq.Not)]
-            unwanted = [self.scores(child.query) for child in node.subqueries if isinstance(child, wq.Not)]
+        if isinstance(node, qn.And):
+            wanted = [self.scores(child) for child in node.subqueries if not isinstance(child, qn.Not)]
+            unwanted = [self.scores(child.query) for child in node.subqueries if isinstance(child, qn.Not)]
             found = _intersected(wanted) if wanted else dict.fromkeys(self._everything, 0.0)
             return self._boosted(_without(found, unwanted), node.boost)
-        if isinstance(node, wq.AndNot):
+        if isinstance(node, qn.AndNot):
             return _without(self.scores(node.a), [self.scores(node.b)])
-        if isinstance(node, wq.AndMaybe):
+        if isinstance(node, qn.AndMaybe):
             found = self.scores(node.a)
             extra = self.scores(node.b)
             return {docnum: score + extra.get(docnum, 0.0) for docnum, score in found.items()}
-        if isinstance(node, wq.Not):
+        if isinstance(node, qn.Not):
             return _without(dict.fromkeys(self._everything, 0.0), [self.scores(node.query)])
-        if isinstance(node, wq.Every):
+        if isinstance(node, qn.Every):
             return dict.fromkeys(self._everything, 0.0)
-        if isinstance(node, type(wq.NullQuery)):
+        if isinstance(node, qn.NullQuery):
             return {}
-        if isinstance(node, wq.Phrase):
+        if isinstance(node, qn.Phrase):
             return self._phrase(node)
-        if isinstance(node, wq.NumericRange) and node.fieldname == "day":
+        if isinstance(node, qn.NumericRange) and node.fieldname == "day":
             return self._days(node)
-        if isinstance(node, wq.NumericRange) and node.fieldname == "comments":
+        if isinstance(node, qn.NumericRange) and node.fieldname == "comments":
             return self._comment_counts_in(node)
         return self._terms.by_engine(node)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
-from civicreader.index.schema import TEXT_FIELDS, _plain_analyzer, body_text, comment_parts, stems
+from civicreader.index.schema import TEXT_FIELDS, body_text, comment_parts, stems, value_tokens
 from civicreader.model import Comment, Post
 
 SNIPPET_CHARS = 220
@@ -88,7 +88,7 @@ def _named(author: str | None, names: Sequence[tuple[str, ...]]) -> bool:
     "Fred Bloggs" is not "Jane Bloggs" though they share a word."""
     if not author or not names:
         return False
-    words = tuple(token.text for token in _plain_analyzer()(author))
+    words = tuple(word.lower() for word, *_ in value_tokens(author))
     return any(
         name and any(words[start : start + len(name)] == name for start in range(len(words) - len(name) + 1))
         for name in names

@@ -33,6 +33,7 @@ from civicreader.index.schema import (
     _decode_post,
     _document,
     _stop_words,
+    analysed,
     body_text,
     comment_parts,
     stems,
@@ -50,6 +51,7 @@ HEAP_BYTES = 256_000_000
 CACHED_SCORES = 1_000_000
 """Term score entries kept between queries (search as you type repeats its terms); about 100 bytes each as
 dicts, so a 200,000-post archive's common words do not keep the serving process growing past 500 MB."""
+CACHED_IDS = 10_000
 
 
 def _tantivy():
@@ -240,6 +242,8 @@ class _TantivyTermScores:
         self._cache: dict[tuple[str, str], dict[int, float]] = {}
         self._cached_scores = 0
         self._words: dict[tuple[str, str], list[str]] = {}
+        self._ids: dict[int, str] = {}
+        """The ids of the hits shown lately: which fields hold a query's words is asked for each of them."""
 
     def words(self, field: str, stem: str) -> list[str]:
         """The indexed words of `field` whose stem is `stem` (Porter steps change at most the last letters)."""
@@ -287,8 +291,13 @@ class _TantivyTermScores:
         if known is not None or not docnums:
             return set(docnums).intersection(known or ())
         tantivy = _tantivy()
-        ids = [self._reading._stored(docnum, "id") for docnum in docnums]
-        among = tantivy.Query.term_set_query(_schema(), "id", ids)
+        if len(self._ids) > CACHED_IDS:
+            self._ids.clear()
+        ids = [self._ids.get(docnum) or self._ids.setdefault(docnum, self._reading._stored(docnum, "id"))
+               for docnum in docnums]
+        # Each id a term: a term set query over a few ids cost 20 times as much (it marks every document).
+        among = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(_schema(), "id", post_id)) for post_id in ids])
         query = tantivy.Query.boolean_query([(tantivy.Occur.Must, self._reading._native().stem(field, text)),
                                              (tantivy.Occur.Must, among)])
         hits = self._searcher.search(query, limit=len(docnums), count=False).hits
@@ -307,9 +316,9 @@ class _TantivyTermScores:
             post = self._reading.post(docnum)
             text = {"title": post.title, "body": body_text(post), "comment": comment_parts(post)[0]}[field]
             places: dict[str, list[int]] = {term: [] for term in wanted}
-            for token in _analysed(text):
-                if token.text in wanted:
-                    places[token.text].append(token.pos)
+            for stem, position, _, _ in analysed(text):
+                if stem in wanted:
+                    places[stem].append(position)
             yield docnum, [places[term] for term in terms]
 
     def by_engine(self, node) -> dict[int, float]:
@@ -319,12 +328,6 @@ class _TantivyTermScores:
         except NotNative:
             raise QueryError(f"the tantivy engine cannot search {type(node).__name__} queries") from None
         return self._search(query)
-
-
-def _analysed(text: str):
-    from civicreader.index.schema import _stemming_analyzer
-
-    return _stemming_analyzer()(text, positions=True)
 
 
 @lru_cache(maxsize=200_000)
