@@ -73,11 +73,18 @@ def posts_read_only_when_a_test_says(monkeypatch):
     monkeypatch.setattr("civicreader.ui.main_screen.READ_AFTER_SECONDS", 3600.0)
 
 
-@pytest.fixture(scope="module")
-def sample_index(tmp_path_factory):
-    """An index of the bundled sample corpus, built once per test module."""
+@pytest.fixture(scope="session")
+def sample_index_built(tmp_path_factory):
+    """An index of the bundled sample corpus, built once for the session: modules copy it, never change it."""
     from tests.sample_index import build_sample_index
 
-    folder = tmp_path_factory.mktemp("sample-index")
+    folder = tmp_path_factory.mktemp("sample-index-built")
     build_sample_index(folder).close()
     return folder
+
+
+@pytest.fixture(scope="module")
+def sample_index(sample_index_built, tmp_path_factory):
+    """A copy of the sample corpus's index for one test module, which may change it (the corpus is not copied:
+    the index stays up to date with it)."""
+    return Path(shutil.copytree(sample_index_built, tmp_path_factory.mktemp("sample-index") / "index", symlinks=True))

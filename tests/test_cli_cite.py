@@ -14,11 +14,10 @@ from civicreader.paths import sample_corpus
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("index")
-    result = CliRunner().invoke(main, ["index", "--corpus", str(sample_corpus()), "--index", str(folder)])
+def index(sample_index) -> Path:
+    result = CliRunner().invoke(main, ["index", "--corpus", str(sample_corpus()), "--index", str(sample_index)])
     assert result.exit_code == 0, result.output
-    return folder
+    return sample_index
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,13 +20,41 @@ from tests.conftest import ENGINES
 from tests.index_corpus import POSTS, write_corpus, write_post
 
 
+@pytest.fixture(scope="module")
+def written_corpus(tmp_path_factory):
+    """The corpus, written once for the module: tests copy it, never change it."""
+    return write_corpus(tmp_path_factory.mktemp("written") / "corpus")
+
+
 @pytest.fixture
-def corpus(tmp_path):
-    return write_corpus(tmp_path / "corpus")
+def corpus(written_corpus, tmp_path):
+    """This test's copy of the corpus, its files' times kept: an index of the module's copy is not stale for it."""
+    return Path(shutil.copytree(written_corpus, tmp_path / "corpus"))
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def built_once(request, written_corpus, tmp_path_factory):
+    """The corpus indexed once per engine for the module (sealed with the session's key, as each test's is)."""
+    index_dir = tmp_path_factory.mktemp(f"built-{request.param}") / "index"
+    library = Library(written_corpus, index_dir, engine=request.param)
+    library.update()
+    library.close()
+    return index_dir, request.param
+
+
+@pytest.fixture
+def library(built_once, corpus, tmp_path):
+    """A library over this test's corpus, opened on a copy of the module's index: up to date without a build
+    of its own. Its posts' `sources` name the module's copy of the corpus (`built_here` when that matters)."""
+    index_dir, engine = built_once
+    library = Library(corpus, Path(shutil.copytree(index_dir, tmp_path / "index", symlinks=True)), engine=engine)
+    yield library
+    library.close()
 
 
 @pytest.fixture(params=ENGINES)
-def library(request, corpus, tmp_path):
+def built_here(request, corpus, tmp_path):
+    """A library over this test's corpus, built by the test."""
     library = Library(corpus, tmp_path / "index", engine=request.param)
     library.update()
     yield library
@@ -58,7 +88,8 @@ def test_build_reports_files_and_posts(corpus, tmp_path):
     assert report.problems == ()
 
 
-def test_the_index_holds_the_same_posts_as_parse(library, corpus):
+def test_the_index_holds_the_same_posts_as_parse(built_here, corpus):
+    library = built_here
     pages, _ = read_paths([corpus])
     for post in merge_pages(pages):
         assert library.get(post.id) == post

@@ -13,8 +13,8 @@ from civicreader.paths import sample_corpus
 
 
 @pytest.fixture(scope="module")
-def library(tmp_path_factory):
-    library = Library(sample_corpus(), tmp_path_factory.mktemp("index"))
+def library(sample_index):
+    library = Library(sample_corpus(), sample_index)
     library.update()
     yield library
     library.close()

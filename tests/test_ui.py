@@ -228,6 +228,22 @@ def test_a_top_level_count_says_its_unit_and_survives_a_cut_to_fit():
     assert fitted(categories, 18, end(CategoriesBranch(), categories)).plain == "Cate… 7 categories"
 
 
+def test_a_narrow_categories_branch_says_its_unread_count_is_of_posts_while_it_fits():
+    from civicreader.ui.archive_tree import CATEGORIES, POSTS, CategoriesBranch, counted, with_unread_count
+    from civicreader.ui.archive_tree import label_end_length as end
+
+    def shown(label, unread, width, counts_posts):
+        return with_unread_count(label, end(CategoriesBranch(), label), unread, width, counts_posts)[0].plain
+
+    categories = counted("Categories", 286, "italic", CATEGORIES)
+    assert shown(categories, 234, 29, False) == "Categories 286 ●234 posts", "80 columns: not '286 ●234'"
+    assert shown(categories, 1, 29, False) == "Categories 286 ●1 post"
+    assert shown(categories, 234, 22, False) == "Categories 286 ●234", "too narrow for the unit: the short form"
+    assert shown(categories, 234, 40, False) == "Categories 286 categories · 234 unread"
+    blog = counted("commissioning-desk", 18, unit=POSTS)
+    assert shown(blog, 18, 29, True) == "commissioning-desk 18 ●18", "a count of posts needs no second unit"
+
+
 # ---------------------------------------------------------------- search
 
 
@@ -394,10 +410,10 @@ async def test_moving_down_a_list_longer_than_the_pane_keeps_the_cursor_in_view(
 
 @pilot_test
 async def test_the_hits_that_replace_the_more_row_under_the_cursor_are_brought_into_view(built_index, monkeypatch):
-    from civicreader.ui import main_screen
+    from civicreader.ui import searcher
     from civicreader.ui.results_list import ResultsList
 
-    monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
+    monkeypatch.setattr(searcher, "RESULTS_PER_PAGE", 2)
     async with ready_app(built_index, size=(100, 16)) as (app, pilot):
         await search_for(pilot, "allotment", "down", "G")
         await settle(pilot)
@@ -421,10 +437,10 @@ async def test_once_up_the_app_keeps_full_garbage_collections_out_of_typing_and_
 
 @pilot_test
 async def test_the_next_page_of_results_comes_as_the_cursor_nears_the_end_and_once(built_index, monkeypatch):
-    from civicreader.ui import main_screen
+    from civicreader.ui import searcher
     from civicreader.ui.results_list import ResultsList
 
-    monkeypatch.setattr(main_screen, "RESULTS_PER_PAGE", 2)
+    monkeypatch.setattr(searcher, "RESULTS_PER_PAGE", 2)
     async with ready_app(built_index) as (app, pilot):
         await search_for(pilot, "allotment")
         await settle(pilot)

@@ -95,7 +95,7 @@ async def test_u_opens_the_unread_posts_one_after_another_in_archive_order(built
     app = make_app(built_index)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        order = app.screen.archive_order
+        order = app.screen.reader_memory.archive_order
         assert len(order) == 9
         opened = []
         for _ in order:
@@ -211,14 +211,14 @@ async def test_u_pressed_before_the_unread_posts_are_counted_opens_the_first_onc
             await pilot.pause(0.02)
             if app.screen.memory is not None and app.screen.access.ready:
                 break
-        assert not app.screen.archive_order
+        assert not app.screen.reader_memory.archive_order
         await pilot.press("u")
         await pilot.pause(0.2)
         assert app.screen.query_one(ReadingPane).opened is None
         assert "Every post is read." not in [notice.message for notice in app._notifications]
         counting_may_finish.set()
         await dwell(pilot, 0.2)
-        first = app.screen.archive_order[0]
+        first = app.screen.reader_memory.archive_order[0]
         assert app.screen.query_one(ReadingPane).opened.post.id == first
 
 

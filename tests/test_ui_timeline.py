@@ -9,17 +9,9 @@ November 2010 to January 2013 (the hostile posts): 27 months.
 
 from __future__ import annotations
 
-import pytest
-
 from tests.pilot import make_app, pilot_test, ready_app, screen_text, search_for, settle
-from tests.test_ui import index_corpus
 
 SIZE = (120, 36)
-
-
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory):
-    return index_corpus(tmp_path_factory.mktemp("ui-timeline-corpus"))
 
 
 def caret_text(app) -> str:

@@ -173,12 +173,16 @@ def fitted(label: Text, width: int, keep_end: int) -> Text:
     return Text.assemble(head, end)
 
 
-def with_unread_count(label: Text, keep_end: int, unread: int, width: int) -> tuple[Text, int]:
+def with_unread_count(
+    label: Text, keep_end: int, unread: int, width: int, counts_posts: bool = True
+) -> tuple[Text, int]:
     """A branch's label with how many of its posts are unread, and the length of its end that must stay.
 
     " · 18 unread" where the name still fits whole; else the count loses its unit and the unread count is the
     unread mark and a number ("commissioning-desk 18 ●18"), since at 80 columns the long form left five letters
-    of a blog's name and none of "Categories".
+    of a blog's name and none of "Categories". A branch counting something other than posts (`counts_posts`
+    False: Categories) keeps the unread count's unit while it fits ("Categories 286 ●234 posts"): "286 ●234"
+    read as 234 of its 286 categories.
     """
     suffix = f" · {unread:,} unread"
     if label.cell_len + len(suffix) <= width:
@@ -187,6 +191,8 @@ def with_unread_count(label: Text, keep_end: int, unread: int, width: int) -> tu
     words = count.plain.split()
     number = count[: count.plain.index(words[0]) + len(words[0])] if words else Text()
     compact = f" {UNREAD_MARK.strip()}{unread:,}"
+    if not counts_posts and head.cell_len + number.cell_len + len(compact) + len(POSTS[1]) + 1 <= width:
+        compact += " " + (POSTS[0] if unread == 1 else POSTS[1])
     return Text.assemble(head, number, (compact, "bold")), len(number.plain) + len(compact)
 
 
@@ -307,7 +313,8 @@ class ArchiveTree(Tree[NodeData]):
                 label.append(suffix, "dim")
                 keep_end += len(suffix)
             elif unread := self.unread.get(node_key(node.data)):
-                label, keep_end = with_unread_count(label, keep_end, unread, room)
+                counts_posts = not isinstance(node.data, CategoriesBranch)
+                label, keep_end = with_unread_count(label, keep_end, unread, room, counts_posts)
         if node is self.cursor_node:
             # Dim on the cursor's bar (dates, counts) fell to about 2.5:1 in the dark theme.
             label.stylize("not dim")

@@ -62,3 +62,16 @@ def commenter_spans(post: Post, commenter: str, matches: Mapping[BlockKey, list[
     if any(key in matches for key in theirs):
         return {}
     return {key: [(0, len(comment.body[0]))] for key, comment in theirs.items()}
+
+
+def place_spans(post: Post, at_comment: int = 0, at_paragraph: int = 0) -> dict[BlockKey, list[Span]]:
+    """The comment (`at_comment`, from 1 in thread order) or paragraph (`at_paragraph`, from 1) a post opens at,
+    marked whole (a comment's first paragraph); nothing for a place the post does not have."""
+    spans: dict[BlockKey, list[Span]] = {}
+    if at_comment:
+        chosen = [comment for _depth, comment in post.walk_comments()][at_comment - 1 : at_comment]
+        if chosen:
+            spans[("comment", at_comment - 1)] = [(0, len(chosen[0].body[0]) if chosen[0].body else 0)]
+    if 0 < at_paragraph <= len(post.body):
+        spans[("body", at_paragraph - 1)] = [(0, len(post.body[at_paragraph - 1]))]
+    return spans

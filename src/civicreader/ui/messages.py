@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
+from textual.worker import Worker
 
 from civicreader.model import Post
 from civicreader.timeline import within
@@ -116,6 +117,8 @@ class ExportFolderWanted(Message):
     suggested: Path
     settings: Path
     """The settings file the answer will be kept in."""
+    memory: object = None
+    """civicreader.memory.Memory, for the post's notes; None when it is not open."""
 
 
 @dataclass
@@ -182,3 +185,10 @@ class UnreadCounted(Message):
     unread: dict
     order: tuple[str, ...]
     generation: int
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker of one of the screen's widgets failed (Worker.StateChanged does not bubble): the screen says so."""
+
+    worker: Worker

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import Path
 
 from textual.content import Content
 
@@ -78,6 +79,19 @@ def comment_when(when: datetime | None, inferred: bool, date_text: str) -> Conte
 
 def joined(parts: Iterable[Content], separator: str = " · ", style: str = "dim") -> Content:
     return Content(separator).stylize(style).join(part for part in parts if part.plain)
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 file', '2 files', '1,204 posts'."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def corpus_path(path: str, corpus: Path) -> str:
+    """A file of the corpus as the reader knows it: from the corpus folder (a file outside it in full)."""
+    try:
+        return str(Path(path).relative_to(corpus))
+    except ValueError:
+        return path
 
 
 ELLIPSIS = "…"

@@ -3,7 +3,7 @@
 The bars are Textual's Sparkline, one per month (one per year when the months do not fit the width).
 The row under them marks the period under the cursor and names it with its counts. Left and right
 move the cursor, Enter narrows the results to that period, Escape widens them again; a click on a
-bar does both at once.
+bar does both at once. It counts in a worker of its own, reading the index the screen hands it (`access`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,8 +20,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Sparkline, Static
+from textual.worker import Worker, get_current_worker
 
 from civicreader.timeline import Period, by_year
+from civicreader.ui.backstage import pass_failure_up
+from civicreader.ui.library_access import IndexNotReady, LibraryAccess
+from civicreader.ui.messages import TimelineCounted
 
 CARET = "▲"
 
@@ -44,7 +48,8 @@ def caret_row(periods: Sequence[Period], cursor: int, width: int, note: str) -> 
 
 
 class TimelineStrip(Vertical, can_focus=True):
-    """Shown and hidden by the screen; posts `PeriodChosen` when a period is chosen or let go."""
+    """Shown and hidden by the screen; posts `TimelineCounted` when it has counted a query (for the screen to
+    show, or not, as the query is still current), `PeriodChosen` when a period is chosen or let go."""
 
     BINDING_GROUP_TITLE = "Timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +81,7 @@ class TimelineStrip(Vertical, can_focus=True):
         """The reader put the cursor on a period: a new query's counts keep it there, else it goes to the busiest."""
         self.chosen: str | None = None
         self.note = ""
+        self.access: LibraryAccess | None = None
 
     def compose(self) -> ComposeResult:
         yield Sparkline([], id="timeline-bars")
@@ -90,6 +96,33 @@ class TimelineStrip(Vertical, can_focus=True):
 
     def clear(self, note: str = "") -> None:
         self.show([], note)
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False, description="timeline")
+    def count(self, query: str, filters: tuple[tuple[str, str], ...]) -> None:
+        """Count the query's posts and comments per month: after its results are on screen, so never before them."""
+        from civicreader.index import QueryError
+        from civicreader.timeline import count, span_of
+
+        worker = get_current_worker()
+        if self.access is None:
+            return
+        try:
+            with self.access as library:
+                if worker.is_cancelled:
+                    return
+                counting = count(library, query, "month", filters=dict(filters))
+        except (QueryError, IndexNotReady):
+            self.post_message(TimelineCounted(query, ()))
+            return
+        (series,) = counting.series(span_of([counting], counting.matches.span, "month"))
+        if not worker.is_cancelled:
+            self.post_message(TimelineCounted(query, series.periods))
+
+    def stop_counting(self) -> None:
+        self.workers.cancel_group(self, "timeline")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        pass_failure_up(self, event)
 
     def on_resize(self, event: events.Resize) -> None:
         self._lay_out(keep=self.periods[self.cursor].period if self.periods else None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from itertools import chain
 
 from civicreader.index.places import PostPlaces
@@ -30,3 +30,10 @@ def unread_counts(places: PostPlaces, read_ids: Collection[str]) -> dict[object,
     if in_categories:
         counts[CategoriesBranch()] = len(in_categories)
     return counts
+
+
+def next_unread(order: Sequence[str], read_ids: Collection[str], after: str | None) -> str | None:
+    """The first unread post in the archive's `order` after `after` (from the start when it is not there),
+    coming round to the start; None when every post is read."""
+    start = order.index(after) + 1 if after in order else 0
+    return next((post_id for post_id in (*order[start:], *order[:start]) if post_id not in read_ids), None)
