@@ -1040,3 +1040,24 @@ async def test_a_search_that_finds_nothing_says_which_of_its_words_no_post_has(b
         await search_for(pilot, "rota zyxwv")
         await settle(pilot)
         assert "no post has 'zyxwv'; 1 post has all the others" in screen_text(app)
+
+
+@pilot_test
+async def test_a_branch_that_cannot_be_read_says_so(built_index, monkeypatch):
+    from civicreader.ui.archive_tree import ArchiveTree
+
+    read_first_level = ArchiveTree.children_of
+
+    def unreadable(library, data):
+        if data is None:  # the blogs, read as the index opens
+            return read_first_level(library, data)
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(ArchiveTree, "children_of", staticmethod(unreadable))
+    async with ready_app(built_index, size=(100, 24)) as (app, pilot):
+        tree = app.screen.query_one(ArchiveTree)
+        tree.focus()
+        tree.root.children[0].expand()  # a blog: its years are read from the index
+        await settle(pilot)
+        assert any("Reading the archive failed: the disk went away" in notice.message
+                   for notice in app._notifications)

@@ -19,10 +19,11 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from civicreader.textsafe import one_line
 from civicreader.ui import note_branches, people_branches
+from civicreader.ui.backstage import pass_failure_up
 from civicreader.ui.keys import bindings_for
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
 from civicreader.ui.note_branches import NoteLeaf, NotesBranch
@@ -389,7 +390,10 @@ class ArchiveTree(Tree[NodeData]):
             else:
                 self.post_message(self.PostChosen(self, leaf.post_id, leaf.comment or 0, leaf.paragraph or 0))
 
-    @work(thread=True, group="archive-tree", exit_on_error=False)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        pass_failure_up(self, event)  # a branch that cannot be read says so, not a tree that stays empty
+
+    @work(thread=True, group="archive-tree", exit_on_error=False, description="Reading the archive")
     def _load_children(self, node: TreeNode[NodeData] | None, generation: int) -> None:
         if self.access is None:
             return
