@@ -51,7 +51,8 @@ HEAP_BYTES = 256_000_000
 CACHED_SCORES = 1_000_000
 """Term score entries kept between queries (search as you type repeats its terms); about 100 bytes each as
 dicts, so a 200,000-post archive's common words do not keep the serving process growing past 500 MB."""
-CACHED_IDS = 10_000
+RECENT_DOCUMENTS = 64
+"""Stored documents kept after a read: a hit's summary, its post and its id are each read from the same one."""
 
 
 def _tantivy():
@@ -120,6 +121,7 @@ class _Reading:
         self._generation = generation
         self._index = _open_index(folder)
         self._searcher = self._index.searcher()
+        self._recent: dict[int, object] = {}
 
     def generation(self) -> int:
         return self._generation
@@ -130,7 +132,13 @@ class _Reading:
         return _docnum(hits[0][1]) if hits else None
 
     def _stored(self, docnum: int, field: str) -> bytes:
-        return self._searcher.doc(_address(docnum)).get_first(field)
+        document = self._recent.pop(docnum, None)
+        if document is None:
+            document = self._searcher.doc(_address(docnum))
+            if len(self._recent) >= RECENT_DOCUMENTS:
+                del self._recent[next(iter(self._recent))]
+        self._recent[docnum] = document  # the least recently read first
+        return document.get_first(field)
 
     def post(self, docnum: int) -> Post:
         return _decode_post(self._stored(docnum, "post"))
@@ -242,8 +250,6 @@ class _TantivyTermScores:
         self._cache: dict[tuple[str, str], dict[int, float]] = {}
         self._cached_scores = 0
         self._words: dict[tuple[str, str], list[str]] = {}
-        self._ids: dict[int, str] = {}
-        """The ids of the hits shown lately: which fields hold a query's words is asked for each of them."""
 
     def words(self, field: str, stem: str) -> list[str]:
         """The indexed words of `field` whose stem is `stem` (Porter steps change at most the last letters)."""
@@ -291,10 +297,7 @@ class _TantivyTermScores:
         if known is not None or not docnums:
             return set(docnums).intersection(known or ())
         tantivy = _tantivy()
-        if len(self._ids) > CACHED_IDS:
-            self._ids.clear()
-        ids = [self._ids.get(docnum) or self._ids.setdefault(docnum, self._reading._stored(docnum, "id"))
-               for docnum in docnums]
+        ids = [self._reading._stored(docnum, "id") for docnum in docnums]
         # Each id a term: a term set query over a few ids cost 20 times as much (it marks every document).
         among = tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(_schema(), "id", post_id)) for post_id in ids])
