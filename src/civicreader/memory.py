@@ -8,11 +8,12 @@ Every write is one short transaction, so two windows (or the app and the CLI) wr
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,18 +121,27 @@ class Memory:
 
     # -- writing ---------------------------------------------------------------------------------------
 
-    def _write(self, statements: Iterable[tuple[str, tuple]]) -> None:
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken up front (BEGIN IMMEDIATE): what it reads no other process changes
+        before it commits."""
         with self._lock:
             connection = self._connection
             try:
                 connection.execute("BEGIN IMMEDIATE")
-                for sql, parameters in statements:
-                    connection.execute(sql, parameters)
+                yield connection
                 connection.execute("COMMIT")
-            except sqlite3.Error as error:
+            except BaseException as error:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
-                raise MemoryStoreError(f"{self.path}: could not save ({error})") from error
+                if isinstance(error, sqlite3.Error):
+                    raise MemoryStoreError(f"{self.path}: could not save ({error})") from error
+                raise
+
+    def _write(self, statements: Iterable[tuple[str, tuple]]) -> None:
+        with self._transaction() as connection:
+            for sql, parameters in statements:
+                connection.execute(sql, parameters)
 
     def mark_read(self, post_ids: Iterable[str], read: bool = True) -> None:
         now = time.time()
@@ -148,9 +158,14 @@ class Memory:
             self._write([("DELETE FROM bookmarks WHERE post_id = ?", (post_id,))])
 
     def toggle_bookmark(self, post_id: str) -> bool:
-        """Flip the bookmark; returns whether the post is bookmarked now."""
-        bookmarked = not self.is_bookmarked(post_id)
-        self.set_bookmark(post_id, bookmarked)
+        """Flip the bookmark, read and written in one transaction (two processes flipping it at once flip it
+        twice); returns whether the post is bookmarked now."""
+        with self._transaction() as connection:
+            bookmarked = connection.execute("SELECT 1 FROM bookmarks WHERE post_id = ?", (post_id,)).fetchone() is None
+            if bookmarked:
+                connection.execute("INSERT INTO bookmarks (post_id, created) VALUES (?, ?)", (post_id, time.time()))
+            else:
+                connection.execute("DELETE FROM bookmarks WHERE post_id = ?", (post_id,))
         return bookmarked
 
     def set_note(
@@ -186,31 +201,23 @@ class Memory:
         """Put back notes read from an export: each fills its place unless a note is there already (the reader's
         newer work wins). Returns (restored, left because the place held another note)."""
         restored = differing = 0
-        with self._lock:
-            connection = self._connection
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-                for note in notes:
-                    held = connection.execute(
-                        "SELECT text FROM notes WHERE post_id = ? AND IFNULL(paragraph, -1) = IFNULL(?, -1) "
-                        "AND IFNULL(comment, -1) = IFNULL(?, -1)",
-                        (post_id, note.paragraph, note.comment),
-                    ).fetchone()
-                    if held is not None:
-                        differing += held[0] != note.text
-                        continue
-                    connection.execute(
-                        "INSERT INTO notes (post_id, paragraph, comment, text, passage, title, created, updated) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (post_id, note.paragraph, note.comment, note.text, note.passage, note.title, note.created,
-                         note.updated),
-                    )
-                    restored += 1
-                connection.execute("COMMIT")
-            except sqlite3.Error as error:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise MemoryStoreError(f"{self.path}: could not save ({error})") from error
+        with self._transaction() as connection:
+            for note in notes:
+                held = connection.execute(
+                    "SELECT text FROM notes WHERE post_id = ? AND IFNULL(paragraph, -1) = IFNULL(?, -1) "
+                    "AND IFNULL(comment, -1) = IFNULL(?, -1)",
+                    (post_id, note.paragraph, note.comment),
+                ).fetchone()
+                if held is not None:
+                    differing += held[0] != note.text
+                    continue
+                connection.execute(
+                    "INSERT INTO notes (post_id, paragraph, comment, text, passage, title, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (post_id, note.paragraph, note.comment, note.text, note.passage, note.title, note.created,
+                     note.updated),
+                )
+                restored += 1
         return restored, differing
 
     def close(self) -> None:
