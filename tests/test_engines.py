@@ -94,3 +94,44 @@ def test_a_tantivy_update_replaces_a_changed_post_and_keeps_one_generation(corpu
     assert len(list((library.index_dir / "tantivy").iterdir())) == 1  # the older generation is gone
     assert library.check() > 0
     library.close()
+
+
+WORDS_OF_MANY_KINDS = [
+    "हिन्दी भाषा में लेख",  # marks inside words: Python's \w and Rust's disagree on them
+    "Add ½ cup of flour, e.g. at 3.5 kg per snake_case batch from www.example.org.",
+    "ΟΔΟΣ ΠΑΤΗΣΙΩΝ and İstanbul, naïve café, the Ⅻ chapter.",
+]
+
+
+@pytest.mark.parametrize("query", ["हिन्दी", "भाषा", "लेख", "½", "cup", "e.g", "3.5", "snake_case", "snake",
+                                   "www.example.org", "example", "οδος", "πατησιων", "naïve", "café", "ⅻ",
+                                   '"naïve café"', "istanbul", "flour~"])
+def test_tantivy_reads_the_words_of_any_script_as_whoosh_does(corpus, tmp_path, query):
+    write_post(corpus, "ledger", "scripts", "Words of many kinds", POSTS["grants"]["when"], WORDS_OF_MANY_KINDS)
+    totals = {}
+    for engine in ("whoosh", "tantivy"):
+        library = Library(corpus, tmp_path / engine, engine=engine)
+        library.update()
+        totals[engine] = library.search(query).total
+        library.close()
+    assert totals["tantivy"] == totals["whoosh"]
+
+
+def test_a_new_tantivy_index_counts_the_word_list_an_update_keeps(corpus, tmp_path):
+    """Tantivy counts a new index's word list itself; updates adjust it from the posts, as Whoosh's always is."""
+    write_post(corpus, "ledger", "scripts", "Words of many kinds", POSTS["grants"]["when"], WORDS_OF_MANY_KINDS)
+    lists = {}
+    for engine in ("whoosh", "tantivy"):
+        library = Library(corpus, tmp_path / engine, engine=engine)
+        library.update()
+        lists[engine] = library._load_words()
+    assert lists["tantivy"] == lists["whoosh"]
+    assert lists["tantivy"]["localism"] == 3 and "naïve" in lists["tantivy"] and "the" in lists["tantivy"]
+
+    write_post(corpus, "ledger", "review", POSTS["review"]["title"], POSTS["review"]["when"], ["zeppelins only"])
+    updated = Library(corpus, tmp_path / "tantivy")
+    assert updated.update().posts_written == 1
+    rebuilt = Library(corpus, tmp_path / "rebuilt", engine="tantivy")
+    rebuilt.update()
+    assert updated._load_words() == rebuilt._load_words()
+    assert "zeppelins" in rebuilt._load_words() and "chancellor" not in rebuilt._load_words()

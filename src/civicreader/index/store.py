@@ -57,7 +57,7 @@ from civicreader.index.records import RecordError, load_json
 from civicreader.index.results import IndexBusy, IndexDamaged
 from civicreader.ingest import ABSENT, Dependency, Problem, dependency_stamp, dependency_state
 
-FORMAT_VERSION = 14
+FORMAT_VERSION = 15
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
 8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
@@ -68,7 +68,9 @@ column (where each comment begins in the comment field, and its date), for the t
 post and the blogs' agreed site names (one changed page rewrote and rehashed a 109 MB file at 20,000 posts).
 13: tantivy indexes keep fast fields for days, comment counts and the facets, so tantivy evaluates a whole search.
 14: the manifest's records of files and posts in shards beside it (see `manifest_shards`): one changed page
-rewrote a 3.7 MB manifest at 20,000 posts. The catalogue a row a line; post places order a day's posts by id."""
+rewrote a 3.7 MB manifest at 20,000 posts. The catalogue a row a line; post places order a day's posts by id.
+15: tantivy reads the words of the text fields as Whoosh does (found in Python, `schema.field_words`) and keeps a
+field of every word of a post, from which it counts a new index's word list."""
 WORDS_NAME = "words.json"
 SEAL_ATTEMPTS = 3
 """Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""

@@ -329,12 +329,15 @@ class Update:
                                 read_seconds=self.read_seconds, rebuilt_because=self.rebuilt_because,
                                 new_problems=self.new_problems)
 
-        vocabulary = self._updated_words()
+        # Adjusted before the posts that leave are gone from the engine; counted afresh after, by the engine if it can.
+        vocabulary = self._updated_words() if self.frequencies is not None else None
         keeper = self.keeper
         if not nothing_to_do:
             engine.write(self.to_write, self.to_delete, self.new_digests, fresh=not self.digests,
                          progress=self.progress, cancel=self.cancel)
             engine.publish()
+        if vocabulary is None:
+            vocabulary = self._counted_words()
         people_started = time.perf_counter()
         # The people file holds the digests of the update whose mark it keeps; in step, only the posts written or
         # deleted since differ.
@@ -424,14 +427,19 @@ class Update:
         looks = self.looks
         return [stored, dependency.kind, list(dependency.detail), looks.stamp(dependency), looks.state(dependency)]
 
+    def _counted_words(self) -> dict[str, int]:
+        """The word list of every post, counted afresh: by the engine when it can, else here."""
+        counted = self.engine.word_counts()
+        if counted is not None:
+            return counted
+        counts: Counter[str] = Counter()
+        for post in self.posts:
+            counts.update(post_words(post))
+        return dict(counts)
+
     def _updated_words(self) -> dict[str, int]:
-        """The word list after this update: adjusted by the posts that changed, or counted afresh."""
+        """The word list after this update, adjusted by the posts that changed."""
         frequencies, old_digests, to_write = self.frequencies, self.digests, self.to_write
-        if frequencies is None:
-            counts: Counter[str] = Counter()
-            for post in self.posts:
-                counts.update(post_words(post))
-            return dict(counts)
         leaving = [post.id for post in to_write if post.id in old_digests] + list(self.to_delete)
         for post in self.engine.stored_posts(leaving):
             for word in post_words(post):
