@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from civicreader.model import Post
-from civicreader.people import person_key
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,10 @@ class Discussion:
 
 
 def discussion(post: Post) -> Discussion:
+    # Imported here: the index's schema imports this module, and `people` (with its text cleaning) took 5 ms of a
+    # new process's first search, which never works out a discussion.
+    from civicreader.people import person_key
+
     count = 0
     names: set[str] = set()
     depth = 0

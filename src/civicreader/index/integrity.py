@@ -20,7 +20,6 @@ import hmac
 import json
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -65,6 +64,8 @@ def index_key(path: Path | None = None) -> bytes:
     key = _private_key(path)
     if key is not None:
         return key
+    import secrets  # imported here, where a key is made: with random, it took 2 ms of every new process's first search
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         path.unlink()

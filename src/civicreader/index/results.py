@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from civicreader.ingest import Problem
+if TYPE_CHECKING:  # not imported to run: the readers' package (ingest) took 10 ms of importing the index
+    from civicreader.ingest import Problem
 
 
 class IndexBusy(Exception):
