@@ -50,8 +50,9 @@ def data_dir() -> Path:
 
 def _xdg_folder(variable: str, under_home: str) -> Path | None:
     """Our folder under an XDG base folder on Linux, as platformdirs gives it, in the plain cases where every
-    version of it agrees: the variable an absolute path, or unset (or empty) and HOME absolute. None for the rest
-    (another system, Android, a relative path...): ask platformdirs.
+    version of it agrees: the variable an absolute path, or unset (or empty) and HOME absolute or unset (the home
+    folder is then the password database's). None for the rest (another system, Android, a relative path...): ask
+    platformdirs.
 
     Importing platformdirs (it imports tempfile, shutil, random) took 6 ms of a new process's first search,
     which needs the config folder for the index's key.
@@ -61,7 +62,7 @@ def _xdg_folder(variable: str, under_home: str) -> Path | None:
     base = os.environ.get(variable, "")
     if base:
         return Path(base, APP_NAME) if os.path.isabs(base) else None
-    home = os.environ.get("HOME", "")
+    home = os.environ.get("HOME", "") if "HOME" in os.environ else os.path.expanduser("~")
     return Path(home, under_home, APP_NAME) if os.path.isabs(home) else None
 
 
