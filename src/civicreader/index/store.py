@@ -43,7 +43,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from civicreader import paths
 from civicreader.index.catalogue import OUTLINE_NAME
@@ -52,7 +51,10 @@ from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, load_json
 from civicreader.index.results import IndexBusy, IndexDamaged
 
+TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
 if TYPE_CHECKING:
+    from typing import TypeVar
+
     from civicreader.index.manifest_shards import ShardedRecords
     from civicreader.index.page_cache import PageCache
     from civicreader.ingest import Dependency, Problem
@@ -76,7 +78,8 @@ rewrote a 3.7 MB manifest at 20,000 posts. The catalogue a row a line; post plac
 WORDS_NAME = "words.json"
 SEAL_ATTEMPTS = 3
 """Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""
-T = TypeVar("T")
+if TYPE_CHECKING:
+    T = TypeVar("T")
 MANIFEST_NAME = "manifest.json"
 ENGINE_NAME = "ENGINE"
 """Names a tantivy index and its committed generation ("tantivy 3"); a Whoosh index has none."""
