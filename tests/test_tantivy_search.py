@@ -4,6 +4,10 @@ where the order is by date or thread length."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -99,6 +103,42 @@ def test_pages_of_hits_follow_on(libraries):
     paged = [hit.id for offset in range(0, len(whole), 2)
              for hit in libraries["tantivy"].search("localism OR compact OR council", limit=2, offset=offset).hits]
     assert paged == whole
+
+
+UPDATE_ONLY = (
+    "sqlite3", "pickle", "uuid", "concurrent.futures", "civicreader.ingest", "civicreader.dedupe", "civicreader.people",
+    "civicreader.index.update", "civicreader.index.parallel", "civicreader.index.page_cache",
+    "civicreader.index.manifest_shards", "civicreader.index.people", "civicreader.index.whoosh_engine",
+)
+"""What updating the index or listing people needs, and a search does not: importing them took about 20 of the 90 ms
+of a new process's first search at 20,000 posts."""
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
+def test_a_new_process_searches_without_importing_the_update_machinery(libraries, engine):
+    library = libraries[engine]
+    script = (
+        "import json, sys\n"
+        "import civicreader.index\n"
+        "imported = sorted(name for name in sys.modules if name.startswith('civicreader.index.'))\n"
+        "from pathlib import Path\n"
+        "from civicreader.index import Library\n"
+        f"library = Library(Path({str(library.corpus)!r}), Path({str(library.index_dir)!r}))\n"
+        "results = library.search('localism', limit=20)\n"
+        "print(json.dumps([imported, results.total, results.hits[0].snippet, sorted(sys.modules)]))\n"
+    )
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    package_alone, total, snippet, modules = json.loads(shown.stdout)
+    assert package_alone == []  # the package imports a module only when one of its names is asked for
+    assert (total, snippet) == (library.search("localism").total, library.search("localism").hits[0].snippet)
+    loaded = [name for name in UPDATE_ONLY if name in modules]
+    if engine == "whoosh":  # what Whoosh itself imports, and our side of it
+        assert loaded == ["pickle", "concurrent.futures", "civicreader.index.whoosh_engine"]
+    else:
+        assert loaded == []
+    if engine == "tantivy":  # of Whoosh, only its stemmer
+        assert [name for name in modules if name.startswith("whoosh")] == ["whoosh", "whoosh.lang",
+                                                                            "whoosh.lang.porter"]
 
 
 WORDS = ["localism", "compact", "council", "library", "society", "big", "quill", "forms", "volunteers",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from civicreader.model import Post
-from civicreader.people import person_key
+
+TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ class Discussion:
 
 
 def discussion(post: Post) -> Discussion:
+    # Imported here: the index's schema imports this module, and `people` (with its text cleaning) took 5 ms of a
+    # new process's first search, which never works out a discussion.
+    from civicreader.people import person_key
+
     count = 0
     names: set[str] = set()
     depth = 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from pathlib import Path
 
 APP_NAME = "civicreader"
@@ -17,12 +19,16 @@ def sample_corpus() -> Path:
 
 
 def cache_dir() -> Path:
+    if (found := _xdg_folder("XDG_CACHE_HOME", ".cache")) is not None:
+        return found
     import platformdirs
 
     return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
 def config_dir() -> Path:
+    if (found := _xdg_folder("XDG_CONFIG_HOME", ".config")) is not None:
+        return found
     import platformdirs
 
     return platformdirs.user_config_path(APP_NAME, appauthor=False)
@@ -35,9 +41,29 @@ def log_dir() -> Path:
 
 
 def data_dir() -> Path:
+    if (found := _xdg_folder("XDG_DATA_HOME", ".local/share")) is not None:
+        return found
     import platformdirs
 
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def _xdg_folder(variable: str, under_home: str) -> Path | None:
+    """Our folder under an XDG base folder on Linux, as platformdirs gives it, in the plain cases where every
+    version of it agrees: the variable an absolute path, or unset (or empty) and HOME absolute or unset (the home
+    folder is then the password database's). None for the rest (another system, Android, a relative path...): ask
+    platformdirs.
+
+    Importing platformdirs (it imports tempfile, shutil, random) took 6 ms of a new process's first search,
+    which needs the config folder for the index's key.
+    """
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or "ANDROID_DATA" in os.environ:
+        return None
+    base = os.environ.get(variable, "")
+    if base:
+        return Path(base, APP_NAME) if os.path.isabs(base) else None
+    home = os.environ.get("HOME", "") if "HOME" in os.environ else os.path.expanduser("~")
+    return Path(home, under_home, APP_NAME) if os.path.isabs(home) else None
 
 
 def corpus_key(corpus: Path) -> str:

@@ -19,29 +19,76 @@ not load it. Its modules, each one thing:
 * `results`: what the index hands out (summaries, hits, results, reports) and its errors.
 """
 
-from civicreader.index.library import FRESHNESS_CHECK_SECONDS, Library
-from civicreader.index.occurrences import find_patterns
-from civicreader.index.parallel import _SegmentWorkerFailed
-from civicreader.index.query import MAX_EXPANDED_TERMS, MAX_PHRASE_WORDS, MAX_QUERY_TERMS, _QueryCompiler
-from civicreader.index.results import (
-    CommentMatch,
-    EngineUnavailable,
-    Hit,
-    IndexBusy,
-    IndexDamaged,
-    IndexWriteFailed,
-    Matches,
-    Pattern,
-    PostSummary,
-    QueryError,
-    SearchCancelled,
-    SearchResults,
-    UpdateCancelled,
-    UpdateReport,
-)
-from civicreader.index.schema import MAX_WORD_CHARS, body_text, comment_parts, stems
-from civicreader.index.snippets import find_stems
-from civicreader.index.store import FORMAT_VERSION
+from __future__ import annotations
+
+import importlib
+
+TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
+
+_HOMES = {
+    "FRESHNESS_CHECK_SECONDS": "library",
+    "Library": "library",
+    "find_patterns": "occurrences",
+    "_SegmentWorkerFailed": "parallel",
+    "MAX_EXPANDED_TERMS": "query",
+    "MAX_PHRASE_WORDS": "query",
+    "MAX_QUERY_TERMS": "query",
+    "_QueryCompiler": "query",
+    **dict.fromkeys(
+        ("CommentMatch", "EngineUnavailable", "Hit", "IndexBusy", "IndexDamaged", "IndexWriteFailed", "Matches",
+         "Pattern", "PostSummary", "QueryError", "SearchCancelled", "SearchResults", "UpdateCancelled",
+         "UpdateReport"),
+        "results",
+    ),
+    "MAX_WORD_CHARS": "schema",
+    "body_text": "schema",
+    "comment_parts": "schema",
+    "stems": "schema",
+    "find_stems": "snippets",
+    "FORMAT_VERSION": "store",
+}
+"""Each public name and the module it comes from. Imported when first asked for (PEP 562), not with the package:
+a search imports only what it reads (the first search of a new process at 20,000 posts spent more time importing
+this package's update machinery, the readers of every format and SQLite than searching)."""
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
+
+if TYPE_CHECKING:
+    from civicreader.index.library import FRESHNESS_CHECK_SECONDS, Library
+    from civicreader.index.occurrences import find_patterns
+    from civicreader.index.parallel import _SegmentWorkerFailed
+    from civicreader.index.query import MAX_EXPANDED_TERMS, MAX_PHRASE_WORDS, MAX_QUERY_TERMS, _QueryCompiler
+    from civicreader.index.results import (
+        CommentMatch,
+        EngineUnavailable,
+        Hit,
+        IndexBusy,
+        IndexDamaged,
+        IndexWriteFailed,
+        Matches,
+        Pattern,
+        PostSummary,
+        QueryError,
+        SearchCancelled,
+        SearchResults,
+        UpdateCancelled,
+        UpdateReport,
+    )
+    from civicreader.index.schema import MAX_WORD_CHARS, body_text, comment_parts, stems
+    from civicreader.index.snippets import find_stems
+    from civicreader.index.store import FORMAT_VERSION
 
 __all__ = [
     "FORMAT_VERSION",

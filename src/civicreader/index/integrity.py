@@ -20,7 +20,6 @@ import hmac
 import json
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -65,6 +64,8 @@ def index_key(path: Path | None = None) -> bytes:
     key = _private_key(path)
     if key is not None:
         return key
+    import secrets  # imported here, where a key is made: with random, it took 2 ms of every new process's first search
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
@@ -221,10 +222,11 @@ class Seal:
             verified[name] = (identity, hashlib.sha256(data).hexdigest())
         return data
 
-    def leftovers(self) -> list[str]:
-        """Files of Whoosh segments the seal knows nothing of (a killed or failed writer's)."""
+    def leftovers(self, listed: list[str] | None = None) -> list[str]:
+        """Files of Whoosh segments the seal knows nothing of (a killed or failed writer's), among `listed` (the
+        folder's `sealed_names`, listed afresh when not given)."""
         known = {_segment(name) for name in self.digests}
-        return [name for name in sealed_names(self.folder)
+        return [name for name in (sealed_names(self.folder) if listed is None else listed)
                 if name not in self.digests and (segment := _segment(name)) is not None and segment not in known]
 
     def check_all(self, verified: dict[str, tuple] | None = None) -> dict[str, str]:
@@ -233,16 +235,18 @@ class Seal:
         Returns each file's digest. `verified` (name -> stat identity) skips files checked before whose
         inode, size and change time are the same: changing a file changes its ctime, which no user can set.
         """
-        leftovers = set(self.leftovers())
+        # The folder is listed once, and a file stat'ed once: a new process's first search checks every file.
+        listed = sealed_names(self.folder)
+        leftovers = set(self.leftovers(listed))
         found: dict[str, str] = {}
-        for name in sealed_names(self.folder):
+        folder = str(self.folder)
+        for name in listed:
             if name in leftovers:
                 continue
             if name not in self.digests:
                 raise SealBroken(f"{name} is not part of the index as it was written")
-            path = self.folder / name
             try:
-                identity = _identity(path)
+                identity = _identity_of(os.stat(os.path.join(folder, name)))
                 known = verified.get(name) if verified is not None else None
                 if known is not None and known[0] == identity and known[1] in self.digests[name]:
                     found[name] = known[1]
@@ -250,7 +254,7 @@ class Seal:
                 if self._unchanged(name, identity):
                     found[name] = self.digests[name][-1]
                     continue
-                actual = file_digest(path)
+                actual = file_digest(self.folder / name)
             except FileNotFoundError:
                 # Removed since the folder was listed (a writer's shard of the update before): as if not listed. A
                 # file the index needs is missed where it is read (and a live segment's file, below).
@@ -263,9 +267,11 @@ class Seal:
                 verified[name] = (identity, actual)
         present = {_segment(name) for name in found}
         for name in self.digests:
-            if (self.folder / name).is_dir():
+            if name in found:  # listed as a file
+                continue
+            if os.path.isdir(os.path.join(folder, name)):
                 raise SealBroken(f"{name} is a folder, not the file that was written")
-            if name not in found and (segment := _segment(name)) is not None and segment in present:
+            if (segment := _segment(name)) is not None and segment in present:
                 # A whole segment goes when a commit no longer needs it; one file of a live one, never.
                 raise SealBroken(f"{name} is missing")
         return found

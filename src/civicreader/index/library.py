@@ -10,15 +10,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from civicreader.index import catalogue as catalogue_files
 from civicreader.index.catalogue import _Catalogue, _newest_first, summary_of_row
 from civicreader.index.engine import Engine, TermScores, open_engine
 from civicreader.index.integrity import SealBroken
 from civicreader.index.occurrences import comments_with_patterns, query_patterns
-from civicreader.index.page_cache import file_names
-from civicreader.index.people import PeopleUnavailable
 from civicreader.index.places import PLACES_NAME, PostPlaces
 from civicreader.index.query import NAME_FIELDS, _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, stop_if_cancelled
@@ -41,9 +38,13 @@ from civicreader.index.schema import TEXT_FIELDS, UNIT, stems
 from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
 from civicreader.index.store import MANIFEST_NAME, WORDS_NAME, IndexFolder
 from civicreader.index.words import Vocabulary, suggestion
-from civicreader.model import Post
-from civicreader.people import Person, Writing
-from civicreader.textsafe import one_line
+
+TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
+if TYPE_CHECKING:
+    from typing import Any
+
+    from civicreader.model import Post
+    from civicreader.people import Person, Writing
 
 FRESHNESS_CHECK_SECONDS = 1.0
 """How often a Library looks for a newer commit by another process."""
@@ -66,6 +67,8 @@ def _reading(method):
             self._drop_engine()
             raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
         except Exception as error:
+            from civicreader.textsafe import one_line  # imported here: compiling its patterns took 2 ms of an import
+
             self._drop_engine()
             reason = f"{type(error).__name__}: {error}"
             raise IndexDamaged(one_line(f"the index in {self.index_dir} is damaged ({reason})")) from None
@@ -130,6 +133,8 @@ class Library(IndexFolder):
             if self.unreadable_state:
                 raise IndexDamaged(f"the index in {self.index_dir} is damaged ({self.unreadable_state})")
             raise IndexDamaged(f"the index in {self.index_dir} is missing or of another version")
+        from civicreader.index.page_cache import file_names  # imported here: it imports the readers (ingest)
+
         seal = self._seal()
         try:
             checked = seal.check_all()
@@ -584,6 +589,8 @@ class Library(IndexFolder):
         return self._people.people(sort)
 
     def people_count(self) -> int:
+        from civicreader.index.people import PeopleUnavailable  # imported here: it imports sqlite3
+
         try:
             return self._people.count()
         except PeopleUnavailable:

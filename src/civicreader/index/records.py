@@ -1,7 +1,7 @@
 """The index's own files as data, never code: pages, the word list and the catalogue in JSON.
 
 Pickle would be quicker to write here, but unpickling runs whatever the file says; these readers
-make only strings, numbers, lists, dicts and the few frozen dataclasses named in `_CLASSES`, so a
+make only strings, numbers, lists, dicts and the few frozen dataclasses named in `_classes`, so a
 crafted file can at worst fail to load (RecordError), and the index is then rebuilt.
 """
 
@@ -12,13 +12,14 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from functools import cache
 
-from civicreader.ingest import DateClue, Dependency, Page, Problem, YearlessDay
-from civicreader.model import Comment, Post
+TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
+if TYPE_CHECKING:
+    from typing import Any
 
-_CLASSES = {cls.__name__: cls for cls in (Page, Problem, Post, Comment, DateClue, YearlessDay, Dependency)}
-_FIELDS = {cls: tuple(field.name for field in dataclasses.fields(cls)) for cls in _CLASSES.values()}
+    from civicreader.ingest import Page, Problem
+
 CONTAINER_MAGIC = b"civicreader-blobs 1\n"
 
 
@@ -26,10 +27,25 @@ class RecordError(ValueError):
     """A file of the index that does not hold what it should."""
 
 
+@cache
+def _classes() -> dict[str, type]:
+    """The record classes by name. Imported when first used: the readers' package (ingest) they come from took
+    10 ms of importing the index, and searching reads no page."""
+    from civicreader.ingest import DateClue, Dependency, Page, Problem, YearlessDay
+    from civicreader.model import Comment, Post
+
+    return {cls.__name__: cls for cls in (Page, Problem, Post, Comment, DateClue, YearlessDay, Dependency)}
+
+
+@cache
+def _fields() -> dict[type, tuple[str, ...]]:
+    return {cls: tuple(field.name for field in dataclasses.fields(cls)) for cls in _classes().values()}
+
+
 def _plain(value: Any) -> Any:
     """json.dumps's fallback: a dataclass as {name: [its fields]}, a date or datetime as {kind: iso}."""
     cls = type(value)
-    fields = _FIELDS.get(cls)
+    fields = _fields().get(cls)
     if fields is not None:
         return {cls.__name__: [getattr(value, name) for name in fields]}
     if cls is datetime:
@@ -51,7 +67,7 @@ def _revived(data: dict[str, Any]) -> Any:
         return date.fromisoformat(value)
     if name == "datetime":
         return datetime.fromisoformat(value)
-    cls = _CLASSES.get(name)
+    cls = _classes().get(name)
     if cls is None or type(value) is not list:
         raise RecordError(f"an unknown record {name[:40]!r}")
     return cls(*map(_frozen, value))
@@ -64,6 +80,8 @@ def dump_page(page: Page | Problem) -> bytes:
 
 
 def load_page(data: bytes) -> Page | Problem:
+    from civicreader.ingest import Page, Problem  # imported here, as in `_classes`
+
     try:
         page = json.loads(data.decode("utf-8", "surrogatepass"), object_hook=_revived)
     except RecordError:

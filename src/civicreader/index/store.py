@@ -39,23 +39,29 @@ import fcntl
 import json
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from civicreader import paths
 from civicreader.index.catalogue import OUTLINE_NAME
 from civicreader.index.integrity import LOCK_NAME, SEAL_NAME, Seal, SealBroken, UnsafeFolder, index_key
-from civicreader.index.manifest_shards import PREFIX as RECORDS_PREFIX
-from civicreader.index.manifest_shards import ShardedRecords, record_files
-from civicreader.index.page_cache import PageCache, ShardedPages, file_names, post_pages_from, shard_files
 from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, load_json
 from civicreader.index.results import IndexBusy, IndexDamaged
-from civicreader.ingest import ABSENT, Dependency, Problem, dependency_stamp, dependency_state
+
+TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    from civicreader.index.manifest_shards import ShardedRecords
+    from civicreader.index.page_cache import PageCache
+    from civicreader.ingest import Dependency, Problem
+
+# Searching reads neither the manifest nor the page cache, nor looks at the corpus: the modules for those (the page
+# cache and the record shards import the readers, ingest, and with it every format's: 10 ms of a new process's first
+# search) are imported where used.
 
 FORMAT_VERSION = 15
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
@@ -74,7 +80,8 @@ field of every word of a post, from which it counts a new index's word list."""
 WORDS_NAME = "words.json"
 SEAL_ATTEMPTS = 3
 """Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""
-T = TypeVar("T")
+if TYPE_CHECKING:
+    T = TypeVar("T")
 MANIFEST_NAME = "manifest.json"
 ENGINE_NAME = "ENGINE"
 """Names a tantivy index and its committed generation ("tantivy 3"); a Whoosh index has none."""
@@ -100,14 +107,23 @@ class _State:
     site_names: dict[str, str] | None = None
     people_step: str | None = None
     """The mark the update that wrote the manifest left in the people file (see `PeopleStore.sync`)."""
-    records: ShardedRecords = field(default_factory=ShardedRecords)
+    records: ShardedRecords = field(default_factory=lambda: _no_records())
     """The record shards the parts above were read from (see `manifest_shards`)."""
+
+
+def _no_records() -> ShardedRecords:
+    from civicreader.index.manifest_shards import ShardedRecords
+
+    return ShardedRecords()
 
 
 class _Looks:
     """Stamps and states of dependencies, each taken once per update: the posts of a folder share it."""
 
     def __init__(self, corpus: Path):
+        from civicreader import ingest  # imported here: see the imports above
+
+        self._ingest = ingest
         self._corpus = str(corpus)
         self._stamps: dict[tuple[str, str], str] = {}
         self._states: dict[tuple[str, str, tuple[str, ...]], str] = {}
@@ -116,7 +132,7 @@ class _Looks:
     def dependency(self, record: list) -> Dependency:
         # os.path, not pathlib: this runs for every dependency of every page on every staleness check.
         path, kind, detail = record[0], record[1], tuple(record[2])
-        return Dependency(os.path.join(self._corpus, path), kind, detail)
+        return self._ingest.Dependency(os.path.join(self._corpus, path), kind, detail)
 
     def stamp(self, dependency: Dependency) -> str:
         key = (dependency.path, dependency.kind)
@@ -126,13 +142,14 @@ class _Looks:
             parent = os.path.dirname(dependency.path)
             if parent not in self._folders:
                 self._folders[parent] = os.path.isdir(parent)
-            self._stamps[key] = dependency_stamp(dependency) if self._folders[parent] else ABSENT
+            ingest = self._ingest
+            self._stamps[key] = ingest.dependency_stamp(dependency) if self._folders[parent] else ingest.ABSENT
         return self._stamps[key]
 
     def state(self, dependency: Dependency) -> str:
         key = (dependency.path, dependency.kind, dependency.detail)
         if key not in self._states:
-            self._states[key] = dependency_state(dependency)
+            self._states[key] = self._ingest.dependency_state(dependency)
         return self._states[key]
 
     def refreshed(self, records: list[list]) -> list[list] | None:
@@ -268,6 +285,8 @@ class IndexFolder:
     def _read_state(self) -> _State | None:
         """The manifest and the record shards it names; None (and `unreadable_state` says why, when it can) when
         there is none, or it cannot be read, or it is of another layout."""
+        from civicreader.index.manifest_shards import ShardedRecords, record_files
+
         self.unreadable_state = None
         try:
             data = json.loads(self._manifest_path.read_text(encoding="utf-8"))
@@ -354,6 +373,8 @@ class IndexFolder:
 
     def wipe(self) -> None:
         """Remove everything in the index folder but the lock (the caller holds it), and make it private."""
+        import shutil  # imported here, as everywhere in this module: with bz2 and lzma it took 2 ms of a cold open
+
         self.index_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.index_dir, 0o700)
         for entry in os.scandir(self.index_dir):
@@ -376,6 +397,8 @@ class IndexFolder:
         except OSError:
             # Not a file we can open (a folder, or unreadable): a lock holds nothing, so make it again.
             if lock.is_dir() and not lock.is_symlink():
+                import shutil
+
                 shutil.rmtree(lock)
             else:
                 lock.unlink(missing_ok=True)
@@ -406,6 +429,8 @@ class IndexFolder:
 
     def _load_cache(self, state: _State, seal: Seal) -> PageCache:
         """The page cache the manifest names: every shard's keys read, its pages only when asked for."""
+        from civicreader.index.page_cache import PageCache, ShardedPages, file_names, post_pages_from
+
         if not state.pages_files:
             raise IndexDamaged(f"the index in {self.index_dir} is damaged (its manifest names no page files)")
         # The pages are read only when merged again, so a missing shard is looked for now, while it can be rebuilt.
@@ -421,6 +446,8 @@ class IndexFolder:
     def _remove_temporary_files(self) -> None:
         """What a killed or failed writer left behind (the caller holds the write lock): our files being
         written, Whoosh's sorting runs and half-written table of contents, and segments no seal knows."""
+        import shutil
+
         for stale in self.index_dir.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
@@ -440,6 +467,8 @@ class IndexFolder:
 
     def _remove_stale_shard_files(self, keep: set[str]) -> None:
         """Remove the page-cache and record shards the manifest does not name (those of the update before)."""
+        from civicreader.index.manifest_shards import PREFIX as RECORDS_PREFIX
+
         for entry in os.scandir(self.index_dir):
             name = entry.name
             if (name.startswith("pages-") or name.startswith(RECORDS_PREFIX)) and name not in keep:
@@ -448,6 +477,8 @@ class IndexFolder:
 
 
 def _shard_files_or_none(data: object) -> dict[int, list[str]] | None:
+    from civicreader.index.page_cache import shard_files
+
     try:
         return shard_files(data)
     except RecordError:

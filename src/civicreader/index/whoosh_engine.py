@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from civicreader.index import parallel
 from civicreader.index.catalogue import FEW_WRITTEN, _Catalogue
 from civicreader.index.integrity import SealKeeper, file_digest
 from civicreader.index.ranking import _TermScores
@@ -165,6 +164,9 @@ class WhooshWriter:
     def write(self, to_write: list[Post], to_delete: list[str], digests: dict[str, str], *, fresh: bool,
               progress: Callable[[int, int, str], None], cancel: threading.Event) -> None:
         """Delete and (re)write these posts and commit, sealed; cancelled or failed, the index is as it was."""
+        # Imported here: it imports pickle and the readers, which a search needs not.
+        from civicreader.index import parallel
+
         self._segments_before = [(segment.segment_id(), segment.doc_count_all()) for segment in self._index._segments()]
         if parallel.two_writers_pay(fresh, len(to_write)):
             try:
