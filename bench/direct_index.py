@@ -16,9 +16,8 @@ import threading
 import time
 
 from civicreader.index import Library
-from civicreader.index.results import UpdateReport
 from civicreader.index.schema import post_digest
-from civicreader.index.update import Update
+from civicreader.index.update import Update, UpdateReport
 from civicreader.model import Comment, Post
 
 

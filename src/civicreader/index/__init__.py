@@ -16,7 +16,7 @@ not load it. Its modules, each one thing:
 * `snippets`: the text shown under a hit, with the matched words marked.
 * `occurrences`: where a query's words stand: in a text, and in which comment (the comment calendar).
 * `catalogue`: every post's summary row, behind facets and the archive tree; the saved outline.
-* `results`: what the index hands out (summaries, hits, results, reports) and its errors.
+* `results`: what the index hands out (summaries, hits, results) and its errors.
 """
 
 from __future__ import annotations
@@ -36,8 +36,7 @@ _HOMES = {
     "_QueryCompiler": "query",
     **dict.fromkeys(
         ("CommentMatch", "EngineUnavailable", "Hit", "IndexBusy", "IndexDamaged", "IndexWriteFailed", "Matches",
-         "Pattern", "PostSummary", "QueryError", "SearchCancelled", "SearchResults", "UpdateCancelled",
-         "UpdateReport"),
+         "Pattern", "PostSummary", "QueryError", "SearchCancelled", "SearchResults", "UpdateCancelled"),
         "results",
     ),
     "MAX_WORD_CHARS": "schema",
@@ -46,6 +45,7 @@ _HOMES = {
     "stems": "schema",
     "find_stems": "snippets",
     "FORMAT_VERSION": "store",
+    "UpdateReport": "update",
 }
 """Each public name and the module it comes from. Imported when first asked for (PEP 562), not with the package:
 a search imports only what it reads (the first search of a new process at 20,000 posts spent more time importing
@@ -84,11 +84,11 @@ if TYPE_CHECKING:
         SearchCancelled,
         SearchResults,
         UpdateCancelled,
-        UpdateReport,
     )
     from civicreader.index.schema import MAX_WORD_CHARS, body_text, comment_parts, stems
     from civicreader.index.snippets import find_stems
     from civicreader.index.store import FORMAT_VERSION
+    from civicreader.index.update import UpdateReport
 
 __all__ = [
     "FORMAT_VERSION",

@@ -32,7 +32,6 @@ from civicreader.index.results import (
     QueryError,
     SearchCancelled,
     SearchResults,
-    UpdateReport,
 )
 from civicreader.index.schema import TEXT_FIELDS, UNIT, stems
 from civicreader.index.snippets import SNIPPET_FIELD_ORDER, _snippet, find_stems
@@ -43,6 +42,7 @@ TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new proce
 if TYPE_CHECKING:
     from typing import Any
 
+    from civicreader.index.update import UpdateReport
     from civicreader.model import Post
     from civicreader.people import Person, Writing
 

@@ -1,4 +1,4 @@
-"""What the index hands out: post summaries, hits, search results, update reports, and its errors."""
+"""What the index hands out: post summaries, hits, search results, and its errors."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
-if TYPE_CHECKING:  # ingest (the readers) too: importing it took 10 ms
+if TYPE_CHECKING:
     from typing import Any
-
-    from civicreader.ingest import Problem
 
 
 class IndexBusy(Exception):
@@ -168,31 +166,6 @@ class SearchResults:
             "unmatched": list(self.unmatched),
             "others_matched": self.others_matched,
         }
-
-
-@dataclass(frozen=True)
-class UpdateReport:
-    added: int
-    changed: int
-    removed: int
-    unchanged: int
-    """Counts of files."""
-    posts: int
-    """Posts in the index after the update."""
-    problems: tuple[Problem, ...]
-    seconds: float
-    posts_written: int = 0
-    """Posts added or rewritten in the index by this update."""
-    posts_deleted: int = 0
-    read_seconds: float = 0.0
-    """Of `seconds`, the time spent reading changed files and merging pages (the rest is the index)."""
-    rebuilt_because: str | None = None
-    """Why the index there was not trusted and was built afresh (one line), or None."""
-    people_seconds: float = 0.0
-    """Of `seconds`, the time spent bringing the people file in step."""
-    new_problems: tuple[Problem, ...] = ()
-    """Of `problems`, those this update found (in files it read, or all on a first build); the rest were
-    reported by an earlier one."""
 
 
 @dataclass(frozen=True)

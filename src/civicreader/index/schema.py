@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
-from civicreader.discussion import discussion
 from civicreader.model import Post
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
@@ -155,6 +154,8 @@ def _day_number(when: date | None) -> int:
 
 def _document(post: Post, digest: str, words_of_comments: list[str] | None = None) -> dict[str, Any]:
     """The post as the engines index it; `words_of_comments`, its `comment_words` where the caller has them."""
+    from civicreader.discussion import discussion  # a write's, not a search's: it took 1 ms of a cold open
+
     comments, _ = comment_parts(post)
     commenters = dict.fromkeys(comment.author for _, comment in post.walk_comments() if comment.author)
     talk = discussion(post)

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from civicreader.index.manifest_shards import ShardedRecords
 from civicreader.index.page_cache import PageCache, file_names
 from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, dump_json
-from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled, UpdateReport
+from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled
 from civicreader.index.schema import post_digest, post_words
 from civicreader.index.store import (
     FORMAT_VERSION,
@@ -40,6 +41,34 @@ from civicreader.index.store import (
 from civicreader.index.whoosh_engine import WhooshWriter
 from civicreader.ingest import Dependency, Page, Problem
 from civicreader.ingest.blog_names import agreed_site_names
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What one update did: files and posts counted, problems, and where its time went (here, not in `results`:
+    a search does not import it)."""
+
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    """Counts of files."""
+    posts: int
+    """Posts in the index after the update."""
+    problems: tuple[Problem, ...]
+    seconds: float
+    posts_written: int = 0
+    """Posts added or rewritten in the index by this update."""
+    posts_deleted: int = 0
+    read_seconds: float = 0.0
+    """Of `seconds`, the time spent reading changed files and merging pages (the rest is the index)."""
+    rebuilt_because: str | None = None
+    """Why the index there was not trusted and was built afresh (one line), or None."""
+    people_seconds: float = 0.0
+    """Of `seconds`, the time spent bringing the people file in step."""
+    new_problems: tuple[Problem, ...] = ()
+    """Of `problems`, those this update found (in files it read, or all on a first build); the rest were
+    reported by an earlier one."""
 
 
 class Update:
