@@ -21,13 +21,11 @@ from civicreader.index.query import NAME_FIELDS, _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, stop_if_cancelled
 from civicreader.index.records import RecordError
 from civicreader.index.results import (
-    CommentMatch,
     EngineUnavailable,
     Hit,
     IndexDamaged,
     IndexWriteFailed,
     Matches,
-    Pattern,
     PostSummary,
     QueryError,
     SearchCancelled,
@@ -42,6 +40,7 @@ TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new proce
 if TYPE_CHECKING:
     from typing import Any
 
+    from civicreader.index.results import CommentMatch, Pattern
     from civicreader.index.update import UpdateReport
     from civicreader.model import Post
     from civicreader.people import Person, Writing
