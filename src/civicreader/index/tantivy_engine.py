@@ -491,7 +491,7 @@ def _tantivy_document(tantivy, document: dict, words_of_comments: list[str]):
     made = tantivy.Document()
     made.add_text("id", document["id"])
     words = [field_words(document["title"]), field_words(document["body"]),
-             " ".join(words for words in words_of_comments if words)]
+             " ".join(said for said in words_of_comments if said)]
     for field, text in zip(TEXT_FIELDS, words, strict=True):
         made.add_text(field, text)
     made.add_text(VOCABULARY, " ".join(words))
