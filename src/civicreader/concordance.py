@@ -18,6 +18,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from civicreader.index.word_marks import word_pattern
 from civicreader.textsafe import strip_controls
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ DEFAULT_WIDTH = 40
 """Characters of context on each side, as AntConc shows by default (about six words)."""
 POSTS_READ_AT_ONCE = 32
 _SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -186,9 +186,9 @@ def stream(library: Library, matches: Matches, *, sort: str = "date", width: int
 def sort_key(sort: str):
     """Words nearest the match first, case and punctuation ignored; date order breaks ties."""
     if sort == "left":
-        return lambda line: [word.casefold() for word in reversed(_WORD.findall(line.left))]
+        return lambda line: [word.casefold() for word in reversed(_words(line.left))]
     if sort == "right":
-        return lambda line: [word.casefold() for word in _WORD.findall(line.right)]
+        return lambda line: [word.casefold() for word in _words(line.right)]
     raise ValueError(f"cannot sort lines by '{sort}'; use {', '.join(SORTS)}")
 
 
@@ -276,10 +276,15 @@ def log_likelihood(together: int, near: int, frequency: int, words: int) -> floa
     return 2 * total if together * words >= near * frequency else -2 * total
 
 
+def _words(text: str) -> list[str]:
+    """The words of `text` as the index finds them (a Hindi word whole, with its vowel signs)."""
+    return word_pattern(text).findall(text)
+
+
 def neighbours(text: str, start: int, end: int, span: int) -> tuple[list[str], list[str]]:
     """The `span` words before text[start:end] (nearest last) and the `span` after it."""
-    before = _WORD.findall(text[max(0, start - 40 * span) : start])[-span:] if span else []
-    after = _WORD.findall(text[end : end + 40 * span])[:span] if span else []
+    before = _words(text[max(0, start - 40 * span) : start])[-span:] if span else []
+    after = _words(text[end : end + 40 * span])[:span] if span else []
     return before, after
 
 

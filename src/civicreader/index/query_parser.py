@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 
 from civicreader.index import query_nodes as qn
 from civicreader.index.results import QueryError
-from civicreader.index.schema import PLAIN_FIELDS, QUERY_FIELDS, TEXT_FIELDS, WORD_PATTERN
+from civicreader.index.schema import PLAIN_FIELDS, QUERY_FIELDS, TEXT_FIELDS
+from civicreader.index.word_marks import word_pattern
 
 ANALYSED_FIELDS = frozenset((*TEXT_FIELDS, *PLAIN_FIELDS))
 """Read with the plain analyser (words, lower case; stemming comes later, in the compiler)."""
@@ -197,7 +198,7 @@ class _Phrase(_Text):
 
 def _words(text: str) -> list[str]:
     """The words of a value as the plain fields index them (schema.value_tokens), in lower case."""
-    return [word.lower() for word in WORD_PATTERN.findall(text)]
+    return [word.lower() for word in word_pattern(text).findall(text)]
 
 
 class _Group(_Piece):

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
+from civicreader.index.word_marks import marked_word_pattern, word_pattern
 from civicreader.model import Post
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
@@ -21,8 +22,6 @@ TEXT_FIELDS = ("title", "body", "comment")
 """Analysed with stemming; bare words search these."""
 PLAIN_FIELDS = ("author", "commenter", "category", "tag", "blog")
 QUERY_FIELDS = (*TEXT_FIELDS, *PLAIN_FIELDS, "date", "comments")
-WORD_PATTERN = re.compile(r"\w+(?:\.?\w+)*")
-"""Whoosh's default tokenizer, so the word list and the index see the same words."""
 STOP_WORDS = frozenset((
     "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it", "may",
     "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we", "when", "will", "with", "yet", "you",
@@ -35,9 +34,6 @@ _LEFT_OUT = re.compile(rf"(?<!\S)(?:\S{{1,{MIN_WORD_CHARS - 1}}}|"
                        + "|".join(sorted(STOP_WORDS, key=len, reverse=True)) + r")(?!\S)")
 """The words of a `field_words` string that the analyser leaves out, found in C: a loop in Python over each word
 took 0.38 s of the 3,000 posts' documents profiled, this 0.23 s."""
-ANALYSED_WORD = re.compile(r"[\w*]+(?:\.?[\w*]+)*")
-"""The words of the text fields as Whoosh's StemmingAnalyzer reads them: its default pattern also takes `*`
-("f**k" is one word), unlike WORD_PATTERN."""
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +41,7 @@ def _stemming_analyzer():
     """Whoosh's analyser of the text fields, named in a Whoosh index's schema; `analysed` reads text as it does."""
     from whoosh.analysis import StemmingAnalyzer
 
-    return StemmingAnalyzer()
+    return StemmingAnalyzer(expression=marked_word_pattern(starred=True))
 
 
 def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
@@ -54,7 +50,7 @@ def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
     after another from where the first of them stood. Importing whoosh.analysis took 0.1 s of a first search."""
     stem = _porter_stem()
     position = None
-    for place, match in enumerate(ANALYSED_WORD.finditer(text)):
+    for place, match in enumerate(word_pattern(text, starred=True).finditer(text)):
         word = match.group().lower()
         if len(word) >= MIN_WORD_CHARS and word not in STOP_WORDS:
             position = place if position is None else position + 1
@@ -80,7 +76,7 @@ def value_tokens(text: str) -> list[tuple[str, int, int, int]]:
     position = 0
     offset = 0
     for value in text.split("\n"):
-        for match in WORD_PATTERN.finditer(value):
+        for match in word_pattern(value).finditer(value):
             found.append((match.group(), position, offset + match.start(), offset + match.end()))
             position += 1
         position += NAME_GAP
@@ -251,11 +247,11 @@ def _decode_post(stored: bytes) -> Post:
 
 
 def field_words(text: str) -> str:
-    """A text field's words as the tantivy engine indexes them and the word list counts them: WORD_PATTERN's
+    """A text field's words as the tantivy engine indexes them and the word list counts them: `word_pattern`'s
     words of the text as written (as Whoosh finds them), lower-cased, one space apart. Tantivy splits this at
     the spaces: its own regex tokenizer took 9 of a 20,000-post build's 14 CPU seconds of indexing, and read
-    word characters by Rust's rules, not Python's, so a Hindi word was one word there and three here."""
-    return " ".join(WORD_PATTERN.findall(text)).lower()
+    word characters by Rust's rules, not ours."""
+    return " ".join(word_pattern(text).findall(text)).lower()
 
 
 def post_vocabulary(post: Post) -> str:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from civicreader.index.schema import TEXT_FIELDS, body_text, comment_parts, stems, value_tokens
+from civicreader.index.word_marks import MARKS, word_source
 from civicreader.model import Comment, Post
 
 SNIPPET_CHARS = 220
@@ -39,7 +40,11 @@ def _stem_pattern(wanted: frozenset[str]) -> re.Pattern:
     # ("possibility" -> "possibl", "eyed" -> "ei"): every word with a wanted stem starts with the stem less one
     # letter (checked over 54,000 words of the corpora).
     starts = sorted({stem[: max(1, len(stem) - 1)] for stem in wanted}, key=len, reverse=True)
-    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, starts)) + r")\w*(?:\.\w+)*", re.IGNORECASE)
+    start = "(?:" + "|".join(map(re.escape, starts)) + ")"
+    if all(stem.isascii() for stem in wanted):
+        return re.compile(r"(?<![\w.])" + start + r"\w*(?:\.\w+)*", re.IGNORECASE)
+    # A word with marks (Hindi's vowel signs) goes on past them; only such stems pay for the marks' class.
+    return re.compile(rf"(?<![\w.{MARKS}])" + word_source(start=start + r"\w*+"), re.IGNORECASE)
 
 
 @lru_cache(maxsize=200_000)

@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 # cache and the record shards import the readers, ingest, and with it every format's: 10 ms of a new process's first
 # search) are imported where used.
 
-FORMAT_VERSION = 15
+FORMAT_VERSION = 16
 """5: segments as separate files, not one compound file (see update.write_posts). 6: the manifest records
 each page's dependencies (the comment files a Markdown post was read with). 7: sealed, and JSON, not pickles.
 8: posts keep their web address; people and discussion figures beside the index. 9: the comment calendar
@@ -76,7 +76,8 @@ post and the blogs' agreed site names (one changed page rewrote and rehashed a 1
 14: the manifest's records of files and posts in shards beside it (see `manifest_shards`): one changed page
 rewrote a 3.7 MB manifest at 20,000 posts. The catalogue a row a line; post places order a day's posts by id.
 15: tantivy reads the words of the text fields as Whoosh does (found in Python, `schema.field_words`) and keeps a
-field of every word of a post, from which it counts a new index's word list."""
+field of every word of a post, from which it counts a new index's word list.
+16: a word keeps its combining marks (`word_marks`): a Hindi word was three one-letter words, all left out."""
 WORDS_NAME = "words.json"
 SEAL_ATTEMPTS = 3
 """Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
+from unicodedata import category
 
 from civicreader.index.schema import TEXT_FIELDS, stems
 
@@ -20,6 +21,7 @@ class Vocabulary:
         self.frequencies = frequencies
         self._sorted: list[str] | None = None
         self._by_initial: dict[str, list[str]] | None = None
+        self._letters: dict[str, str] = {}
 
     def frequency(self, word: str) -> int:
         return self.frequencies.get(word, 0)
@@ -27,22 +29,34 @@ class Vocabulary:
     def near(self, word: str, max_edits: int = 1) -> list[str]:
         """Known words within `max_edits` edits that keep the first letter, most used first."""
         word = word.lower()
-        found = {candidate for candidate in _one_edit(word) if candidate in self.frequencies}
+        edited = _one_edit(word, self._letters_of(word[:1]))
+        found = {candidate for candidate in edited if candidate in self.frequencies}
         if max_edits >= 2:
             found |= self._scan_two_edits(word)
         found.discard(word)
         found = {candidate for candidate in found if candidate[:1] == word[:1]}
         return sorted(found, key=lambda candidate: (-self.frequencies[candidate], candidate))
 
-    def _scan_two_edits(self, word: str) -> set[str]:
+    def _starting_with_letter(self, initial: str) -> list[str]:
         if self._by_initial is None:
             by_initial: dict[str, list[str]] = {}
             for known in self.frequencies:
                 by_initial.setdefault(known[:1], []).append(known)
             self._by_initial = by_initial
+        return self._by_initial.get(initial, [])
+
+    def _letters_of(self, initial: str) -> str:
+        """The letters one edit may put into a word starting with `initial`: a to z, and those of the known words
+        that start with it (é for "cafe~", a vowel sign for a Hindi word); words of other scripts are not asked."""
+        if initial not in self._letters:
+            used = set("".join(self._starting_with_letter(initial)))
+            self._letters[initial] = "".join(sorted(used.union(_LETTERS)))
+        return self._letters[initial]
+
+    def _scan_two_edits(self, word: str) -> set[str]:
         return {
             known
-            for known in self._by_initial.get(word[:1], ())
+            for known in self._starting_with_letter(word[:1])
             if abs(len(known) - len(word)) <= 2 and _edit_distance(word, known, 2) <= 2
         }
 
@@ -70,7 +84,7 @@ class Vocabulary:
 
     def correction(self, word: str, seen: int) -> str | None:
         """A much more common spelling of a word `seen` in that many posts, or None."""
-        if seen > RARE_DOC_FREQUENCY or not word.isalpha():
+        if seen > RARE_DOC_FREQUENCY or not is_spelt(word):
             return None
         candidates = self.near(word, 1)
         if not candidates and len(word) >= 5:
@@ -86,12 +100,18 @@ class Vocabulary:
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _one_edit(word: str) -> set[str]:
+def is_spelt(word: str) -> bool:
+    """Whether a word is letters alone (with their marks: Hindi's vowel signs are not letters), not a number or a
+    code, which did-you-mean leaves as typed."""
+    return word.isalpha() or (not word.isascii() and all(c.isalpha() or category(c)[0] == "M" for c in word))
+
+
+def _one_edit(word: str, letters: str) -> set[str]:
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = [a + b[1:] for a, b in splits if b]
     transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
-    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in letters]
+    inserts = [a + c + b for a, b in splits for c in letters]
     return set(deletes + transposes + replaces + inserts)
 
 
@@ -124,7 +144,7 @@ def suggestion(searcher, query: str, words: Sequence[str], vocabulary: Callable[
     corrected = query
     tries = 0
     for word in dict.fromkeys(word.lower() for word in words):
-        if not word.isalpha() or len(word) < 3:
+        if not is_spelt(word) or len(word) < 3:
             continue
         word_stems = stems(word)
         if not word_stems:

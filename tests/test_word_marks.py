@@ -1,0 +1,125 @@
+"""Words keep their combining marks: a Hindi, Bengali or Persian archive is searchable, on both engines."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from civicreader.concordance import collocates, concordance
+from civicreader.index import Library
+from civicreader.index.word_marks import MARKS, marked_word_pattern, word_pattern
+from tests.conftest import ENGINES
+from tests.index_corpus import comment, write_post
+
+WHOOSH_WORDS = re.compile(r"\w+(?:\.?\w+)*")
+"""Whoosh's default tokenizer: what the index read before it kept marks."""
+
+HINDI_TITLE = "सामुदायिक पुस्तकालय की बैठक"
+HINDI_BODY = [
+    "स्वयंसेवकों ने पुस्तकालय को खुला रखने के लिए नई योजना बनाई।",
+    "परिषद ने अनुदान घटा दिया, पर स्वयंसेवकों ने हार नहीं मानी।",
+    "बैठक की पूरी रिपोर्ट हिन्दी में नीचे है।",
+]
+COMMENTS = [
+    comment("सुनीता शर्मा", datetime(2012, 5, 3, 10, 0), "हमारे मोहल्ले में भी स्वयंसेवकों की ज़रूरत है।"),
+    comment("রহিম", datetime(2012, 5, 4, 9, 30), "আমাদের গ্রন্থাগারেও একই সমস্যা।"),
+    comment("Dariush", datetime(2012, 5, 5, 18, 15), "ما هم می\u200cخواهیم کمک کنیم."),
+]
+
+
+def in_marks(character: str) -> bool:
+    return re.fullmatch(f"[{MARKS}]", character) is not None
+
+
+def test_the_marks_table_holds_every_mark_of_this_pythons_unicode():
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        category = unicodedata.category(character)
+        if category in ("Mn", "Mc", "Me"):
+            assert in_marks(character), f"U+{code:04X} is a mark the table leaves out"
+        elif category != "Cn":  # a newer Unicode's mark is unassigned in an older Python's
+            assert not in_marks(character), f"U+{code:04X} ({category}) is not a mark"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
+def test_ascii_text_and_text_without_marks_give_the_words_they_always_did(text):
+    words = marked_word_pattern().findall(text)
+    assert word_pattern(text).findall(text) == words
+    assert word_pattern(text, starred=True).findall(text) == marked_word_pattern(starred=True).findall(text)
+    if not any(in_marks(character) for character in text):
+        assert words == WHOOSH_WORDS.findall(text)
+
+
+@given(st.text(alphabet=st.sampled_from("हिन्दी भाषा. e.g x\u0301\u200c_3"), max_size=40))
+def test_every_word_character_is_in_exactly_one_word(text):
+    covered = [0] * len(text)
+    last_end = 0
+    for match in marked_word_pattern().finditer(text):
+        assert match.start() >= last_end
+        last_end = match.end()
+        for place in range(match.start(), match.end()):
+            covered[place] += 1
+    for place, character in enumerate(text):
+        if re.fullmatch(r"\w", character):
+            assert covered[place] == 1, (text, place)
+
+
+@pytest.fixture(params=ENGINES)
+def library(request, tmp_path):
+    corpus = tmp_path / "corpus"
+    write_post(corpus, "samudaay", "baithak", HINDI_TITLE, date(2012, 5, 2), HINDI_BODY, COMMENTS,
+               author="अनीता वर्मा")
+    write_post(corpus, "ledger", "plain", "Plain English", date(2012, 5, 1), ["Volunteers kept the library open.", "The café beside it closed in May."])
+    opened = Library(corpus, tmp_path / "index", engine=request.param)
+    opened.update()
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("query", [
+    "हिन्दी", "रिपोर्ट", '"पूरी रिपोर्ट"', "स्वयंसेवकों", "पुस्तकालय", "commenter:सुनीता", "author:वर्मा",
+    "গ্রন্থাগারেও", "comment:ज़रूरत",
+])
+def test_a_word_with_vowel_signs_is_found_whole(library, query):
+    assert library.search(query).total == 1
+
+
+@pytest.mark.parametrize("query", ["सेवक", "रिपो*"])
+def test_a_piece_of_a_word_is_not_a_word(library, query):
+    """"सेवक" (a servant) is inside "स्वयंसेवकों" (volunteers) but is not that word; a prefix still finds it."""
+    assert library.search(query).total == (1 if query.endswith("*") else 0)
+
+
+def test_a_joiner_still_parts_a_persian_verb_from_its_prefix(library):
+    assert library.search("خواهیم").total == library.search("می\u200cخواهیم").total == 1
+
+
+def test_one_edit_puts_in_the_letters_the_archive_spells_with(library):
+    """A fuzzy word may change a letter to one of another alphabet than a to z."""
+    assert library.search("cafe~").total == 1
+    assert library.search("हिन्दि~").total == 1
+
+
+def test_a_misspelt_word_gets_the_word_as_its_suggestion(library):
+    assert library.search("पुस्तकलय").suggestion == "पुस्तकालय"
+
+
+def test_a_snippet_marks_the_whole_word(library):
+    hit = library.search("स्वयंसेवकों").hits[0]
+    marked = {hit.snippet[start:end] for start, end in hit.highlights}
+    assert marked == {"स्वयंसेवकों"}
+
+
+def test_the_concordance_and_collocates_read_whole_words(library):
+    lines = list(concordance(library, "स्वयंसेवकों"))
+    assert [line.match for line in lines] == ["स्वयंसेवकों"] * 3
+    assert {line.where for line in lines} == {"body", "comment"}
+    near = {found.word for found in collocates(library, "स्वयंसेवकों")}
+    assert {"पुस्तकालय", "अनुदान", "मोहल्ले"} <= near
+    assert not any(len(word) == 1 for word in near)
