@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from civicreader.concordance import collocates, concordance
 from civicreader.index import Library
-from civicreader.index.word_marks import MARKS, marked_word_pattern, word_pattern
+from civicreader.index.word_marks import MARK, marked_word_pattern, word_pattern
 from tests.conftest import ENGINES
 from tests.index_corpus import comment, write_post
 
@@ -34,7 +34,7 @@ COMMENTS = [
 
 
 def in_marks(character: str) -> bool:
-    return re.fullmatch(f"[{MARKS}]", character) is not None
+    return re.fullmatch(MARK, character) is not None
 
 
 def test_the_marks_table_holds_every_mark_of_this_pythons_unicode():
@@ -75,7 +75,8 @@ def library(request, tmp_path):
     corpus = tmp_path / "corpus"
     write_post(corpus, "samudaay", "baithak", HINDI_TITLE, date(2012, 5, 2), HINDI_BODY, COMMENTS,
                author="अनीता वर्मा")
-    write_post(corpus, "ledger", "plain", "Plain English", date(2012, 5, 1), ["Volunteers kept the library open.", "The café beside it closed in May."])
+    write_post(corpus, "ledger", "plain", "Plain English", date(2012, 5, 1),
+               ["Volunteers kept the library open.", "The café beside it closed in May."])
     opened = Library(corpus, tmp_path / "index", engine=request.param)
     opened.update()
     yield opened

@@ -9,7 +9,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from civicreader.index.schema import TEXT_FIELDS, body_text, comment_parts, stems, value_tokens
-from civicreader.index.word_marks import MARKS, word_source
+from civicreader.index.word_marks import MARK, word_source
 from civicreader.model import Comment, Post
 
 SNIPPET_CHARS = 220
@@ -44,7 +44,7 @@ def _stem_pattern(wanted: frozenset[str]) -> re.Pattern:
     if all(stem.isascii() for stem in wanted):
         return re.compile(r"(?<![\w.])" + start + r"\w*(?:\.\w+)*", re.IGNORECASE)
     # A word with marks (Hindi's vowel signs) goes on past them; only such stems pay for the marks' class.
-    return re.compile(rf"(?<![\w.{MARKS}])" + word_source(start=start + r"\w*+"), re.IGNORECASE)
+    return re.compile(rf"(?<![\w.])(?<!{MARK})" + word_source(start=start + r"\w*+"), re.IGNORECASE)
 
 
 @lru_cache(maxsize=200_000)

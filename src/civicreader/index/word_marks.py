@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MARKS = (
+_BMP_MARKS = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1-\u05c2\u05c4-\u05c5\u05c7\u0610-\u061a\u064b-\u065f\u0670"
     "\u06d6-\u06dc\u06df-\u06e4\u06e7-\u06e8\u06ea-\u06ed\u0711\u0730-\u074a\u07a6-\u07b0\u07eb-\u07f3\u07fd"
     "\u0816-\u0819\u081b-\u0823\u0825-\u0827\u0829-\u082d\u0859-\u085b\u0898-\u089f\u08ca-\u08e1\u08e3-\u0903"
@@ -34,6 +34,8 @@ MARKS = (
     "\ua802\ua806\ua80b\ua823-\ua827\ua82c\ua880-\ua881\ua8b4-\ua8c5\ua8e0-\ua8f1\ua8ff\ua926-\ua92d\ua947-\ua953"
     "\ua980-\ua983\ua9b3-\ua9c0\ua9e5\uaa29-\uaa36\uaa43\uaa4c-\uaa4d\uaa7b-\uaa7d\uaab0\uaab2-\uaab4\uaab7-\uaab8"
     "\uaabe-\uaabf\uaac1\uaaeb-\uaaef\uaaf5-\uaaf6\uabe3-\uabea\uabec-\uabed\ufb1e\ufe00-\ufe0f\ufe20-\ufe2f"
+)
+_ASTRAL_MARKS = (
     "\U000101fd\U000102e0\U00010376-\U0001037a\U00010a01-\U00010a03\U00010a05-\U00010a06\U00010a0c-\U00010a0f"
     "\U00010a38-\U00010a3a\U00010a3f\U00010ae5-\U00010ae6\U00010d24-\U00010d27\U00010eab-\U00010eac"
     "\U00010efd-\U00010eff\U00010f46-\U00010f50\U00010f82-\U00010f85\U00011000-\U00011002\U00011038-\U00011046"
@@ -58,16 +60,18 @@ MARKS = (
     "\U0001e130-\U0001e136\U0001e2ae\U0001e2ec-\U0001e2ef\U0001e4ec-\U0001e4ef\U0001e8d0-\U0001e8d6"
     "\U0001e944-\U0001e94a\U000e0100-\U000e01ef"
 )
-"""Every character of Unicode 15.1's categories Mn, Mc and Me, as the ranges of a regular-expression class. A table,
-not read from `unicodedata` at import: that took 150 ms. tests/test_word_marks.py holds it to the running Python's
-Unicode."""
+MARK = rf"(?:[{_BMP_MARKS}]|(?=[\U00010000-\U0010ffff])[{_ASTRAL_MARKS}])"
+"""One combining mark, as a pattern: any character of Unicode 15.1's categories Mn, Mc and Me. A table, not read
+from `unicodedata` at import (that took 150 ms); tests/test_word_marks.py holds it to the running Python's Unicode.
+Two classes, not one: a class with ranges past U+FFFF is checked range by range (310 of them), not looked up in a
+bitmap, and finding words took 1.5 times as long."""
 
 
 def word_pattern(text: str, *, starred: bool = False) -> re.Pattern:
     """The pattern that finds the words of `text`: runs of word characters and marks, joined by single dots
     ("e.g", "3.14"), as Whoosh's default tokenizer finds them but keeping marks; `starred`, with `*` a word
     character too, as Whoosh's stemming analyser reads the text fields ("f**k" is one word). ASCII text, which
-    has no marks, gets the same words from a pattern without the marks' class, in two thirds of the time."""
+    has no marks, gets the same words from a pattern that needs no compiling of the marks' classes."""
     if text.isascii():
         return _STARRED_WORD if starred else _WORD
     return marked_word_pattern(starred)
@@ -79,8 +83,8 @@ _STARRED_WORD = re.compile(r"[\w*]+(?:\.?[\w*]+)*")
 
 @lru_cache(maxsize=2)
 def marked_word_pattern(starred: bool = False) -> re.Pattern:
-    """`word_pattern`'s pattern for any text. Compiled the first time a text needs it: the marks' class took
-    1.7 ms to compile, which a search of plain ASCII need not pay."""
+    """`word_pattern`'s pattern for any text. Compiled the first time a text needs it: the marks' classes take
+    about 1 ms to compile, which a search of plain ASCII need not pay."""
     return re.compile(word_source(r"[\w*]" if starred else r"\w"))
 
 
@@ -88,4 +92,4 @@ def word_source(word: str = r"\w", start: str | None = None) -> str:
     """A pattern's source for one word made of `word` characters and marks (joined by single dots), starting with
     `start` (by default, with a run of `word` characters)."""
     head = start if start is not None else f"{word}++"
-    return rf"{head}(?:[{MARKS}]++{word}*+|\.{word}++)*+"
+    return rf"{head}(?:{MARK}++{word}*+|\.{word}++)*+"
