@@ -124,3 +124,9 @@ def test_the_concordance_and_collocates_read_whole_words(library):
     near = {found.word for found in collocates(library, "स्वयंसेवकों")}
     assert {"पुस्तकालय", "अनुदान", "मोहल्ले"} <= near
     assert not any(len(word) == 1 for word in near)
+
+
+def test_a_concordance_line_never_starts_with_a_mark_cut_from_its_letter(library):
+    for width in range(1, 30):
+        for line in concordance(library, "स्वयंसेवकों", width=width):
+            assert not line.left or unicodedata.category(line.left[0])[0] != "M", (width, line.left)

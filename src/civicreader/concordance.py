@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
+from unicodedata import category
 
 from civicreader.index.word_marks import word_pattern
 from civicreader.textsafe import strip_controls
@@ -98,6 +99,9 @@ def context(text: str, start: int, end: int, width: int) -> tuple[str, str, str]
     """(left, match, right): at most `width` characters either side of text[start:end], on one line."""
     reach = 4 * width + 8  # enough raw text for `width` characters once runs of spaces are one
     left = one_spaced(text[max(0, start - reach) : start])[-width:] if width else ""
+    # Not from a vowel sign or accent cut from its letter: alone, a terminal draws it on a dotted circle.
+    while left and category(left[0])[0] == "M":
+        left = left[1:]
     right = one_spaced(text[end : end + reach])[:width] if width else ""
     return left, one_spaced(text[start:end]), right
 
