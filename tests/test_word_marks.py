@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from civicreader.concordance import collocates, concordance
 from civicreader.index import Library
 from civicreader.index.word_marks import MARK, marked_word_pattern, word_pattern
+from civicreader.model import normalise_key_text
 from tests.conftest import ENGINES
 from tests.index_corpus import comment, write_post
 
@@ -130,3 +131,43 @@ def test_a_concordance_line_never_starts_with_a_mark_cut_from_its_letter(library
     for width in range(1, 30):
         for line in concordance(library, "स्वयंसेवकों", width=width):
             assert not line.left or unicodedata.category(line.left[0])[0] != "M", (width, line.left)
+
+
+def posts_in(corpus, tmp_path) -> list[str]:
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    titles = sorted(hit.title for hit in library.search("date:2013", limit=50).hits)
+    library.close()
+    return titles
+
+
+def test_titles_that_differ_in_a_vowel_sign_are_two_posts(tmp_path):
+    """Water and betel, posted on the same day: folding the vowel sign away made them one post, and one was lost."""
+    corpus = tmp_path / "corpus"
+    write_post(corpus, "bazaar", "water", "পানি", date(2013, 6, 1), ["নদীর পানি আজ পরিষ্কার।"])
+    write_post(corpus, "bazaar", "betel", "পান", date(2013, 6, 1), ["দোকানে পান বিক্রি হয়।"])
+    assert posts_in(corpus, tmp_path) == ["পান", "পানি"]
+
+
+def test_the_same_title_with_and_without_accents_is_one_post(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_post(corpus, "cafes", "first", "Café society", date(2013, 6, 1), ["We met at the usual place."])
+    write_post(corpus, "cafes", "again", "Cafe Society", date(2013, 6, 1), ["We met at the usual place."])
+    write_post(corpus, "cafes", "vowels", "مَدرسة", date(2013, 6, 2), ["A school."])
+    write_post(corpus, "cafes", "plain", "مدرسة", date(2013, 6, 2), ["A school."])
+    assert len(posts_in(corpus, tmp_path)) == 2
+
+
+def folded_as_before(text: str) -> str:
+    """How a title was folded before marks were kept: every combining mark dropped, and any other mark a space."""
+    decomposed = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", " ", decomposed.casefold()).strip()
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60))
+def test_a_title_without_vowel_signs_folds_as_it_always_did(text):
+    """Ids stay as they were (a note keeps its post) wherever no mark of a script that writes vowels as marks is."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    marks = [ch for ch in decomposed if unicodedata.category(ch)[0] == "M"]
+    if all(normalise_key_text(ch) == "" for ch in marks):
+        assert normalise_key_text(text) == folded_as_before(text)

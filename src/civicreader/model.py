@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
 if TYPE_CHECKING:
@@ -136,11 +137,40 @@ class Post:
         )
 
 
+_ACCENT_BLOCKS = (
+    (0x0300, 0x036F), (0x0483, 0x0489), (0x0591, 0x05C7), (0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670),
+    (0x06D6, 0x06ED), (0x0711, 0x0711), (0x0730, 0x074A), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+)
+"""Where the marks that only accent a letter are: Latin, Greek and Cyrillic accents, Hebrew and Arabic vowel points.
+Not the vowel signs and viramas of the scripts that write their vowels as marks (Indic, Thai, Japanese's voicing
+marks): "পানি" (water) and "পান" (betel) differ in one, and were one title, so one of two posts was lost."""
+_NOT_KEY = re.compile(r"[\W_]+")
+_SPACES = re.compile(r" +")
+
+
 def normalise_key_text(text: str) -> str:
     """Fold a title for identity: case, accents, quotes, dashes and spacing do not matter."""
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    if not text.isascii():
+        text = _accents().sub("", text)
+    return _NOT_KEY.sub(_separator, text.casefold()).strip()
+
+
+@lru_cache(maxsize=1)
+def _accents() -> re.Pattern:
+    """The combining accents of `_ACCENT_BLOCKS`, as a class (made when first needed: a title in ASCII has none)."""
+    accents = (chr(code) for first, last in _ACCENT_BLOCKS for code in range(first, last + 1))
+    return re.compile("[" + re.escape("".join(ch for ch in accents if unicodedata.combining(ch))) + "]")
+
+
+def _separator(run: re.Match) -> str:
+    """What stands for a run of characters that are not letters or digits: a space, less the vowel signs in it,
+    which belong to the word they stand in."""
+    found = run.group()
+    if found.isascii() or not any(unicodedata.category(ch)[0] == "M" for ch in found):
+        return " "
+    return _SPACES.sub(" ", "".join(ch if unicodedata.category(ch)[0] == "M" else " " for ch in found))
 
 
 def post_id(blog: str, title: str, month: int | None, day: int | None, body: tuple[str, ...] = ()) -> str:
