@@ -171,3 +171,12 @@ def test_a_title_without_vowel_signs_folds_as_it_always_did(text):
     marks = [ch for ch in decomposed if unicodedata.category(ch)[0] == "M"]
     if all(normalise_key_text(ch) == "" for ch in marks):
         assert normalise_key_text(text) == folded_as_before(text)
+
+
+def test_the_text_reader_tells_titles_apart_by_their_vowel_signs():
+    """Lines are compared folded (how a page's title is found again in its breadcrumbs and its browser title)."""
+    from civicreader.ingest.textpage.heading import fold
+
+    assert fold("काला") != fold("कला")
+    assert fold("“काला” — घर!") == fold("काला घर")
+    assert fold("Notes from the Review!") == fold("notes-from-the-review")

@@ -51,8 +51,16 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 @lru_cache(maxsize=32768)  # a page's words and chrome lines come again and again: fold each once
 def fold(text: str) -> str:
-    """Letters and digits only, case folded: how a title is compared with its other appearances."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+    """Letters and digits only (with their vowel signs), case folded: how a title is compared with its other
+    appearances."""
+    return _NOT_WORD.sub(_marks_of, unicodedata.normalize("NFKC", text).casefold())
+
+
+def _marks_of(run: re.Match) -> str:
+    """The marks in a run of what is not a letter or digit: a Hindi vowel sign is part of its word (\\W takes it),
+    and without it "काला" (black) and "कला" (art) were one line."""
+    found = run.group()
+    return "" if found.isascii() else "".join(ch for ch in found if unicodedata.category(ch)[0] == "M")
 
 
 @dataclass
