@@ -6,13 +6,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import accumulate
 
 from civicreader.index.schema import TEXT_FIELDS, body_text, comment_parts, stems, value_tokens
 from civicreader.index.word_marks import MARK, word_source
 from civicreader.model import Comment, Post
 
 SNIPPET_CHARS = 220
+_WHITE_SPACE = re.compile(r"\s+")
+_WHITE_SPACE_RUN = re.compile(r"\s\s+")
 SNIPPET_FIELD_ORDER = {"body": 2, "comment": 1, "title": 0}
 """Where a snippet comes from when fields hold as many of the query's words."""
 
@@ -150,15 +151,19 @@ def _excerpt(text: str, anchor: int, places: list[tuple[int, int, str]]):
         space = text.rfind(" ", start, end)
         end = space if space > start + SNIPPET_CHARS // 2 else end
     raw = text[start:end]
-    # A paragraph break or a run of spaces becomes one space ("run  The" read as a typo); the marks
-    # move with the text: kept_before[i] is where raw[i] lands.
-    kept = [not (ch.isspace() and i and raw[i - 1].isspace()) for i, ch in enumerate(raw)]
-    kept_before = [0, *accumulate(kept)]
-    body = "".join(" " if ch.isspace() else ch for ch, keep in zip(raw, kept, strict=True) if keep)
+    # A paragraph break or a run of spaces becomes one space ("run  The" read as a typo); the marks move
+    # with the text, back by the spaces dropped before them. With regexes: a loop over each character
+    # was a quarter of a search's time.
+    body = _WHITE_SPACE.sub(" ", raw)
+    dropped = [(run.start() + 1, run.end()) for run in _WHITE_SPACE_RUN.finditer(raw)]
     prefix = "…" if start else ""
     suffix = "…" if end < len(text) else ""
+
+    def landing(offset: int) -> int:
+        return len(prefix) + offset - sum(max(0, min(offset, last) - first) for first, last in dropped)
+
     marks = tuple(
-        (len(prefix) + kept_before[begin - start], len(prefix) + kept_before[finish - start])
+        (landing(begin - start), landing(finish - start))
         for begin, finish, _ in places
         if begin >= start and finish <= end
     )
