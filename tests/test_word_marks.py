@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 import unicodedata
@@ -180,3 +181,43 @@ def test_the_text_reader_tells_titles_apart_by_their_vowel_signs():
     assert fold("काला") != fold("कला")
     assert fold("“काला” — घर!") == fold("काला घर")
     assert fold("Notes from the Review!") == fold("notes-from-the-review")
+
+
+SCRIPTS = {
+    "devanagari": ("कखगचजटडतदनपबमयरलवसह", "ािीुूेैोौंँ्"),
+    "bengali": ("কখগচজটডতদনপবমযরলসহ", "ািীুূেৈোৌং্"),
+    "tamil": ("கஙசஞடணதநபமயரலவழளறன", "ாிீுூெேைொோௌ்"),
+    "thai": ("กขคงจฉชซญดตถทนบปผพฟมยรลวสหอ", "ัิีึืุู่้๊๋"),
+    "greek": ("αβγδεζηθικλμνξοπρστυφχψω", ""),
+    "latin": ("abcdefghijklmnoprstuvwyzéüøß", ""),
+}
+
+
+def invented_word(rng: random.Random, letters: str, marks: str) -> str:
+    word = ""
+    for _ in range(rng.randint(2, 6)):
+        word += rng.choice(letters)
+        if marks and rng.random() < 0.6:
+            word += rng.choice(marks)
+    return word
+
+
+def test_both_engines_find_every_word_of_every_script(tmp_path):
+    """Invented words of six scripts, with vowel signs at random: each is found, by both engines alike."""
+    rng = random.Random(2012)
+    corpus = tmp_path / "corpus"
+    words = []
+    for number in range(12):
+        script = list(SCRIPTS)[number % len(SCRIPTS)]
+        sentence = [invented_word(rng, *SCRIPTS[script]) for _ in range(10)]
+        words += sentence
+        write_post(corpus, "scripts", f"post-{number}", f"Post {number}", date(2012, 1, 1 + number),
+                   [" ".join(sentence) + "."])
+    totals = {}
+    for engine in ENGINES:
+        library = Library(corpus, tmp_path / engine, engine=engine)
+        library.update()
+        totals[engine] = [library.search(word).total for word in words]
+        library.close()
+    assert all(total >= 1 for total in totals["whoosh"])
+    assert totals["tantivy"] == totals["whoosh"]
