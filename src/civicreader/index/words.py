@@ -84,7 +84,7 @@ class Vocabulary:
 
     def correction(self, word: str, seen: int) -> str | None:
         """A much more common spelling of a word `seen` in that many posts, or None."""
-        if seen > RARE_DOC_FREQUENCY or not is_spelt(word):
+        if seen > RARE_DOC_FREQUENCY or not _is_spelt(word):
             return None
         candidates = self.near(word, 1)
         if not candidates and len(word) >= 5:
@@ -100,7 +100,7 @@ class Vocabulary:
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def is_spelt(word: str) -> bool:
+def _is_spelt(word: str) -> bool:
     """Whether a word is letters alone (with their marks: Hindi's vowel signs are not letters), not a number or a
     code, which did-you-mean leaves as typed."""
     return word.isalpha() or (not word.isascii() and all(c.isalpha() or category(c)[0] == "M" for c in word))
@@ -144,7 +144,7 @@ def suggestion(searcher, query: str, words: Sequence[str], vocabulary: Callable[
     corrected = query
     tries = 0
     for word in dict.fromkeys(word.lower() for word in words):
-        if not is_spelt(word) or len(word) < 3:
+        if not _is_spelt(word) or len(word) < 3:
             continue
         word_stems = stems(word)
         if not word_stems:
