@@ -77,6 +77,10 @@ def library(request, tmp_path):
     corpus = tmp_path / "corpus"
     write_post(corpus, "samudaay", "baithak", HINDI_TITLE, date(2012, 5, 2), HINDI_BODY, COMMENTS,
                author="अनीता वर्मा")
+    write_post(corpus, "rasif", "shukran", "شكرًا للمتطوعين", date(2012, 5, 6),
+               ["المكتبة مفتوحة جدًا بفضلكم.", "هذا مهـــم لنا."],
+               [comment("محمّد", datetime(2012, 5, 7, 8, 0), "شكرًا جزيلًا على الجهد."),
+                comment("דוד", datetime(2012, 5, 8, 8, 0), "שָׁלוֹם וּבְרָכָה לַמִּתְנַדְּבִים.")])
     write_post(corpus, "ledger", "plain", "Plain English", date(2012, 5, 1),
                ["Volunteers kept the library open.", "The café beside it closed in May."])
     opened = Library(corpus, tmp_path / "index", engine=request.param)
@@ -107,6 +111,22 @@ def test_one_edit_puts_in_the_letters_the_archive_spells_with(library):
     """A fuzzy word may change a letter to one of another alphabet than a to z."""
     assert library.search("cafe~").total == 1
     assert library.search("हिन्दि~").total == 1
+
+
+@pytest.mark.parametrize("query", ["شكرا", "شكرًا", "جدا", "مهم", "commenter:محمد", "שלום", '"שלום וברכה"'])
+def test_words_are_found_with_or_without_their_vowel_points(library, query):
+    """Arabic and Hebrew write vowel points at will: "شكرًا" and "شكرا" are one word, as is "مهـــم" stretched."""
+    assert library.search(query).total == 1
+
+
+def test_a_snippet_marks_a_pointed_word_found_without_its_points(library):
+    hit = library.search("جدا").hits[0]
+    assert {hit.snippet[start:end] for start, end in hit.highlights} == {"جدًا"}
+
+
+def test_the_concordance_finds_pointed_words_from_an_unpointed_query(library):
+    """In bodies and comments (this title has the word too, but a concordance reads no titles)."""
+    assert [(line.match, line.where) for line in concordance(library, "شكرا")] == [("شكرًا", "comment")]
 
 
 def test_a_misspelt_word_gets_the_word_as_its_suggestion(library):
@@ -188,6 +208,7 @@ SCRIPTS = {
     "bengali": ("কখগচজটডতদনপবমযরলসহ", "ািীুূেৈোৌং্"),
     "tamil": ("கஙசஞடணதநபமயரலவழளறன", "ாிீுூெேைொோௌ்"),
     "thai": ("กขคงจฉชซญดตถทนบปผพฟมยรลวสหอ", "ัิีึืุู่้๊๋"),
+    "arabic": ("ابتثجحخدذرزسشصضطظعغفقكلمنهوي", "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"),
     "greek": ("αβγδεζηθικλμνξοπρστυφχψω", ""),
     "latin": ("abcdefghijklmnoprstuvwyzéüøß", ""),
 }
@@ -203,11 +224,11 @@ def invented_word(rng: random.Random, letters: str, marks: str) -> str:
 
 
 def test_both_engines_find_every_word_of_every_script(tmp_path):
-    """Invented words of six scripts, with vowel signs at random: each is found, by both engines alike."""
+    """Invented words of seven scripts, with vowel signs and points at random: each is found, by both engines alike."""
     rng = random.Random(2012)
     corpus = tmp_path / "corpus"
     words = []
-    for number in range(12):
+    for number in range(14):
         script = list(SCRIPTS)[number % len(SCRIPTS)]
         sentence = [invented_word(rng, *SCRIPTS[script]) for _ in range(10)]
         words += sentence

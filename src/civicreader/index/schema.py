@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
-from civicreader.index.word_marks import marked_word_pattern, word_pattern
+from civicreader.index.word_marks import POINTS, marked_word_pattern, unpointed, word_pattern
 from civicreader.model import Post
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
@@ -39,9 +39,11 @@ took 0.38 s of the 3,000 posts' documents profiled, this 0.23 s."""
 @lru_cache(maxsize=1)
 def _stemming_analyzer():
     """Whoosh's analyser of the text fields, named in a Whoosh index's schema; `analysed` reads text as it does."""
-    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 
-    return StemmingAnalyzer(expression=marked_word_pattern(starred=True))
+    # Whoosh's StemmingAnalyzer, with our word pattern and without vowel points.
+    return (RegexTokenizer(expression=marked_word_pattern(starred=True)) | LowercaseFilter() | CharsetFilter(POINTS)
+            | StopFilter() | StemFilter())
 
 
 def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
@@ -51,7 +53,7 @@ def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
     stem = _porter_stem()
     position = None
     for place, match in enumerate(word_pattern(text, starred=True).finditer(text)):
-        word = match.group().lower()
+        word = unpointed(match.group().lower())
         if len(word) >= MIN_WORD_CHARS and word not in STOP_WORDS:
             position = place if position is None else position + 1
             yield stem(word), position, match.start(), match.end()
@@ -77,7 +79,7 @@ def value_tokens(text: str) -> list[tuple[str, int, int, int]]:
     offset = 0
     for value in text.split("\n"):
         for match in word_pattern(value).finditer(value):
-            found.append((match.group(), position, offset + match.start(), offset + match.end()))
+            found.append((unpointed(match.group()), position, offset + match.start(), offset + match.end()))
             position += 1
         position += NAME_GAP
         offset += len(value) + 1
@@ -251,7 +253,7 @@ def field_words(text: str) -> str:
     words of the text as written (as Whoosh finds them), lower-cased, one space apart. Tantivy splits this at
     the spaces: its own regex tokenizer took 9 of a 20,000-post build's 14 CPU seconds of indexing, and read
     word characters by Rust's rules, not ours."""
-    return " ".join(word_pattern(text).findall(text)).lower()
+    return unpointed(" ".join(word_pattern(text).findall(text)).lower())
 
 
 def post_vocabulary(post: Post) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from civicreader.index.schema import TEXT_FIELDS, body_text, comment_parts, stems, value_tokens
-from civicreader.index.word_marks import MARK, word_source
+from civicreader.index.word_marks import MARK, POINT, word_source
 from civicreader.model import Comment, Post
 
 SNIPPET_CHARS = 220
@@ -41,10 +41,12 @@ def _stem_pattern(wanted: frozenset[str]) -> re.Pattern:
     # ("possibility" -> "possibl", "eyed" -> "ei"): every word with a wanted stem starts with the stem less one
     # letter (checked over 54,000 words of the corpora).
     starts = sorted({stem[: max(1, len(stem) - 1)] for stem in wanted}, key=len, reverse=True)
-    start = "(?:" + "|".join(map(re.escape, starts)) + ")"
     if all(stem.isascii() for stem in wanted):
+        start = "(?:" + "|".join(map(re.escape, starts)) + ")"
         return re.compile(r"(?<![\w.])" + start + r"\w*(?:\.\w+)*", re.IGNORECASE)
-    # A word with marks (Hindi's vowel signs) goes on past them; only such stems pay for the marks' class.
+    # A word with marks (Hindi's vowel signs) goes on past them; only such stems pay for the marks' class. The
+    # stems have no vowel points, which the text may have after any letter.
+    start = "(?:" + "|".join(f"{POINT}*".join(map(re.escape, start)) for start in starts) + ")"
     return re.compile(rf"(?<![\w.])(?<!{MARK})" + word_source(start=start + r"\w*+"), re.IGNORECASE)
 
 

@@ -11,6 +11,7 @@ should find it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _BMP_MARKS = (
@@ -93,3 +94,22 @@ def word_source(word: str = r"\w", start: str | None = None) -> str:
     `start` (by default, with a run of `word` characters)."""
     head = start if start is not None else f"{word}++"
     return rf"{head}(?:{MARK}++{word}*+|\.{word}++)*+"
+
+
+_POINTED = ((0x0591, 0x05C7), (0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED))
+POINTS = dict.fromkeys(
+    [code for first, last in _POINTED for code in range(first, last + 1) if unicodedata.category(chr(code))[0] == "M"]
+    + [0x0640]
+)
+"""The vowel points and cantillation of Hebrew and Arabic, and Arabic's tatweel (a stretch between letters), as a
+`str.translate` table that drops them. Writers mostly leave the points out, and put them in at will ("شكرًا" and
+"شكرا" are one word to a reader): words are indexed and searched without them, as Lucene's Arabic analyser does.
+The vowel signs of the Indic scripts are not points: without them a word is another word."""
+POINT = "[" + "".join(map(chr, POINTS)) + "]"
+"""One of POINTS, as a pattern."""
+
+
+def unpointed(word: str) -> str:
+    """`word` without Hebrew and Arabic vowel points (see POINTS)."""
+    return word if word.isascii() else word.translate(POINTS)
+
