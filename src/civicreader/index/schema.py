@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
-from civicreader.index.word_marks import POINTS, marked_word_pattern, unpointed, word_pattern
+from civicreader.index.word_marks import has_points, unpointed, word_pattern
 from civicreader.model import Post
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
@@ -39,11 +39,11 @@ took 0.38 s of the 3,000 posts' documents profiled, this 0.23 s."""
 @lru_cache(maxsize=1)
 def _stemming_analyzer():
     """Whoosh's analyser of the text fields, named in a Whoosh index's schema; `analysed` reads text as it does."""
-    from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+    from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter
 
-    # Whoosh's StemmingAnalyzer, with our word pattern and without vowel points.
-    return (RegexTokenizer(expression=marked_word_pattern(starred=True)) | LowercaseFilter() | CharsetFilter(POINTS)
-            | StopFilter() | StemFilter())
+    from civicreader.index.words_tokenizer import WordsTokenizer
+
+    return WordsTokenizer() | LowercaseFilter() | StopFilter() | StemFilter()  # StemmingAnalyzer's, our words
 
 
 def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
@@ -52,8 +52,9 @@ def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
     after another from where the first of them stood. Importing whoosh.analysis took 0.1 s of a first search."""
     stem = _porter_stem()
     position = None
+    pointed = has_points(text)
     for place, match in enumerate(word_pattern(text, starred=True).finditer(text)):
-        word = unpointed(match.group().lower())
+        word = unpointed(match.group().lower()) if pointed else match.group().lower()
         if len(word) >= MIN_WORD_CHARS and word not in STOP_WORDS:
             position = place if position is None else position + 1
             yield stem(word), position, match.start(), match.end()
@@ -78,8 +79,10 @@ def value_tokens(text: str) -> list[tuple[str, int, int, int]]:
     position = 0
     offset = 0
     for value in text.split("\n"):
+        pointed = has_points(value)
         for match in word_pattern(value).finditer(value):
-            found.append((unpointed(match.group()), position, offset + match.start(), offset + match.end()))
+            word = unpointed(match.group()) if pointed else match.group()
+            found.append((word, position, offset + match.start(), offset + match.end()))
             position += 1
         position += NAME_GAP
         offset += len(value) + 1

@@ -97,19 +97,29 @@ def word_source(word: str = r"\w", start: str | None = None) -> str:
 
 
 _POINTED = ((0x0591, 0x05C7), (0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670), (0x06D6, 0x06ED))
-POINTS = dict.fromkeys(
+POINTS = frozenset(
     [code for first, last in _POINTED for code in range(first, last + 1) if unicodedata.category(chr(code))[0] == "M"]
     + [0x0640]
 )
-"""The vowel points and cantillation of Hebrew and Arabic, and Arabic's tatweel (a stretch between letters), as a
-`str.translate` table that drops them. Writers mostly leave the points out, and put them in at will ("شكرًا" and
-"شكرا" are one word to a reader): words are indexed and searched without them, as Lucene's Arabic analyser does.
-The vowel signs of the Indic scripts are not points: without them a word is another word."""
-POINT = "[" + "".join(map(chr, POINTS)) + "]"
+"""The vowel points and cantillation of Hebrew and Arabic, and Arabic's tatweel (a stretch between letters), by
+code. Writers mostly leave the points out, and put them in at will ("شكرًا" and "شكرا" are one word to a reader):
+words are indexed and searched without them, as Lucene's Arabic analyser does. The vowel signs of the Indic scripts
+are not points: without them a word is another word."""
+POINT = "[" + "".join(map(chr, sorted(POINTS))) + "]"
 """One of POINTS, as a pattern."""
 
 
-def unpointed(word: str) -> str:
-    """`word` without Hebrew and Arabic vowel points (see POINTS)."""
-    return word if word.isascii() else word.translate(POINTS)
+def has_points(text: str) -> bool:
+    """Whether `text` has a character of POINTS: a text that has none needs none of its words unpointed (looking
+    through a text once is quicker than taking points out of each word)."""
+    return not text.isascii() and _point_pattern().search(text) is not None
 
+
+def unpointed(text: str) -> str:
+    """`text` without Hebrew and Arabic vowel points (see POINTS)."""
+    return _point_pattern().sub("", text) if has_points(text) else text
+
+
+@lru_cache(maxsize=1)
+def _point_pattern() -> re.Pattern:
+    return re.compile(POINT)  # when first needed: an ASCII search needs none
