@@ -242,3 +242,25 @@ def test_both_engines_find_every_word_of_every_script(tmp_path):
         library.close()
     assert all(total >= 1 for total in totals["whoosh"])
     assert totals["tantivy"] == totals["whoosh"]
+
+
+def test_a_snippet_of_text_without_spaces_never_parts_a_letter_from_its_vowel_signs(tmp_path):
+    """Thai writes no spaces between words, so a snippet's edges fall inside a word: never between a letter and
+    the marks that belong to it."""
+    thai = "ภาษาไทยเป็นภาษาที่สวยงามและมีประวัติศาสตร์ยาวนานมากสำหรับผู้อ่านทุกคน" * 8
+    names = ["apple", "banana", "cherry", "damson", "elder", "fig", "grape", "hazel", "juniper", "kiwi"]
+    corpus = tmp_path / "corpus"
+    bodies = {}
+    for shift, name in enumerate(names):
+        bodies[name] = thai[: 150 + shift] + f" {name} " + thai[shift:]
+        write_post(corpus, "thai", name, name.title(), date(2013, 1, 1 + shift), [bodies[name]])
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    for name in names:
+        snippet = library.search(f"body:{name}").hits[0].snippet
+        inside = snippet.strip("…")
+        at = bodies[name].index(inside)
+        assert unicodedata.category(inside[0])[0] != "M", snippet
+        after = at + len(inside)
+        assert after == len(bodies[name]) or unicodedata.category(bodies[name][after])[0] != "M", snippet
+    library.close()

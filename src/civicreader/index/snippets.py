@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from unicodedata import category
 
 from civicreader.index.schema import TEXT_FIELDS, body_text, comment_parts, stems, value_tokens
 from civicreader.index.word_marks import MARK, POINT, word_source
@@ -141,6 +142,10 @@ def _best_window(places: list[tuple[int, int, str]]) -> int:
     return best_start
 
 
+def _is_mark(character: str) -> bool:
+    return not character.isascii() and category(character)[0] == "M"
+
+
 def _excerpt(text: str, anchor: int, places: list[tuple[int, int, str]]):
     """About SNIPPET_CHARS of `text` around `anchor`, on one line, with the offsets of the places inside it."""
     lead = SNIPPET_CHARS // 4
@@ -152,6 +157,11 @@ def _excerpt(text: str, anchor: int, places: list[tuple[int, int, str]]):
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start + SNIPPET_CHARS // 2 else end
+    # Where no space was near (Thai, Chinese), never between a letter and its vowel signs.
+    while 0 < start < len(text) and _is_mark(text[start]):
+        start -= 1
+    while end < len(text) and _is_mark(text[end]):
+        end += 1
     raw = text[start:end]
     # A paragraph break or a run of spaces becomes one space ("run  The" read as a typo); the marks move
     # with the text, back by the spaces dropped before them. With regexes: a loop over each character
