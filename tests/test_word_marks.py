@@ -72,8 +72,11 @@ def test_every_word_character_is_in_exactly_one_word(text):
             assert covered[place] == 1, (text, place)
 
 
-@pytest.fixture(params=ENGINES)
-def library(request, tmp_path):
+@pytest.fixture(params=ENGINES, scope="module")
+def library(request, tmp_path_factory):
+    """An index of posts in Hindi, Bengali, Arabic, Hebrew, Persian and English, built once per engine; tests only
+    read it."""
+    tmp_path = tmp_path_factory.mktemp(request.param)
     corpus = tmp_path / "corpus"
     write_post(corpus, "samudaay", "baithak", HINDI_TITLE, date(2012, 5, 2), HINDI_BODY, COMMENTS,
                author="अनीता वर्मा")
