@@ -81,7 +81,7 @@ def library(request, tmp_path_factory):
     write_post(corpus, "samudaay", "baithak", HINDI_TITLE, date(2012, 5, 2), HINDI_BODY, COMMENTS,
                author="अनीता वर्मा")
     write_post(corpus, "rasif", "shukran", "شكرًا للمتطوعين", date(2012, 5, 6),
-               ["المكتبة مفتوحة جدًا بفضلكم.", "هذا مهـــم لنا."],
+               ["المكتبة مفتوحة جدًا بفضلكم.", "هذا مهـــم لنا.", "إسلام يقرأ کتاب الأطفال."],
                [comment("محمّد", datetime(2012, 5, 7, 8, 0), "شكرًا جزيلًا على الجهد."),
                 comment("דוד", datetime(2012, 5, 8, 8, 0), "שָׁלוֹם וּבְרָכָה לַמִּתְנַדְּבִים.")])
     write_post(corpus, "ledger", "plain", "Plain English", date(2012, 5, 1),
@@ -120,6 +120,15 @@ def test_one_edit_puts_in_the_letters_the_archive_spells_with(library):
 def test_words_are_found_with_or_without_their_vowel_points(library, query):
     """Arabic and Hebrew write vowel points at will: "شكرًا" and "شكرا" are one word, as is "مهـــم" stretched."""
     assert library.search(query).total == 1
+
+
+@pytest.mark.parametrize(("query", "written"), [("اسلام", "إسلام"), ("مفتوحه", "مفتوحة"), ("كتاب", "کتاب"),
+                                               ("يقرا", "يقرأ")])
+def test_an_arabic_letter_is_found_in_any_of_its_forms(library, query, written):
+    """Alef with or without its hamza, teh marbuta as heh, Persian's kaf as Arabic's: writers and keyboards mix them."""
+    hits = library.search(query).hits
+    assert len(hits) == 1
+    assert written in {hits[0].snippet[start:end] for start, end in hits[0].highlights}
 
 
 def test_a_snippet_marks_a_pointed_word_found_without_its_points(library):

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from civicreader.index import query_nodes as qn
 from civicreader.index.results import QueryError
 from civicreader.index.schema import PLAIN_FIELDS, QUERY_FIELDS, TEXT_FIELDS
-from civicreader.index.word_marks import unpointed, word_pattern
+from civicreader.index.word_marks import plain_form, word_pattern
 
 ANALYSED_FIELDS = frozenset((*TEXT_FIELDS, *PLAIN_FIELDS))
 """Read with the plain analyser (words, lower case; stemming comes later, in the compiler)."""
@@ -198,7 +198,7 @@ class _Phrase(_Text):
 
 def _words(text: str) -> list[str]:
     """The words of a value as the plain fields index them (schema.value_tokens), in lower case."""
-    return [unpointed(word.lower()) for word in word_pattern(text).findall(text)]
+    return [plain_form(word.lower()) for word in word_pattern(text).findall(text)]
 
 
 class _Group(_Piece):

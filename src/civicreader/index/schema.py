@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
-from civicreader.index.word_marks import has_points, unpointed, word_pattern
+from civicreader.index.word_marks import needs_plain_form, plain_form, word_pattern
 from civicreader.model import Post
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
@@ -52,9 +52,9 @@ def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
     after another from where the first of them stood. Importing whoosh.analysis took 0.1 s of a first search."""
     stem = _porter_stem()
     position = None
-    pointed = has_points(text)
+    changed = needs_plain_form(text)
     for place, match in enumerate(word_pattern(text, starred=True).finditer(text)):
-        word = unpointed(match.group().lower()) if pointed else match.group().lower()
+        word = plain_form(match.group().lower()) if changed else match.group().lower()
         if len(word) >= MIN_WORD_CHARS and word not in STOP_WORDS:
             position = place if position is None else position + 1
             yield stem(word), position, match.start(), match.end()
@@ -79,9 +79,9 @@ def value_tokens(text: str) -> list[tuple[str, int, int, int]]:
     position = 0
     offset = 0
     for value in text.split("\n"):
-        pointed = has_points(value)
+        changed = needs_plain_form(value)
         for match in word_pattern(value).finditer(value):
-            word = unpointed(match.group()) if pointed else match.group()
+            word = plain_form(match.group()) if changed else match.group()
             found.append((word, position, offset + match.start(), offset + match.end()))
             position += 1
         position += NAME_GAP
@@ -256,7 +256,7 @@ def field_words(text: str) -> str:
     words of the text as written (as Whoosh finds them), lower-cased, one space apart. Tantivy splits this at
     the spaces: its own regex tokenizer took 9 of a 20,000-post build's 14 CPU seconds of indexing, and read
     word characters by Rust's rules, not ours."""
-    return unpointed(" ".join(word_pattern(text).findall(text)).lower())
+    return plain_form(" ".join(word_pattern(text).findall(text)).lower())
 
 
 def post_vocabulary(post: Post) -> str:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from unicodedata import category
 
 from civicreader.index.schema import TEXT_FIELDS, body_text, comment_parts, stems, value_tokens
-from civicreader.index.word_marks import MARK, POINT, word_source
+from civicreader.index.word_marks import MARK, POINT, letter_pattern, word_source
 from civicreader.model import Comment, Post
 
 SNIPPET_CHARS = 220
@@ -46,8 +46,8 @@ def _stem_pattern(wanted: frozenset[str]) -> re.Pattern:
         start = "(?:" + "|".join(map(re.escape, starts)) + ")"
         return re.compile(r"(?<![\w.])" + start + r"\w*(?:\.\w+)*", re.IGNORECASE)
     # A word with marks (Hindi's vowel signs) goes on past them; only such stems pay for the marks' class. The
-    # stems have no vowel points, which the text may have after any letter.
-    start = "(?:" + "|".join(f"{POINT}*".join(map(re.escape, start)) for start in starts) + ")"
+    # stems are plain forms: the text may have vowel points after any letter, and another form of a letter.
+    start = "(?:" + "|".join(f"{POINT}*".join(map(letter_pattern, start)) for start in starts) + ")"
     return re.compile(rf"(?<![\w.])(?<!{MARK})" + word_source(start=start + r"\w*+"), re.IGNORECASE)
 
 

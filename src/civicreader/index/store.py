@@ -78,7 +78,8 @@ rewrote a 3.7 MB manifest at 20,000 posts. The catalogue a row a line; post plac
 15: tantivy reads the words of the text fields as Whoosh does (found in Python, `schema.field_words`) and keeps a
 field of every word of a post, from which it counts a new index's word list.
 16: a word keeps its combining marks (`word_marks`): a Hindi word was three one-letter words, all left out; Hebrew
-and Arabic vowel points are left out of the words indexed, as they are of a query's."""
+and Arabic vowel points are left out of the words indexed, as they are of a query's, and each Arabic letter is
+indexed in one form (`word_marks.plain_form`)."""
 WORDS_NAME = "words.json"
 SEAL_ATTEMPTS = 3
 """Reads of the index that a writer's renames overtook, made again with the new seal, before it is called damaged."""

@@ -1,4 +1,5 @@
-r"""The characters inside a word that `\w` leaves out, and the word patterns that keep them.
+r"""The characters inside a word that `\w` leaves out, the word patterns that keep them, and the plain form of
+a word as it is indexed and searched.
 
 Python's `\w` takes letters and digits but not Unicode's combining marks: the vowel signs and viramas of the
 Indic and South-East Asian scripts, Arabic and Hebrew vowel points, an accent typed as a second character. Without
@@ -107,19 +108,31 @@ words are indexed and searched without them, as Lucene's Arabic analyser does. T
 are not points: without them a word is another word."""
 POINT = "[" + "".join(map(chr, sorted(POINTS))) + "]"
 """One of POINTS, as a pattern."""
+LETTER_FORMS = {"ا": "أإآٱ", "ي": "ىی", "ه": "ةۀ", "ك": "ک"}
+"""Arabic letters written in several forms, each under the one they are read as: alef with or without its hamza or
+madda, a final yeh with or without dots (and Persian's yeh), teh marbuta as heh, Persian's kaf. Writers and
+keyboards mix them ("اسلام", "إسلام"); Lucene's Arabic and Persian analysers read them alike too."""
+_PLAIN = {**dict.fromkeys(POINTS), **{ord(form): letter for letter, forms in LETTER_FORMS.items() for form in forms}}
 
 
-def has_points(text: str) -> bool:
-    """Whether `text` has a character of POINTS: a text that has none needs none of its words unpointed (looking
-    through a text once is quicker than taking points out of each word)."""
-    return not text.isascii() and _point_pattern().search(text) is not None
+def needs_plain_form(text: str) -> bool:
+    """Whether `text` has a vowel point or a letter form that `plain_form` changes: a text that has none needs none
+    of its words changed (looking through a text once is quicker than changing each word)."""
+    return not text.isascii() and _changed_character().search(text) is not None
 
 
-def unpointed(text: str) -> str:
-    """`text` without Hebrew and Arabic vowel points (see POINTS)."""
-    return _point_pattern().sub("", text) if has_points(text) else text
+def plain_form(text: str) -> str:
+    """`text` as it is indexed and searched: without Hebrew and Arabic vowel points (see POINTS), and each Arabic
+    letter in the form it is read as (see LETTER_FORMS)."""
+    return text.translate(_PLAIN) if needs_plain_form(text) else text
+
+
+def letter_pattern(letter: str) -> str:
+    """A pattern for `letter` of a plain form, as the text may have written it."""
+    forms = LETTER_FORMS.get(letter)
+    return f"[{letter}{forms}]" if forms else re.escape(letter)
 
 
 @lru_cache(maxsize=1)
-def _point_pattern() -> re.Pattern:
-    return re.compile(POINT)  # when first needed: an ASCII search needs none
+def _changed_character() -> re.Pattern:
+    return re.compile("[" + "".join(map(chr, sorted(_PLAIN))) + "]")  # when first needed: ASCII needs none
