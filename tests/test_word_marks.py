@@ -39,12 +39,19 @@ def in_marks(character: str) -> bool:
     return re.fullmatch(MARK, character) is not None
 
 
+TABLE_UNICODE = (15, 1, 0)
+"""The Unicode version the marks table was made from (Python 3.13's)."""
+
+
 def test_the_marks_table_holds_every_mark_of_this_pythons_unicode():
+    """Up to the table's Unicode, every mark is in it; a newer Python's Unicode may have marks the table has not
+    heard of yet (its new scripts' words part at them), but never calls a character of the table anything else."""
+    newer = tuple(map(int, unicodedata.unidata_version.split("."))) > TABLE_UNICODE
     for code in range(sys.maxunicode + 1):
         character = chr(code)
         category = unicodedata.category(character)
         if category in ("Mn", "Mc", "Me"):
-            assert in_marks(character), f"U+{code:04X} is a mark the table leaves out"
+            assert newer or in_marks(character), f"U+{code:04X} is a mark the table leaves out"
         elif category != "Cn":  # a newer Unicode's mark is unassigned in an older Python's
             assert not in_marks(character), f"U+{code:04X} ({category}) is not a mark"
 
