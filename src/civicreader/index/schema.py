@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
-from civicreader.index.word_marks import needs_plain_form, plain_form, word_pattern
+from civicreader.index.word_marks import needs_plain_form, plain_form, plain_word, word_pattern
 from civicreader.model import Post
 
 TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
@@ -54,7 +54,7 @@ def analysed(text: str) -> Iterator[tuple[str, int, int, int]]:
     position = None
     changed = needs_plain_form(text)
     for place, match in enumerate(word_pattern(text, starred=True).finditer(text)):
-        word = plain_form(match.group().lower()) if changed else match.group().lower()
+        word = plain_word(match.group().lower()) if changed else match.group().lower()
         if len(word) >= MIN_WORD_CHARS and word not in STOP_WORDS:
             position = place if position is None else position + 1
             yield stem(word), position, match.start(), match.end()
@@ -81,7 +81,7 @@ def value_tokens(text: str) -> list[tuple[str, int, int, int]]:
     for value in text.split("\n"):
         changed = needs_plain_form(value)
         for match in word_pattern(value).finditer(value):
-            word = plain_form(match.group()) if changed else match.group()
+            word = plain_word(match.group()) if changed else match.group()
             found.append((word, position, offset + match.start(), offset + match.end()))
             position += 1
         position += NAME_GAP

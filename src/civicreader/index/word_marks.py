@@ -124,7 +124,12 @@ def needs_plain_form(text: str) -> bool:
 def plain_form(text: str) -> str:
     """`text` as it is indexed and searched: without Hebrew and Arabic vowel points (see POINTS), and each Arabic
     letter in the form it is read as (see LETTER_FORMS)."""
-    return text.translate(_PLAIN) if needs_plain_form(text) else text
+    return plain_word(text) if needs_plain_form(text) else text
+
+
+def plain_word(word: str) -> str:
+    """`plain_form` of a word of a text already known to need it (`needs_plain_form`), not looked through again."""
+    return word.translate(_PLAIN)
 
 
 def letter_pattern(letter: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from whoosh.analysis import RegexTokenizer
 
-from civicreader.index.word_marks import marked_word_pattern, needs_plain_form, plain_form
+from civicreader.index.word_marks import marked_word_pattern, needs_plain_form, plain_word
 
 
 class WordsTokenizer(RegexTokenizer):
@@ -27,5 +27,5 @@ class WordsTokenizer(RegexTokenizer):
 
 def _plain(tokens):
     for token in tokens:
-        token.text = plain_form(token.text)
+        token.text = plain_word(token.text)
         yield token
