@@ -110,6 +110,8 @@ def check_private(folder: Path) -> None:
             # The folder itself may be reached through a link the user chose (--index); nothing inside it may be one.
             status = os.stat(place) if place == folder else os.lstat(place)
         except OSError as error:
+            if place != folder and isinstance(error, FileNotFoundError):
+                continue  # removed since the walk listed it (a writer's generation of the update before): holds nothing
             raise UnsafeFolder(f"cannot look at {place}: {error.strerror or error}") from None
         if stat.S_ISLNK(status.st_mode):
             raise UnsafeFolder(f"{place} is a symbolic link")

@@ -52,27 +52,39 @@ RECENT_MATCHES = 8
 narrowed period widened again ask for the same query's matches in turn."""
 
 
+WRITER_RACE_SECONDS = 2.0
+"""How long a reading that failed as a writer committed is tried again before the index is called damaged: a
+commit renames files into place and removes the last generation's, which a reader that listed them misses."""
+
+
 def _reading(method):
-    """Any error reading the index (whatever Whoosh raises on a damaged file) becomes IndexDamaged, one line:
-    the callers say so once and rebuild. A bad query stays a QueryError, a cancelled search SearchCancelled."""
+    """Any error reading the index (whatever an engine raises on a damaged file) becomes IndexDamaged, one line:
+    the callers say so once and rebuild. A bad query stays a QueryError, a cancelled search SearchCancelled.
+
+    A reading that fails while a writer is at work, or across a commit, is made again on the new commit: a
+    file removed under it is no damage, and calling it damage made the app rebuild the whole index."""
 
     @functools.wraps(method)
     def reading(self, *args, **kwargs):
-        try:
+        if self._reading_now:  # within another reading: the outer one decides
             return method(self, *args, **kwargs)
-        except (QueryError, IndexDamaged, SearchCancelled, EngineUnavailable):
-            raise
-        except SealBroken as error:
-            self._drop_engine()
-            raise IndexDamaged(f"the index in {self.index_dir} is damaged ({error})") from None
-        except Exception as error:
-            from civicreader.textsafe import one_line  # imported here: compiling its patterns took 2 ms of an import
-
-            self._drop_engine()
-            reason = f"{type(error).__name__}: {error}"
-            raise IndexDamaged(one_line(f"the index in {self.index_dir} is damaged ({reason})")) from None
+        self._reading_now = True
+        try:
+            return self._read_across_commits(method, args, kwargs)
+        finally:
+            self._reading_now = False
 
     return reading
+
+
+def _damaged(index_dir: Path, error: Exception) -> IndexDamaged:
+    if isinstance(error, IndexDamaged):
+        return error
+    if isinstance(error, SealBroken):
+        return IndexDamaged(f"the index in {index_dir} is damaged ({error})")
+    from civicreader.textsafe import one_line  # imported here: compiling its patterns took 2 ms of an import
+
+    return IndexDamaged(one_line(f"the index in {index_dir} is damaged ({type(error).__name__}: {error})"))
 
 
 class Library(IndexFolder):
@@ -84,6 +96,7 @@ class Library(IndexFolder):
     def __init__(self, corpus: Path, index_dir: Path | None = None, engine: str | None = None):
         super().__init__(corpus, index_dir, engine)
         self._engine: Engine | None = None
+        self._reading_now = False
         self._checked_at = 0.0
         self._catalogue: _Catalogue | None = None
         self._catalogue_generation: int | None = None
@@ -94,6 +107,26 @@ class Library(IndexFolder):
         self._recent_matches: dict[tuple, Matches] = {}
         self._recent_matches_of: TermScores | None = None
         """The term scores (so the index state) the recent matches were found in: any other, and they are stale."""
+
+    def _read_across_commits(self, method, args, kwargs):
+        """`method`'s answer, made again (for up to WRITER_RACE_SECONDS) when it failed as a writer committed."""
+        deadline = None
+        pause = 0.01
+        while True:
+            mark = self.seal_mark()
+            try:
+                return method(self, *args, **kwargs)
+            except (QueryError, SearchCancelled, EngineUnavailable):
+                raise
+            except Exception as error:
+                self._drop_engine()
+                if self.seal_mark() != mark or self.writer_at_work():
+                    deadline = deadline or time.monotonic() + WRITER_RACE_SECONDS
+                    if time.monotonic() < deadline:
+                        time.sleep(pause)
+                        pause = min(2 * pause, 0.2)
+                        continue
+                raise _damaged(self.index_dir, error) from None
 
     def update(
         self,

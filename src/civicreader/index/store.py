@@ -424,6 +424,27 @@ class IndexFolder:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def writer_at_work(self) -> bool:
+        """Whether a writer (this process's or another's) holds the write lock now.
+
+        Probed with a shared lock taken and dropped at once; a writer waits `busy_wait` for the lock, so the
+        probe (made only when reading has failed) never turns one away.
+        """
+        try:
+            with open(self.index_dir / LOCK_NAME, "rb") as handle:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False  # never written to, or not a file a writer could lock
+        return False
+
+    def seal_mark(self) -> tuple | None:
+        """The seal file's identity: every commit rewrites the seal, so a reading that began under one mark and
+        failed under another crossed a commit."""
+        return _identity(self.index_dir / SEAL_NAME)
+
     def _load_words(self, seal: Seal | None = None) -> dict[str, int]:
         try:
             return load_json(self._read_sealed(WORDS_NAME, seal), dict)
