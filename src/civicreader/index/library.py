@@ -8,7 +8,7 @@ import heapq
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from civicreader.index import catalogue as catalogue_files
@@ -438,15 +438,15 @@ class Library(IndexFolder):
             comments=comments,
         )
 
-    def read(self, post_ids: Iterable[str]) -> Iterator[Post]:
-        """The posts with these ids, in that order; an id no longer in the index is passed over."""
+    @_reading
+    def read(self, post_ids: Collection[str]) -> list[Post]:
+        """The posts with these ids, in that order; an id no longer in the index is passed over. A few at a time:
+        a list, not a generator, so that a commit overtaking the reading is met as any reading's is."""
         engine = self._open_engine()
         if engine is None:
-            return
-        for post_id in post_ids:
-            docnum = engine.document_number(post_id)
-            if docnum is not None:
-                yield engine.post(docnum)
+            return []
+        numbers = (engine.document_number(post_id) for post_id in post_ids)
+        return [engine.post(docnum) for docnum in numbers if docnum is not None]
 
     def word_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """How often each term (a stem) stands in the archive's bodies and comments, and how many terms they hold
