@@ -119,6 +119,27 @@ def test_a_reading_that_fails_with_no_writer_about_is_damage_at_once(two_posts_i
     assert len(opened) == 1
 
 
+READINGS = {
+    "search": lambda library: library.search("charity"),
+    "matches": lambda library: library.matches("charity"),
+    "read": lambda library: library.read(["any"]),
+    "get": lambda library: library.get("any"),
+    "word_frequencies": lambda library: library.word_frequencies(["chariti"]),
+}
+
+
+@pytest.mark.parametrize("reading", READINGS)
+def test_every_reading_of_the_engine_says_damaged_in_one_line_not_the_engines_error(
+        two_posts_index, monkeypatch, reading):
+    import civicreader.index.library as library_module
+
+    corpus, index = two_posts_index
+    Library(corpus, index).update()
+    monkeypatch.setattr(library_module, "open_engine", lambda folder: b"\xff".decode())
+    with pytest.raises(IndexDamaged, match=r"^the index in .* is damaged \(UnicodeDecodeError: .*\)$"):
+        READINGS[reading](Library(corpus, index))
+
+
 def test_a_reading_that_keeps_failing_while_a_writer_works_is_damage_in_the_end(two_posts_index, monkeypatch):
     import fcntl
 
@@ -170,6 +191,9 @@ def test_readers_never_call_an_index_damaged_while_a_writer_commits_again_and_ag
                         library.get(summaries[0].id)
                         library.read([summary.id for summary in summaries])
                 library.post_places()
+                library.matches("charity", with_comments=True)
+                library.word_frequencies(["chariti"])
+                library.most_discussed(3)
             except Exception as error:  # IndexDamaged, or anything else a thread would only warn of
                 damaged.append(f"{type(error).__name__}: {error}")
 

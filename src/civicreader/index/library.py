@@ -393,6 +393,7 @@ class Library(IndexFolder):
         matched, ranked = _run(evaluator, compiled.query, catalogue, allowed, window, sort)
         return catalogue, matched, ranked
 
+    @_reading
     def matches(
         self, query: str, *, filters: Mapping[str, str] | None = None, with_comments: bool = False
     ) -> Matches:
@@ -448,6 +449,7 @@ class Library(IndexFolder):
         numbers = (engine.document_number(post_id) for post_id in post_ids)
         return [engine.post(docnum) for docnum in numbers if docnum is not None]
 
+    @_reading
     def word_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """How often each term (a stem) stands in the archive's bodies and comments, and how many terms they hold
         in all: what an association measure (log-likelihood) compares a collocate's count with."""
@@ -604,6 +606,7 @@ class Library(IndexFolder):
             return 0
         return sum(1 for count in catalogue.comment_counts.values() if count)
 
+    @_reading
     def most_discussed(self, limit: int) -> list[PostSummary]:
         """The posts with the most comments, most first (the newer first among equals); none without comments."""
         catalogue = self._catalogue_or_none()
