@@ -232,3 +232,38 @@ def test_a_file_a_writer_removes_while_the_folder_is_checked_is_as_if_never_list
     (folder / "whoosh" / "MAIN_abc.pst").unlink()
     with pytest.raises(SealBroken, match=r"MAIN_abc\.pst is missing"):
         Seal(folder, key).check_all()
+
+
+def test_staged_files_wait_beside_their_places_unread_and_are_sealed_and_renamed_together(tmp_path):
+    folder = index_folder(tmp_path)
+    key = index_key()
+    keeper = write_seal(folder, key)
+    unchanged = os.stat(folder / "manifest.json")
+    staged = keeper.staging()
+    staged["pages-00-aa.data"] = b"packed pages"
+    staged.update({"words.json": b'{"budget": 2}', "manifest.json": b"{}"})
+    assert not (folder / "pages-00-aa.data").exists() and not (folder / "words.json").exists()
+    # Written already, beside their places, where no reader looks: the folder checks as it was sealed.
+    assert sorted(path.name for path in folder.glob(".*.tmp")) == sorted(
+        [".manifest.json.123.tmp", f".pages-00-aa.data.{os.getpid()}.tmp", f".words.json.{os.getpid()}.tmp"])
+    assert set(Seal(folder, key).check_all()) == {"manifest.json", "whoosh/_MAIN_3.toc", "whoosh/MAIN_abc.trm"}
+    staged.commit()
+    keeper.settle()
+    assert (folder / "pages-00-aa.data").read_bytes() == b"packed pages"
+    assert (folder / "words.json").read_bytes() == b'{"budget": 2}'
+    assert os.stat(folder / "manifest.json").st_ino == unchanged.st_ino  # given what it held: left as it was
+    assert not list(folder.glob(f".*.{os.getpid()}.tmp"))
+    assert {"pages-00-aa.data", "words.json", "manifest.json"} <= set(Seal(folder, key).check_all())
+
+
+def test_a_file_staged_twice_takes_its_last_content(tmp_path):
+    folder = index_folder(tmp_path)
+    key = index_key()
+    keeper = write_seal(folder, key)
+    staged = keeper.staging()
+    staged["catalogue.json"] = b"first"
+    staged["catalogue.json"] = b"second"
+    staged.commit()
+    keeper.settle()
+    assert (folder / "catalogue.json").read_bytes() == b"second"
+    Seal(folder, key).check_all()

@@ -55,9 +55,10 @@ class ShardedRecords:
                 members.update(data[part])
         return loaded
 
-    def save(self, parts: Mapping[str, Mapping], write_all: Callable[[dict[str, bytes]], None]) -> dict[int, str]:
+    def save(self, parts: Mapping[str, Mapping], write: Callable[[dict[str, bytes]], None]) -> dict[int, str]:
         """Make `parts` the records: the shards whose records differ are written under new names (through
-        `write_all(name -> data)`), the others kept; every shard's file, as the manifest is to name it."""
+        `write(name -> data)`, a shard at a time), the others kept; every shard's file, as the manifest is to name
+        it."""
         if len(self.files) == SHARDS:
             dirty = set()
             for part in PARTS:
@@ -76,7 +77,6 @@ class ShardedRecords:
                 for key in parts[part]:
                     self.members[shard_of(key)].add(key)
         self.parts = {part: parts[part] for part in PARTS}
-        written: dict[str, bytes] = {}
         for shard in sorted(dirty):
             held = self.members[shard] = {key for key in self.members[shard]
                                           if any(key in self.parts[part] for part in PARTS)}
@@ -87,10 +87,8 @@ class ShardedRecords:
             content = {part: {key: self.parts[part][key] for key in ordered if key in self.parts[part]}
                        for part in PARTS}
             name = f"{PREFIX}{shard:02d}-{uuid.uuid4().hex[:12]}.json"
-            written[name] = json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+            write({name: json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")})
             self.files[shard] = name
-        if written:
-            write_all(written)
         return dict(self.files)
 
 

@@ -197,9 +197,9 @@ class ShardedPages:
 
     # ---- saving
 
-    def save(self, write_all: Callable[[dict[str, bytes]], None]) -> dict[int, list[str]]:
-        """Write the shards that changed under new names (through `write_all(name -> data)`); every shard's files."""
-        written: dict[str, bytes] = {}
+    def save(self, write: Callable[[dict[str, bytes]], None]) -> dict[int, list[str]]:
+        """Write the shards that changed under new names (through `write(name -> data)`, a shard at a time, so that
+        a first build does not hold every page packed at once); every shard's files."""
         for shard in sorted(self.dirty):
             held = self._in_shard[shard] = {
                 relative for relative in self._in_shard[shard] if relative in self._members or relative in self.links}
@@ -209,10 +209,8 @@ class ShardedPages:
             token = uuid.uuid4().hex[:12]
             names = [f"pages-{shard:02d}-{token}.data", f"pages-{shard:02d}-{token}.keys"]
             data, keys = self._packed_shard(sorted(held))
-            written[names[0]], written[names[1]] = data, keys
+            write({names[0]: data, names[1]: keys})
             self.files[shard] = names
-        if written:
-            write_all(written)
         self.dirty.clear()
         return dict(self.files)
 

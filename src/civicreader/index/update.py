@@ -377,7 +377,7 @@ class Update:
         people_seconds = time.perf_counter() - people_started
         # Sealed together and renamed into place one by one, the manifest that names them last: one rewrite of the
         # seal. A file that already holds what it would be given (FORMAT, most often) is not rewritten.
-        staged: dict[str, bytes] = {}
+        staged = keeper.staging()
         pages_files = self.cache.store.save(staged.update)
         staged[WORDS_NAME] = dump_json(vocabulary)
         # An index written before outlines or post places gets them.
@@ -406,7 +406,7 @@ class Update:
             "people_step": mark,
         }
         staged[MANIFEST_NAME] = json.dumps(manifest, ensure_ascii=True).encode()  # last: it names the others
-        keeper.write_all(staged)
+        staged.commit()
         folder._remove_stale_shard_files(keep=file_names(pages_files) | set(record_files.values()))
         keeper.settle()
         return UpdateReport(
