@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Comment:
+    """One comment of a post's thread, with the replies made to it."""
+
     author: str
     date: datetime | None
     body: tuple[str, ...]
@@ -68,6 +70,9 @@ class Comment:
 
 @dataclass(frozen=True)
 class Post:
+    """One blog post and its comments, as every reader yields it and every later stage (dedupe, the index, the
+    app, the CLI, export) takes it."""
+
     id: str
     blog: str
     title: str

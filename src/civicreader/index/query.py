@@ -49,6 +49,8 @@ MAX_PHRASE_WORDS = 32
 
 @dataclass
 class _Compiled:
+    """A query's text compiled: what to score, what to filter on, and the words to mark."""
+
     query: Any
     """The scored query (query_nodes)."""
     date_filter: Any

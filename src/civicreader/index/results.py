@@ -63,6 +63,8 @@ class CommentMatch:
 
 @dataclass(frozen=True)
 class PostSummary:
+    """What the archive tree, facets and lists show of a post, from the catalogue: no text is read for it."""
+
     id: str
     title: str
     date: date | None
@@ -89,6 +91,8 @@ class PostSummary:
 
 @dataclass(frozen=True)
 class Hit:
+    """One post a search found: its summary, score and snippet."""
+
     id: str
     title: str
     date: date | None
@@ -124,6 +128,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResults:
+    """A search's answer: a page of hits, the exact total and facets of every match, and what the query meant."""
+
     query: str
     total: int
     """Exact: every matching post, not only the hits shown."""

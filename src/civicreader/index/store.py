@@ -96,6 +96,8 @@ _TOC_NAME = re.compile(r"_MAIN_(\d+)\.toc")
 
 @dataclass
 class _State:
+    """The manifest as the last update left it: the files read, the posts written, where the page cache is."""
+
     generation: int
     files: dict[str, list]
     """relative path -> [size, mtime_ns, sha1]"""
