@@ -24,6 +24,7 @@ from civicreader.ui.backstage import Backstage
 from civicreader.ui.library_access import IndexNotReady, LibraryAccess
 from civicreader.ui.messages import (
     IndexDamagedFound,
+    IndexFoundCurrent,
     IndexingFailed,
     IndexingFinished,
     IndexingProgress,
@@ -55,8 +56,15 @@ class IndexKeeper(Backstage):
         self.reports_to = self.screen
         self.access.on_damaged = lambda reason: self.post_message(IndexDamagedFound(reason))
 
+    @property
+    def at_work(self) -> bool:
+        """The index is being opened, built or updated now."""
+        return any(worker.group == "index" and not worker.is_finished for worker in self.workers)
+
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, description="index")
-    def prepare_library(self, rebuild: bool = False) -> None:
+    def prepare_library(self, rebuild: bool = False, looking_again: bool = False) -> None:
+        """Open the index, and build it or bring it up to date when the corpus changed; with `looking_again` (the
+        index is open already), only bring it up to date, or say it is (IndexFoundCurrent)."""
         from civicreader.index import EngineUnavailable, IndexBusy, IndexWriteFailed, Library, UpdateCancelled
 
         worker = get_current_worker()
@@ -77,8 +85,11 @@ class IndexKeeper(Backstage):
                     unread = self.first_unread(library)
             except IndexNotReady:
                 return  # damaged: the screen was told, and rebuilds it
-            self._report(LibraryOpened(posts, top_level, unread))
+            if not looking_again:  # the archive shows at once; the corpus is looked at after
+                self._report(LibraryOpened(posts, top_level, unread))
             if not reader_is_stale(self.access):
+                if looking_again:
+                    self._report(IndexFoundCurrent(posts))
                 return
         self._report(IndexingStarted(first_time=not usable))
         last_report = 0.0

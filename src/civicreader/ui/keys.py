@@ -100,6 +100,12 @@ KEY_GROUPS: tuple[tuple[str, tuple[KeyRow, ...]], ...] = (
                      command=("Concordance", "Show the search's matches as keyword-in-context lines")),),
             ),
             KeyRow(
+                "R",
+                "index what changed in the corpus since the app opened it",
+                (Key("screen", "R", "look_again", "Look again",
+                     command=("Look at the corpus again", "Index the files added, changed or removed since")),),
+            ),
+            KeyRow(
                 "?",
                 "every key, on one screen",
                 (Key("app", "question_mark", "help", "Keys", show=True,

@@ -38,6 +38,7 @@ from civicreader.ui.library_access import IndexNotReady, LibraryAccess
 from civicreader.ui.matches import commenter_spans, match_spans, place_spans
 from civicreader.ui.messages import (
     IndexDamagedFound,
+    IndexFoundCurrent,
     IndexingFailed,
     IndexingFinished,
     IndexingProgress,
@@ -227,6 +228,27 @@ class MainScreen(Screen):
                 timeout=10,
                 markup=False,
             )
+        if self.request is not None:
+            self.searcher.search(self.request, self.memory)
+
+    def action_look_again(self) -> None:
+        """Index what changed in the corpus since it was opened, or show what another process's update wrote."""
+        if self.keeper.at_work:
+            self.notify("The index is being updated already.", markup=False)
+            return
+        if not self.access.ready:
+            self.keeper.prepare_library()  # it could not be opened, or built: try again
+            return
+        self.keeper.prepare_library(looking_again=True)
+
+    @on(IndexFoundCurrent)
+    def _index_found_current(self, message: IndexFoundCurrent) -> None:
+        """The corpus had not changed; another process may have updated the index: the archive shows it as it is."""
+        self.query_one(ArchiveTree).reload()
+        self.keeper.open_for_searching()
+        self.reader_memory.count_unread(index_changed=True)
+        self._show_post_count(message.posts)
+        self.notify(f"The index is up to date with the corpus: {counted(message.posts, 'post')}.", markup=False)
         if self.request is not None:
             self.searcher.search(self.request, self.memory)
 

@@ -67,6 +67,13 @@ class IndexingFinished(Message):
 
 
 @dataclass
+class IndexFoundCurrent(Message):
+    """Looked at again (`R`), the index was up to date with the corpus: as this app or another process left it."""
+
+    posts: int
+
+
+@dataclass
 class IndexingFailed(Message):
     reason: str
     error: BaseException | None = None
