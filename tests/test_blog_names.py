@@ -168,6 +168,28 @@ def test_a_site_name_follows_the_pages_as_they_come_and_go(tmp_path):
     library.close()
 
 
+def test_a_change_to_one_page_of_many_that_takes_a_blogs_site_name_away_renames_every_post(tmp_path):
+    # Few pages touched: the update merges only those linked to them, unless the agreed names moved.
+    corpus = tmp_path / "archive"
+    folder = corpus / "html"
+    titles = ["Mending the hall roof", "Quiz night results", "The new bus timetable", "Hedges on Mill Lane",
+              "A bench for the green", "Litter pick on Sunday", "Notes from the AGM", "The village hall accounts"]
+    for day, title in enumerate(titles, 1):
+        line = f"{title} | Parish Pump Notes" if day <= 4 else title
+        _saved_page(folder, f"p{day}", line, title, day)
+    library = Library(corpus, tmp_path / "index")
+    library.update()
+    assert library.search("").facets["blog"] == {"Parish Pump Notes": 8}, "four of eight agree: half is enough"
+    _saved_page(folder, "p1", titles[0], titles[0], 1)
+    report = library.update()
+    assert report.posts_written == 8
+    assert library.search("").facets["blog"] == {"archive": 8}
+    _saved_page(folder, "p1", f"{titles[0]} | Parish Pump Notes", titles[0], 1)
+    library.update()
+    assert library.search("").facets["blog"] == {"Parish Pump Notes": 8}
+    library.close()
+
+
 def _saved_html(folder: Path, name: str, site: str, title: str, day: int) -> Path:
     """A saved HTML page of one post whose page names its site (og:site_name)."""
     folder.mkdir(parents=True, exist_ok=True)

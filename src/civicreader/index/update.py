@@ -17,7 +17,6 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
@@ -302,9 +301,11 @@ class Update:
         stored_names = self.cache.site_names if self.in_step and not self.keys_moved else None
         # No page's keys moved: the site names are those the last update agreed on, from the same keys.
         site_names = stored_names if stored_names is not None else agreed_site_names(
-            key for keys in self.keys.values() for key in keys)
+            self.cache.store.site_name_keys())
+        # The names the last update agreed on are those of the keys before this one: when they are the same now,
+        # no blog is renamed, so only the pages linked to a touched one can merge differently.
         if (self.in_step and post_pages is not None and len(self.touched) * 4 <= len(pages)
-                and (stored_names is not None or site_names == self._site_names_before())):
+                and (stored_names is not None or site_names == self.cache.site_names)):
             # Only the pages linked to a changed one (by a shared post or title) can merge differently; a page's
             # own keys (its path) link it to no other.
             affected = linked_pages(self.touched, self.old_keys, self.cache.links, post_pages)
@@ -328,11 +329,6 @@ class Update:
         self.to_delete = [post_id for post_id in leaving if post_id not in new_digests]
         self.problems = tuple(pages.problems()) + tuple(self.passed_over)
         self.new_problems = self._new_problems()
-
-    def _site_names_before(self) -> dict[str, str]:
-        """The site names the pages agreed on before this update (a change renames a blog: every page re-merges)."""
-        untouched = (key for relative, keys in self.keys.items() if relative not in self.touched for key in keys)
-        return agreed_site_names(chain(self.old_keys, untouched))
 
     def _new_problems(self) -> tuple[Problem, ...]:
         """The problems of the files read (or found unreadable) now; files passed over only on a first build,
