@@ -7,8 +7,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from civicreader.index.occurrences import find_patterns, phrase_starts, read_calendar
-from civicreader.index.results import Pattern
+from civicreader.index.occurrences import Pattern, find_patterns, phrase_starts, read_calendar
 from civicreader.index.schema import _stemming_analyzer, comment_calendar, comment_parts
 from civicreader.model import Comment, Post
 

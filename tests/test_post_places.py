@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from civicreader.index import Library
-from civicreader.index.places import PLACES_NAME, PostPlaces
+from civicreader.index.catalogue import PLACES_NAME
+from civicreader.index.places import PostPlaces
 from civicreader.paths import sample_corpus
 from civicreader.ui.archive_tree import BlogBranch, CategoriesBranch, CategoryBranch, MonthBranch, YearBranch
 from civicreader.ui.unread import unread_counts

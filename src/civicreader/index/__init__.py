@@ -14,7 +14,8 @@ not load it. Its modules, each one thing:
 * `words`: the word list behind `word~`, `word*` and did-you-mean.
 * `ranking`: BM25F scores from the postings, combined over a query; the top k.
 * `snippets`: the text shown under a hit, with the matched words marked.
-* `occurrences`: where a query's words stand: in a text, and in which comment (the comment calendar).
+* `occurrences`: where a query's words stand: in a text, and in which comment (the comment calendar); a
+  query's matches across the archive (`Matches`).
 * `catalogue`: every post's summary row, behind facets and the archive tree; the saved outline.
 * `results`: what the index hands out (summaries, hits, results) and its errors.
 """
@@ -28,15 +29,15 @@ TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new proce
 _HOMES = {
     "FRESHNESS_CHECK_SECONDS": "library",
     "Library": "library",
-    "find_patterns": "occurrences",
+    **dict.fromkeys(("CommentMatch", "Matches", "Pattern", "find_patterns"), "occurrences"),
     "_SegmentWorkerFailed": "parallel",
     "MAX_EXPANDED_TERMS": "query",
     "MAX_PHRASE_WORDS": "query",
     "MAX_QUERY_TERMS": "query",
     "_QueryCompiler": "query",
     **dict.fromkeys(
-        ("CommentMatch", "EngineUnavailable", "Hit", "IndexBusy", "IndexDamaged", "IndexWriteFailed", "Matches",
-         "Pattern", "PostSummary", "QueryError", "SearchCancelled", "SearchResults", "UpdateCancelled"),
+        ("EngineUnavailable", "Hit", "IndexBusy", "IndexDamaged", "IndexWriteFailed", "PostSummary", "QueryError",
+         "SearchCancelled", "SearchResults", "UpdateCancelled"),
         "results",
     ),
     "MAX_WORD_CHARS": "schema",
@@ -67,18 +68,15 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from civicreader.index.library import FRESHNESS_CHECK_SECONDS, Library
-    from civicreader.index.occurrences import find_patterns
+    from civicreader.index.occurrences import CommentMatch, Matches, Pattern, find_patterns
     from civicreader.index.parallel import _SegmentWorkerFailed
     from civicreader.index.query import MAX_EXPANDED_TERMS, MAX_PHRASE_WORDS, MAX_QUERY_TERMS, _QueryCompiler
     from civicreader.index.results import (
-        CommentMatch,
         EngineUnavailable,
         Hit,
         IndexBusy,
         IndexDamaged,
         IndexWriteFailed,
-        Matches,
-        Pattern,
         PostSummary,
         QueryError,
         SearchCancelled,

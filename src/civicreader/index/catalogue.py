@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 
-from civicreader.index.places import PLACES_NAME, PostPlaces
 from civicreader.index.records import RecordError, dump_json, load_json, with_generation
 from civicreader.index.results import PostSummary, QueryError
 from civicreader.index.schema import RECORD, UNIT
@@ -19,8 +18,12 @@ TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new proce
 if TYPE_CHECKING:
     from typing import Any
 
+    from civicreader.index.places import PostPlaces
+
 CATALOGUE_NAME = "catalogue.json"
 OUTLINE_NAME = "outline.json"
+PLACES_NAME = "places.json"
+"""Where every post sits (`places.PostPlaces`), saved with the catalogue and the outline."""
 FEW_WRITTEN = 500
 """Up to this many posts written, an update carries the catalogue over from the one before, not read afresh."""
 
@@ -139,6 +142,8 @@ class _Catalogue:
         return {row[0]: row[8] for row in self.rows.values()}
 
     def places(self) -> PostPlaces:
+        from civicreader.index.places import PostPlaces  # imported here: a search reads no places
+
         return PostPlaces.in_archive_order(_place(row) for row in self.rows.values())
 
     def summary(self, docnum: int) -> PostSummary:

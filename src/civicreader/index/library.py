@@ -12,11 +12,9 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from civicreader.index import catalogue as catalogue_files
-from civicreader.index.catalogue import _Catalogue, _newest_first, summary_of_row
+from civicreader.index.catalogue import PLACES_NAME, _Catalogue, _newest_first, summary_of_row
 from civicreader.index.engine import Engine, TermScores, open_engine
 from civicreader.index.integrity import SealBroken
-from civicreader.index.occurrences import comments_with_patterns, query_patterns
-from civicreader.index.places import PLACES_NAME, PostPlaces
 from civicreader.index.query import NAME_FIELDS, _Compiled, _QueryCompiler
 from civicreader.index.ranking import _Evaluator, _run, stop_if_cancelled
 from civicreader.index.records import RecordError
@@ -25,7 +23,6 @@ from civicreader.index.results import (
     Hit,
     IndexDamaged,
     IndexWriteFailed,
-    Matches,
     PostSummary,
     QueryError,
     SearchCancelled,
@@ -40,7 +37,8 @@ TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new proce
 if TYPE_CHECKING:
     from typing import Any
 
-    from civicreader.index.results import CommentMatch, Pattern
+    from civicreader.index.occurrences import CommentMatch, Matches, Pattern
+    from civicreader.index.places import PostPlaces
     from civicreader.index.update import UpdateReport
     from civicreader.model import Post
     from civicreader.people import Person, Writing
@@ -273,6 +271,8 @@ class Library(IndexFolder):
         key = (generation, status.st_ino, status.st_mtime_ns, status.st_size)
         if self._places is not None and self._places[0] == key:
             return self._places[1]
+        from civicreader.index.places import PostPlaces  # imported here: a search reads no places
+
         data = self._read_sealed(PLACES_NAME)
         try:
             places = PostPlaces.from_json(data, generation)
@@ -400,6 +400,8 @@ class Library(IndexFolder):
         """Every post `query` matches, as `search` finds them (its total and year facets agree), oldest first;
         the words and phrases it looks for; with `with_comments`, every comment of those posts that holds one
         of them, found from the postings without reading a post. Raises QueryError."""
+        from civicreader.index.occurrences import Matches  # imported here: a search needs none of it
+
         compiled = _QueryCompiler(self._words).compile(query)
         engine = self._open_engine()
         if engine is None:
@@ -420,6 +422,8 @@ class Library(IndexFolder):
         return found
 
     def _find_matches(self, engine: Engine, compiled: _Compiled, query: str, filters, with_comments: bool) -> Matches:
+        from civicreader.index.occurrences import Matches, comments_with_patterns, query_patterns
+
         catalogue, matched, _ = self._evaluate(engine, compiled, filters, 0, "date")
         patterns = tuple(dict.fromkeys(query_patterns(compiled.query)))
         term_scores = engine.term_scores()
@@ -568,6 +572,8 @@ class Library(IndexFolder):
         fifth of the time of sorting the catalogue's rows at 20,000 posts), else from the catalogue."""
         if (stored := self._stored_places()) is not None:
             return stored
+        from civicreader.index.places import PostPlaces
+
         catalogue = self._catalogue_or_none()
         return catalogue.places() if catalogue is not None else PostPlaces.in_archive_order(())
 

@@ -5,6 +5,9 @@ A compiled query gives its `Pattern`s (the words and phrases it looks for, field
 field; its `comment_calendar` column says where each comment begins in that field (in word positions,
 as Whoosh counts them) and the comment's date, so the comments holding a match are found from the
 postings and that column alone, without reading a stored post (0.5 ms each at 20,000 posts).
+
+`Matches` is what `Library.matches` hands out: every post a query matches, its patterns, and the comments holding
+them. None of it is on a search's path, so a new process's first search does not import it.
 """
 
 from __future__ import annotations
@@ -12,17 +15,61 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from civicreader.index import query_nodes as qn
-from civicreader.index.results import CommentMatch, Pattern
 from civicreader.index.schema import TEXT_FIELDS, analysed
 from civicreader.index.snippets import find_stems
+
+TYPE_CHECKING = False  # not typing's: importing typing took 3 ms of a new process's first search
+if TYPE_CHECKING:
+    from civicreader.index.results import PostSummary
 
 CALENDAR_ENTRY = 3
 """Numbers a comment takes in the calendar (`schema.comment_calendar`): its first word position, its day
 (yyyymmdd, 0 undated), and 1 when that day's year was inferred."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What a query looks for in a text field: a word (one stem), or a phrase (stems in order, each within
+    `slop` words of the one before)."""
+
+    field: str
+    stems: tuple[str, ...]
+    slop: int = 1
+
+
+@dataclass(frozen=True)
+class CommentMatch:
+    """A comment holding one of a query's words or phrases."""
+
+    post_id: str
+    date: date | None
+    date_inferred: bool
+    number: int
+    """Its place in the thread, from 1, in reading order."""
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Every post a query matches, without ranking or snippets: what a timeline counts and a concordance reads."""
+
+    query: str
+    posts: tuple[PostSummary, ...]
+    """Oldest first, the undated last."""
+    patterns: tuple[Pattern, ...]
+    """The words and phrases the query looks for in text (what NOT leaves out is not among them)."""
+    in_body: frozenset[str]
+    """Ids of the matched posts whose body holds a pattern's word (a phrase's words may still stand apart)."""
+    in_comments: frozenset[str]
+    """Ids of the matched posts whose comments hold a pattern's word (likewise)."""
+    span: tuple[date, date] | None
+    """The first and last post date in the whole archive (not only the matches); None when nothing is dated."""
+    comments: tuple[CommentMatch, ...] = ()
+    """Every comment of a matched post that holds a pattern, when asked for (`Library.matches(with_comments=True)`)."""
 
 
 def query_patterns(node, positive: bool = True) -> list[Pattern]:

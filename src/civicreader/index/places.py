@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from civicreader.index.records import RecordError, dump_json, load_json
 
-PLACES_NAME = "places.json"
-
 
 @dataclass(frozen=True)
 class PostPlaces:

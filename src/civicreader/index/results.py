@@ -1,4 +1,5 @@
-"""What the index hands out: post summaries, hits, search results, and its errors."""
+"""What the index hands out: post summaries, hits, search results, and its errors (a query's matches across the
+archive are `occurrences`')."""
 
 from __future__ import annotations
 
@@ -38,27 +39,6 @@ class SearchCancelled(Exception):
 
 class UpdateCancelled(Exception):
     """`update` stopped because its cancel event was set; the index is as it was before."""
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """What a query looks for in a text field: a word (one stem), or a phrase (stems in order, each within
-    `slop` words of the one before)."""
-
-    field: str
-    stems: tuple[str, ...]
-    slop: int = 1
-
-
-@dataclass(frozen=True)
-class CommentMatch:
-    """A comment holding one of a query's words or phrases."""
-
-    post_id: str
-    date: date | None
-    date_inferred: bool
-    number: int
-    """Its place in the thread, from 1, in reading order."""
 
 
 @dataclass(frozen=True)
@@ -172,22 +152,3 @@ class SearchResults:
             "unmatched": list(self.unmatched),
             "others_matched": self.others_matched,
         }
-
-
-@dataclass(frozen=True)
-class Matches:
-    """Every post a query matches, without ranking or snippets: what a timeline counts and a concordance reads."""
-
-    query: str
-    posts: tuple[PostSummary, ...]
-    """Oldest first, the undated last."""
-    patterns: tuple[Pattern, ...]
-    """The words and phrases the query looks for in text (what NOT leaves out is not among them)."""
-    in_body: frozenset[str]
-    """Ids of the matched posts whose body holds a pattern's word (a phrase's words may still stand apart)."""
-    in_comments: frozenset[str]
-    """Ids of the matched posts whose comments hold a pattern's word (likewise)."""
-    span: tuple[date, date] | None
-    """The first and last post date in the whole archive (not only the matches); None when nothing is dated."""
-    comments: tuple[CommentMatch, ...] = ()
-    """Every comment of a matched post that holds a pattern, when asked for (`Library.matches(with_comments=True)`)."""

@@ -45,9 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from civicreader import paths
-from civicreader.index.catalogue import OUTLINE_NAME
+from civicreader.index.catalogue import OUTLINE_NAME, PLACES_NAME
 from civicreader.index.integrity import LOCK_NAME, SEAL_NAME, Seal, SealBroken, UnsafeFolder, index_key
-from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, load_json
 from civicreader.index.results import IndexBusy, IndexDamaged
 

@@ -21,11 +21,17 @@ from pathlib import Path
 
 from civicreader.dedupe import linked_pages, merge_pages, page_keys
 from civicreader.index import parallel
-from civicreader.index.catalogue import CATALOGUE_NAME, OUTLINE_NAME, save_catalogue, sit_as_before, stored_rows
+from civicreader.index.catalogue import (
+    CATALOGUE_NAME,
+    OUTLINE_NAME,
+    PLACES_NAME,
+    save_catalogue,
+    sit_as_before,
+    stored_rows,
+)
 from civicreader.index.integrity import SEAL_NAME, SealBroken, SealKeeper, index_key
 from civicreader.index.manifest_shards import ShardedRecords
 from civicreader.index.page_cache import PageCache, file_names
-from civicreader.index.places import PLACES_NAME
 from civicreader.index.records import RecordError, dump_json
 from civicreader.index.results import EngineUnavailable, IndexDamaged, IndexWriteFailed, UpdateCancelled
 from civicreader.index.schema import post_digest, post_words
