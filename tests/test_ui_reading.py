@@ -652,3 +652,25 @@ async def test_n_steps_only_through_the_field_the_query_named(harbour_index):
         await pilot.press("n")  # the post opens at its first match below the title: here there is none
         await pilot.pause()
         assert reader.match_position() == (1, 1)
+
+
+@pilot_test
+async def test_G_keeps_the_view_at_the_end_while_the_page_grows_until_the_reader_scrolls_away(long_thread_index):
+    from civicreader.ui.reading_pane import ReadingPane
+
+    async with ready_app(long_thread_index, size=(80, 24)) as (app, pilot):
+        await pilot.press("enter", "j", "enter", "j", "enter", "j", "enter", "G")
+        await settle(pilot)
+        reader = app.screen.query_one(ReadingPane)
+        assert reader.scroll_y == reader.max_scroll_y > 0
+        end_before = reader.max_scroll_y
+        await pilot.resize_terminal(64, 24)  # every comment wraps to more lines: the page grows
+        await settle(pilot)
+        assert reader.max_scroll_y > end_before
+        assert reader.scroll_y == reader.max_scroll_y
+        await pilot.press("k", "k")  # away from the end: the page may grow under the reader now
+        await settle(pilot)
+        away = reader.scroll_y
+        await pilot.resize_terminal(56, 24)
+        await settle(pilot)
+        assert reader.scroll_y == away < reader.max_scroll_y

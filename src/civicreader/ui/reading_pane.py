@@ -235,6 +235,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.current_match: int | None = None
         self._held_match: tuple[int, float] | None = None
         """(match, scroll offset) while the view is kept on that match as the page is laid out."""
+        self._held_end: float | None = None
+        """The scroll offset of the end `G` took the view to, while the view is kept at the end as the last
+        comments are laid out."""
         self._thread: list[tuple[int, Comment, int]] = []
         """Every comment of the open post in thread order: (depth, comment, replies under it)."""
         self.comment_views: list[CommentView] = []
@@ -268,6 +271,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.matches = []
         self.current_match = None
         self._held_match = None
+        self._held_end = None
         self.current_comment = None
         self.border_subtitle = None
         self.border_title = None
@@ -485,6 +489,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
     def watch_virtual_size(self) -> None:
         if self._held_match:
             self.call_next(self._hold_match)
+        if self._held_end is not None:
+            self.call_next(self._hold_end)
 
     def _hold_match(self) -> None:
         """Keep the current match where it was put while the page grows around it (comments mounted,
@@ -511,8 +517,22 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def action_scroll_end(self) -> None:
         """The end of the whole thread: the comments still waiting are mounted first."""
-        if not self._mount_through(None, super().action_scroll_end):
-            super().action_scroll_end()
+        if not self._mount_through(None, self._to_end):
+            self._to_end()
+
+    def _to_end(self) -> None:
+        self.scroll_end(animate=False, immediate=True)
+        self._held_end = self.scroll_y
+
+    def _hold_end(self) -> None:
+        """Keep the view at the end while the last comments are laid out (a long thread's last batch can grow
+        the page after `G` took the view to its end), until the reader scrolls away."""
+        if self._held_end is None:
+            return
+        if abs(self.scroll_y - self._held_end) >= 1:
+            self._held_end = None
+        else:
+            self._to_end()
 
     def comment_in_view(self) -> CommentView | None:
         """The comment the reader was last taken to (by `]`, `[` or a match), while its header is in view."""
