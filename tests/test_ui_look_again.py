@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from civicreader.index import Library
 from tests.pilot import pilot_test, screen_text, settle
@@ -15,12 +16,10 @@ def notices(app) -> list[str]:
     return [notice.message for notice in app._notifications]
 
 
-@pilot_test
-async def test_R_indexes_a_file_added_while_the_app_was_open_and_keeps_the_open_branch(tmp_path):
+@contextlib.asynccontextmanager
+async def app_over_an_index(tmp_path):
+    """(app, pilot, corpus, messages seen) of the app, settled, over a corpus indexed before it opened."""
     from civicreader.ui.app import CivicReaderApp
-    from civicreader.ui.archive_tree import ArchiveTree
-    from civicreader.ui.messages import IndexingFinished, IndexingStarted
-    from civicreader.ui.reading_pane import ReadingPane
 
     corpus = write_corpus(tmp_path / "corpus")
     Library(corpus, tmp_path / "index").update()
@@ -28,6 +27,16 @@ async def test_R_indexes_a_file_added_while_the_app_was_open_and_keeps_the_open_
     seen = []
     async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
         await settle(pilot)
+        yield app, pilot, corpus, seen
+
+
+@pilot_test
+async def test_R_indexes_a_file_added_while_the_app_was_open_and_keeps_the_open_branch(tmp_path):
+    from civicreader.ui.archive_tree import ArchiveTree
+    from civicreader.ui.messages import IndexingFinished, IndexingStarted
+    from civicreader.ui.reading_pane import ReadingPane
+
+    async with app_over_an_index(tmp_path) as (app, pilot, corpus, seen):
         tree = app.screen.query_one(ArchiveTree)
         await pilot.press("j", "enter")  # Parish Pump, open
         await settle(pilot)
@@ -47,16 +56,10 @@ async def test_R_indexes_a_file_added_while_the_app_was_open_and_keeps_the_open_
 
 @pilot_test
 async def test_R_shows_what_another_process_wrote_and_says_the_index_is_up_to_date(tmp_path):
-    from civicreader.ui.app import CivicReaderApp
     from civicreader.ui.archive_tree import ArchiveTree
     from civicreader.ui.messages import IndexingStarted
 
-    corpus = write_corpus(tmp_path / "corpus")
-    Library(corpus, tmp_path / "index").update()
-    app = CivicReaderApp(corpus, tmp_path / "index")
-    seen = []
-    async with app.run_test(size=(120, 40), message_hook=seen.append) as pilot:
-        await settle(pilot)
+    async with app_over_an_index(tmp_path) as (app, pilot, corpus, seen):
         (corpus / "more.xml").write_text(wxr("Parish Pump", [SEED_SWAP]), encoding="utf-8")
         other = Library(corpus, tmp_path / "index")  # `civicreader index` in another terminal
         other.update()
