@@ -8,9 +8,10 @@ of them from nothing in a new process, as `civicreader index` would, and reports
 
 * peak_rss_mb: that process's peak resident memory (VmHWM), the build's own (the bench's generated posts are not
   in it); mb_per_1000_posts, the same per thousand posts, above the process's resident memory before the build;
-* peak_by_phase_mb: the peak sampled while reading and merging the pages ("reading"; the reading processes' own
-  memory is reading_worker_peak_mb), while handing the posts to the engine ("indexing"), and after the last one:
-  the engine's commit, then the people, page cache, records and catalogue saved ("saving");
+* peak_by_phase_mb: the peak sampled until the engine is handed its first post ("reading": the pages read and
+  merged, and for Whoosh its second writer process started), while it is handed the posts ("indexing"), and
+  after the last one: the engine's commit, then the people, page cache, records and catalogue saved ("saving");
+  reading_worker_peak_mb is the largest child process's (the reading processes, Whoosh's second writer);
 * build_s: the build's wall-clock seconds.
 
 Memory grows with the archive: a first build holds every page read, and the posts merged from them, until it has
