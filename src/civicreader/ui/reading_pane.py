@@ -233,11 +233,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.matches: list[tuple[Block | int, tuple[int, int]]] = []
         """Each match's block and span; a comment not made yet by its number (see `_resolve_matches`)."""
         self.current_match: int | None = None
-        self._held_match: tuple[int, float] | None = None
-        """(match, scroll offset) while the view is kept on that match as the page is laid out."""
-        self._held_end: float | None = None
-        """The scroll offset of the end `G` took the view to, while the view is kept at the end as the last
-        comments are laid out."""
+        self._held: tuple[Callable[[], None], float] | None = None
+        """While the view is kept where a match or `G` put it as the page is laid out: how to put it there again,
+        and the scroll offset it was put at."""
         self._thread: list[tuple[int, Comment, int]] = []
         """Every comment of the open post in thread order: (depth, comment, replies under it)."""
         self.comment_views: list[CommentView] = []
@@ -270,8 +268,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.opened = opened
         self.matches = []
         self.current_match = None
-        self._held_match = None
-        self._held_end = None
+        self._held = None
         self.current_comment = None
         self.border_subtitle = None
         self.border_title = None
@@ -468,6 +465,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             if isinstance(shown, Block):
                 shown.paint()
         self.current_match = index
+        self._held = None
         self.border_subtitle = f"match {index + 1} of {len(self.matches)} (n / N)"
         view, span = self.matches[index]
         if isinstance(view, int) and self._mount_through(view, partial(self._go_to_match, index)):
@@ -484,24 +482,23 @@ class ReadingPane(VerticalScroll, can_focus=True):
         # A match on the first screen leaves the title in view; a later one goes a third of the way down.
         target = 0 if top < self.size.height - 2 else top - self.size.height // 3
         self.scroll_to(y=target, animate=False, immediate=True)
-        self._held_match = (index, self.scroll_y)
+        self._held = (partial(self._scroll_to_match, index), self.scroll_y)
 
     def watch_virtual_size(self) -> None:
-        if self._held_match:
-            self.call_next(self._hold_match)
-        if self._held_end is not None:
-            self.call_next(self._hold_end)
+        if self._held is not None:
+            self.call_next(self._keep_held_place)
 
-    def _hold_match(self) -> None:
-        """Keep the current match where it was put while the page grows around it (comments mounted,
-        headers above it laid out again for the pane's width), until the reader scrolls away."""
-        if not self._held_match:
+    def _keep_held_place(self) -> None:
+        """Keep the view where a match or `G` put it while the page grows around it (comments mounted, headers
+        above it laid out again for the pane's width, a long thread's last comments), until the reader scrolls
+        away."""
+        if self._held is None:
             return
-        index, placed_at = self._held_match
-        if index != self.current_match or abs(self.scroll_y - placed_at) >= 1:
-            self._held_match = None
+        put_back, placed_at = self._held
+        if abs(self.scroll_y - placed_at) >= 1:
+            self._held = None
         else:
-            self._scroll_to_match(index)
+            put_back()
 
     def action_next_match(self) -> None:
         if self.matches:
@@ -522,17 +519,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _to_end(self) -> None:
         self.scroll_end(animate=False, immediate=True)
-        self._held_end = self.scroll_y
-
-    def _hold_end(self) -> None:
-        """Keep the view at the end while the last comments are laid out (a long thread's last batch can grow
-        the page after `G` took the view to its end), until the reader scrolls away."""
-        if self._held_end is None:
-            return
-        if abs(self.scroll_y - self._held_end) >= 1:
-            self._held_end = None
-        else:
-            self._to_end()
+        self._held = (self._to_end, self.scroll_y)
 
     def comment_in_view(self) -> CommentView | None:
         """The comment the reader was last taken to (by `]`, `[` or a match), while its header is in view."""
@@ -578,7 +565,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self.call_after_refresh(self._go_to_comment, view)  # made and being mounted: it soon has a place
             return
         self.current_comment = view
-        self._held_match = None
+        self._held = None
         self.scroll_to(y=view.virtual_region.y, animate=False, immediate=True)
         shown = [other for other in self.comment_views if other.display]
         self.border_subtitle = f"comment {shown.index(view) + 1} of {len(shown)} (] / [)"
